@@ -1,0 +1,84 @@
+/**
+ * `sluice import events`: streams a CSV or JSONL file of events into the store in batches inside
+ * one transaction. A row naming a customer the store does not hold is a bad row; an event id
+ * the store already has is a duplicate (counted, not an error), so re-importing is harmless.
+ */
+import type { EventInput, StorePort } from '../../engine/ports/store.ts'
+import { mapEventRecord } from './event-rows.ts'
+import { DEFAULT_BATCH_SIZE } from './import-options.ts'
+import type { ImportOptions, ImportSummary } from './import-options.ts'
+import { describeRow, IssueLog } from './issue-log.ts'
+import type { RowProblem } from './issue-log.ts'
+import { detectFormat, fileSize, RecordReader } from './record-reader.ts'
+import type { SourceRecord } from './record-reader.ts'
+import { defaultRejectsPath, RejectsFile } from './rejects-file.ts'
+
+/** Imports an events file into `store`; throws a ValidationError listing bad rows (nothing written). */
+export async function importEvents(store: StorePort, options: ImportOptions): Promise<ImportSummary> {
+  const format = detectFormat(options.path, options.format)
+  fileSize(options.path)
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
+
+  return store.transaction(async (tx) => {
+    const issues = new IssueLog()
+    const rejectsPath = options.skipInvalid ? (options.rejectsPath ?? defaultRejectsPath(options.path, format)) : undefined
+    const reader = new RecordReader(options.path, format, (bytesRead, totalBytes) => options.onProgress?.({ phase: 'write', bytesRead, totalBytes }))
+    const rejects = rejectsPath ? new RejectsFile(rejectsPath, format, () => reader.header) : undefined
+    const reject = async (record: SourceRecord, problems: RowProblem[]) => {
+      issues.addRow(problems)
+      await rejects?.write(record, describeRow(problems))
+    }
+
+    let events: EventInput[] = []
+    let records: SourceRecord[] = []
+    let rows = 0
+    let inserted = 0
+    let duplicates = 0
+    const flush = async () => {
+      if (events.length === 0) return
+      // Once the file is known to be rolled back, only look customers up (to report them all).
+      const writing = rejects !== undefined || issues.isEmpty
+      const result = writing ? await tx.insertEvents(events) : { inserted: 0, duplicates: 0, unknownCustomers: await unknownCustomers(tx, events) }
+      inserted += result.inserted
+      duplicates += result.duplicates
+      for (const index of result.unknownCustomers) {
+        const record = records[index]!
+        await reject(record, [{ line: record.line, column: 'customer_id', code: 'row.unknown-customer', message: `no customer ${JSON.stringify(events[index]!.customerId)} in the store` }])
+      }
+      events = []
+      records = []
+    }
+
+    try {
+      for await (const record of reader) {
+        rows++
+        const event = mapEventRecord(record)
+        if (Array.isArray(event)) {
+          await reject(record, event)
+          continue
+        }
+        events.push(event)
+        records.push(record)
+        if (events.length >= batchSize) await flush()
+      }
+      await flush()
+    } finally {
+      await rejects?.close()
+    }
+    if (!rejects && !issues.isEmpty) throw issues.toError(options.path)
+
+    const summary: ImportSummary = {
+      kind: 'events', file: options.path, format, rows,
+      inserted, updated: 0, duplicates, rejected: issues.badRows, attributesDefined: [],
+    }
+    if (rejectsPath) summary.rejectsFile = rejectsPath
+    return summary
+  })
+}
+
+/** Indexes of events whose customer is not in the store (one lookup for the batch). */
+async function unknownCustomers(store: StorePort, events: EventInput[]): Promise<number[]> {
+  const ids = [...new Set(events.map((event) => event.customerId))]
+  const known = new Set((await store.getCustomers(ids)).map((customer) => customer.id))
+  return events.flatMap((event, index) => (known.has(event.customerId) ? [] : [index]))
+}

@@ -1,0 +1,52 @@
+/** Options and results shared by the customers and events importers. */
+import type { AttributeDef } from '../../engine/ports/store.ts'
+
+/** Rows written per call to the store (one round trip per batch, never per row). */
+export const DEFAULT_BATCH_SIZE = 2_000
+
+/** Where an import is: `scan` is the type-inference pass, `write` the pass that writes. */
+export interface ImportProgress {
+  phase: 'scan' | 'write'
+  bytesRead: number
+  totalBytes: number
+}
+
+/** What an import is asked to do. */
+export interface ImportOptions {
+  /** The file to read. */
+  path: string
+  /** `csv` or `jsonl` (`ndjson`); by default from the extension. */
+  format?: string
+  /** Write the valid rows and put the bad ones in `rejectsPath` instead of rejecting the file. */
+  skipInvalid?: boolean
+  /** Where rejects go with `skipInvalid`; default `<input>.rejects.<format>` beside the input. */
+  rejectsPath?: string
+  batchSize?: number
+  /** Epoch ms stamped on consents read from the file (the CLI passes the real clock). */
+  now: number
+  onProgress?: (progress: ImportProgress) => void
+}
+
+/** Options of a customers import. */
+export interface CustomerImportOptions extends ImportOptions {
+  /** Types the user declares for this import (`--type plan=string`); registered as declared. */
+  declaredTypes?: AttributeDef[]
+}
+
+/** What an import did. */
+export interface ImportSummary {
+  kind: 'customers' | 'events'
+  file: string
+  format: 'csv' | 'jsonl'
+  /** Data rows read (excluding the header and empty lines). */
+  rows: number
+  inserted: number
+  updated: number
+  /** Events already in the store (same id): not an error. */
+  duplicates: number
+  /** Rows left out by --skip-invalid. */
+  rejected: number
+  rejectsFile?: string
+  /** Attribute types registered by this import (new or widened). */
+  attributesDefined: AttributeDef[]
+}
