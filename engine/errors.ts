@@ -57,3 +57,41 @@ export class StoreUnavailableError extends UserError {
 export function isUserError(error: unknown): error is UserError {
   return error instanceof UserError
 }
+
+/**
+ * A node's config does not satisfy its declaration (schema or the node's own `validate`);
+ * `issues` name each field, e.g. `config.variants[1].weight`.
+ */
+export class ConfigError extends ValidationError {
+  constructor(
+    readonly nodeType: string,
+    issues: Issue[],
+  ) {
+    super(`invalid config for node type '${nodeType}':\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, issues)
+  }
+}
+
+/**
+ * A node type declaration is unusable (bad field, duplicate type, config schema that cannot
+ * become JSON Schema). The message names the file and the type so the author can fix it.
+ */
+export class NodeDeclarationError extends UserError {
+  constructor(message: string) {
+    super('node-declaration', message)
+  }
+}
+
+/**
+ * A node failed while running over a cohort: it threw, or its result lost, duplicated or
+ * invented customers. An internal error for the engine (the run stops for that node), never a
+ * user's input mistake, so it is not a {@link UserError}.
+ */
+export class NodeRunError extends SluiceError {
+  constructor(
+    readonly nodeId: string,
+    readonly runId: string,
+    override readonly cause: unknown,
+  ) {
+    super('node-run', `node '${nodeId}' failed in run '${runId}': ${cause instanceof Error ? cause.message : String(cause)}`)
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The node data port: the data capabilities a node gets through `ctx.data`. Every method takes
+ * the whole cohort (or a set-based question about it) and answers in one round trip, so a node
+ * never queries the store per customer.
+ *
+ * It is meant to grow: built-in nodes add set-based capabilities here (segment SQL, contact
+ * counts, consent checks) as they need them. Adding a method is compatible for node authors,
+ * who only call what they use; the implementations live next to the store (store/ implements
+ * engine ports) and in the test harness.
+ */
+import type { CohortMember } from '../sdk/types.ts'
+import type { Customer, StoredEvent } from './store.ts'
+
+/** Which events of the cohort to read: one type, and a time window `[from, to)` in epoch ms. */
+export interface EventQuery {
+  type?: string
+  from?: number
+  to?: number
+}
+
+/** Data capabilities of a node, all batch-first. */
+export interface NodeDataPort {
+  /**
+   * Profiles of the cohort in one batch, in cohort order. A member the store no longer holds is
+   * absent from the answer rather than an error (it may have been erased since it entered).
+   */
+  customers(members: readonly CohortMember[]): Promise<Customer[]>
+  /** Events of the cohort in one batch, ordered by customer (cohort order) then time, oldest first. */
+  events(members: readonly CohortMember[], query?: EventQuery): Promise<StoredEvent[]>
+}

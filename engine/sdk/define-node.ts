@@ -1,0 +1,126 @@
+/**
+ * defineNode: the one declaration of a node type. The executor, config validation, the editor
+ * palette and form, the reference docs and config migrations all read this object, so adding a
+ * node type never means editing a switch elsewhere.
+ */
+import type { z } from 'zod'
+import { NodeDeclarationError } from '../errors.ts'
+import { checkDeclaration } from './check-declaration.ts'
+import type {
+  ConfigMigrations,
+  Decision,
+  NodeCategory,
+  NodeCohortMode,
+  NodeIcon,
+  NodeIssue,
+  NodeResult,
+  NodeRunInput,
+  NodeTiming,
+  NodeValidationContext,
+} from './types.ts'
+
+/**
+ * A node type as its author writes it. `Schema` is the zod schema of the config; `Output` is
+ * the union of output names when `outputs` is a fixed list (`'match' | 'no match'`), or
+ * `string` when outputs are computed from the config.
+ */
+export interface NodeDeclaration<Schema extends z.ZodType, Output extends string> {
+  /** Kebab-case, unique across the registry: `ab-split`. Flow files refer to it. */
+  type: string
+  /** Positive integer; bump it when the config changes shape and add a `migrate` step. */
+  version: number
+  /** Palette title, e.g. `A/B/n split`. */
+  title: string
+  category: NodeCategory
+  /** One or two sentences for the palette tooltip and the reference docs. */
+  description: string
+  icon: NodeIcon
+  /**
+   * The config schema: a zod object. Its JSON Schema (zod's `toJSONSchema`, titles from
+   * `.meta({ title })`) drives the editor form and the docs, so it must be representable: no
+   * `z.date()`, transforms or bigints (the registry rejects them at load).
+   */
+  config: Schema
+  /** Output names: a fixed list, or a function of the config (e.g. one output per variant). */
+  outputs: readonly Output[] | ((config: z.output<Schema>) => readonly Output[])
+  /** `waits` if the node may hold customers over time (park them, or route them with a later `at`). Default `instant`. */
+  timing?: NodeTiming
+  /** How the cohort is fed: `batches` (default) or `whole`. */
+  cohort?: NodeCohortMode
+  /** Upgrades configs of older versions: key N upgrades a version-N config to version N+1. */
+  migrate?: ConfigMigrations
+  /** Node-specific checks beyond the schema (cross-field rules, checks against neighbours). */
+  validate?(config: z.output<Schema>, flow: NodeValidationContext): NodeIssue[]
+  /** Explains one journalled decision in a sentence for people ("went to B because ..."). */
+  explain?(decision: Decision<Output>, config: z.output<Schema>): string
+  /** Runs the node over a cohort; must place every member exactly once in `routes` or `park`. */
+  run(input: NodeRunInput<z.output<Schema>>): Promise<NodeResult<Output>>
+}
+
+/** A checked node declaration, as the registry holds it; `timing` and `cohort` are filled in. */
+export type NodeDefinition<Schema extends z.ZodType = z.ZodType, Output extends string = string> = Readonly<
+  NodeDeclaration<Schema, Output> & { timing: NodeTiming; cohort: NodeCohortMode }
+>
+
+/**
+ * A definition with its config and output types erased, as registries and the engine handle
+ * them. The `any` is confined here: node code always sees its own precise types.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyNodeDefinition = NodeDefinition<any, string>
+
+/**
+ * Declares a node type. The config type flows from the zod schema into `outputs`, `validate`,
+ * `explain` and `run` without casts, and a fixed `outputs` list types the keys of `routes`.
+ * Throws {@link NodeDeclarationError} naming the type when the declaration is unusable.
+ *
+ * @example
+ * ```ts
+ * import { z } from 'zod'
+ * import { defineNode } from '../../engine/sdk/index.ts'
+ *
+ * export default defineNode({
+ *   type: 'vip-check',
+ *   version: 1,
+ *   title: 'VIP check',
+ *   category: 'audience',
+ *   description: 'Routes customers whose tier is at least the given one to `vip`.',
+ *   icon: 'star',
+ *   config: z.object({
+ *     minTier: z.enum(['silver', 'gold', 'platinum']).meta({ title: 'Minimum tier' }),
+ *   }).meta({ title: 'VIP check' }),
+ *   outputs: ['vip', 'other'],
+ *   explain: (decision) => `went to ${decision.output} because tier is ${String(decision.values?.tier)}`,
+ *   async run({ config, customers, ctx }) {
+ *     const order = ['bronze', 'silver', 'gold', 'platinum']
+ *     // One batch read for the whole cohort, never one query per customer.
+ *     const profiles = new Map((await ctx.data.customers(customers)).map((c) => [c.id, c]))
+ *     const vip = []
+ *     const other = []
+ *     for (const member of customers) {
+ *       const tier = String(profiles.get(member.id)?.attributes.tier ?? 'bronze')
+ *       const item = { customer: member, values: { tier } }
+ *       if (order.indexOf(tier) >= order.indexOf(config.minTier)) vip.push(item)
+ *       else other.push(item)
+ *     }
+ *     ctx.log.info('vip check done', { vip: vip.length, other: other.length })
+ *     return { routes: { vip, other } }
+ *   },
+ * })
+ * ```
+ */
+export function defineNode<Schema extends z.ZodType, const Output extends string = string>(
+  declaration: NodeDeclaration<Schema, Output>,
+): NodeDefinition<Schema, Output> {
+  const problems = checkDeclaration(declaration)
+  if (problems.length > 0) {
+    const type = typeof declaration?.type === 'string' ? declaration.type : '(no type)'
+    throw new NodeDeclarationError(`node type '${type}' is not a valid declaration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+  }
+  return Object.freeze({ ...declaration, timing: declaration.timing ?? 'instant', cohort: declaration.cohort ?? 'batches' })
+}
+
+/** The outputs of a node for a given (valid) config, as a plain list. */
+export function outputsOf(definition: AnyNodeDefinition, config: unknown): readonly string[] {
+  return typeof definition.outputs === 'function' ? definition.outputs(config) : definition.outputs
+}
