@@ -1,0 +1,9 @@
+// drizzle-kit config for the PostgreSQL dialect: `npm run db:generate` (from the repo root)
+// writes a migration into store/pg/migrations for every change to schema.ts.
+import { defineConfig } from 'drizzle-kit'
+
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: './store/pg/schema.ts',
+  out: './store/pg/migrations',
+})

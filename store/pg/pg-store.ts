@@ -1,0 +1,584 @@
+/**
+ * The store port on PostgreSQL (node-postgres). Each write batch is a handful of set-based
+ * statements whose rows travel as one JSON parameter unpacked with `jsonb_to_recordset`, which
+ * sidesteps the 65,535-parameter cap and keeps one round trip per statement whatever the batch
+ * size. Simple reads go through drizzle.
+ *
+ * Transactions: `transaction(fn)` checks out one pooled client, runs BEGIN … COMMIT on it, and
+ * every call on `tx` (and any store call made from inside `fn`, found through async context)
+ * runs on that client. A write method called outside a transaction opens its own.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { fileURLToPath } from 'node:url'
+import { and, asc, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
+import { migrate } from 'drizzle-orm/node-postgres/migrator'
+import type { PgTable } from 'drizzle-orm/pg-core'
+import type pg from 'pg'
+import type {
+  AttributeDef,
+  ConsentInput,
+  ContactInput,
+  Customer,
+  CustomerInput,
+  EventInput,
+  EventInsertResult,
+  StoredContact,
+  StoredEvent,
+  StorePort,
+  StoreStats,
+  SuppressionInput,
+  Tag,
+  UpsertResult,
+} from '../../engine/ports/store.ts'
+import {
+  assembleCustomers,
+  tagNumber,
+  toAttributeDef,
+  toConsent,
+  toStoredContact,
+  toStoredEvent,
+  type AddressRecord,
+  type CustomerRecord,
+  type TagRecord,
+} from '../common/row-mapping.ts'
+import { chunks, orderByIds, pageLimit, transactionFinished } from '../common/store-helpers.ts'
+import {
+  foldAttributeDefs,
+  lastByKey,
+  latestConsents,
+  mergeDuplicateCustomers,
+  throwUnknownCustomers,
+  validateAttributeDefs,
+  validateConsents,
+  validateContacts,
+  validateCustomers,
+  validateEvents,
+  validateIds,
+  validateSuppressionKeys,
+  validateSuppressions,
+  validateTagRows,
+} from '../common/validate-input.ts'
+import { checkSchemaName, mapPgError, openPgPool, type PgConnectionOptions } from './connection.ts'
+import * as schema from './schema.ts'
+
+export interface PgStoreOptions extends PgConnectionOptions {
+  /** Clock for created/updated times (epoch ms); tests and simulations pass their own. */
+  now?: () => number
+}
+
+const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url))
+
+/** Rows per statement: bounds the JSON parameter (~2 MB for customers with 20 attributes). */
+const BATCH = 5_000
+
+type Queryable = pg.Pool | pg.PoolClient
+
+interface Shared {
+  pool: pg.Pool
+  orm: NodePgDatabase<typeof schema>
+  url: string
+  schema: string
+  now: () => number
+  scope: AsyncLocalStorage<TxContext>
+}
+
+interface TxContext {
+  client: pg.PoolClient
+  orm: NodePgDatabase<typeof schema>
+  open: boolean
+}
+
+const CUSTOMER_COLUMNS = 'key, external_id, time_zone, preferred_channel, attributes::text AS attributes, created_at, updated_at'
+
+const SQL_TEXT = {
+  // Updates existing customers and inserts new ones in one statement. Both CTEs see the same
+  // snapshot, so a customer is either updated or inserted, and the caller learns which.
+  // Stored attributes never hold JSON null, so stripping nulls after `||` is exactly "null clears".
+  upsertCustomers: `
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id text, tz text, set_pc boolean, pc text, attrs jsonb)
+    ), updated AS (
+      UPDATE customers c SET
+        attributes = CASE WHEN i.attrs IS NULL THEN c.attributes ELSE jsonb_strip_nulls(c.attributes || i.attrs) END,
+        time_zone = coalesce(i.tz, c.time_zone),
+        preferred_channel = CASE WHEN i.set_pc THEN i.pc ELSE c.preferred_channel END,
+        updated_at = $2
+      FROM input i WHERE c.external_id = i.id
+      RETURNING c.key, c.external_id
+    ), inserted AS (
+      INSERT INTO customers (external_id, time_zone, preferred_channel, attributes, created_at, updated_at)
+      SELECT i.id, coalesce(i.tz, 'UTC'), i.pc, coalesce(jsonb_strip_nulls(i.attrs), '{}'::jsonb), $2, $2
+      FROM input i WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.external_id = i.id)
+      RETURNING key, external_id
+    )
+    SELECT key, external_id, true AS inserted FROM inserted
+    UNION ALL SELECT key, external_id, false FROM updated`,
+  upsertAddresses: `
+    INSERT INTO customer_addresses (customer_key, kind, address)
+    SELECT k, kind, address FROM jsonb_to_recordset($1::jsonb) AS r(k int, kind text, address text)
+    ON CONFLICT (customer_key, kind) DO UPDATE SET address = excluded.address`,
+  deleteAddresses: `
+    DELETE FROM customer_addresses a USING jsonb_to_recordset($1::jsonb) AS r(k int, kind text)
+    WHERE a.customer_key = r.k AND a.kind = r.kind`,
+  upsertTags: `
+    INSERT INTO customer_tags (customer_key, name, layer, value, num, at, source)
+    SELECT k, name, layer, coalesce(value, 'null'::jsonb), num, at, source
+    FROM jsonb_to_recordset($1::jsonb) AS r(k int, name text, layer text, value jsonb, num float8, at bigint, source text)
+    ON CONFLICT (customer_key, name) DO UPDATE SET layer = excluded.layer, value = excluded.value,
+      num = excluded.num, at = excluded.at, source = excluded.source`,
+  resolveCustomers: 'SELECT external_id AS id, key FROM customers WHERE external_id = ANY($1::text[])',
+  insertEvents: `
+    INSERT INTO events (event_id, customer_key, type, at, properties)
+    SELECT id, k, type, at, props FROM jsonb_to_recordset($1::jsonb) AS r(id text, k int, type text, at bigint, props jsonb)
+    ON CONFLICT (event_id) DO NOTHING`,
+  // Latest statement wins; on a tie the later write wins.
+  upsertConsents: `
+    INSERT INTO consents AS c (customer_key, channel, status, at, source)
+    SELECT k, channel, status, at, source FROM jsonb_to_recordset($1::jsonb) AS r(k int, channel text, status text, at bigint, source text)
+    ON CONFLICT (customer_key, channel) DO UPDATE SET status = excluded.status, at = excluded.at, source = excluded.source
+    WHERE excluded.at >= c.at`,
+  upsertSuppressions: `
+    INSERT INTO suppressions (scope, value, reason, at)
+    SELECT scope, value, reason, at FROM jsonb_to_recordset($1::jsonb) AS r(scope text, value text, reason text, at bigint)
+    ON CONFLICT (scope, value) DO UPDATE SET reason = excluded.reason, at = excluded.at`,
+  deleteSuppressions: `
+    DELETE FROM suppressions s USING jsonb_to_recordset($1::jsonb) AS r(scope text, value text)
+    WHERE s.scope = r.scope AND s.value = r.value`,
+  // Suppressed by id (even when the id is not a customer yet) or by any address the customer holds.
+  suppressed: `
+    SELECT i.id FROM (SELECT DISTINCT unnest($1::text[]) AS id) i
+    WHERE EXISTS (SELECT 1 FROM suppressions s WHERE s.scope = 'customer' AND s.value = i.id)
+       OR EXISTS (SELECT 1 FROM customers c
+                  JOIN customer_addresses a ON a.customer_key = c.key
+                  JOIN suppressions s ON s.scope = a.kind AND s.value = a.address
+                  WHERE c.external_id = i.id)`,
+  insertContacts: `
+    INSERT INTO contacts (customer_key, flow_id, run_id, node_id, channel, offer, at, status)
+    SELECT k, flow_id, run_id, node_id, channel, offer, at, status FROM jsonb_to_recordset($1::jsonb)
+      AS r(k int, flow_id text, run_id text, node_id text, channel text, offer text, at bigint, status text)`,
+  // A declared definition is never replaced by an inferred one.
+  upsertAttributes: `
+    INSERT INTO attributes AS a (name, type, enum_values, source, description, updated_at)
+    SELECT name, type, enum_values, source, description, $2 FROM jsonb_to_recordset($1::jsonb)
+      AS r(name text, type text, enum_values jsonb, source text, description text)
+    ON CONFLICT (name) DO UPDATE SET type = excluded.type, enum_values = excluded.enum_values, source = excluded.source,
+      description = coalesce(excluded.description, a.description), updated_at = excluded.updated_at
+    WHERE NOT (a.source = 'declared' AND excluded.source = 'inferred')`,
+  selectCustomersByIds: `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE external_id = ANY($1::text[])`,
+  selectCustomersPage: `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE key > $1 ORDER BY key LIMIT $2`,
+  selectAddresses: 'SELECT customer_key, kind, address FROM customer_addresses WHERE customer_key = ANY($1::int[])',
+  selectTags: 'SELECT customer_key, name, layer, value::text AS value, at, source FROM customer_tags WHERE customer_key = ANY($1::int[])',
+} as const
+
+/** The customer store on PostgreSQL, its tables in one schema. */
+export class PgStore implements StorePort {
+  readonly dialect = 'postgres' as const
+
+  private constructor(
+    private readonly shared: Shared,
+    private readonly tx: TxContext | null,
+  ) {}
+
+  /** Connects (failing with StoreUnavailableError when the server cannot be reached); call `migrate()` before first use. */
+  static async open(options: PgStoreOptions): Promise<PgStore> {
+    const schemaName = checkSchemaName(options.schema ?? 'public')
+    const pool = await openPgPool({ ...options, schema: schemaName })
+    return new PgStore(
+      {
+        pool,
+        orm: drizzle({ client: pool, schema }),
+        url: options.url,
+        schema: schemaName,
+        now: options.now ?? Date.now,
+        scope: new AsyncLocalStorage(),
+      },
+      null,
+    )
+  }
+
+  /** The pool, for engine tables added by later modules and for measurements. */
+  get pool(): pg.Pool {
+    return this.shared.pool
+  }
+
+  async migrate(): Promise<void> {
+    if (this.currentTx()) throw new Error('migrate() cannot run inside a transaction')
+    const client = await this.guard(this.shared.pool.connect())
+    const { schema: schemaName } = this.shared
+    try {
+      // Two processes starting together must not both apply the same migration.
+      await this.guard(client.query('SELECT pg_advisory_lock(hashtext($1))', [`sluice-migrate:${schemaName}`]))
+      try {
+        // schemaName passed checkSchemaName: a plain lower-case identifier.
+        await this.guard(client.query(`CREATE SCHEMA IF NOT EXISTS ${schemaName}`))
+        await this.guard(migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER, migrationsSchema: schemaName }))
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`sluice-migrate:${schemaName}`])
+      }
+    } finally {
+      client.release()
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.tx) return
+    await this.shared.pool.end()
+  }
+
+  async transaction<T>(fn: (tx: StorePort) => Promise<T>): Promise<T> {
+    const current = this.currentTx()
+    if (current) {
+      if (!current.open) throw transactionFinished()
+      return fn(this.tx ? this : new PgStore(this.shared, current))
+    }
+    const client = await this.guard(this.shared.pool.connect())
+    const context: TxContext = { client, orm: drizzle({ client, schema }), open: true }
+    let broken: Error | undefined
+    try {
+      await this.guard(client.query('BEGIN'))
+      const result = await this.shared.scope.run(context, () => fn(new PgStore(this.shared, context)))
+      await this.guard(client.query('COMMIT'))
+      return result
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError))
+      })
+      throw error
+    } finally {
+      context.open = false
+      // A client whose ROLLBACK failed is in an unknown state: destroy it rather than pool it.
+      client.release(broken)
+    }
+  }
+
+  async upsertCustomers(input: CustomerInput[]): Promise<UpsertResult> {
+    const { rows, repeats } = mergeDuplicateCustomers(validateCustomers(input))
+    return this.write(async (db) => {
+      const now = this.shared.now()
+      let inserted = 0
+      let updated = repeats
+      for (const batch of chunks(rows, BATCH)) {
+        const payload = batch.map((row) => ({
+          id: row.id,
+          tz: row.timeZone,
+          set_pc: row.setPreferredChannel,
+          pc: row.preferredChannel,
+          attrs: row.attributes,
+        }))
+        const result = await this.query<{ key: number; external_id: string; inserted: boolean }>(db, SQL_TEXT.upsertCustomers, [JSON.stringify(payload), now])
+        const keys = new Map<string, number>()
+        for (const row of result.rows) {
+          keys.set(row.external_id, Number(row.key))
+          if (row.inserted) inserted += 1
+          else updated += 1
+        }
+        const upserts: { k: number; kind: string; address: string }[] = []
+        const deletes: { k: number; kind: string }[] = []
+        const tags: TagPayload[] = []
+        for (const row of batch) {
+          const key = keys.get(row.id) as number
+          for (const kind in row.addresses) {
+            const address = row.addresses[kind as keyof typeof row.addresses]
+            if (address === null) deletes.push({ k: key, kind })
+            else if (address !== undefined) upserts.push({ k: key, kind, address })
+          }
+          for (const tag of row.tags) tags.push(tagPayload(key, tag))
+        }
+        if (upserts.length) await this.query(db, SQL_TEXT.upsertAddresses, [JSON.stringify(upserts)])
+        if (deletes.length) await this.query(db, SQL_TEXT.deleteAddresses, [JSON.stringify(deletes)])
+        if (tags.length) await this.query(db, SQL_TEXT.upsertTags, [JSON.stringify(tags)])
+      }
+      return { inserted, updated }
+    })
+  }
+
+  async getCustomers(ids: string[]): Promise<Customer[]> {
+    validateIds(ids, 'customerIds')
+    const db = this.db()
+    const result = await this.query<CustomerRecord>(db, SQL_TEXT.selectCustomersByIds, [ids])
+    return orderByIds(await this.withDetails(db, result.rows), ids)
+  }
+
+  async listCustomers(options: { afterKey?: number; limit?: number } = {}): Promise<Customer[]> {
+    const db = this.db()
+    const result = await this.query<CustomerRecord>(db, SQL_TEXT.selectCustomersPage, [options.afterKey ?? 0, pageLimit(options.limit)])
+    return this.withDetails(db, result.rows)
+  }
+
+  async countCustomers(): Promise<number> {
+    const [row] = await this.guard(this.orm().select({ n: count() }).from(schema.customers))
+    return row?.n ?? 0
+  }
+
+  async insertEvents(input: EventInput[]): Promise<EventInsertResult> {
+    const rows = validateEvents(input)
+    return this.write(async (db) => {
+      const keys = await this.resolveCustomerKeys(db, rows.map((row) => row.customerId))
+      const unknownCustomers: number[] = []
+      const known: string[] = []
+      rows.forEach((row, index) => {
+        const key = keys.get(row.customerId)
+        if (key === undefined) unknownCustomers.push(index)
+        // Properties are already JSON text: splice them in rather than parse and re-serialise.
+        else known.push(`{"id":${JSON.stringify(row.id)},"k":${key},"type":${JSON.stringify(row.type)},"at":${row.at},"props":${row.propertiesJson}}`)
+      })
+      let inserted = 0
+      for (const batch of chunks(known, BATCH)) {
+        inserted += (await this.query(db, SQL_TEXT.insertEvents, [`[${batch.join(',')}]`])).rowCount ?? 0
+      }
+      return { inserted, duplicates: known.length - inserted, unknownCustomers }
+    })
+  }
+
+  async listEvents(customerId: string, options: { type?: string; from?: number; to?: number } = {}): Promise<StoredEvent[]> {
+    const { events, customers } = schema
+    const conditions: SQL[] = [eq(customers.externalId, customerId)]
+    if (options.type !== undefined) conditions.push(eq(events.type, options.type))
+    if (options.from !== undefined) conditions.push(gte(events.at, options.from))
+    if (options.to !== undefined) conditions.push(lt(events.at, options.to))
+    const rows = await this.guard(
+      this.orm()
+        .select({
+          event_id: events.eventId,
+          customer_key: events.customerKey,
+          external_id: customers.externalId,
+          type: events.type,
+          at: events.at,
+          properties: sql<string>`${events.properties}::text`,
+        })
+        .from(events)
+        .innerJoin(customers, eq(customers.key, events.customerKey))
+        .where(and(...conditions))
+        .orderBy(asc(events.at), asc(events.key)),
+    )
+    return rows.map(toStoredEvent)
+  }
+
+  async setConsents(input: ConsentInput[]): Promise<void> {
+    const rows = validateConsents(input)
+    await this.write(async (db) => {
+      const keys = await this.resolveCustomerKeys(db, rows.map((row) => row.customerId))
+      throwUnknownCustomers('consents', rows, keys)
+      for (const batch of chunks(latestConsents(rows), BATCH)) {
+        const payload = batch.map((row) => ({ k: keys.get(row.customerId), channel: row.channel, status: row.status, at: row.at, source: row.source ?? null }))
+        await this.query(db, SQL_TEXT.upsertConsents, [JSON.stringify(payload)])
+      }
+    })
+  }
+
+  async getConsents(customerIds: string[]): Promise<ConsentInput[]> {
+    validateIds(customerIds, 'customerIds')
+    const { consents, customers } = schema
+    const rows = await this.guard(
+      this.orm()
+        .select({ external_id: customers.externalId, channel: consents.channel, status: consents.status, at: consents.at, source: consents.source })
+        .from(consents)
+        .innerJoin(customers, eq(customers.key, consents.customerKey))
+        .where(sql`${customers.externalId} = ANY(${customerIds}::text[])`)
+        .orderBy(asc(customers.key), asc(consents.channel)),
+    )
+    return rows.map(toConsent)
+  }
+
+  async addSuppressions(input: SuppressionInput[]): Promise<void> {
+    const rows = lastByKey(validateSuppressions(input), (row) => `${row.scope}\u0000${row.value}`)
+    await this.write(async (db) => {
+      for (const batch of chunks(rows, BATCH)) await this.query(db, SQL_TEXT.upsertSuppressions, [JSON.stringify(batch)])
+    })
+  }
+
+  async removeSuppressions(input: Pick<SuppressionInput, 'scope' | 'value'>[]): Promise<void> {
+    const rows = validateSuppressionKeys(input)
+    await this.write(async (db) => {
+      for (const batch of chunks(rows, BATCH)) await this.query(db, SQL_TEXT.deleteSuppressions, [JSON.stringify(batch)])
+    })
+  }
+
+  async suppressedCustomers(customerIds: string[]): Promise<Set<string>> {
+    validateIds(customerIds, 'customerIds')
+    const result = await this.query<{ id: string }>(this.db(), SQL_TEXT.suppressed, [customerIds])
+    return new Set(result.rows.map((row) => row.id))
+  }
+
+  async recordContacts(input: ContactInput[]): Promise<void> {
+    const rows = validateContacts(input)
+    await this.write(async (db) => {
+      const keys = await this.resolveCustomerKeys(db, rows.map((row) => row.customerId))
+      throwUnknownCustomers('contacts', rows, keys)
+      for (const batch of chunks(rows, BATCH)) {
+        const payload = batch.map(({ customerId, flowId, runId, nodeId, channel, offer, at, status }) => ({
+          k: keys.get(customerId),
+          flow_id: flowId,
+          run_id: runId,
+          node_id: nodeId,
+          channel,
+          offer,
+          at,
+          status,
+        }))
+        await this.query(db, SQL_TEXT.insertContacts, [JSON.stringify(payload)])
+      }
+    })
+  }
+
+  async listContacts(customerId: string, options: { from?: number; to?: number } = {}): Promise<StoredContact[]> {
+    const { contacts, customers } = schema
+    const conditions: SQL[] = [eq(customers.externalId, customerId)]
+    if (options.from !== undefined) conditions.push(gte(contacts.at, options.from))
+    if (options.to !== undefined) conditions.push(lt(contacts.at, options.to))
+    const rows = await this.guard(
+      this.orm()
+        .select({
+          key: contacts.key,
+          external_id: customers.externalId,
+          flow_id: contacts.flowId,
+          run_id: contacts.runId,
+          node_id: contacts.nodeId,
+          channel: contacts.channel,
+          offer: contacts.offer,
+          at: contacts.at,
+          status: contacts.status,
+        })
+        .from(contacts)
+        .innerJoin(customers, eq(customers.key, contacts.customerKey))
+        .where(and(...conditions))
+        .orderBy(asc(contacts.at), asc(contacts.key)),
+    )
+    return rows.map(toStoredContact)
+  }
+
+  async defineAttributes(input: AttributeDef[]): Promise<void> {
+    const defs = foldAttributeDefs(validateAttributeDefs(input))
+    await this.write(async (db) => {
+      const payload = defs.map((def) => ({
+        name: def.name,
+        type: def.type,
+        enum_values: def.values ?? null,
+        source: def.source,
+        description: def.description ?? null,
+      }))
+      await this.query(db, SQL_TEXT.upsertAttributes, [JSON.stringify(payload), this.shared.now()])
+    })
+  }
+
+  async listAttributes(): Promise<AttributeDef[]> {
+    const { attributes } = schema
+    const rows = await this.guard(
+      this.orm()
+        .select({
+          name: attributes.name,
+          type: attributes.type,
+          enum_values: sql<string | null>`${attributes.enumValues}::text`,
+          source: attributes.source,
+          description: attributes.description,
+        })
+        .from(attributes)
+        .orderBy(asc(attributes.name)),
+    )
+    return rows.map(toAttributeDef)
+  }
+
+  async setTags(input: { customerId: string; tag: Tag }[]): Promise<void> {
+    const rows = lastByKey(validateTagRows(input), (row) => `${row.customerId}\u0000${row.tag.name}`)
+    await this.write(async (db) => {
+      const keys = await this.resolveCustomerKeys(db, rows.map((row) => row.customerId))
+      throwUnknownCustomers('tags', rows, keys)
+      for (const batch of chunks(rows, BATCH)) {
+        const payload = batch.map((row) => tagPayload(keys.get(row.customerId) as number, row.tag))
+        await this.query(db, SQL_TEXT.upsertTags, [JSON.stringify(payload)])
+      }
+    })
+  }
+
+  async stats(): Promise<StoreStats> {
+    const orm = this.orm()
+    const total = async (table: PgTable) => (await this.guard(orm.select({ n: count() }).from(table)))[0]?.n ?? 0
+    const [customers, events, eventTypes, attributes, consents, suppressions, contacts] = await Promise.all([
+      total(schema.customers),
+      total(schema.events),
+      this.guard(
+        orm
+          .select({ type: schema.events.type, count: count() })
+          .from(schema.events)
+          .groupBy(schema.events.type)
+          .orderBy(sql`count(*) DESC`, asc(schema.events.type)),
+      ),
+      total(schema.attributes),
+      total(schema.consents),
+      total(schema.suppressions),
+      total(schema.contacts),
+    ])
+    return { dialect: this.dialect, customers, events, eventTypes, attributes, consents, suppressions, contacts }
+  }
+
+  private currentTx(): TxContext | undefined {
+    return this.tx ?? this.shared.scope.getStore()
+  }
+
+  /** Where a read runs: the open transaction's client, or the pool. */
+  private db(): Queryable {
+    const current = this.currentTx()
+    if (!current) return this.shared.pool
+    if (!current.open) throw transactionFinished()
+    return current.client
+  }
+
+  private orm(): NodePgDatabase<typeof schema> {
+    const current = this.currentTx()
+    if (!current) return this.shared.orm
+    if (!current.open) throw transactionFinished()
+    return current.orm
+  }
+
+  /** Runs a multi-statement write atomically: inside the open transaction, or in a new one. */
+  private async write<T>(work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+    const current = this.currentTx()
+    if (current) {
+      if (!current.open) throw transactionFinished()
+      return work(current.client)
+    }
+    return this.transaction(() => work((this.shared.scope.getStore() as TxContext).client))
+  }
+
+  private query<R extends pg.QueryResultRow = pg.QueryResultRow>(db: Queryable, text: string, params: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.guard(db.query<R>(text, params))
+  }
+
+  private async guard<T>(promise: Promise<T>): Promise<T> {
+    try {
+      return await promise
+    } catch (error) {
+      throw mapPgError(this.shared.url, error)
+    }
+  }
+
+  /** Internal keys of the given external ids, in one query. */
+  private async resolveCustomerKeys(db: Queryable, ids: string[]): Promise<Map<string, number>> {
+    const result = await this.query<{ id: string; key: number }>(db, SQL_TEXT.resolveCustomers, [[...new Set(ids)]])
+    return new Map(result.rows.map((row) => [row.id, Number(row.key)]))
+  }
+
+  /** Adds addresses and tags to customer rows (two queries for the whole page). */
+  private async withDetails(db: Queryable, rows: CustomerRecord[]): Promise<Customer[]> {
+    if (rows.length === 0) return []
+    const keys = rows.map((row) => Number(row.key))
+    const addresses = await this.query<AddressRecord>(db, SQL_TEXT.selectAddresses, [keys])
+    const tags = await this.query<TagRecord>(db, SQL_TEXT.selectTags, [keys])
+    return assembleCustomers(rows, addresses.rows, tags.rows)
+  }
+}
+
+interface TagPayload {
+  k: number
+  name: string
+  layer: string
+  value: Tag['value']
+  num: number | null
+  at: number
+  source: string | null
+}
+
+function tagPayload(key: number, tag: Tag): TagPayload {
+  return { k: key, name: tag.name, layer: tag.layer, value: tag.value, num: tagNumber(tag.value), at: tag.at, source: tag.source ?? null }
+}

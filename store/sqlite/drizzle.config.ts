@@ -1,0 +1,9 @@
+// drizzle-kit config for the SQLite dialect: `npm run db:generate` (from the repo root) writes a
+// migration into store/sqlite/migrations for every change to schema.ts.
+import { defineConfig } from 'drizzle-kit'
+
+export default defineConfig({
+  dialect: 'sqlite',
+  schema: './store/sqlite/schema.ts',
+  out: './store/sqlite/migrations',
+})

@@ -1,0 +1,500 @@
+/**
+ * The store port on SQLite (better-sqlite3). One connection, used synchronously: the async port
+ * methods run their SQL without yielding, so a write batch is never interleaved with another.
+ * Hot paths are prepared statements run in a loop inside one transaction (no round trips: the
+ * database is in-process); simple reads go through drizzle. JSONB columns are written with
+ * `jsonb(?)` and read with `json(col)`.
+ *
+ * Transactions: `transaction(fn)` holds BEGIN IMMEDIATE … COMMIT on the connection while the
+ * async `fn` runs. Other callers of the store wait for it to finish (they would otherwise see or
+ * join its uncommitted writes); calls made from inside `fn` — on `tx`, on a nested
+ * `transaction`, or even on the outer store — join it.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { fileURLToPath } from 'node:url'
+import type Database from 'better-sqlite3'
+import { and, asc, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
+import type {
+  AttributeDef,
+  ConsentInput,
+  ContactInput,
+  Customer,
+  CustomerInput,
+  EventInput,
+  EventInsertResult,
+  StoredContact,
+  StoredEvent,
+  StorePort,
+  StoreStats,
+  SuppressionInput,
+  Tag,
+  UpsertResult,
+} from '../../engine/ports/store.ts'
+import {
+  assembleCustomers,
+  tagNumber,
+  toAttributeDef,
+  toConsent,
+  toStoredContact,
+  toStoredEvent,
+  type AddressRecord,
+  type CustomerRecord,
+  type TagRecord,
+} from '../common/row-mapping.ts'
+import { orderByIds, pageLimit, transactionFinished } from '../common/store-helpers.ts'
+import {
+  initialAttributes,
+  mergeDuplicateCustomers,
+  throwUnknownCustomers,
+  validateAttributeDefs,
+  validateConsents,
+  validateContacts,
+  validateCustomers,
+  validateEvents,
+  validateIds,
+  validateSuppressionKeys,
+  validateSuppressions,
+  validateTagRows,
+} from '../common/validate-input.ts'
+import { mapSqliteError, openSqliteDatabase, type SqliteConnectionOptions } from './connection.ts'
+import * as schema from './schema.ts'
+
+export interface SqliteStoreOptions extends SqliteConnectionOptions {
+  /** Clock for created/updated times (epoch ms); tests and simulations pass their own. */
+  now?: () => number
+}
+
+const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url))
+
+/** State shared by the store and the transaction views it hands out. */
+interface Shared {
+  db: Database.Database
+  orm: BetterSQLite3Database<typeof schema>
+  path: string
+  now: () => number
+  statements: Map<string, Database.Statement>
+  /** Settles when the open transaction ends; null when none is open. */
+  active: Promise<void> | null
+  /** The transaction the current async context runs in, so calls from inside `fn` join it. */
+  scope: AsyncLocalStorage<TxHandle>
+}
+
+interface TxHandle {
+  open: boolean
+}
+
+// The statements of the write paths, prepared once per connection.
+const SQL_TEXT = {
+  insertCustomer: `INSERT INTO customers (external_id, time_zone, preferred_channel, attributes, created_at, updated_at)
+    VALUES (?, ?, ?, jsonb(?), ?, ?) ON CONFLICT (external_id) DO NOTHING RETURNING key`,
+  // jsonb_patch is RFC 7396 merge-patch: keys set to null in the patch are removed.
+  updateCustomer: `UPDATE customers SET
+      attributes = coalesce(jsonb_patch(attributes, ?), attributes),
+      time_zone = coalesce(?, time_zone),
+      preferred_channel = CASE WHEN ? THEN ? ELSE preferred_channel END,
+      updated_at = ?
+    WHERE external_id = ? RETURNING key`,
+  upsertAddress: `INSERT INTO customer_addresses (customer_key, kind, address) VALUES (?, ?, ?)
+    ON CONFLICT (customer_key, kind) DO UPDATE SET address = excluded.address`,
+  deleteAddress: 'DELETE FROM customer_addresses WHERE customer_key = ? AND kind = ?',
+  upsertTag: `INSERT INTO customer_tags (customer_key, name, layer, value, num, at, source) VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (customer_key, name) DO UPDATE SET layer = excluded.layer, value = excluded.value,
+      num = excluded.num, at = excluded.at, source = excluded.source`,
+  resolveCustomers: 'SELECT external_id AS id, key FROM customers WHERE external_id IN (SELECT value FROM json_each(?))',
+  insertEvent: `INSERT INTO events (event_id, customer_key, type, at, properties) VALUES (?, ?, ?, ?, jsonb(?))
+    ON CONFLICT (event_id) DO NOTHING`,
+  // Latest statement wins; on a tie the later write wins.
+  upsertConsent: `INSERT INTO consents (customer_key, channel, status, at, source) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (customer_key, channel) DO UPDATE SET status = excluded.status, at = excluded.at, source = excluded.source
+    WHERE excluded.at >= consents.at`,
+  upsertSuppression: `INSERT INTO suppressions (scope, value, reason, at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (scope, value) DO UPDATE SET reason = excluded.reason, at = excluded.at`,
+  deleteSuppression: 'DELETE FROM suppressions WHERE scope = ? AND value = ?',
+  // Suppressed by id (even when the id is not a customer yet) or by any address the customer holds.
+  suppressed: `WITH ids(id) AS (SELECT DISTINCT value FROM json_each(?))
+    SELECT ids.id FROM ids
+    WHERE EXISTS (SELECT 1 FROM suppressions s WHERE s.scope = 'customer' AND s.value = ids.id)
+       OR EXISTS (SELECT 1 FROM customers c
+                  JOIN customer_addresses a ON a.customer_key = c.key
+                  JOIN suppressions s ON s.scope = a.kind AND s.value = a.address
+                  WHERE c.external_id = ids.id)`,
+  insertContact: `INSERT INTO contacts (customer_key, flow_id, run_id, node_id, channel, offer, at, status)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  // A declared definition is never replaced by an inferred one.
+  upsertAttribute: `INSERT INTO attributes (name, type, enum_values, source, description, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (name) DO UPDATE SET type = excluded.type, enum_values = excluded.enum_values, source = excluded.source,
+      description = coalesce(excluded.description, attributes.description), updated_at = excluded.updated_at
+    WHERE NOT (attributes.source = 'declared' AND excluded.source = 'inferred')`,
+  selectCustomersByIds: `SELECT key, external_id, time_zone, preferred_channel, json(attributes) AS attributes, created_at, updated_at
+    FROM customers WHERE external_id IN (SELECT value FROM json_each(?))`,
+  selectCustomersPage: `SELECT key, external_id, time_zone, preferred_channel, json(attributes) AS attributes, created_at, updated_at
+    FROM customers WHERE key > ? ORDER BY key LIMIT ?`,
+  selectAddresses: 'SELECT customer_key, kind, address FROM customer_addresses WHERE customer_key IN (SELECT value FROM json_each(?))',
+  selectTags: 'SELECT customer_key, name, layer, value, at, source FROM customer_tags WHERE customer_key IN (SELECT value FROM json_each(?))',
+} as const
+
+/** The customer store on a SQLite file (or `:memory:`). */
+export class SqliteStore implements StorePort {
+  readonly dialect = 'sqlite' as const
+
+  private constructor(
+    private readonly shared: Shared,
+    private readonly tx: TxHandle | null,
+  ) {}
+
+  /** Opens the database file (creating it and its folder); call `migrate()` before first use. */
+  static open(options: SqliteStoreOptions): SqliteStore {
+    const db = openSqliteDatabase(options)
+    return new SqliteStore(
+      {
+        db,
+        orm: drizzle({ client: db, schema }),
+        path: options.path,
+        now: options.now ?? Date.now,
+        statements: new Map(),
+        active: null,
+        scope: new AsyncLocalStorage(),
+      },
+      null,
+    )
+  }
+
+  /** The underlying connection, for engine tables added by later modules and for measurements. */
+  get database(): Database.Database {
+    return this.shared.db
+  }
+
+  async migrate(): Promise<void> {
+    if (this.currentTx()) throw new Error('migrate() cannot run inside a transaction')
+    await this.run(() => migrate(this.shared.orm, { migrationsFolder: MIGRATIONS_FOLDER }))
+  }
+
+  async close(): Promise<void> {
+    while (this.shared.active) await this.shared.active
+    if (this.shared.db.open) this.shared.db.close()
+  }
+
+  async transaction<T>(fn: (tx: StorePort) => Promise<T>): Promise<T> {
+    const current = this.currentTx()
+    if (current) {
+      if (!current.open) throw transactionFinished()
+      return fn(this.tx ? this : new SqliteStore(this.shared, current))
+    }
+    while (this.shared.active) await this.shared.active
+    const { db } = this.shared
+    const handle: TxHandle = { open: true }
+    let release = () => {}
+    this.shared.active = new Promise<void>((resolve) => (release = resolve))
+    try {
+      this.exec(() => db.exec('BEGIN IMMEDIATE'))
+      const result = await this.shared.scope.run(handle, () => fn(new SqliteStore(this.shared, handle)))
+      this.exec(() => db.exec('COMMIT'))
+      return result
+    } catch (error) {
+      if (db.open && db.inTransaction) db.exec('ROLLBACK')
+      throw error
+    } finally {
+      handle.open = false
+      this.shared.active = null
+      release()
+    }
+  }
+
+  async upsertCustomers(input: CustomerInput[]): Promise<UpsertResult> {
+    const { rows, repeats } = mergeDuplicateCustomers(validateCustomers(input))
+    return this.write(() => {
+      const now = this.shared.now()
+      const insert = this.statement('insertCustomer', true)
+      const update = this.statement('updateCustomer', true)
+      const upsertAddress = this.statement('upsertAddress')
+      const deleteAddress = this.statement('deleteAddress')
+      const upsertTag = this.statement('upsertTag')
+      let inserted = 0
+      let updated = repeats
+      for (const row of rows) {
+        const patch = row.attributes === null ? null : JSON.stringify(row.attributes)
+        const initial = patch !== null && !Object.values(row.attributes ?? {}).includes(null) ? patch : JSON.stringify(initialAttributes(row.attributes))
+        let key = insert.get(row.id, row.timeZone ?? 'UTC', row.preferredChannel, initial, now, now) as number | undefined
+        if (key === undefined) {
+          key = update.get(patch, row.timeZone, row.setPreferredChannel ? 1 : 0, row.preferredChannel, now, row.id) as number
+          updated += 1
+        } else {
+          inserted += 1
+        }
+        for (const kind in row.addresses) {
+          const address = row.addresses[kind as keyof typeof row.addresses]
+          if (address === null) deleteAddress.run(key, kind)
+          else upsertAddress.run(key, kind, address)
+        }
+        for (const tag of row.tags) this.writeTag(upsertTag, key, tag)
+      }
+      return { inserted, updated }
+    })
+  }
+
+  async getCustomers(ids: string[]): Promise<Customer[]> {
+    validateIds(ids, 'customerIds')
+    return this.run(() => {
+      const rows = this.statement('selectCustomersByIds').all(JSON.stringify(ids)) as CustomerRecord[]
+      return orderByIds(this.withDetails(rows), ids)
+    })
+  }
+
+  async listCustomers(options: { afterKey?: number; limit?: number } = {}): Promise<Customer[]> {
+    const limit = pageLimit(options.limit)
+    return this.run(() => {
+      const rows = this.statement('selectCustomersPage').all(options.afterKey ?? 0, limit) as CustomerRecord[]
+      return this.withDetails(rows)
+    })
+  }
+
+  async countCustomers(): Promise<number> {
+    return this.run(() => this.shared.orm.select({ n: count() }).from(schema.customers).get()?.n ?? 0)
+  }
+
+  async insertEvents(input: EventInput[]): Promise<EventInsertResult> {
+    const rows = validateEvents(input)
+    return this.write(() => {
+      const keys = this.resolveCustomerKeys(rows.map((row) => row.customerId))
+      const insert = this.statement('insertEvent')
+      const unknownCustomers: number[] = []
+      let inserted = 0
+      rows.forEach((row, index) => {
+        const key = keys.get(row.customerId)
+        if (key === undefined) unknownCustomers.push(index)
+        else inserted += insert.run(row.id, key, row.type, row.at, row.propertiesJson).changes
+      })
+      return { inserted, duplicates: rows.length - unknownCustomers.length - inserted, unknownCustomers }
+    })
+  }
+
+  async listEvents(customerId: string, options: { type?: string; from?: number; to?: number } = {}): Promise<StoredEvent[]> {
+    const { events, customers } = schema
+    const conditions: SQL[] = [eq(customers.externalId, customerId)]
+    if (options.type !== undefined) conditions.push(eq(events.type, options.type))
+    if (options.from !== undefined) conditions.push(gte(events.at, options.from))
+    if (options.to !== undefined) conditions.push(lt(events.at, options.to))
+    return this.run(() =>
+      this.shared.orm
+        .select({
+          event_id: events.eventId,
+          customer_key: events.customerKey,
+          external_id: customers.externalId,
+          type: events.type,
+          at: events.at,
+          properties: sql<string>`json(${events.properties})`,
+        })
+        .from(events)
+        .innerJoin(customers, eq(customers.key, events.customerKey))
+        .where(and(...conditions))
+        .orderBy(asc(events.at), asc(events.key))
+        .all()
+        .map(toStoredEvent),
+    )
+  }
+
+  async setConsents(input: ConsentInput[]): Promise<void> {
+    const rows = validateConsents(input)
+    await this.write(() => {
+      const keys = this.resolveCustomerKeys(rows.map((row) => row.customerId))
+      throwUnknownCustomers('consents', rows, keys)
+      const upsert = this.statement('upsertConsent')
+      for (const row of rows) upsert.run(keys.get(row.customerId), row.channel, row.status, row.at, row.source ?? null)
+    })
+  }
+
+  async getConsents(customerIds: string[]): Promise<ConsentInput[]> {
+    validateIds(customerIds, 'customerIds')
+    const { consents, customers } = schema
+    return this.run(() =>
+      this.shared.orm
+        .select({ external_id: customers.externalId, channel: consents.channel, status: consents.status, at: consents.at, source: consents.source })
+        .from(consents)
+        .innerJoin(customers, eq(customers.key, consents.customerKey))
+        .where(sql`${customers.externalId} IN (SELECT value FROM json_each(${JSON.stringify(customerIds)}))`)
+        .orderBy(asc(customers.key), asc(consents.channel))
+        .all()
+        .map(toConsent),
+    )
+  }
+
+  async addSuppressions(input: SuppressionInput[]): Promise<void> {
+    const rows = validateSuppressions(input)
+    await this.write(() => {
+      const upsert = this.statement('upsertSuppression')
+      for (const row of rows) upsert.run(row.scope, row.value, row.reason, row.at)
+    })
+  }
+
+  async removeSuppressions(input: Pick<SuppressionInput, 'scope' | 'value'>[]): Promise<void> {
+    const rows = validateSuppressionKeys(input)
+    await this.write(() => {
+      const remove = this.statement('deleteSuppression')
+      for (const row of rows) remove.run(row.scope, row.value)
+    })
+  }
+
+  async suppressedCustomers(customerIds: string[]): Promise<Set<string>> {
+    validateIds(customerIds, 'customerIds')
+    return this.run(() => new Set(this.statement('suppressed', true).all(JSON.stringify(customerIds)) as string[]))
+  }
+
+  async recordContacts(input: ContactInput[]): Promise<void> {
+    const rows = validateContacts(input)
+    await this.write(() => {
+      const keys = this.resolveCustomerKeys(rows.map((row) => row.customerId))
+      throwUnknownCustomers('contacts', rows, keys)
+      const insert = this.statement('insertContact')
+      for (const row of rows) {
+        insert.run(keys.get(row.customerId), row.flowId, row.runId, row.nodeId, row.channel, row.offer, row.at, row.status)
+      }
+    })
+  }
+
+  async listContacts(customerId: string, options: { from?: number; to?: number } = {}): Promise<StoredContact[]> {
+    const { contacts, customers } = schema
+    const conditions: SQL[] = [eq(customers.externalId, customerId)]
+    if (options.from !== undefined) conditions.push(gte(contacts.at, options.from))
+    if (options.to !== undefined) conditions.push(lt(contacts.at, options.to))
+    return this.run(() =>
+      this.shared.orm
+        .select({
+          key: contacts.key,
+          external_id: customers.externalId,
+          flow_id: contacts.flowId,
+          run_id: contacts.runId,
+          node_id: contacts.nodeId,
+          channel: contacts.channel,
+          offer: contacts.offer,
+          at: contacts.at,
+          status: contacts.status,
+        })
+        .from(contacts)
+        .innerJoin(customers, eq(customers.key, contacts.customerKey))
+        .where(and(...conditions))
+        .orderBy(asc(contacts.at), asc(contacts.key))
+        .all()
+        .map(toStoredContact),
+    )
+  }
+
+  async defineAttributes(input: AttributeDef[]): Promise<void> {
+    const defs = validateAttributeDefs(input)
+    await this.write(() => {
+      const now = this.shared.now()
+      const upsert = this.statement('upsertAttribute')
+      for (const def of defs) {
+        upsert.run(def.name, def.type, def.values ? JSON.stringify(def.values) : null, def.source, def.description ?? null, now)
+      }
+    })
+  }
+
+  async listAttributes(): Promise<AttributeDef[]> {
+    const { attributes } = schema
+    return this.run(() =>
+      this.shared.orm
+        .select({
+          name: attributes.name,
+          type: attributes.type,
+          enum_values: attributes.enumValues,
+          source: attributes.source,
+          description: attributes.description,
+        })
+        .from(attributes)
+        .orderBy(asc(attributes.name))
+        .all()
+        .map(toAttributeDef),
+    )
+  }
+
+  async setTags(input: { customerId: string; tag: Tag }[]): Promise<void> {
+    const rows = validateTagRows(input)
+    await this.write(() => {
+      const keys = this.resolveCustomerKeys(rows.map((row) => row.customerId))
+      throwUnknownCustomers('tags', rows, keys)
+      const upsert = this.statement('upsertTag')
+      for (const row of rows) this.writeTag(upsert, keys.get(row.customerId) as number, row.tag)
+    })
+  }
+
+  async stats(): Promise<StoreStats> {
+    const { orm } = this.shared
+    const total = (table: SQLiteTable) => orm.select({ n: count() }).from(table).get()?.n ?? 0
+    return this.run(() => ({
+      dialect: this.dialect,
+      customers: total(schema.customers),
+      events: total(schema.events),
+      eventTypes: orm
+        .select({ type: schema.events.type, count: count() })
+        .from(schema.events)
+        .groupBy(schema.events.type)
+        .orderBy(sql`count(*) DESC`, asc(schema.events.type))
+        .all(),
+      attributes: total(schema.attributes),
+      consents: total(schema.consents),
+      suppressions: total(schema.suppressions),
+      contacts: total(schema.contacts),
+    }))
+  }
+
+  private currentTx(): TxHandle | undefined {
+    return this.tx ?? this.shared.scope.getStore()
+  }
+
+  /** Runs synchronous work once no other caller's transaction is open (or inside ours). */
+  private async run<T>(work: () => T): Promise<T> {
+    const current = this.currentTx()
+    if (current) {
+      if (!current.open) throw transactionFinished()
+      return this.exec(work)
+    }
+    while (this.shared.active) await this.shared.active
+    return this.exec(work)
+  }
+
+  /** Like `run`, atomically: its own transaction, or a savepoint inside an open one. */
+  private write<T>(work: () => T): Promise<T> {
+    return this.run(() => this.shared.db.transaction(work).immediate())
+  }
+
+  private exec<T>(work: () => T): T {
+    try {
+      return work()
+    } catch (error) {
+      throw mapSqliteError(this.shared.path, error)
+    }
+  }
+
+  private statement(name: keyof typeof SQL_TEXT, pluck = false): Database.Statement {
+    const cacheKey = pluck ? `${name}:pluck` : name
+    let statement = this.shared.statements.get(cacheKey)
+    if (!statement) {
+      statement = this.shared.db.prepare(SQL_TEXT[name])
+      if (pluck) statement.pluck()
+      this.shared.statements.set(cacheKey, statement)
+    }
+    return statement
+  }
+
+  /** Internal keys of the given external ids, in one query. */
+  private resolveCustomerKeys(ids: string[]): Map<string, number> {
+    const rows = this.statement('resolveCustomers').all(JSON.stringify([...new Set(ids)])) as { id: string; key: number }[]
+    return new Map(rows.map((row) => [row.id, row.key]))
+  }
+
+  private writeTag(upsert: Database.Statement, key: number, tag: Tag): void {
+    upsert.run(key, tag.name, tag.layer, JSON.stringify(tag.value), tagNumber(tag.value), tag.at, tag.source ?? null)
+  }
+
+  /** Adds addresses and tags to customer rows (two queries for the whole page). */
+  private withDetails(rows: CustomerRecord[]): Customer[] {
+    if (rows.length === 0) return []
+    const keys = JSON.stringify(rows.map((row) => row.key))
+    const addresses = this.statement('selectAddresses').all(keys) as AddressRecord[]
+    const tags = this.statement('selectTags').all(keys) as TagRecord[]
+    return assembleCustomers(rows, addresses, tags)
+  }
+}
