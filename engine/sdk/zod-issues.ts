@@ -55,6 +55,39 @@ function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
   return current
 }
 
+/** Field names of the object schema at `path`, for "did you mean" hints. */
+function knownKeysAt(schema: z.ZodType | undefined, path: readonly PathSegment[]): string[] {
+  const target = schemaAt(schema, path)
+  const def = target?._zod.def as unknown as { type?: string; shape?: Record<string, unknown> } | undefined
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : []
+}
+
+/** The known name within edit distance 2 of `name` (a likely typo), if any. */
+function closest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined
+  let bestDistance = 3
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase())
+    if (distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+  return best
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.length] as number
+}
+
 /** True when the number schema at `path` only accepts integers. */
 function isIntegerAt(schema: z.ZodType | undefined, path: readonly PathSegment[]): boolean {
   const target = schemaAt(schema, path) as { isInt?: boolean; format?: string | null } | undefined
@@ -97,16 +130,30 @@ export function describeZodIssue(issue: z.core.$ZodIssue, schema?: z.ZodType): s
     case 'invalid_value':
       return `${missing ? 'required: ' : ''}expected ${issue.values.length === 1 ? JSON.stringify(issue.values[0]) : `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`}${missing ? '' : got}`
     case 'invalid_format':
+      // A schema may explain its pattern in words (z.string().regex(re, 'expected ...')); prefer that.
+      if (issue.format === 'regex' && issue.message.startsWith('expected')) return `${issue.message}${got}`
       return `expected ${issue.format === 'regex' ? `text matching ${(raw.pattern as string) ?? 'the pattern'}` : `a valid ${issue.format}`}${got}`
     case 'not_multiple_of':
       return `expected a multiple of ${numberLimit(issue.divisor)}${got}`
-    case 'unrecognized_keys':
-      return `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`
+    case 'unrecognized_keys': {
+      const known = knownKeysAt(schema, issue.path)
+      return issue.keys
+        .map((key) => {
+          const guess = closest(key, known)
+          return `unknown field ${JSON.stringify(key)}${guess ? ` (did you mean ${JSON.stringify(guess)}?)` : ''}`
+        })
+        .join('; ')
+    }
     case 'invalid_union': {
-      const note = raw.note === 'No matching discriminator' && Array.isArray(raw.options)
-        ? `expected ${String(raw.discriminator ?? 'discriminator')} to be one of ${(raw.options as unknown[]).map((o) => JSON.stringify(o)).join(', ')}`
-        : 'does not match any allowed shape'
-      return `${note}${got && typeof raw.input !== 'object' ? got : ''}`
+      if (raw.note === 'No matching discriminator' && Array.isArray(raw.options)) {
+        return `expected ${String(raw.discriminator ?? 'discriminator')} to be one of ${(raw.options as unknown[]).map((o) => JSON.stringify(o)).join(', ')}`
+      }
+      // A union of plain types ("string | number | boolean") reads best as the list of types.
+      const branches = (issue.errors ?? []).map((branch) => (branch.length === 1 && branch[0]?.code === 'invalid_type' ? branch[0].expected : undefined))
+      if (branches.length > 0 && branches.every((b) => b !== undefined)) {
+        return `${missing ? 'required: ' : ''}expected ${branches.join(' or ')}${missing ? '' : got}`
+      }
+      return `${missing ? 'required: ' : ''}does not match any allowed shape${missing || typeof raw.input === 'object' ? '' : got}`
     }
     case 'invalid_key':
     case 'invalid_element':
