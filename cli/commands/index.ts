@@ -1,6 +1,15 @@
 /** Every command of the CLI, in help order. A new command is one file and one line here. */
 import type { Command } from 'commander'
+import { register as registerDb } from './db.ts'
+import { register as registerDemo } from './demo.ts'
+import { register as registerGenerate } from './generate.ts'
+import { register as registerImport } from './import.ts'
 
 export type RegisterCommand = (program: Command) => void
 
-export const commands: RegisterCommand[] = []
+export const commands: RegisterCommand[] = [
+  registerDb,
+  registerImport,
+  registerDemo,
+  registerGenerate,
+]
