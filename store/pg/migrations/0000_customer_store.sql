@@ -85,11 +85,6 @@ CREATE TABLE "suppressions" (
 	CONSTRAINT "suppressions_scope" CHECK (scope IN ('customer', 'email', 'phone', 'push', 'wechat'))
 );
 --> statement-breakpoint
-ALTER TABLE "consents" ADD CONSTRAINT "consents_customer_key_customers_key_fk" FOREIGN KEY ("customer_key") REFERENCES "customers"("key") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "contacts" ADD CONSTRAINT "contacts_customer_key_customers_key_fk" FOREIGN KEY ("customer_key") REFERENCES "customers"("key") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "customer_addresses" ADD CONSTRAINT "customer_addresses_customer_key_customers_key_fk" FOREIGN KEY ("customer_key") REFERENCES "customers"("key") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "customer_tags" ADD CONSTRAINT "customer_tags_customer_key_customers_key_fk" FOREIGN KEY ("customer_key") REFERENCES "customers"("key") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "events" ADD CONSTRAINT "events_customer_key_customers_key_fk" FOREIGN KEY ("customer_key") REFERENCES "customers"("key") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "contacts_customer_at" ON "contacts" USING btree ("customer_key","at");--> statement-breakpoint
 CREATE INDEX "contacts_customer_channel_at" ON "contacts" USING btree ("customer_key","channel","at");--> statement-breakpoint
 CREATE INDEX "customer_addresses_kind_address" ON "customer_addresses" USING btree ("kind","address");--> statement-breakpoint
