@@ -239,14 +239,14 @@ export class SqliteStore implements StorePort {
           const address = row.addresses[kind as keyof typeof row.addresses]
           if (address === null) {
             if (!isNew) deleteAddress.run(key, kind)
-          } else {
+          } else if (address !== undefined) {
             addressWrites.push({ isNew, key, kind, address })
           }
         }
         for (const tag of row.tags) this.writeTag(isNew ? insertTag : upsertTag, key, tag)
       }
-      // Address rows go in after the customers, in index order: interleaving them with customer
-      // rows and writing (kind, address) in arrival order made them cost twice as much.
+      // Address rows go in after the batch's customer rows, sorted by (kind, address), so the
+      // address index is written in key order rather than at random pages.
       addressWrites.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.address < b.address ? -1 : a.address > b.address ? 1 : 0))
       for (const write of addressWrites) (write.isNew ? insertAddress : upsertAddress).run(write.key, write.kind, write.address)
       return { inserted, updated }
