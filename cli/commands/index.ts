@@ -1,9 +1,12 @@
 /** Every command of the CLI, in help order. A new command is one file and one line here. */
 import type { Command } from 'commander'
 import { register as registerDb } from './db.ts'
+import { register as registerDiff } from './diff.ts'
 import { register as registerDemo } from './demo.ts'
 import { register as registerGenerate } from './generate.ts'
 import { register as registerImport } from './import.ts'
+import { register as registerNodes } from './nodes.ts'
+import { register as registerValidate } from './validate.ts'
 
 export type RegisterCommand = (program: Command) => void
 
@@ -12,4 +15,7 @@ export const commands: RegisterCommand[] = [
   registerImport,
   registerDemo,
   registerGenerate,
+  registerValidate,
+  registerDiff,
+  registerNodes,
 ]
