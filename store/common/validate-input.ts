@@ -91,16 +91,31 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 const isOneOf = <T extends string>(values: readonly T[], value: unknown): value is T =>
   typeof value === 'string' && (values as readonly string[]).includes(value)
 
+const NUL_MESSAGE = 'text must not contain the NUL character (\\u0000): PostgreSQL cannot store it'
+
+/** True when `text` holds a NUL character, which Postgres text and jsonb reject (so both dialects refuse it). */
+const hasNul = (text: string): boolean => text.includes('\u0000')
+
+// A JSON-escaped NUL (\u0000) not itself preceded by an escaping backslash.
+const ESCAPED_NUL = /(^|[^\\])(\\\\)*\\u0000/
+
+/** Records an issue when a string holds a NUL character; returns whether it was clean. */
+function checkNul(issues: IssueCollector, value: string, path: string): boolean {
+  if (!hasNul(value)) return true
+  issues.add(path, 'text.nul', NUL_MESSAGE)
+  return false
+}
+
 /** Checks a required non-blank string field; returns it, or undefined after recording an issue. */
 function requireText(issues: IssueCollector, value: unknown, path: string, what: string): string | undefined {
-  if (typeof value === 'string' && value.trim() !== '') return value
+  if (typeof value === 'string' && value.trim() !== '') return checkNul(issues, value, path) ? value : undefined
   issues.add(path, 'required', `expected ${what} (a non-empty string), got ${describe(value)}`)
   return undefined
 }
 
 function optionalText(issues: IssueCollector, value: unknown, path: string): string | null {
   if (value === undefined || value === null) return null
-  if (typeof value === 'string') return value
+  if (typeof value === 'string') return checkNul(issues, value, path) ? value : null
   issues.add(path, 'type', `expected a string, got ${describe(value)}`)
   return null
 }
@@ -140,9 +155,12 @@ function validateAttributes(issues: IssueCollector, value: unknown, path: string
   }
   for (const name in value) {
     if (name.trim() === '') issues.add(path, 'attribute.name', 'attribute names must not be empty')
+    else checkNul(issues, name, `${path}.${name}`)
     const attribute = value[name]
     if (!isAttributeValue(attribute)) {
       issues.add(`${path}.${name}`, 'attribute.value', `expected a string, finite number, boolean or null, got ${describe(attribute)}`)
+    } else if (typeof attribute === 'string') {
+      checkNul(issues, attribute, `${path}.${name}`)
     }
   }
   return value as Record<string, AttributeValue>
@@ -157,6 +175,8 @@ function validateTag(issues: IssueCollector, tag: unknown, path: string): Tag | 
   const layer = requireOneOf(issues, TAG_LAYERS, tag.layer, `${path}.layer`)
   if (!isAttributeValue(tag.value)) {
     issues.add(`${path}.value`, 'tag.value', `expected a string, finite number, boolean or null, got ${describe(tag.value)}`)
+  } else if (typeof tag.value === 'string') {
+    checkNul(issues, tag.value, `${path}.value`)
   }
   const at = requireTime(issues, tag.at, `${path}.at`)
   const source = optionalText(issues, tag.source, `${path}.source`)
@@ -178,7 +198,7 @@ function validateAddresses(issues: IssueCollector, value: unknown, path: string)
     } else if (address === null) {
       addresses[kind] = null
     } else if (typeof address === 'string' && address.trim() !== '') {
-      addresses[kind] = normalizeAddress(kind, address)
+      if (checkNul(issues, address, `${path}.${kind}`)) addresses[kind] = normalizeAddress(kind, address)
     } else {
       issues.add(`${path}.${kind}`, 'address.value', `expected a non-empty string or null, got ${describe(address)}`)
     }
@@ -281,7 +301,10 @@ export function validateEvents(rows: EventInput[]): EventRow[] {
     let propertiesJson = '{}'
     if (row.properties !== undefined && row.properties !== null) {
       if (!isPlainObject(row.properties)) issues.add(`${path}.properties`, 'type', `expected an object, got ${describe(row.properties)}`)
-      else propertiesJson = JSON.stringify(row.properties)
+      else {
+        propertiesJson = JSON.stringify(row.properties)
+        if (ESCAPED_NUL.test(propertiesJson)) issues.add(`${path}.properties`, 'text.nul', NUL_MESSAGE)
+      }
     }
     out[i] = { id, customerId, type, at, propertiesJson }
   }
@@ -327,7 +350,7 @@ export function validateSuppressions(rows: SuppressionInput[]): SuppressionInput
     return {
       scope,
       value: scope === 'customer' || value === '' ? value : normalizeAddress(scope, value),
-      reason: typeof row.reason === 'string' ? row.reason : (requireText(issues, row.reason, `${path}.reason`, 'a reason') ?? ''),
+      reason: typeof row.reason === 'string' ? (optionalText(issues, row.reason, `${path}.reason`) ?? '') : (requireText(issues, row.reason, `${path}.reason`, 'a reason') ?? ''),
       at: requireTime(issues, row.at, `${path}.at`),
     }
   })

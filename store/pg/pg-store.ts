@@ -375,7 +375,8 @@ export class PgStore implements StorePort {
         .select({ external_id: customers.externalId, channel: consents.channel, status: consents.status, at: consents.at, source: consents.source })
         .from(consents)
         .innerJoin(customers, eq(customers.key, consents.customerKey))
-        .where(sql`${customers.externalId} = ANY(${customerIds}::text[])`)
+        // sql.param keeps the array one parameter (a bare array would expand into a list).
+        .where(sql`${customers.externalId} = ANY(${sql.param(customerIds)}::text[])`)
         .orderBy(asc(customers.key), asc(consents.channel)),
     )
     return rows.map(toConsent)
