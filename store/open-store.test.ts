@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { StoreUnavailableError } from '../engine/errors.ts'
 import { createTempFolder } from '../test/support/sqlite.ts'
 import { DEFAULT_SQLITE_PATH, openStore, resolveStoreTarget } from './open-store.ts'
-import { SqliteStore } from './sqlite/sqlite-store.ts'
+import type { SqliteStore } from './sqlite/sqlite-store.ts'
 
 const folder = createTempFolder('sluice-open-store-')
 afterAll(() => folder.remove())
