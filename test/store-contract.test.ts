@@ -482,6 +482,11 @@ describe.each([sqliteHarness(), postgresHarness()])('store contract: $name', (ha
       expect(await outside).toEqual([])
     })
 
+    it('refuses to close the store from inside a transaction', async () => {
+      await expect(store.transaction((tx) => tx.close())).rejects.toThrow(/inside a transaction/)
+      expect(await store.countCustomers()).toBe(0)
+    })
+
     it('refuses a tx used after its transaction finished', async () => {
       let leaked: StorePort | undefined
       await store.transaction(async (tx) => {

@@ -222,7 +222,7 @@ export class PgStore implements StorePort {
   }
 
   async close(): Promise<void> {
-    if (this.tx) return
+    if (this.currentTx()) throw new Error('close() cannot be called inside a transaction')
     await this.shared.pool.end()
   }
 

@@ -177,6 +177,8 @@ export class SqliteStore implements StorePort {
   }
 
   async close(): Promise<void> {
+    // Waiting for the open transaction from inside it would never end.
+    if (this.currentTx()) throw new Error('close() cannot be called inside a transaction')
     while (this.shared.active) await this.shared.active
     if (this.shared.db.open) this.shared.db.close()
   }
