@@ -116,7 +116,7 @@ export async function exportGenerated(options: ExportOptions): Promise<ExportSum
   if (eventsFile && eventsFormat === 'csv') await eventsFile.write(`${EVENT_COLUMNS.join(',')}\n`)
   let done = 0
   let events = 0
-  for (const generated of generateCustomers(options)) {
+  for (const generated of generateCustomers({ ...options, events: eventsFile !== undefined })) {
     await customersFile.write(customerLine(customerRecord(generated), options.customersFormat))
     if (eventsFile) {
       let chunk = ''

@@ -40,10 +40,10 @@ export function generatedCustomerId(serial: number): string {
 }
 
 /** Generated customer `serial`: sampled telco attributes plus the synthetic additions and events. */
-export function generateCustomer(seed: string, serial: number, asOf: number): GeneratedCustomer {
+export function generateCustomer(seed: string, serial: number, asOf: number, options: { events?: boolean } = {}): GeneratedCustomer {
   const id = generatedCustomerId(serial)
   const telco = sampleTelcoAttributes(new Rng(seed, id, 'telco'))
-  const generated = synthesizeCustomer(seed, id, serial, telcoProfile(telco), asOf)
+  const generated = synthesizeCustomer(seed, id, serial, telcoProfile(telco), asOf, options)
   generated.customer.attributes = { ...telco, ...generated.customer.attributes }
   return generated
 }
@@ -58,8 +58,8 @@ export function checkGenerateOptions(options: Pick<GenerateOptions, 'customers' 
 }
 
 /** The generated customers one by one (constant memory). */
-export function* generateCustomers(options: Pick<GenerateOptions, 'customers' | 'seed' | 'asOf'>): Generator<GeneratedCustomer> {
-  for (let serial = 1; serial <= options.customers; serial++) yield generateCustomer(options.seed, serial, options.asOf)
+export function* generateCustomers(options: Pick<GenerateOptions, 'customers' | 'seed' | 'asOf'> & { events?: boolean }): Generator<GeneratedCustomer> {
+  for (let serial = 1; serial <= options.customers; serial++) yield generateCustomer(options.seed, serial, options.asOf, { events: options.events ?? true })
 }
 
 /** Generates straight into the store, in batches inside one transaction. */

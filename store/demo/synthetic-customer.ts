@@ -76,7 +76,14 @@ function isoDate(at: number): string {
  * customer, used to make addresses unique (a shared address would let one suppression entry
  * silence several customers).
  */
-export function synthesizeCustomer(seed: string | number, id: string, serial: number, profile: TelcoProfile, asOf: number): GeneratedCustomer {
+export function synthesizeCustomer(
+  seed: string | number,
+  id: string,
+  serial: number,
+  profile: TelcoProfile,
+  asOf: number,
+  { events: withEvents = true }: { events?: boolean } = {},
+): GeneratedCustomer {
   const rng = new Rng(seed, id, 'profile')
   const [zoneName, , offsetMinutes, phonePrefix] = ZONES[rng.choose(ZONE_CHOICES)]!
   const offset = offsetMinutes * 60_000
@@ -125,8 +132,9 @@ export function synthesizeCustomer(seed: string | number, id: string, serial: nu
 
   const lifetime = profile.tenure * profile.monthlyCharges
   const tier = tierFor(lifetime)
-  const events = synthesizeEvents({ rng, time, id, profile, activeFrom, activeTo, windowStart, asOf, hasApp, consentStatus })
-  addTierChanges(events, { rng, time, profile, asOf, windowStart })
+  // Events are drawn last, so skipping them (customers-only export) changes nothing else.
+  const events = withEvents ? synthesizeEvents({ rng, time, id, profile, activeFrom, activeTo, windowStart, asOf, hasApp, consentStatus }) : []
+  if (withEvents) addTierChanges(events, { rng, time, profile, asOf, windowStart })
   // Plain code-unit comparison, not localeCompare: the order must not depend on the ICU build.
   events.sort((a, b) => a.at - b.at || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0))
   const numbered: EventInput[] = events.map((event, index) => ({ id: `${id}-e${index + 1}`, customerId: id, ...event }))

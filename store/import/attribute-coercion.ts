@@ -3,7 +3,7 @@
  * expected, so the caller can report `line 5, column tenure: expected a number, got "abc"`.
  */
 import type { AttributeDef, AttributeValue } from '../../engine/ports/store.ts'
-import { isMissing, parseBoolean, parseIsoDate, parseNumber } from './cell-values.ts'
+import { isMissing, parseBoolean, parseIsoDate, parseNumber, trimIfNeeded } from './cell-values.ts'
 
 /** A coerced value, or the expectation it failed. */
 export type Coerced = { ok: true; value: AttributeValue } | { ok: false; expected: string }
@@ -27,13 +27,13 @@ export function coerceAttribute(raw: unknown, def: Pick<AttributeDef, 'type' | '
       return value === undefined ? { ok: false, expected: 'an ISO 8601 date such as 2024-05-01' } : { ok: true, value }
     }
     case 'enum': {
-      const text = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : undefined
+      const text = typeof raw === 'string' ? trimIfNeeded(raw) : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : undefined
       const allowed = def.values ?? []
       if (text !== undefined && allowed.includes(text)) return { ok: true, value: text }
       return { ok: false, expected: `one of ${listValues(allowed)}` }
     }
     case 'string': {
-      if (typeof raw === 'string') return { ok: true, value: raw.trim() }
+      if (typeof raw === 'string') return { ok: true, value: trimIfNeeded(raw) }
       if (typeof raw === 'number' || typeof raw === 'boolean') return { ok: true, value: String(raw) }
       return { ok: false, expected: 'a text value' }
     }

@@ -8,8 +8,11 @@ const MISSING_TOKENS = new Set(['', 'na', 'n/a', 'null'])
 
 /** True for empty cells and the `NA` / `N/A` / `NULL` placeholders (and JSON null). */
 export function isMissing(value: unknown): boolean {
-  if (value === null || value === undefined) return true
-  return typeof value === 'string' && MISSING_TOKENS.has(value.trim().toLowerCase())
+  if (value === null || value === undefined || value === '') return true
+  if (typeof value !== 'string') return false
+  // Hot path of every import: most cells are longer than any token and start with no space.
+  if (value.length > 4 && value.charCodeAt(0) > 32 && value.charCodeAt(value.length - 1) > 32) return false
+  return MISSING_TOKENS.has(value.trim().toLowerCase())
 }
 
 // Plain decimal notation only: `Number()` would also accept `0x1f`, `Infinity` and `1_000`.
@@ -19,7 +22,10 @@ const LEADING_ZERO_PATTERN = /^[+-]?0\d/
 
 /** Parses a decimal number (`12`, `-3.5`, `1e6`); `undefined` when the text is not one. */
 export function parseNumber(text: string): number | undefined {
-  const trimmed = text.trim()
+  const trimmed = trimIfNeeded(text)
+  // Cheap rejection before the regex: a number starts with a digit, a sign or a dot.
+  const first = trimmed.charCodeAt(0)
+  if (!((first >= 48 && first <= 57) || first === 45 || first === 43 || first === 46)) return undefined
   if (!NUMBER_PATTERN.test(trimmed)) return undefined
   const value = Number(trimmed)
   return Number.isFinite(value) ? value : undefined
@@ -27,7 +33,12 @@ export function parseNumber(text: string): number | undefined {
 
 /** True when a numeric-looking text has a leading zero, which inference treats as a code, not a number. */
 export function hasLeadingZero(text: string): boolean {
-  return LEADING_ZERO_PATTERN.test(text.trim())
+  return LEADING_ZERO_PATTERN.test(trimIfNeeded(text))
+}
+
+/** `text.trim()`, without allocating when there is nothing to trim (the usual case). */
+export function trimIfNeeded(text: string): string {
+  return text.length > 0 && text.charCodeAt(0) > 32 && text.charCodeAt(text.length - 1) > 32 ? text : text.trim()
 }
 
 const BOOLEAN_WORDS: Record<string, boolean> = { yes: true, no: false, true: true, false: false }
@@ -39,7 +50,8 @@ const BOOLEAN_DIGITS: Record<string, boolean> = { '1': true, '0': false }
  * boolean accepts them.
  */
 export function parseBoolean(text: string, acceptDigits = false): boolean | undefined {
-  const key = text.trim().toLowerCase()
+  if (text.length > 16) return undefined
+  const key = trimIfNeeded(text).toLowerCase()
   return BOOLEAN_WORDS[key] ?? (acceptDigits ? BOOLEAN_DIGITS[key] : undefined)
 }
 
@@ -58,7 +70,8 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
  * trimmed, as the store keeps dates as ISO strings; `undefined` when it is not one.
  */
 export function parseIsoDate(text: string): string | undefined {
-  const trimmed = text.trim()
+  const trimmed = trimIfNeeded(text)
+  if (trimmed.length < 10 || trimmed.charCodeAt(4) !== 45 /* - */) return undefined
   const date = DATE_PATTERN.exec(trimmed)
   if (date) return isCalendarDate(Number(date[1]), Number(date[2]), Number(date[3])) ? trimmed : undefined
   return parseIsoInstant(trimmed) === undefined ? undefined : trimmed

@@ -6,7 +6,8 @@ import { CHANNELS } from '../../engine/ports/store.ts'
 import type { AttributeDef, AttributeValue, Channel, ConsentInput, CustomerInput } from '../../engine/ports/store.ts'
 import { coerceAttribute } from './attribute-coercion.ts'
 import { describeValue, isMissing, parseConsent } from './cell-values.ts'
-import { ColumnRoles } from './customer-columns.ts'
+import { ColumnRoles, findIdColumn, ID_COLUMNS } from './customer-columns.ts'
+import type { ColumnRole } from './customer-columns.ts'
 import type { RowProblem } from './issue-log.ts'
 import type { SourceRecord } from './record-reader.ts'
 
@@ -44,6 +45,7 @@ export function flattenCustomerValues(values: Record<string, unknown>): Record<s
 export class CustomerRowMapper {
   private readonly rolesById = new Map<string, ColumnRoles>()
   private readonly zones = new TimeZoneCache()
+  private plan: { header: string[]; idColumn: string; idIndex: number; roles: ColumnRole[] } | undefined
 
   constructor(private readonly context: CustomerRowContext) {}
 
@@ -51,77 +53,90 @@ export class CustomerRowMapper {
   map(record: SourceRecord): CustomerRow | RowProblem[] {
     const { line } = record
     if (record.problem) return [{ line, code: 'row.malformed', message: record.problem }]
-    const values = flattenCustomerValues(record.values)
-    const idColumn = 'customer_id' in values ? 'customer_id' : 'id'
-    const roles = this.rolesFor(idColumn)
-    const problems: RowProblem[] = []
-    const fail = (column: string, code: string, message: string) => problems.push({ line, column, code, message })
-
-    const id = typeof values[idColumn] === 'number' ? String(values[idColumn]) : values[idColumn]
-    if (typeof id !== 'string' || id.trim() === '') fail(idColumn, 'row.id', `expected a customer id, got ${id === undefined || isMissing(id) ? 'none' : describeValue(id)}`)
-    else if (id.trim().length > MAX_ID_LENGTH) fail(idColumn, 'row.id', `expected a customer id of at most ${MAX_ID_LENGTH} characters`)
-
-    const customer: CustomerInput = { id: typeof id === 'string' ? id.trim() : '' }
-    const attributes: Record<string, AttributeValue> = {}
-    const consents: ConsentInput[] = []
-
-    for (const column in values) {
-      const raw = values[column]
-      const role = roles.of(column)
-      switch (role.type) {
-        case 'id':
-          break
-        case 'invalid':
-          fail(column, 'row.column', role.message)
-          break
-        case 'time-zone': {
-          if (isMissing(raw)) break
-          const zone = typeof raw === 'string' ? this.zones.canonical(raw.trim()) : undefined
-          if (zone) customer.timeZone = zone
-          else fail(column, 'row.time-zone', `expected an IANA time zone such as Europe/Paris, got ${describeValue(raw)}`)
-          break
-        }
-        case 'address': {
-          const checked = checkAddress(role.kind, raw)
-          if (checked.ok) (customer.addresses ??= {})[role.kind] = checked.value
-          else fail(column, 'row.address', `expected ${checked.expected}, got ${describeValue(raw)}`)
-          break
-        }
-        case 'preferred-channel': {
-          const channel = typeof raw === 'string' ? raw.trim().toLowerCase() : raw
-          if (isMissing(raw)) customer.preferredChannel = null
-          else if ((CHANNELS as readonly unknown[]).includes(channel)) customer.preferredChannel = channel as Channel
-          else fail(column, 'row.channel', `expected one of ${CHANNELS.join(', ')}, got ${describeValue(raw)}`)
-          break
-        }
-        case 'consent': {
-          if (isMissing(raw)) break
-          const status = parseConsent(raw)
-          if (status) consents.push({ customerId: customer.id, channel: role.channel, status, at: this.context.consentAt, source: 'import' })
-          else fail(column, 'row.consent', `expected yes/no, true/false, 1/0 or granted/revoked, got ${describeValue(raw)}`)
-          break
-        }
-        case 'attribute': {
-          const def = this.context.types.get(column)
-          // A column empty in every row has no type yet: there is nothing to store either.
-          if (!def) {
-            if (!isMissing(raw)) fail(column, 'row.type', 'this column has no type in the attribute catalogue')
-            break
-          }
-          const coerced = coerceAttribute(raw, def)
-          if (coerced.ok) attributes[column] = coerced.value
-          else fail(column, 'row.type', `expected ${coerced.expected}, got ${describeValue(raw)}`)
-          break
-        }
-        default: {
-          const unknownRole: never = role
-          throw new Error(`unhandled column role ${JSON.stringify(unknownRole)}`)
-        }
+    const draft = new RowDraft(line)
+    if (record.header && Array.isArray(record.raw)) {
+      // CSV: walk the cells by index with roles resolved once per file.
+      const plan = this.planFor(record.header)
+      const id = record.raw[plan.idIndex]
+      draft.setId(plan.idColumn, id)
+      for (let i = 0; i < plan.roles.length; i++) {
+        if (i !== plan.idIndex) this.apply(draft, record.header[i]!, plan.roles[i]!, record.raw[i] ?? '')
+      }
+    } else {
+      const values = flattenCustomerValues(record.values)
+      const idColumn = 'customer_id' in values ? 'customer_id' : 'id'
+      const roles = this.rolesFor(idColumn)
+      draft.setId(idColumn, values[idColumn])
+      for (const column in values) {
+        if (column !== idColumn) this.apply(draft, column, roles.of(column), values[column])
       }
     }
-    if (problems.length > 0) return problems
-    if (Object.keys(attributes).length > 0) customer.attributes = attributes
-    return { customer, consents }
+    return draft.result()
+  }
+
+  /** Applies one cell to the row being built. */
+  private apply(draft: RowDraft, column: string, role: ColumnRole, raw: unknown): void {
+    const { customer } = draft
+    switch (role.type) {
+      case 'id':
+        break
+      case 'invalid':
+        draft.fail(column, 'row.column', role.message)
+        break
+      case 'time-zone': {
+        if (isMissing(raw)) break
+        const zone = typeof raw === 'string' ? this.zones.canonical(raw.trim()) : undefined
+        if (zone) customer.timeZone = zone
+        else draft.fail(column, 'row.time-zone', `expected an IANA time zone such as Europe/Paris, got ${describeValue(raw)}`)
+        break
+      }
+      case 'address': {
+        const checked = checkAddress(role.kind, raw)
+        if (checked.ok) (customer.addresses ??= {})[role.kind] = checked.value
+        else draft.fail(column, 'row.address', `expected ${checked.expected}, got ${describeValue(raw)}`)
+        break
+      }
+      case 'preferred-channel': {
+        const channel = typeof raw === 'string' ? raw.trim().toLowerCase() : raw
+        if (isMissing(raw)) customer.preferredChannel = null
+        else if ((CHANNELS as readonly unknown[]).includes(channel)) customer.preferredChannel = channel as Channel
+        else draft.fail(column, 'row.channel', `expected one of ${CHANNELS.join(', ')}, got ${describeValue(raw)}`)
+        break
+      }
+      case 'consent': {
+        if (isMissing(raw)) break
+        const status = parseConsent(raw)
+        if (status) draft.consents.push({ customerId: customer.id, channel: role.channel, status, at: this.context.consentAt, source: 'import' })
+        else draft.fail(column, 'row.consent', `expected yes/no, true/false, 1/0 or granted/revoked, got ${describeValue(raw)}`)
+        break
+      }
+      case 'attribute': {
+        const def = this.context.types.get(column)
+        // A column empty in every row has no type yet: there is nothing to store either.
+        if (!def) {
+          if (!isMissing(raw)) draft.fail(column, 'row.type', 'this column has no type in the attribute catalogue')
+          break
+        }
+        const coerced = coerceAttribute(raw, def)
+        if (coerced.ok) draft.attributes[column] = coerced.value
+        else draft.fail(column, 'row.type', `expected ${coerced.expected}, got ${describeValue(raw)}`)
+        break
+      }
+      default: {
+        const unknownRole: never = role
+        throw new Error(`unhandled column role ${JSON.stringify(unknownRole)}`)
+      }
+    }
+  }
+
+  /** Roles of a CSV header, resolved once (the header array is shared by every record of a file). */
+  private planFor(header: string[]): { idColumn: string; idIndex: number; roles: ColumnRole[] } {
+    if (this.plan?.header !== header) {
+      const idColumn = findIdColumn(header) ?? ID_COLUMNS[0]
+      const roles = this.rolesFor(idColumn)
+      this.plan = { header, idColumn, idIndex: header.indexOf(idColumn), roles: header.map((column) => roles.of(column)) }
+    }
+    return this.plan
   }
 
   private rolesFor(idColumn: string): ColumnRoles {
@@ -131,6 +146,38 @@ export class CustomerRowMapper {
       this.rolesById.set(idColumn, roles)
     }
     return roles
+  }
+}
+
+/** A customer row being assembled, with the problems found so far. */
+class RowDraft {
+  readonly customer: CustomerInput = { id: '' }
+  readonly attributes: Record<string, AttributeValue> = {}
+  readonly consents: ConsentInput[] = []
+  readonly problems: RowProblem[] = []
+
+  constructor(private readonly line: number) {}
+
+  fail(column: string, code: string, message: string): void {
+    this.problems.push({ line: this.line, column, code, message })
+  }
+
+  /** Sets the id (numbers accepted from JSON), or records why it is unusable. */
+  setId(column: string, raw: unknown): void {
+    const id = typeof raw === 'number' ? String(raw) : raw
+    if (typeof id !== 'string' || id.trim() === '') this.fail(column, 'row.id', `expected a customer id, got ${id === undefined || isMissing(id) ? 'none' : describeValue(id)}`)
+    else if (id.trim().length > MAX_ID_LENGTH) this.fail(column, 'row.id', `expected a customer id of at most ${MAX_ID_LENGTH} characters`)
+    else this.customer.id = id.trim()
+  }
+
+  result(): CustomerRow | RowProblem[] {
+    if (this.problems.length > 0) return this.problems
+    for (const consent of this.consents) consent.customerId = this.customer.id
+    for (const _name in this.attributes) {
+      this.customer.attributes = this.attributes
+      break
+    }
+    return { customer: this.customer, consents: this.consents }
   }
 }
 

@@ -16,6 +16,7 @@ import { describeRow, IssueLog } from './issue-log.ts'
 import { detectFormat, fileSize, RecordReader } from './record-reader.ts'
 import { defaultRejectsPath, RejectsFile } from './rejects-file.ts'
 import { mergeWithCatalogue, RecordInference } from './type-inference.ts'
+import type { ColumnInference } from './type-inference.ts'
 
 /** Imports a customers file into `store`; throws a ValidationError listing bad rows (nothing written). */
 export async function importCustomers(store: StorePort, options: CustomerImportOptions): Promise<ImportSummary> {
@@ -38,18 +39,20 @@ export async function importCustomers(store: StorePort, options: CustomerImportO
     const batch = new CustomerBatch(tx)
     let rows = 0
     try {
-      for await (const record of reader) {
-        rows++
-        const row = mapper.map(record)
-        if (Array.isArray(row)) {
-          issues.addRow(row)
-          await rejects?.write(record, describeRow(row))
-          continue
+      for await (const records of reader.batches()) {
+        for (const record of records) {
+          rows++
+          const row = mapper.map(record)
+          if (Array.isArray(row)) {
+            issues.addRow(row)
+            await rejects?.write(record, describeRow(row))
+            continue
+          }
+          // After the first bad row the file will be rolled back: keep validating, stop writing.
+          if (!rejects && !issues.isEmpty) continue
+          if (batch.has(row.customer.id) || batch.size >= batchSize) await batch.flush()
+          batch.add(row.customer, row.consents)
         }
-        // After the first bad row the file will be rolled back: keep validating, stop writing.
-        if (!rejects && !issues.isEmpty) continue
-        if (batch.has(row.customer.id) || batch.size >= batchSize) await batch.flush()
-        batch.add(row.customer, row.consents)
       }
       await batch.flush()
     } finally {
@@ -76,17 +79,31 @@ async function scanTypes(options: CustomerImportOptions, format: 'csv' | 'jsonl'
   const reader = new RecordReader(options.path, format, (bytesRead, totalBytes) => options.onProgress?.({ phase: 'scan', bytesRead, totalBytes }))
   let roles: ColumnRoles | undefined
   let rolesIdColumn = ''
-  for await (const record of reader) {
-    if (format === 'csv' && !roles) roles = checkCsvHeader(reader.header)
-    if (record.problem) continue
-    const values = format === 'csv' ? record.values : flattenCustomerValues(record.values)
-    const idColumn = format === 'csv' ? rolesIdColumn : 'customer_id' in values ? 'customer_id' : 'id'
-    if (!roles || idColumn !== rolesIdColumn) {
-      roles = new ColumnRoles(idColumn)
-      rolesIdColumn = idColumn
+  // CSV: the inferred columns as (cell index, state) pairs, resolved once from the header.
+  let csvColumns: [number, ColumnInference][] | undefined
+  for await (const records of reader.batches()) {
+    if (format === 'csv' && !csvColumns) {
+      const csvRoles = checkCsvHeader(reader.header)
+      roles = csvRoles
+      csvColumns = reader.header.flatMap((column, index): [number, ColumnInference][] =>
+        !declared.has(column) && csvRoles.of(column).type === 'attribute' ? [[index, inference.column(column)]] : [])
     }
-    for (const column in values) {
-      if (!declared.has(column) && roles.of(column).type === 'attribute') inference.observe(column, values[column])
+    for (const record of records) {
+      if (record.problem) continue
+      if (csvColumns) {
+        const cells = record.raw as string[]
+        for (const [index, state] of csvColumns) state.observe(cells[index])
+        continue
+      }
+      const values = flattenCustomerValues(record.values)
+      const idColumn = 'customer_id' in values ? 'customer_id' : 'id'
+      if (!roles || idColumn !== rolesIdColumn) {
+        roles = new ColumnRoles(idColumn)
+        rolesIdColumn = idColumn
+      }
+      for (const column in values) {
+        if (!declared.has(column) && roles.of(column).type === 'attribute') inference.observe(column, values[column])
+      }
     }
   }
   if (format === 'csv' && !roles) checkCsvHeader(reader.header)

@@ -50,16 +50,18 @@ export async function importEvents(store: StorePort, options: ImportOptions): Pr
     }
 
     try {
-      for await (const record of reader) {
-        rows++
-        const event = mapEventRecord(record)
-        if (Array.isArray(event)) {
-          await reject(record, event)
-          continue
+      for await (const batch of reader.batches()) {
+        for (const record of batch) {
+          rows++
+          const event = mapEventRecord(record)
+          if (Array.isArray(event)) {
+            await reject(record, event)
+            continue
+          }
+          events.push(event)
+          records.push(record)
+          if (events.length >= batchSize) await flush()
         }
-        events.push(event)
-        records.push(record)
-        if (events.length >= batchSize) await flush()
       }
       await flush()
     } finally {

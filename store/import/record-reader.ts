@@ -5,9 +5,9 @@
  */
 import { createReadStream, statSync } from 'node:fs'
 import { extname } from 'node:path'
-import { createInterface } from 'node:readline'
-import { parse } from 'csv-parse'
 import { UserError, ValidationError } from '../../engine/errors.ts'
+import { csvRecordBatches, CsvSyntaxError } from './csv-records.ts'
+import type { CsvRecord } from './csv-records.ts'
 
 export const SOURCE_FORMATS = ['csv', 'jsonl'] as const
 export type SourceFormat = (typeof SOURCE_FORMATS)[number]
@@ -22,6 +22,8 @@ export interface SourceRecord {
   raw: string[] | string
   /** Set when the record itself is malformed (wrong field count, invalid JSON). */
   problem?: string
+  /** CSV only: the header, so hot loops can walk `raw` by index instead of building `values`. */
+  header?: string[]
 }
 
 /** Called as the file is read, with bytes read so far and the file size. */
@@ -69,7 +71,11 @@ function countingStream(path: string, onBytes: BytesListener | undefined) {
   return stream
 }
 
-/** Reads a file record by record. `header` is known once the first record has been read (CSV only). */
+/**
+ * Reads a file record by record. `header` is known once the first batch has been read (CSV
+ * only). Importers iterate `batches()` (one array per chunk read: no await per record);
+ * iterating the reader itself yields single records.
+ */
 export class RecordReader implements AsyncIterable<SourceRecord> {
   /** CSV column names, in file order; empty for JSONL. */
   header: string[] = []
@@ -80,59 +86,58 @@ export class RecordReader implements AsyncIterable<SourceRecord> {
     private readonly onBytes?: BytesListener,
   ) {}
 
-  [Symbol.asyncIterator](): AsyncIterator<SourceRecord> {
+  /** The records, a chunk's worth at a time. */
+  batches(): AsyncGenerator<SourceRecord[]> {
     return this.format === 'csv' ? this.readCsv() : this.readJsonl()
   }
 
-  private async *readCsv(): AsyncGenerator<SourceRecord> {
-    // Empty lines are kept as records and skipped here, so physical lines can be counted exactly
-    // (csv-parse's own line counter is off for CRLF inside quoted fields).
-    const parser = countingStream(this.path, this.onBytes).pipe(
-      parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }),
-    )
-    let nextLine = 1
+  async *[Symbol.asyncIterator](): AsyncIterator<SourceRecord> {
+    for await (const batch of this.batches()) yield* batch
+  }
+
+  private async *readCsv(): AsyncGenerator<SourceRecord[]> {
     try {
-      for await (const fields of parser as AsyncIterable<string[]>) {
-        const line = nextLine
-        nextLine += 1 + embeddedLineBreaks(fields)
-        if (fields.length === 1 && fields[0]!.trim() === '') continue
-        if (this.header.length === 0) {
-          this.header = checkHeader(fields, line)
-          continue
+      for await (const batch of csvRecordBatches(countingStream(this.path, this.onBytes))) {
+        const records: SourceRecord[] = []
+        for (const record of batch) {
+          if (this.header.length === 0) this.header = checkHeader(record.fields, record.line)
+          else records.push(csvRecord(this.header, record))
         }
-        yield csvRecord(this.header, fields, line)
+        if (records.length > 0) yield records
       }
     } catch (error) {
-      if (error instanceof UserError) throw error
-      const where = (error as { lines?: number }).lines
-      const message = error instanceof Error ? error.message : String(error)
-      throw new UserError('import.csv', `${this.path}${where ? ` (near line ${where})` : ''}: the CSV cannot be parsed: ${message}`)
+      if (error instanceof CsvSyntaxError) throw new UserError('import.csv', `${this.path}: the CSV cannot be parsed: ${error.message}`)
+      throw error
     }
     if (this.header.length === 0) throw new UserError('import.empty', `${this.path} is empty: expected a header line`)
   }
 
-  private async *readJsonl(): AsyncGenerator<SourceRecord> {
-    const lines = createInterface({ input: countingStream(this.path, this.onBytes), crlfDelay: Infinity })
+  private async *readJsonl(): AsyncGenerator<SourceRecord[]> {
+    const input = countingStream(this.path, this.onBytes)
+    input.setEncoding('utf8')
+    let carry = ''
     let line = 0
-    for await (const text of lines) {
+    const take = (raw: string, out: SourceRecord[]) => {
       line++
-      if (text.trim() === '') continue
-      yield jsonRecord(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, line)
+      let text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw
+      if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+      if (text.trim() !== '') out.push(jsonRecord(text, line))
     }
-  }
-}
-
-/** Counts `\n` inside the fields of a record: each one moves the physical line on by one. */
-function embeddedLineBreaks(fields: string[]): number {
-  let count = 0
-  for (const field of fields) {
-    let at = field.indexOf('\n')
-    while (at !== -1) {
-      count++
-      at = field.indexOf('\n', at + 1)
+    for await (const chunk of input as AsyncIterable<string>) {
+      const text = carry + chunk
+      const out: SourceRecord[] = []
+      let start = 0
+      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+        take(text.slice(start, end), out)
+        start = end + 1
+      }
+      carry = text.slice(start)
+      if (out.length > 0) yield out
     }
+    const out: SourceRecord[] = []
+    if (carry !== '') take(carry, out)
+    if (out.length > 0) yield out
   }
-  return count
 }
 
 /** Validates the header: names present and unique. */
@@ -151,12 +156,32 @@ function checkHeader(fields: string[], line: number): string[] {
   return names
 }
 
-function csvRecord(header: string[], fields: string[], line: number): SourceRecord {
-  const values: Record<string, unknown> = {}
-  for (let i = 0; i < header.length; i++) values[header[i]!] = fields[i] ?? ''
-  const record: SourceRecord = { line, values, raw: fields }
-  if (fields.length !== header.length) record.problem = `expected ${header.length} fields as in the header, got ${fields.length}`
+function csvRecord(header: string[], { line, fields, problem }: CsvRecord): SourceRecord {
+  const record = new CsvSourceRecord(line, header, fields)
+  if (problem) record.problem = problem
+  else if (fields.length !== header.length) record.problem = `expected ${header.length} fields as in the header, got ${fields.length}`
   return record
+}
+
+/** A CSV record whose `values` object is only built when someone asks for it. */
+class CsvSourceRecord implements SourceRecord {
+  problem?: string
+  private built: Record<string, unknown> | undefined
+
+  constructor(
+    readonly line: number,
+    readonly header: string[],
+    readonly raw: string[],
+  ) {}
+
+  get values(): Record<string, unknown> {
+    if (!this.built) {
+      const values: Record<string, unknown> = {}
+      for (let i = 0; i < this.header.length; i++) values[this.header[i]!] = this.raw[i] ?? ''
+      this.built = values
+    }
+    return this.built
+  }
 }
 
 function jsonRecord(text: string, line: number): SourceRecord {

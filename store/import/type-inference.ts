@@ -14,7 +14,7 @@
  * rows that name the line and column. Text with a leading zero (`007`) is a code, never a number.
  */
 import type { AttributeDef } from '../../engine/ports/store.ts'
-import { hasLeadingZero, isMissing, parseBoolean, parseIsoDate, parseNumber } from './cell-values.ts'
+import { hasLeadingZero, isMissing, parseBoolean, parseIsoDate, parseNumber, trimIfNeeded } from './cell-values.ts'
 
 /** Most distinct values an inferred enum may have. */
 export const ENUM_MAX_DISTINCT = 20
@@ -48,7 +48,7 @@ export class ColumnInference {
       this.nonText++
       return
     }
-    const text = value.trim()
+    const text = trimIfNeeded(value)
     if (parseNumber(text) !== undefined) {
       this.numbers++
       if (hasLeadingZero(text)) this.leadingZero = true
@@ -89,12 +89,17 @@ export class RecordInference {
 
   /** Feeds one value of `column`. */
   observe(column: string, value: unknown): void {
-    let state = this.columns.get(column)
+    this.column(column).observe(value)
+  }
+
+  /** The state of `column`, created on first use (hot loops keep it instead of looking it up per cell). */
+  column(name: string): ColumnInference {
+    let state = this.columns.get(name)
     if (!state) {
       state = new ColumnInference()
-      this.columns.set(column, state)
+      this.columns.set(name, state)
     }
-    state.observe(value)
+    return state
   }
 
   /** Inferred defs for every column that held at least one value, in first-seen order. */

@@ -1,0 +1,102 @@
+/**
+ * The events importer against SQLite and PostgreSQL: duplicates counted (not errors), unknown
+ * customers rejected with their line, CSV properties typed, --skip-invalid for events.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { ValidationError } from '../engine/errors.ts'
+import type { StorePort } from '../engine/ports/store.ts'
+import { importEvents } from '../store/import/import-events.ts'
+import { openStore } from '../store/open-store.ts'
+
+const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const NOW = Date.UTC(2025, 0, 1)
+const dir = mkdtempSync(join(tmpdir(), 'sluice-import-events-'))
+let counter = 0
+
+function file(name: string, content: string): string {
+  const path = join(dir, `${counter++}-${name}`)
+  writeFileSync(path, content)
+  return path
+}
+
+const jsonl = (...rows: object[]) => `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`
+
+const schemas: string[] = []
+const targets = [
+  { name: 'sqlite', open: () => openStore({ db: join(dir, `store-${counter++}.db`) }) },
+  {
+    name: 'postgres',
+    open: () => {
+      const schema = `sluice_import_e_${process.pid}_${counter++}`
+      schemas.push(schema)
+      return openStore({ databaseUrl: PG_URL, pgSchema: schema })
+    },
+  },
+]
+
+afterAll(async () => {
+  if (schemas.length === 0) return
+  const client = new pg.Client({ connectionString: PG_URL })
+  await client.connect()
+  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+  await client.end()
+})
+
+describe.each(targets)('importEvents on $name', (target) => {
+  let store: StorePort
+  beforeEach(async () => {
+    store = await target.open()
+    await store.upsertCustomers([{ id: 'c1' }, { id: 'c2' }])
+    return () => store.close()
+  })
+
+  it('counts a duplicate event id as a duplicate, in the file and on re-import', async () => {
+    const path = file('events.jsonl', jsonl(
+      { event_id: 'e1', customer_id: 'c1', type: 'purchase', at: '2024-05-01T10:00:00Z', properties: { amount: 19.9, order_id: 'o1' } },
+      { event_id: 'e2', customer_id: 'c2', type: 'app_login', at: 1714557600000, platform: 'ios' },
+      { event_id: 'e1', customer_id: 'c1', type: 'purchase', at: '2024-05-01T10:00:00Z', properties: { amount: 19.9, order_id: 'o1' } },
+    ))
+    expect(await importEvents(store, { path, now: NOW })).toMatchObject({ rows: 3, inserted: 2, duplicates: 1, rejected: 0 })
+    expect(await importEvents(store, { path, now: NOW })).toMatchObject({ rows: 3, inserted: 0, duplicates: 3 })
+    expect(await store.listEvents('c1')).toEqual([
+      { id: 'e1', customerId: 'c1', customerKey: expect.any(Number), type: 'purchase', at: Date.UTC(2024, 4, 1, 10), properties: { amount: 19.9, order_id: 'o1' } },
+    ])
+    expect((await store.listEvents('c2'))[0]!.properties).toEqual({ platform: 'ios' })
+  })
+
+  it('rejects an unknown customer with its line, and writes nothing', async () => {
+    const lines = ['event_id,customer_id,type,at,amount']
+    for (let i = 1; i <= 10; i++) lines.push(`e${i},c1,purchase,2024-05-0${(i % 9) + 1},${i}`)
+    lines.push('e11,x,purchase,2024-05-01,5')
+    const path = file('unknown.csv', `${lines.join('\n')}\n`)
+    const error = (await importEvents(store, { path, now: NOW, batchSize: 4 }).catch((caught: unknown) => caught)) as ValidationError
+    expect(error).toBeInstanceOf(ValidationError)
+    expect(error.message).toContain('line 12, column customer_id: no customer "x" in the store')
+    expect(await store.listEvents('c1')).toEqual([])
+  })
+
+  it('reports unknown customers found after an earlier bad row', async () => {
+    const path = file('two-bad.csv', 'event_id,customer_id,type,at\ne1,c1,login,soon\ne2,nobody,login,2024-05-01\n')
+    const error = (await importEvents(store, { path, now: NOW }).catch((caught: unknown) => caught)) as ValidationError
+    expect(error.issues.map((issue) => issue.path)).toEqual(['line 2, column at', 'line 3, column customer_id'])
+    expect(await store.listEvents('c1')).toEqual([])
+  })
+
+  it('--skip-invalid keeps the good events and writes the rest to the rejects file', async () => {
+    const path = file('mixed.jsonl', jsonl(
+      { event_id: 'e1', customer_id: 'c1', type: 'page_view', at: '2024-05-01T10:00:00Z', page: '/plans' },
+      { event_id: 'e2', customer_id: 'ghost', type: 'page_view', at: '2024-05-01T10:00:00Z' },
+      { event_id: 'e3', customer_id: 'c2', type: 'page_view', at: 1714557600 },
+    ))
+    const summary = await importEvents(store, { path, now: NOW, skipInvalid: true })
+    expect(summary).toMatchObject({ inserted: 1, rejected: 2, rejectsFile: path.replace(/\.jsonl$/, '.rejects.jsonl') })
+    const rejects = readFileSync(summary.rejectsFile!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { line: number; reason: string; record: { event_id: string } })
+    expect(rejects.map((reject) => [reject.line, reject.record.event_id])).toEqual([[3, 'e3'], [2, 'e2']])
+    expect(rejects[0]!.reason).toContain('looks like epoch seconds')
+    expect(rejects[1]!.reason).toBe('column customer_id: no customer "ghost" in the store')
+  })
+})
