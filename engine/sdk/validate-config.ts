@@ -8,7 +8,7 @@ import type { AnyNodeDefinition } from './define-node.ts'
 import { outputsOf } from './define-node.ts'
 import { checkOutputNames } from './check-declaration.ts'
 import type { NodeValidationContext } from './types.ts'
-import { zodIssuesToIssues } from './zod-issues.ts'
+import { closest, judgesUnknownKeys, knownKeysAt, zodIssuesToIssues } from './zod-issues.ts'
 
 /** The outcome of validating one config: the parsed config (defaults applied) when valid, and every issue. */
 export interface ConfigValidation {
@@ -22,11 +22,12 @@ export interface ConfigValidation {
  */
 export function validateNodeConfig(definition: AnyNodeDefinition, config: unknown, context?: NodeValidationContext): ConfigValidation {
   const parsed = definition.config.safeParse(config, { reportInput: true })
+  const ignored = ignoredFields(definition, config)
   if (!parsed.success) {
-    return { issues: zodIssuesToIssues(parsed.error.issues, { code: 'node.config', prefix: 'config', schema: definition.config }) }
+    return { issues: [...zodIssuesToIssues(parsed.error.issues, { code: 'node.config', prefix: 'config', schema: definition.config }), ...ignored] }
   }
   const value = parsed.data as Record<string, unknown>
-  const issues: Issue[] = []
+  const issues: Issue[] = [...ignored]
 
   let outputs: readonly string[] = []
   try {
@@ -54,6 +55,26 @@ export function validateNodeConfig(definition: AnyNodeDefinition, config: unknow
     }
   }
   return { config: value, issues }
+}
+
+/**
+ * Top-level config fields the schema does not know. A plain z.object drops them silently, which
+ * hides typos ("hour" for "hours"), so each one is a warning with a likely intended name.
+ */
+function ignoredFields(definition: AnyNodeDefinition, config: unknown): Issue[] {
+  if (typeof config !== 'object' || config === null || Array.isArray(config) || judgesUnknownKeys(definition.config)) return []
+  const known = knownKeysAt(definition.config, [])
+  return Object.keys(config)
+    .filter((key) => !known.includes(key))
+    .map((key) => {
+      const guess = closest(key, known)
+      return {
+        code: 'node.config-unknown-field',
+        path: `config.${key}`,
+        message: `unknown field "${key}" is ignored${guess ? ` (did you mean "${guess}"?)` : ''}`,
+        severity: 'warning' as const,
+      }
+    })
 }
 
 /** Parses and validates a config, throwing a {@link ConfigError} with every issue unless it is valid. */

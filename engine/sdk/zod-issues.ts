@@ -55,15 +55,21 @@ function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
   return current
 }
 
+/** True when the object schema at the root passes unknown keys through or checks them itself (loose, strict, catchall). */
+export function judgesUnknownKeys(schema: z.ZodType): boolean {
+  const def = unwrap(schema)?._zod.def as unknown as { type?: string; catchall?: unknown } | undefined
+  return def?.type !== 'object' || def.catchall !== undefined
+}
+
 /** Field names of the object schema at `path`, for "did you mean" hints. */
-function knownKeysAt(schema: z.ZodType | undefined, path: readonly PathSegment[]): string[] {
+export function knownKeysAt(schema: z.ZodType | undefined, path: readonly PathSegment[]): string[] {
   const target = schemaAt(schema, path)
   const def = target?._zod.def as unknown as { type?: string; shape?: Record<string, unknown> } | undefined
   return def?.type === 'object' && def.shape ? Object.keys(def.shape) : []
 }
 
 /** The known name within edit distance 2 of `name` (a likely typo), if any. */
-function closest(name: string, known: readonly string[]): string | undefined {
+export function closest(name: string, known: readonly string[]): string | undefined {
   let best: string | undefined
   let bestDistance = 3
   for (const candidate of known) {
