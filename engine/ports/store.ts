@@ -8,6 +8,7 @@
  * (`id`), the store's internal integer key never leaves it except as `key` for compact
  * engine rows. Every write method takes a batch: callers never loop per customer.
  */
+import type { Segment } from '../segment/schema.ts'
 
 /** Types an attribute can have in the catalogue; the segment builder and validation use them. */
 export const ATTRIBUTE_TYPES = ['string', 'number', 'boolean', 'date', 'enum'] as const
@@ -158,6 +159,33 @@ export interface StoreStats {
 
 export type Dialect = 'sqlite' | 'postgres'
 
+/** How many customers a segment matches, and the ids of the first few (in key order). */
+export interface SegmentPreview {
+  count: number
+  sample: string[]
+}
+
+/** A static list: customer ids uploaded by a person, usable in segments (`{ type: 'list', list: name }`). */
+export interface StaticList {
+  /** Lower-case slug, e.g. `vip-2024`. */
+  name: string
+  description: string | null
+  members: number
+  createdAt: number
+  updatedAt: number
+}
+
+/** Outcome of replacing or appending list members. Unknown ids are reported, not silently dropped. */
+export interface ListMembersResult {
+  list: string
+  added: number
+  removed: number
+  /** Members after the change. */
+  members: number
+  /** Ids (from the upload) that are not customers in the store; they were not added. */
+  unknownIds: string[]
+}
+
 /** The customer store, as the rest of Sluice sees it. */
 export interface StorePort {
   readonly dialect: Dialect
@@ -201,4 +229,22 @@ export interface StorePort {
   setTags(rows: { customerId: string; tag: Tag }[]): Promise<void>
 
   stats(): Promise<StoreStats>
+
+  /**
+   * Keys of the customers matching `segment` at evaluation time `now` (relative dates count
+   * from it; later events are ignored): among `keys` when given (a cohort), else over the whole
+   * store. One query, whatever the cohort size. The segment is validated first.
+   */
+  matchSegment(segment: Segment, options: { now: number; keys?: readonly number[] }): Promise<Set<number>>
+  /** Count of the customers matching `segment` at `now`, and the ids of the first `sample` (default 10) in key order. */
+  previewSegment(segment: Segment, options: { now: number; sample?: number }): Promise<SegmentPreview>
+
+  /** Creates an empty static list; a list of that name must not exist yet. */
+  createList(list: { name: string; description?: string }): Promise<StaticList>
+  /** Makes the list's members exactly these customers (atomically); members kept keep their added time. */
+  replaceListMembers(name: string, customerIds: string[]): Promise<ListMembersResult>
+  /** Adds these customers to the list (ones already on it stay as they are). */
+  appendListMembers(name: string, customerIds: string[]): Promise<ListMembersResult>
+  /** Every static list, by name. */
+  listLists(): Promise<StaticList[]>
 }

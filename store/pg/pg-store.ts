@@ -23,6 +23,9 @@ import type {
   CustomerInput,
   EventInput,
   EventInsertResult,
+  ListMembersResult,
+  SegmentPreview,
+  StaticList,
   StoredContact,
   StoredEvent,
   StorePort,
@@ -31,6 +34,7 @@ import type {
   Tag,
   UpsertResult,
 } from '../../engine/ports/store.ts'
+import type { Segment } from '../../engine/segment/schema.ts'
 import {
   assembleCustomers,
   tagNumber,
@@ -60,6 +64,7 @@ import {
   validateTagRows,
 } from '../common/validate-input.ts'
 import { checkSchemaName, mapPgError, openPgPool, type PgConnectionOptions } from './connection.ts'
+import { pgCreateList, pgListLists, pgMatchSegment, pgPreviewSegment, pgWriteListMembers, type PgQuery } from '../segment/pg-segments.ts'
 import * as schema from './schema.ts'
 
 export interface PgStoreOptions extends PgConnectionOptions {
@@ -511,6 +516,35 @@ export class PgStore implements StorePort {
       total(schema.contacts),
     ])
     return { dialect: this.dialect, customers, events, eventTypes, attributes, consents, suppressions, contacts }
+  }
+
+  // Segments and static lists: compiled and run by store/segment on this store's client.
+  async matchSegment(segment: Segment, options: { now: number; keys?: readonly number[] }): Promise<Set<number>> {
+    return pgMatchSegment(this.queryOn(this.db()), segment, options)
+  }
+
+  async previewSegment(segment: Segment, options: { now: number; sample?: number }): Promise<SegmentPreview> {
+    return pgPreviewSegment(this.queryOn(this.db()), segment, options)
+  }
+
+  async createList(list: { name: string; description?: string }): Promise<StaticList> {
+    return this.write((client) => pgCreateList(this.queryOn(client), list, this.shared.now()))
+  }
+
+  async replaceListMembers(name: string, customerIds: string[]): Promise<ListMembersResult> {
+    return this.write((client) => pgWriteListMembers(this.queryOn(client), 'replace', name, customerIds, this.shared.now()))
+  }
+
+  async appendListMembers(name: string, customerIds: string[]): Promise<ListMembersResult> {
+    return this.write((client) => pgWriteListMembers(this.queryOn(client), 'append', name, customerIds, this.shared.now()))
+  }
+
+  async listLists(): Promise<StaticList[]> {
+    return pgListLists(this.queryOn(this.db()))
+  }
+
+  private queryOn(db: Queryable): PgQuery {
+    return async <R extends Record<string, unknown>>(text: string, params: unknown[]) => (await this.query<R>(db, text, params)).rows
   }
 
   private currentTx(): TxContext | undefined {

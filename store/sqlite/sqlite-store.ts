@@ -25,6 +25,9 @@ import type {
   CustomerInput,
   EventInput,
   EventInsertResult,
+  ListMembersResult,
+  SegmentPreview,
+  StaticList,
   StoredContact,
   StoredEvent,
   StorePort,
@@ -33,6 +36,7 @@ import type {
   Tag,
   UpsertResult,
 } from '../../engine/ports/store.ts'
+import type { Segment } from '../../engine/segment/schema.ts'
 import {
   assembleCustomers,
   tagNumber,
@@ -60,6 +64,13 @@ import {
   validateTagRows,
 } from '../common/validate-input.ts'
 import { mapSqliteError, openSqliteDatabase, type SqliteConnectionOptions } from './connection.ts'
+import {
+  sqliteCreateList,
+  sqliteListLists,
+  sqliteMatchSegment,
+  sqlitePreviewSegment,
+  sqliteWriteListMembers,
+} from '../segment/sqlite-segments.ts'
 import * as schema from './schema.ts'
 
 export interface SqliteStoreOptions extends SqliteConnectionOptions {
@@ -458,6 +469,31 @@ export class SqliteStore implements StorePort {
       suppressions: total(schema.suppressions),
       contacts: total(schema.contacts),
     }))
+  }
+
+  // Segments and static lists: compiled and run by store/segment, inside this store's run/write.
+  async matchSegment(segment: Segment, options: { now: number; keys?: readonly number[] }): Promise<Set<number>> {
+    return this.run(() => sqliteMatchSegment(this.shared.db, segment, options))
+  }
+
+  async previewSegment(segment: Segment, options: { now: number; sample?: number }): Promise<SegmentPreview> {
+    return this.run(() => sqlitePreviewSegment(this.shared.db, segment, options))
+  }
+
+  async createList(list: { name: string; description?: string }): Promise<StaticList> {
+    return this.write(() => sqliteCreateList(this.shared.db, list, this.shared.now()))
+  }
+
+  async replaceListMembers(name: string, customerIds: string[]): Promise<ListMembersResult> {
+    return this.write(() => sqliteWriteListMembers(this.shared.db, 'replace', name, customerIds, this.shared.now()))
+  }
+
+  async appendListMembers(name: string, customerIds: string[]): Promise<ListMembersResult> {
+    return this.write(() => sqliteWriteListMembers(this.shared.db, 'append', name, customerIds, this.shared.now()))
+  }
+
+  async listLists(): Promise<StaticList[]> {
+    return this.run(() => sqliteListLists(this.shared.db))
   }
 
   private currentTx(): TxHandle | undefined {

@@ -1,0 +1,272 @@
+/**
+ * The segment compiler: a condition tree → one SQL boolean expression over `customers c`, with
+ * every value bound as a parameter. Both dialects share this file; what differs lives in
+ * sql-dialect.ts. Relative times are resolved against `now` here, in TypeScript, so the SQL
+ * only sees plain epoch-ms bounds.
+ *
+ * Two evaluation shapes with the same results:
+ * - `set` (count preview, audiences over the whole store): related rows are gathered once per
+ *   condition (`c.key IN (SELECT customer_key …)`), which scans an index range once instead
+ *   of probing it per customer;
+ * - `probe` (a cohort of known keys): correlated `EXISTS` per member through the
+ *   (customer_key, …) indexes, so a cohort of 500 costs 500 index probes, not a full scan.
+ *
+ * Two-valued logic: every leaf is `(…) IS TRUE`, so a missing attribute makes a comparison
+ * false (never NULL), and `not` of it is true, as people read it.
+ */
+import { dateRange, eventWindow } from '../../engine/segment/date-range.ts'
+import {
+  comparisonKind,
+  RFM_CELL_TAG,
+  type AggregateComparison,
+  type Comparison,
+  type EventCondition,
+  type Scalar,
+  type Segment,
+  type SegmentCondition,
+  type TagCondition,
+} from '../../engine/segment/schema.ts'
+import { durationBefore } from '../../engine/segment/durations.ts'
+import type { SqlParams} from './sql-dialect.ts';
+import { type JsonRef, type SegmentDialect } from './sql-dialect.ts'
+
+export type EvaluationMode = 'set' | 'probe'
+
+export interface CompileOptions {
+  dialect: SegmentDialect
+  /** Evaluation time (epoch ms): relative dates count from it and later events are ignored. */
+  now: number
+  mode: EvaluationMode
+}
+
+interface Context extends CompileOptions {
+  params: SqlParams
+}
+
+/** Compiles `segment` to a boolean SQL expression over the customers row `c`, binding values into `params`. */
+export function compileSegment(segment: Segment, params: SqlParams, options: CompileOptions): string {
+  return compileCondition(segment, { ...options, params })
+}
+
+function compileCondition(condition: SegmentCondition, ctx: Context): string {
+  switch (condition.type) {
+    case 'all':
+      return condition.conditions.length === 0 ? 'TRUE' : `(${condition.conditions.map((child) => compileCondition(child, ctx)).join(' AND ')})`
+    case 'any':
+      return condition.conditions.length === 0 ? 'FALSE' : `(${condition.conditions.map((child) => compileCondition(child, ctx)).join(' OR ')})`
+    case 'not':
+      return `NOT ${compileCondition(condition.condition, ctx)}`
+    case 'attribute':
+      return compileComparison(ctx.dialect.ref(ctx.params, 'c.attributes', condition.name), condition, ctx)
+    case 'tag':
+      return compileTag(condition, ctx)
+    case 'rfm':
+      return compileTag({ type: 'tag', name: RFM_CELL_TAG, op: 'in', values: condition.cells }, ctx)
+    case 'event':
+      return compileEvent(condition, ctx)
+    case 'list':
+      return related(ctx, 'static_list_members m JOIN static_lists l ON l.key = m.list_key', 'm', [`l.name = ${ctx.dialect.text(ctx.params, condition.list)}`])
+    case 'address':
+      return related(ctx, 'customer_addresses a', 'a', [`a.kind = ${ctx.dialect.text(ctx.params, condition.kind)}`])
+    case 'consent': {
+      const channel = `s.channel = ${ctx.dialect.text(ctx.params, condition.channel)}`
+      const status = condition.status ?? 'granted'
+      if (status === 'none') return `NOT ${related(ctx, 'consents s', 's', [channel])}`
+      return related(ctx, 'consents s', 's', [channel, `s.status = ${ctx.dialect.text(ctx.params, status)}`])
+    }
+    case 'preferred-channel':
+      return `(${ctx.dialect.inList(ctx.params, 'c.preferred_channel', condition.channels, 'text')}) IS TRUE`
+    default: {
+      const unknown: never = condition
+      throw new Error(`unknown condition type in ${JSON.stringify(unknown)}`)
+    }
+  }
+}
+
+/**
+ * "The customer has a row in `table` matching `conditions`". SQLite in set mode gathers the
+ * keys once (`IN`); otherwise a correlated EXISTS, which Postgres plans as a semi-join anyway.
+ */
+function related(ctx: Context, table: string, alias: string, conditions: string[]): string {
+  const where = conditions.length > 0 ? ` AND ${conditions.join(' AND ')}` : ''
+  if (ctx.mode === 'set' && ctx.dialect.name === 'sqlite') {
+    return `c.key IN (SELECT ${alias}.customer_key FROM ${table} WHERE TRUE${where})`
+  }
+  return `EXISTS (SELECT 1 FROM ${table} WHERE ${alias}.customer_key = c.key${where})`
+}
+
+/** A value comparison on one JSON scalar; false (not NULL) when the value is missing or of another type. */
+function compileComparison(ref: JsonRef, c: Partial<Comparison<string>>, ctx: Context): string {
+  return `(${comparisonExpression(ref, c, ctx)}) IS TRUE`
+}
+
+function comparisonExpression(ref: JsonRef, c: Partial<Comparison<string>>, ctx: Context): string {
+  const { dialect, params } = ctx
+  const kind = comparisonKind(c)
+  switch (kind) {
+    case 'exists':
+      return `${dialect.loose(ref)} IS NOT NULL`
+    case 'empty':
+      return `coalesce(${dialect.loose(ref)}, '') ${c.op === 'is-empty' ? '=' : '<>'} ''`
+    case 'list': {
+      const values = c.values ?? []
+      const numbers = values.filter((v): v is number => typeof v === 'number')
+      const texts = values.filter((v): v is string => typeof v === 'string')
+      const booleans = [...new Set(values.filter((v): v is boolean => typeof v === 'boolean'))]
+      const parts: string[] = []
+      if (numbers.length > 0) parts.push(dialect.inList(params, dialect.typed(ref, 'number'), numbers, 'number'))
+      if (texts.length > 0) parts.push(dialect.inList(params, dialect.typed(ref, 'text'), texts, 'text'))
+      for (const value of booleans) parts.push(`${dialect.typed(ref, 'boolean')} = ${dialect.boolean(params, value)}`)
+      const inAny = parts.map((part) => `(${part}) IS TRUE`).join(' OR ')
+      // not-in: a present value (of any type) that is none of the listed ones.
+      return c.op === 'in' ? inAny : `${dialect.loose(ref)} IS NOT NULL AND NOT (${inAny})`
+    }
+    case 'text-match': {
+      const needle = prepareText(String(c.value), c.ignoreCase)
+      const haystack = c.ignoreCase ? dialect.lowerAscii(dialect.typed(ref, 'text')) : dialect.typed(ref, 'text')
+      if (c.op === 'contains') return dialect.contains(haystack, dialect.text(params, needle))
+      return `substr(${haystack}, 1, ${dialect.integer(params, [...needle].length)}) = ${dialect.text(params, needle)}`
+    }
+    case 'text': {
+      const typed = dialect.typed(ref, 'text')
+      if (c.op === 'eq' || c.op === 'neq') {
+        const left = c.ignoreCase ? dialect.lowerAscii(typed) : typed
+        return `${left} ${c.op === 'eq' ? '=' : '<>'} ${dialect.text(params, prepareText(String(c.value), c.ignoreCase))}`
+      }
+      return orderPredicate(dialect.textOrder(typed), c, (value) => dialect.text(params, String(value)))
+    }
+    case 'number':
+      return orderPredicate(dialect.typed(ref, 'number'), c, (value) => dialect.number(params, Number(value)))
+    case 'boolean':
+      return `${dialect.typed(ref, 'boolean')} ${c.op === 'neq' ? '<>' : '='} ${dialect.boolean(params, c.value === true)}`
+    case 'date': {
+      const range = dateRange(c, ctx.now)
+      return dialect.dateInRange(ref, dialect.integer(params, range.lo), dialect.integer(params, range.hi), range.negate)
+    }
+    default: {
+      const unknown: never = kind
+      throw new Error(`unknown comparison kind ${String(unknown)}`)
+    }
+  }
+}
+
+/** ASCII lower-casing when asked (the same folding the SQL side applies). */
+function prepareText(value: string, ignoreCase: boolean | undefined): string {
+  return ignoreCase ? value.replace(/[A-Z]/g, (letter) => letter.toLowerCase()) : value
+}
+
+const ORDER_SQL: Record<string, string> = { eq: '=', neq: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' }
+
+/** `expr op value`, or `expr BETWEEN from AND to`. */
+function orderPredicate(expr: string, c: Partial<Comparison<string>>, bind: (value: Scalar) => string): string {
+  if (c.op === 'between') return `${expr} BETWEEN ${bind(c.from as Scalar)} AND ${bind(c.to as Scalar)}`
+  const op = ORDER_SQL[c.op ?? '']
+  if (!op) throw new Error(`operator ${String(c.op)} is not an ordering comparison`)
+  return `${expr} ${op} ${bind(c.value as Scalar)}`
+}
+
+/** Whether a number comparison holds for `value` (decides how "at most N events" treats customers without events). */
+export function numberComparisonHolds(value: number, c: Partial<Comparison<string>>): boolean {
+  const v = Number(c.value)
+  switch (c.op) {
+    case 'eq':
+      return value === v
+    case 'neq':
+      return value !== v
+    case 'lt':
+      return value < v
+    case 'lte':
+      return value <= v
+    case 'gt':
+      return value > v
+    case 'gte':
+      return value >= v
+    case 'between':
+      return value >= Number(c.from) && value <= Number(c.to)
+    default:
+      throw new Error(`operator ${String(c.op)} is not a number comparison`)
+  }
+}
+
+function compileTag(condition: TagCondition, ctx: Context): string {
+  const { dialect, params } = ctx
+  const conditions = [`t.name = ${dialect.text(params, condition.name)}`]
+  if (condition.setWithin) conditions.push(`t.at >= ${dialect.integer(params, durationBefore(ctx.now, condition.setWithin))}`)
+  const ref = dialect.ref(params, 't.value', null)
+  const kind = comparisonKind(condition)
+  if (condition.op === 'is-empty') {
+    return `NOT ${related(ctx, 'customer_tags t', 't', [...conditions, `coalesce(${dialect.loose(ref)}, '') <> ''`])}`
+  }
+  if (kind === 'number') {
+    // Numeric tag values are also kept in `num`, which the (name, num) index serves.
+    conditions.push(`(${orderPredicate('t.num', condition, (value) => dialect.float(params, Number(value)))}) IS TRUE`)
+  } else if (kind !== 'exists') {
+    conditions.push(compileComparison(ref, condition, ctx))
+  }
+  return related(ctx, 'customer_tags t', 't', conditions)
+}
+
+/** The aggregate a behaviour condition compares, and whether a customer without matching events passes. */
+function eventMeasure(condition: EventCondition, ctx: Context): { aggregate: string; predicate: string; zeroPasses: boolean } | undefined {
+  const { dialect, params } = ctx
+  const occurrence = condition.first ?? condition.last
+  if (occurrence) {
+    const range = dateRange(occurrence, ctx.now)
+    const aggregate = condition.first ? 'min(e.at)' : 'max(e.at)'
+    const predicate = `${aggregate} ${range.negate ? 'NOT ' : ''}BETWEEN ${dialect.integer(params, range.lo)} AND ${dialect.integer(params, range.hi)}`
+    return { aggregate, predicate, zeroPasses: false }
+  }
+  const measure: AggregateComparison | undefined = condition.aggregate
+  if (!measure) return undefined
+  const of = measure.of ?? 'count'
+  const value = () => dialect.typed(dialect.ref(params, 'e.properties', measure.property ?? ''), 'number')
+  let aggregate: string
+  let zeroPasses: boolean
+  switch (of) {
+    case 'count':
+      aggregate = 'count(*)'
+      zeroPasses = numberComparisonHolds(0, measure)
+      break
+    case 'sum':
+      // No matching event sums to 0; rounding keeps SQLite's double sums equal to Postgres's exact ones.
+      aggregate = dialect.round6(`coalesce(sum(${value()}), 0)`)
+      zeroPasses = numberComparisonHolds(0, measure)
+      break
+    case 'avg':
+      aggregate = dialect.round6(`avg(${value()})`)
+      zeroPasses = false
+      break
+    case 'min':
+    case 'max':
+      aggregate = `${of}(${value()})`
+      zeroPasses = false
+      break
+    default: {
+      const unknown: never = of
+      throw new Error(`unknown aggregate ${String(unknown)}`)
+    }
+  }
+  return { aggregate, predicate: orderPredicate(aggregate, measure, (v) => dialect.number(params, Number(v))), zeroPasses }
+}
+
+function compileEvent(condition: EventCondition, ctx: Context): string {
+  const { dialect, params } = ctx
+  const window = eventWindow(condition, ctx.now)
+  const filters = [
+    `e.type = ${dialect.text(params, condition.event)}`,
+    `e.at BETWEEN ${dialect.integer(params, window.lo)} AND ${dialect.integer(params, window.hi)}`,
+    ...(condition.where ?? []).map((where) => compileComparison(dialect.ref(params, 'e.properties', where.property), where, ctx)),
+  ]
+  const measure = eventMeasure(condition, ctx)
+  if (!measure) return related(ctx, 'events e', 'e', filters)
+  const where = filters.join(' AND ')
+  if (ctx.mode === 'probe') {
+    // An aggregate without GROUP BY always yields one row (count 0 for no events), so HAVING
+    // decides, including for "at most N" where no events at all passes.
+    return `EXISTS (SELECT ${measure.aggregate} FROM events e WHERE e.customer_key = c.key AND ${where} HAVING ${measure.predicate})`
+  }
+  const grouped = (predicate: string) => `SELECT e.customer_key FROM events e WHERE ${where} GROUP BY e.customer_key HAVING ${predicate}`
+  // Customers without matching events are absent from the grouping: when zero passes (at most,
+  // exactly 0, sum < x) match everyone except those whose aggregate fails.
+  return measure.zeroPasses ? `NOT (c.key IN (${grouped(`NOT (${measure.predicate})`)}))` : `c.key IN (${grouped(measure.predicate)})`
+}

@@ -1,0 +1,185 @@
+/**
+ * The few places where SQLite and Postgres differ for segment SQL: placeholders, reading a
+ * typed scalar out of a JSON document, text comparison order, list parameters, and turning an
+ * ISO date string into epoch ms. Everything else in the compiler is shared SQL.
+ *
+ * Values are only ever bound parameters. JSON keys (attribute and property names) are bound
+ * too: Postgres takes the key itself (`attributes -> $1`), SQLite a JSON path built from it
+ * with `"` and `\` escaped (`json_extract(attributes, @p1)` with `$."name"`), so no user text
+ * is ever part of the SQL text.
+ */
+import { ISO_TIME_PATTERN_SOURCE, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../engine/segment/iso-time.ts'
+import type { Dialect } from '../../engine/ports/store.ts'
+
+/** Bound parameters of one statement, with the placeholders that refer to them. */
+export class SqlParams {
+  readonly values: unknown[] = []
+
+  constructor(readonly dialect: Dialect) {}
+
+  /** Binds `value` and returns its placeholder (`@p3` on SQLite, `$3::cast` on Postgres). */
+  add(value: unknown, pgCast?: string): string {
+    // better-sqlite3 binds no booleans: SQLite's own true/false are 1/0.
+    this.values.push(this.dialect === 'sqlite' && typeof value === 'boolean' ? (value ? 1 : 0) : value)
+    const n = this.values.length
+    if (this.dialect === 'sqlite') return `@p${n}`
+    return pgCast ? `$${n}::${pgCast}` : `$${n}`
+  }
+
+  /** The values in the shape the driver binds: an object of named parameters (SQLite) or a positional array (Postgres). */
+  bindings(): Record<string, unknown> | unknown[] {
+    if (this.dialect === 'postgres') return this.values
+    return Object.fromEntries(this.values.map((value, index) => [`p${index + 1}`, value]))
+  }
+}
+
+/** A JSON scalar inside a document column, e.g. attribute `tenure` of `c.attributes`. */
+export interface JsonRef {
+  /** SQLite: the document expression and the bound JSON path. */
+  sqlite?: { doc: string; path: string }
+  /** Postgres: the value as jsonb and as text (`->` and `->>`). */
+  pg?: { json: string; text: string }
+}
+
+export type ScalarType = 'number' | 'text' | 'boolean'
+
+/** What the compiler needs from a dialect. */
+export interface SegmentDialect {
+  readonly name: Dialect
+  /** A reference to key `key` of the JSON object in column `doc` (`null`: the document itself is the scalar). */
+  ref(params: SqlParams, doc: string, key: string | null): JsonRef
+  /** The value when it is of `type`, else NULL (numbers compare as numbers, text as text). */
+  typed(ref: JsonRef, type: ScalarType): string
+  /** The value as SQL, NULL when missing or JSON null ("" stays ""), for is-empty. */
+  loose(ref: JsonRef): string
+  /** `ms BETWEEN lo AND hi` (or NOT BETWEEN) on the instant of an ISO date string; NULL when it is not a date. */
+  dateInRange(ref: JsonRef, lo: string, hi: string, negate: boolean): string
+  /** Binary (code point) order for text comparisons, whatever the database collation. */
+  textOrder(expr: string): string
+  /** ASCII letters lower-cased, nothing else (same on both dialects). */
+  lowerAscii(expr: string): string
+  /** True when `needle` occurs in `haystack` (no LIKE, so no wildcard escaping). */
+  contains(haystack: string, needle: string): string
+  /** `expr IN (values)` with the list as one parameter. */
+  inList(params: SqlParams, expr: string, values: readonly (string | number)[], type: 'number' | 'text'): string
+  /** Typed parameter for a number / text / integer / float comparison. */
+  number(params: SqlParams, value: number): string
+  text(params: SqlParams, value: string): string
+  integer(params: SqlParams, value: number): string
+  float(params: SqlParams, value: number): string
+  boolean(params: SqlParams, value: boolean): string
+  /** A sum or average rounded to 6 decimals (SQLite sums doubles, Postgres numerics). */
+  round6(expr: string): string
+}
+
+/** The SQLite JSON path of one object key, with `"` and `\` escaped (SQLite ≥ 3.45 path syntax). */
+export function sqliteJsonPath(key: string): string {
+  return `$."${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
+}
+
+/** The SQL function SQLite evaluates ISO dates with (registered on the connection, see sqlite-segments.ts). */
+export const SQLITE_ISO_MS_FUNCTION = 'sluice_iso_ms'
+
+export const sqliteDialect: SegmentDialect = {
+  name: 'sqlite',
+  ref(params, doc, key) {
+    return { sqlite: { doc, path: key === null ? "'$'" : params.add(sqliteJsonPath(key)) } }
+  },
+  typed(ref, type) {
+    const { doc, path } = need(ref.sqlite)
+    // json_extract turns JSON true into 1, so numbers need json_type to tell them from booleans.
+    if (type === 'number') return `CASE WHEN json_type(${doc}, ${path}) IN ('integer', 'real') THEN json_extract(${doc}, ${path}) END`
+    if (type === 'boolean') return `CASE json_type(${doc}, ${path}) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END`
+    return `CASE WHEN json_type(${doc}, ${path}) = 'text' THEN json_extract(${doc}, ${path}) END`
+  },
+  loose(ref) {
+    const { doc, path } = need(ref.sqlite)
+    return `json_extract(${doc}, ${path})`
+  },
+  dateInRange(ref, lo, hi, negate) {
+    const { doc, path } = need(ref.sqlite)
+    return `${SQLITE_ISO_MS_FUNCTION}(json_extract(${doc}, ${path})) ${negate ? 'NOT ' : ''}BETWEEN ${lo} AND ${hi}`
+  },
+  textOrder: (expr) => expr,
+  // SQLite's built-in lower() only folds ASCII (no ICU): the same as the Postgres translate().
+  lowerAscii: (expr) => `lower(${expr})`,
+  contains: (haystack, needle) => `instr(${haystack}, ${needle}) > 0`,
+  inList(params, expr, values) {
+    return `${expr} IN (SELECT value FROM json_each(${params.add(JSON.stringify(values))}))`
+  },
+  number: (params, value) => params.add(value),
+  text: (params, value) => params.add(value),
+  integer: (params, value) => params.add(value),
+  float: (params, value) => params.add(value),
+  boolean: (params, value) => params.add(value),
+  round6: (expr) => `round(${expr}, 6)`,
+}
+
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+
+export const pgDialect: SegmentDialect = {
+  name: 'postgres',
+  ref(params, doc, key) {
+    if (key === null) return { pg: { json: doc, text: `(${doc} #>> '{}')` } }
+    const name = params.add(key, 'text')
+    return { pg: { json: `(${doc} -> ${name})`, text: `(${doc} ->> ${name})` } }
+  },
+  typed(ref, type) {
+    const { json, text } = need(ref.pg)
+    if (type === 'number') return `CASE WHEN jsonb_typeof(${json}) = 'number' THEN ${json}::numeric END`
+    if (type === 'boolean') return `CASE WHEN jsonb_typeof(${json}) = 'boolean' THEN ${json}::boolean END`
+    return `CASE WHEN jsonb_typeof(${json}) = 'string' THEN ${text} END`
+  },
+  loose(ref) {
+    return need(ref.pg).text
+  },
+  dateInRange(ref, lo, hi, negate) {
+    const { json, text } = need(ref.pg)
+    return `(SELECT ${pgIsoMs('r')} ${negate ? 'NOT ' : ''}BETWEEN ${lo} AND ${hi}
+      FROM (SELECT CASE WHEN jsonb_typeof(${json}) = 'string' THEN regexp_match(${text}, '${ISO_TIME_PATTERN_SOURCE}') END AS r OFFSET 0) iso)`
+  },
+  textOrder: (expr) => `(${expr}) COLLATE "C"`,
+  lowerAscii: (expr) => `translate(${expr}, '${UPPER}', '${UPPER.toLowerCase()}')`,
+  contains: (haystack, needle) => `strpos(${haystack}, ${needle}) > 0`,
+  inList(params, expr, values, type) {
+    return `${expr} = ANY(${params.add(values, type === 'number' ? 'numeric[]' : 'text[]')})`
+  },
+  number: (params, value) => params.add(value, 'numeric'),
+  text: (params, value) => params.add(value, 'text'),
+  integer: (params, value) => params.add(value, 'bigint'),
+  float: (params, value) => params.add(value, 'float8'),
+  boolean: (params, value) => params.add(value, 'boolean'),
+  round6: (expr) => `round((${expr})::numeric, 6)`,
+}
+
+/**
+ * Epoch ms of the match array `r` of {@link ISO_TIME_PATTERN_SOURCE}, NULL when the parts are
+ * out of range (month 13, 30 February, hour 24). Pure integer arithmetic over digit strings:
+ * no cast can fail, and `make_date` only runs on a validated date.
+ */
+function pgIsoMs(r: string): string {
+  const int = (i: number) => `${r}[${i}]::int`
+  const leap = `((${int(1)} % 4 = 0 AND ${int(1)} % 100 <> 0) OR ${int(1)} % 400 = 0)`
+  const monthDays = `CASE WHEN ${int(2)} IN (4, 6, 9, 11) THEN 30 WHEN ${int(2)} = 2 THEN CASE WHEN ${leap} THEN 29 ELSE 28 END ELSE 31 END`
+  const hasOffset = `(${r}[8] IS NOT NULL AND upper(${r}[8]) <> 'Z')`
+  const offsetHours = `substr(${r}[8], 2, 2)::int`
+  const offsetMinutes = `right(${r}[8], 2)::int`
+  return `CASE WHEN ${r} IS NOT NULL AND ${int(1)} >= 1 AND ${int(2)} BETWEEN 1 AND 12 AND ${int(3)} BETWEEN 1 AND (${monthDays})
+      AND coalesce(${int(4)}, 0) <= 23 AND coalesce(${int(5)}, 0) <= 59 AND coalesce(${int(6)}, 0) <= 59
+      AND (NOT ${hasOffset} OR (${offsetHours} <= 23 AND ${offsetMinutes} <= 59))
+    THEN (make_date(${int(1)}, ${int(2)}, ${int(3)}) - DATE '1970-01-01')::bigint * ${MS_PER_DAY}
+      + coalesce(${int(4)}, 0) * ${MS_PER_HOUR} + coalesce(${int(5)}, 0) * ${MS_PER_MINUTE} + coalesce(${int(6)}, 0) * 1000
+      + coalesce(rpad(substr(${r}[7], 2, 3), 3, '0')::int, 0)
+      - CASE WHEN ${hasOffset} THEN (CASE WHEN left(${r}[8], 1) = '-' THEN -1 ELSE 1 END) * (${offsetHours} * 60 + ${offsetMinutes}) * ${MS_PER_MINUTE} ELSE 0 END
+    END`
+}
+
+function need<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('a JSON reference of another dialect was passed to this dialect')
+  return value
+}
+
+/** The dialect implementation for a store dialect. */
+export function segmentDialect(name: Dialect): SegmentDialect {
+  return name === 'sqlite' ? sqliteDialect : pgDialect
+}
