@@ -9,6 +9,7 @@
  * engine ports) and in the test harness.
  */
 import type { CohortMember } from '../sdk/types.ts'
+import type { Segment } from '../segment/schema.ts'
 import type { Customer, StoredEvent } from './store.ts'
 
 /** Which events of the cohort to read: one type, and a time window `[from, to)` in epoch ms. */
@@ -27,4 +28,9 @@ export interface NodeDataPort {
   customers(members: readonly CohortMember[]): Promise<Customer[]>
   /** Events of the cohort in one batch, ordered by customer (cohort order) then time, oldest first. */
   events(members: readonly CohortMember[], query?: EventQuery): Promise<StoredEvent[]>
+  /**
+   * Keys of the members matching a segment (engine/segment's condition tree) at evaluation
+   * time `now` (pass `ctx.now()`), in one query for the whole cohort.
+   */
+  matchSegment(members: readonly CohortMember[], segment: Segment, options: { now: number }): Promise<Set<number>>
 }

@@ -6,6 +6,7 @@ import type { LogEntry } from './types.ts'
 const data: NodeDataPort = {
   customers: async () => [],
   events: async () => [],
+  matchSegment: async () => new Set(),
 }
 
 function context(overrides: { seed?: string; nodeId?: string; onLog?: (e: LogEntry) => void; now?: () => number } = {}) {

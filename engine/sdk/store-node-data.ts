@@ -29,5 +29,9 @@ export function nodeDataFromStore(store: StorePort): NodeDataPort {
       }
       return perMember.flat()
     },
+    async matchSegment(members: readonly CohortMember[], segment, options) {
+      if (members.length === 0) return new Set<number>()
+      return store.matchSegment(segment, { now: options.now, keys: members.map((m) => m.key) })
+    },
   }
 }
