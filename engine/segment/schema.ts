@@ -428,7 +428,7 @@ export const allConditionSchema = z
       return z.array(segmentSchema).meta({ title: 'Conditions', description: 'Every one must hold (an empty list matches everyone).' })
     },
   })
-  .meta({ title: 'All of' })
+  .meta({ id: 'AllCondition', title: 'All of' })
 
 export const anyConditionSchema = z
   .strictObject({
@@ -437,7 +437,7 @@ export const anyConditionSchema = z
       return z.array(segmentSchema).meta({ title: 'Conditions', description: 'At least one must hold (an empty list matches no one).' })
     },
   })
-  .meta({ title: 'Any of' })
+  .meta({ id: 'AnyCondition', title: 'Any of' })
 
 export const notConditionSchema = z
   .strictObject({
@@ -446,7 +446,7 @@ export const notConditionSchema = z
       return segmentSchema
     },
   })
-  .meta({ title: 'Not' })
+  .meta({ id: 'NotCondition', title: 'Not' })
 
 /** The segment (condition tree) schema. */
 export const segmentSchema: z.ZodType<SegmentCondition> = z
@@ -463,7 +463,7 @@ export const segmentSchema: z.ZodType<SegmentCondition> = z
     consentConditionSchema,
     preferredChannelConditionSchema,
   ])
-  .meta({ title: 'Segment condition' }) as unknown as z.ZodType<SegmentCondition>
+  .meta({ id: 'SegmentCondition', title: 'Segment condition' }) as unknown as z.ZodType<SegmentCondition>
 
 /** Every condition `type`, in the editor's menu order. */
 export const CONDITION_TYPES = [
