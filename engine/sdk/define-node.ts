@@ -6,6 +6,7 @@
 import type { z } from 'zod'
 import { NodeDeclarationError } from '../errors.ts'
 import { checkDeclaration } from './check-declaration.ts'
+import type { EntrySpec } from './entry-spec.ts'
 import type {
   ConfigMigrations,
   Decision,
@@ -53,6 +54,8 @@ export interface NodeDeclaration<Schema extends z.ZodType, Output extends string
   validate?(config: z.output<Schema>, flow: NodeValidationContext): NodeIssue[]
   /** Explains one journalled decision in a sentence for people ("went to B because ..."). */
   explain?(decision: Decision<Output>, config: z.output<Schema>): string
+  /** Trigger nodes: how customers enter a flow with this config (the engine reads it; see entry-spec.ts). */
+  entry?(config: z.output<Schema>): EntrySpec
   /** Runs the node over a cohort; must place every member exactly once in `routes` or `park`. */
   run(input: NodeRunInput<z.output<Schema>>): Promise<NodeResult<Output>>
 }

@@ -5,6 +5,7 @@
  */
 import type { NodeDataPort } from '../ports/node-data.ts'
 import type { Channel, TagLayer } from '../ports/store.ts'
+import type { TriggerEvent } from './entry-spec.ts'
 
 /** Node categories, in palette order. `trigger` nodes are where customers enter a flow. */
 export const NODE_CATEGORIES = ['trigger', 'audience', 'scoring', 'policy', 'channel', 'timing', 'measure', 'flow'] as const
@@ -47,6 +48,8 @@ export interface CohortMember {
   enteredAt: number
   /** Set when a parked customer is run again: `due` (its time came) or `event` (a matching event woke it). */
   wake?: 'due' | 'event'
+  /** In event-triggered flows: the event the customer entered on (correlate later steps with it). */
+  trigger?: TriggerEvent
 }
 
 /** A route entry with details: a later arrival time, a reason and values for the journal and `explain`. */

@@ -1,0 +1,297 @@
+/**
+ * The engine's persistence port: published flow versions, runs, customer positions, trigger
+ * cursors, entry history, the journal and the outbox. store/ implements it once per dialect
+ * (store/sqlite/engine-store.ts, store/pg/engine-store.ts) on the same connection as the
+ * customer store, so one transaction covers a batch's positions, journal rows, outbox intents,
+ * tags and contact history. test/engine-store-contract.test.ts holds both dialects to the same
+ * behaviour.
+ *
+ * Conventions: times are epoch ms; customers are addressed by their store key (`customerKey`),
+ * with the external id alongside where a node needs it; every write takes a batch.
+ */
+import type { TriggerEvent } from '../sdk/entry-spec.ts'
+import type { Channel, StorePort } from './store.ts'
+
+/** A published, immutable flow definition. */
+export interface FlowVersionRow {
+  flowId: string
+  version: number
+  /** The flow file as canonical JSON text. */
+  definition: string
+  publishedAt: number
+}
+
+/** What `saveFlowVersion` did: stored it, found the identical version, or found a different one under the same number. */
+export type SaveFlowVersionResult = 'created' | 'exists' | 'conflict'
+
+/** How customers of an older run are treated when a flow is republished. */
+export type RepublishPolicy = 'pin' | 'migrate' | 'drain'
+
+/** One run of a flow version. */
+export interface RunRow {
+  id: string
+  flowId: string
+  flowVersion: number
+  /** Lifecycle state (see engine/compiler/run-machine.ts). */
+  state: 'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled'
+  /** xstate persisted snapshot of the lifecycle machine, as JSON text. */
+  snapshot: string
+  /** Seed of ctx.random and ctx.id for this run. */
+  seed: string
+  /** Whether the trigger still lets customers in (false once drained or replaced by a newer version). */
+  accepting: boolean
+  /** The policy this run was published with, and the run it replaced. */
+  policy: RepublishPolicy | null
+  replaces: string | null
+  /** Engine settings of the run (batch size, retry policy) as JSON text. */
+  options: string
+  createdAt: number
+  updatedAt: number
+}
+
+/** Where one customer is in one run. */
+export type PositionState = 'active' | 'done' | 'error' | 'cancelled'
+
+/**
+ * Why an active position is due: `arrive` (a fresh arrival, the node has not seen the customer),
+ * `parked` (the node parked them: run again with wake `due`), `woken` (a matching event arrived:
+ * run again with wake `event`).
+ */
+export type PositionPhase = 'arrive' | 'parked' | 'woken'
+
+export interface PositionRow {
+  runId: string
+  customerKey: number
+  nodeId: string
+  state: PositionState
+  /** When the node (re)processes the customer; null unless active. */
+  dueAt: number | null
+  phase: PositionPhase
+  /** Parked customers: the event type that wakes them early, and its property conditions (JSON text). */
+  wakeType: string | null
+  wakeWhere: string | null
+  /** Failed runs of the current node for this customer (retry policy). */
+  attempt: number
+  /** Node arrivals of the customer in this run: part of outbox idempotency keys, unique across loops and re-entries. */
+  seq: number
+  /** In the flow's holdout (control) group: followed, never messaged. */
+  holdout: boolean
+  /** When the customer entered the flow. */
+  enteredAt: number
+  /** When the customer arrived at the current node. */
+  arrivedAt: number
+  /** Store key of the event the customer entered on (event triggers). */
+  triggerEventKey: number | null
+  /** For finished positions: the output the journey ended on. */
+  lastOutput: string | null
+  /** For errored positions: the error, kept for operators. */
+  error: string | null
+  updatedAt: number
+}
+
+/** A due position with what a node needs to see: the external id and the triggering event. */
+export interface DuePosition extends PositionRow {
+  customerId: string
+  trigger?: TriggerEvent
+}
+
+/** A position in the event/time order of trigger processing. */
+export interface EventCursor {
+  at: number
+  key: number
+}
+
+/** An event as the engine reads it for entries and wake-ups. */
+export interface EngineEvent {
+  key: number
+  id: string
+  customerKey: number
+  customerId: string
+  type: string
+  at: number
+  properties: Record<string, unknown>
+}
+
+/** Per-run trigger state: how far events were consumed, the last cron fire, audience progress. */
+export interface TriggerStateRow {
+  runId: string
+  /** Events up to and including this (at, key) were handled (entries and wake-ups). */
+  eventCursor: EventCursor | null
+  /** The last cron fire handled (schedule triggers). */
+  lastFireAt: number | null
+  /** An audience entry in progress: the fire time it is for and the last customer key entered. */
+  audienceFireAt: number | null
+  audienceAfterKey: number | null
+  /** Audience triggers: true once the audience has entered. */
+  audienceDone: boolean
+}
+
+/** How often a customer entered a flow, for the entry policy. */
+export interface EntryRow {
+  customerKey: number
+  lastEntryAt: number
+  count: number
+}
+
+/** Journal row kinds: arrivals at a node, exits on an output, parks, errors, notes, per-customer details, held sends. */
+export type JournalKind = 'arrive' | 'route' | 'park' | 'error' | 'note' | 'detail' | 'held'
+
+/**
+ * One journal row. Group rows (`arrive`, `route`, `park`, `error`, `held`) carry the customers
+ * as a packed key list (engine/journal/packed-keys.ts) and their `count`; `detail` rows carry one
+ * customer's reason and values; `note` rows carry a message. `data` is JSON text.
+ */
+export interface JournalRow {
+  runId: string
+  /** The batch's sequence number within the run (orders the journal). */
+  batch: number
+  nodeId: string
+  kind: JournalKind
+  output: string | null
+  /** The `now` the batch ran at. */
+  at: number
+  count: number
+  keys: string | null
+  customerKey: number | null
+  data: string | null
+}
+
+export interface StoredJournalRow extends JournalRow {
+  id: number
+}
+
+/** Totals of the journal per node, kind and output: what `sluice run` reports. */
+export interface JournalTotal {
+  nodeId: string
+  kind: JournalKind
+  output: string | null
+  count: number
+}
+
+export type OutboxState = 'pending' | 'sent' | 'dead'
+
+/** A send intent, written in the same transaction that moves the customer. */
+export interface OutboxIntent {
+  /** `run:node:customerKey:seq`, unique: writing it twice is a no-op. */
+  key: string
+  runId: string
+  flowId: string
+  nodeId: string
+  customerKey: number
+  channel: Channel
+  /** Template, subject, body and variables as JSON text. */
+  message: string
+  offer: string | null
+  createdAt: number
+  /** First delivery attempt time (usually `createdAt`). */
+  nextAttemptAt: number
+}
+
+export interface OutboxRow extends OutboxIntent {
+  id: number
+  customerId: string
+  state: OutboxState
+  attempts: number
+  lastError: string | null
+  sentAt: number | null
+}
+
+/** A delivery outcome to record. */
+export interface OutboxUpdate {
+  id: number
+  state: OutboxState
+  attempts: number
+  nextAttemptAt: number
+  lastError: string | null
+  sentAt: number | null
+}
+
+/** Counts of positions per node and state. */
+export interface PositionCount {
+  nodeId: string
+  state: PositionState
+  count: number
+}
+
+/** The engine's tables, as one set-based API. */
+export interface EngineTables {
+  saveFlowVersion(row: FlowVersionRow): Promise<SaveFlowVersionResult>
+  getFlowVersion(flowId: string, version: number): Promise<FlowVersionRow | undefined>
+  /** Versions of a flow, newest first. */
+  listFlowVersions(flowId: string): Promise<FlowVersionRow[]>
+
+  insertRun(row: RunRow): Promise<void>
+  updateRun(id: string, patch: Partial<Omit<RunRow, 'id' | 'flowId' | 'flowVersion' | 'createdAt'>>): Promise<void>
+  getRun(id: string): Promise<RunRow | undefined>
+  /** Runs, oldest first, optionally of one flow and in some states. */
+  listRuns(filter?: { flowId?: string; states?: readonly RunRow['state'][] }): Promise<RunRow[]>
+
+  getTriggerState(runId: string): Promise<TriggerStateRow>
+  setTriggerState(row: TriggerStateRow): Promise<void>
+
+  /** Entry history of these customers in a flow. */
+  getEntries(flowId: string, customerKeys: readonly number[]): Promise<Map<number, EntryRow>>
+  /** Records one more entry per customer at the given time. */
+  recordEntries(flowId: string, rows: readonly { customerKey: number; at: number }[]): Promise<void>
+  /** The subset of `customerKeys` with an active position in any run of the flow. */
+  activeInFlow(flowId: string, customerKeys: readonly number[]): Promise<Set<number>>
+
+  /** Inserts or replaces positions (by run and customer). */
+  writePositions(rows: readonly PositionRow[]): Promise<void>
+  /** Positions of these customers in a run (any state). */
+  getPositions(runId: string, customerKeys: readonly number[]): Promise<PositionRow[]>
+  /** (run, node) pairs that have active positions due at `now` or earlier, among the given runs; ordered by run then node. */
+  dueNodes(runIds: readonly string[], now: number): Promise<{ runId: string; nodeId: string }[]>
+  /**
+   * Active positions at a node due at `now` or earlier, ordered by (due time, customer key),
+   * strictly after `after` when given, at most `limit` (undefined: all), with customer id and
+   * trigger event.
+   */
+  duePositions(runId: string, nodeId: string, now: number, options: { limit?: number; after?: EventCursor }): Promise<DuePosition[]>
+  /** The earliest due time of an active position among the runs, or null. */
+  nextDueAt(runIds: readonly string[]): Promise<number | null>
+  /** Event types parked customers of the run wait for. */
+  wakeTypes(runId: string): Promise<string[]>
+  /** Active positions of the run, per node and state. */
+  countPositions(runId: string): Promise<PositionCount[]>
+  /** Moves the run's active positions to another run, renaming nodes by `nodeMap` (old id → new id; ids not in it keep their name). Returns how many moved. */
+  movePositions(fromRunId: string, toRunId: string, nodeMap: ReadonlyMap<string, string>, now: number): Promise<number>
+  /** Marks every active position of a run `cancelled`. Returns how many. */
+  cancelPositions(runId: string, now: number): Promise<number>
+
+  /** Events of these types after `after` and at or before `until`, in (at, key) order, at most `limit`. */
+  eventsAfter(types: readonly string[], after: EventCursor | null, until: number, limit: number): Promise<EngineEvent[]>
+  /** The time of the first event of these types after `after`, or null. */
+  nextEventAt(types: readonly string[], after: EventCursor | null): Promise<number | null>
+
+  appendJournal(rows: readonly JournalRow[]): Promise<void>
+  /** Journal rows of a run in write order, optionally of one node, after an id, at most `limit`. */
+  readJournal(runId: string, options?: { nodeId?: string; afterId?: number; limit?: number }): Promise<StoredJournalRow[]>
+  journalTotals(runId: string): Promise<JournalTotal[]>
+  /** The highest batch number journalled for the run (0 when none). */
+  lastBatch(runId: string): Promise<number>
+
+  /** Writes intents; an intent whose key exists is left as it is. Returns how many were new. */
+  enqueueOutbox(rows: readonly OutboxIntent[]): Promise<number>
+  /** Pending intents due for a delivery attempt at `now`, oldest first. */
+  dueOutbox(now: number, limit: number): Promise<OutboxRow[]>
+  updateOutbox(updates: readonly OutboxUpdate[]): Promise<void>
+  /** The next time a pending intent is due, or null. */
+  nextOutboxAt(): Promise<number | null>
+  /** Intents of a run (all when omitted), in id order. */
+  listOutbox(options?: { runId?: string; afterId?: number; limit?: number }): Promise<OutboxRow[]>
+  /** Counts per run, channel and state. */
+  outboxCounts(runId?: string): Promise<{ channel: Channel; state: OutboxState; count: number }[]>
+}
+
+/** The engine's store: its tables plus the customer store, sharing transactions. */
+export interface EngineStore extends EngineTables {
+  readonly dialect: StorePort['dialect']
+  /** The customer store; inside `transaction`, the transaction's view of it. */
+  readonly customers: StorePort
+  /**
+   * Runs `fn` in one transaction spanning engine tables and the customer store: everything
+   * it writes through `tx` and `tx.customers` lands, or nothing does.
+   */
+  transaction<T>(fn: (tx: EngineStore) => Promise<T>): Promise<T>
+}
