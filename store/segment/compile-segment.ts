@@ -125,7 +125,7 @@ function comparisonExpression(ref: JsonRef, c: Partial<Comparison<string>>, ctx:
       const needle = prepareText(String(c.value), c.ignoreCase)
       const haystack = c.ignoreCase ? dialect.lowerAscii(dialect.typed(ref, 'text')) : dialect.typed(ref, 'text')
       if (c.op === 'contains') return dialect.contains(haystack, dialect.text(params, needle))
-      return `substr(${haystack}, 1, ${dialect.integer(params, [...needle].length)}) = ${dialect.text(params, needle)}`
+      return `substr(${haystack}, 1, ${params.add([...needle].length, 'int')}) = ${dialect.text(params, needle)}`
     }
     case 'text': {
       const typed = dialect.typed(ref, 'text')
