@@ -6,6 +6,7 @@ import { register as registerDemo } from './demo.ts'
 import { register as registerGenerate } from './generate.ts'
 import { register as registerImport } from './import.ts'
 import { register as registerNodes } from './nodes.ts'
+import { register as registerSegment } from './segment.ts'
 import { register as registerValidate } from './validate.ts'
 
 export type RegisterCommand = (program: Command) => void
@@ -18,4 +19,5 @@ export const commands: RegisterCommand[] = [
   registerValidate,
   registerDiff,
   registerNodes,
+  registerSegment,
 ]
