@@ -207,6 +207,14 @@ export class PgStore implements StorePort {
     return this.shared.pool
   }
 
+  /**
+   * Where a query runs now: the open transaction's client (this view's, or the caller's async
+   * context), else the pool. The engine's tables join the store's transactions through it.
+   */
+  get connection(): pg.Pool | pg.PoolClient {
+    return this.db()
+  }
+
   async migrate(): Promise<void> {
     if (this.currentTx()) throw new Error('migrate() cannot run inside a transaction')
     const client = await this.guard(this.shared.pool.connect())

@@ -1,0 +1,226 @@
+/**
+ * The engine store contract: one describe block run against SQLite (a fresh file per test) and
+ * Postgres (one schema per file, emptied between tests). Postgres is required: when it cannot be
+ * reached every Postgres test fails saying so.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { EngineStore, OutboxIntent, PositionRow, RunRow } from '../engine/ports/engine-store.ts'
+import type { StorePort } from '../engine/ports/store.ts'
+import { openEngineStore } from '../store/open-engine-store.ts'
+import { openStore } from '../store/open-store.ts'
+import { createTestSchema, type TestSchema } from './support/postgres.ts'
+import { createTempFolder, type TempFolder } from './support/sqlite.ts'
+
+const T0 = 1_767_225_600_000 // 2026-01-01T00:00:00Z
+const HOUR = 3_600_000
+
+interface Harness {
+  name: string
+  setup(): Promise<void>
+  open(): Promise<StorePort>
+  reset(): Promise<void>
+  teardown(): Promise<void>
+}
+
+function sqliteHarness(): Harness {
+  let folder: TempFolder
+  return {
+    name: 'sqlite',
+    setup: async () => {
+      folder = createTempFolder('sluice-engine-contract-')
+    },
+    open: () => openStore({ db: folder.db(), now: () => T0 }),
+    reset: async () => {},
+    teardown: async () => folder.remove(),
+  }
+}
+
+function postgresHarness(): Harness {
+  let schema: TestSchema | undefined
+  let unavailable: unknown
+  return {
+    name: 'postgres',
+    setup: async () => {
+      schema = await createTestSchema('the engine store contract suite').catch((error: unknown) => {
+        unavailable = error
+        return undefined
+      })
+    },
+    open: () => {
+      if (!schema) throw unavailable
+      return openStore({ databaseUrl: schema.url, pgSchema: schema.schema, now: () => T0 })
+    },
+    reset: async () => schema?.truncate(),
+    teardown: async () => schema?.drop(),
+  }
+}
+
+function run(id: string, flowId = 'welcome'): RunRow {
+  return {
+    id, flowId, flowVersion: 1, state: 'running', snapshot: '{"value":"running"}', seed: `seed-${id}`, accepting: true, policy: null,
+    replaces: null, options: '{}', createdAt: T0, updatedAt: T0,
+  }
+}
+
+function position(runId: string, customerKey: number, patch: Partial<PositionRow> = {}): PositionRow {
+  return {
+    runId, customerKey, nodeId: 'wait', state: 'active', dueAt: T0 + HOUR, phase: 'arrive', wakeType: null, wakeWhere: null, attempt: 0,
+    seq: 1, holdout: false, enteredAt: T0, arrivedAt: T0, triggerEventKey: null, lastOutput: null, error: null, updatedAt: T0, ...patch,
+  }
+}
+
+function intent(key: string, customerKey: number, patch: Partial<OutboxIntent> = {}): OutboxIntent {
+  return {
+    key, runId: 'r1', flowId: 'welcome', nodeId: 'send', customerKey, channel: 'email', message: '{"template":"hi"}', offer: null,
+    createdAt: T0, nextAttemptAt: T0, ...patch,
+  }
+}
+
+describe.each([sqliteHarness(), postgresHarness()])('engine store contract: $name', (harness) => {
+  let store: StorePort
+  let engine: EngineStore
+  let keys: Map<string, number>
+
+  beforeAll(() => harness.setup())
+  afterAll(() => harness.teardown())
+  beforeEach(async () => {
+    await harness.reset()
+    store = await harness.open()
+    engine = openEngineStore(store)
+    await store.upsertCustomers([{ id: 'c-1' }, { id: 'c-2' }, { id: 'c-3' }])
+    keys = new Map((await store.getCustomers(['c-1', 'c-2', 'c-3'])).map((c) => [c.id, c.key]))
+    return () => store.close()
+  })
+  const key = (id: string) => keys.get(id) as number
+
+  it('stores flow versions immutably: identical is a no-op, different content under the same number is a conflict', async () => {
+    const v1 = { flowId: 'welcome', version: 1, definition: '{"a":1}', publishedAt: T0 }
+    expect(await engine.saveFlowVersion(v1)).toBe('created')
+    expect(await engine.saveFlowVersion(v1)).toBe('exists')
+    expect(await engine.saveFlowVersion({ ...v1, definition: '{"a":2}' })).toBe('conflict')
+    await engine.saveFlowVersion({ ...v1, version: 2, definition: '{"a":3}' })
+    expect((await engine.listFlowVersions('welcome')).map((v) => v.version)).toEqual([2, 1])
+    expect(await engine.getFlowVersion('welcome', 1)).toEqual(v1)
+  })
+
+  it('keeps runs and updates only the named fields', async () => {
+    await engine.insertRun(run('r1'))
+    await engine.insertRun({ ...run('r2', 'other'), createdAt: T0 + 1 })
+    await engine.updateRun('r1', { state: 'paused', accepting: false, updatedAt: T0 + 5 })
+    expect(await engine.getRun('r1')).toEqual({ ...run('r1'), state: 'paused', accepting: false, updatedAt: T0 + 5 })
+    expect((await engine.listRuns({ states: ['paused'] })).map((r) => r.id)).toEqual(['r1'])
+    expect((await engine.listRuns({ flowId: 'other' })).map((r) => r.id)).toEqual(['r2'])
+    expect((await engine.listRuns()).map((r) => r.id)).toEqual(['r1', 'r2'])
+    expect(await engine.getRun('nope')).toBeUndefined()
+  })
+
+  it('keeps trigger state and entry history', async () => {
+    expect(await engine.getTriggerState('r1')).toEqual({ runId: 'r1', eventCursor: null, lastFireAt: null, audienceFireAt: null, audienceAfterKey: null, audienceDone: false })
+    const state = { runId: 'r1', eventCursor: { at: T0, key: 7 }, lastFireAt: T0 - HOUR, audienceFireAt: null, audienceAfterKey: 3, audienceDone: true }
+    await engine.setTriggerState(state)
+    expect(await engine.getTriggerState('r1')).toEqual(state)
+
+    await engine.recordEntries('welcome', [{ customerKey: key('c-1'), at: T0 }])
+    await engine.recordEntries('welcome', [{ customerKey: key('c-1'), at: T0 + HOUR }, { customerKey: key('c-2'), at: T0 }])
+    const entries = await engine.getEntries('welcome', [key('c-1'), key('c-2'), key('c-3')])
+    expect(entries.get(key('c-1'))).toEqual({ customerKey: key('c-1'), lastEntryAt: T0 + HOUR, count: 2 })
+    expect(entries.get(key('c-2'))?.count).toBe(1)
+    expect(entries.has(key('c-3'))).toBe(false)
+  })
+
+  it('picks up due positions in (due, key) order with the customer id and trigger event, and moves, counts and cancels them', async () => {
+    await engine.insertRun(run('r1'))
+    await engine.insertRun(run('r2'))
+    await store.insertEvents([{ id: 'e-1', customerId: 'c-2', type: 'cart', at: T0 - HOUR, properties: { order: 'o-9' } }])
+    const [event] = await engine.eventsAfter(['cart'], null, T0, 10)
+    await engine.writePositions([
+      position('r1', key('c-3'), { dueAt: T0 }),
+      position('r1', key('c-2'), { dueAt: T0, triggerEventKey: event?.key ?? null }),
+      position('r1', key('c-1'), { dueAt: T0 - HOUR }),
+      position('r2', key('c-1'), { nodeId: 'send', dueAt: T0 + 2 * HOUR, phase: 'parked', wakeType: 'purchase', wakeWhere: '{"order":"o-1"}' }),
+    ])
+    expect(await engine.dueNodes(['r1', 'r2'], T0)).toEqual([{ runId: 'r1', nodeId: 'wait' }])
+    expect(await engine.nextDueAt(['r1', 'r2'])).toBe(T0 - HOUR)
+    expect(await engine.nextDueAt(['r2'])).toBe(T0 + 2 * HOUR)
+    expect(await engine.wakeTypes('r2')).toEqual(['purchase'])
+
+    const first = await engine.duePositions('r1', 'wait', T0, { limit: 2 })
+    expect(first.map((p) => p.customerId)).toEqual(['c-1', 'c-2'])
+    expect(first[1]?.trigger).toEqual({ id: 'e-1', type: 'cart', at: T0 - HOUR, properties: { order: 'o-9' } })
+    const rest = await engine.duePositions('r1', 'wait', T0, { after: { at: first[1]?.dueAt as number, key: key('c-2') } })
+    expect(rest.map((p) => p.customerId)).toEqual(['c-3'])
+
+    expect(await engine.activeInFlow('welcome', [key('c-1'), key('c-2')])).toEqual(new Set([key('c-1'), key('c-2')]))
+    await engine.writePositions([position('r1', key('c-1'), { state: 'done', dueAt: null, lastOutput: 'sent' })])
+    expect(await engine.getPositions('r1', [key('c-1')])).toEqual([position('r1', key('c-1'), { state: 'done', dueAt: null, lastOutput: 'sent' })])
+    expect(await engine.countPositions('r1')).toEqual([{ nodeId: 'wait', state: 'active', count: 2 }, { nodeId: 'wait', state: 'done', count: 1 }])
+
+    const moved = await engine.movePositions('r1', 'r2', new Map([['wait', 'wait-2']]), T0 + 1)
+    expect(moved).toBe(2)
+    expect((await engine.getPositions('r2', [key('c-2')]))[0]).toMatchObject({ nodeId: 'wait-2', runId: 'r2', triggerEventKey: event?.key })
+    expect(await engine.cancelPositions('r2', T0 + 2)).toBe(3)
+    expect(await engine.nextDueAt(['r1', 'r2'])).toBeNull()
+  })
+
+  it('reads events after an (at, key) cursor up to a time, and finds the next one', async () => {
+    await store.insertEvents([
+      { id: 'e-3', customerId: 'c-1', type: 'login', at: T0 + 2 * HOUR },
+      { id: 'e-1', customerId: 'c-1', type: 'login', at: T0 },
+      { id: 'e-2', customerId: 'c-2', type: 'login', at: T0 },
+      { id: 'e-4', customerId: 'c-3', type: 'purchase', at: T0 + HOUR, properties: { amount: 5 } },
+    ])
+    const all = await engine.eventsAfter(['login', 'purchase'], null, T0 + HOUR, 10)
+    expect(all.map((e) => e.id)).toEqual(['e-1', 'e-2', 'e-4'])
+    expect(all[2]).toMatchObject({ customerId: 'c-3', customerKey: key('c-3'), type: 'purchase', properties: { amount: 5 } })
+    const cursor = { at: all[0]?.at as number, key: all[0]?.key as number }
+    expect((await engine.eventsAfter(['login'], cursor, T0 + 3 * HOUR, 10)).map((e) => e.id)).toEqual(['e-2', 'e-3'])
+    expect(await engine.nextEventAt(['login'], cursor)).toBe(T0)
+    expect(await engine.nextEventAt(['login'], { at: T0, key: all[1]?.key as number })).toBe(T0 + 2 * HOUR)
+    expect(await engine.nextEventAt(['nothing'], null)).toBeNull()
+  })
+
+  it('appends and totals the journal', async () => {
+    const row = { runId: 'r1', batch: 1, nodeId: 'filter', kind: 'route' as const, output: 'match', at: T0, count: 2, keys: 'AQI', customerKey: null, data: null }
+    await engine.appendJournal([row, { ...row, output: 'no match', count: 1 }, { ...row, batch: 2, count: 3 }, { ...row, kind: 'detail', output: 'match', count: 1, keys: null, customerKey: 5, data: '{"reason":"x"}' }])
+    expect(await engine.journalTotals('r1')).toEqual([
+      { nodeId: 'filter', kind: 'route', output: 'match', count: 5 },
+      { nodeId: 'filter', kind: 'route', output: 'no match', count: 1 },
+    ])
+    expect(await engine.lastBatch('r1')).toBe(2)
+    const rows = await engine.readJournal('r1', { afterId: 0 })
+    expect(rows).toHaveLength(4)
+    expect(rows[3]).toMatchObject({ kind: 'detail', customerKey: 5, data: '{"reason":"x"}' })
+    expect(await engine.readJournal('r1', { afterId: rows[2]?.id as number })).toHaveLength(1)
+  })
+
+  it('writes outbox intents once per key and tracks delivery', async () => {
+    expect(await engine.enqueueOutbox([intent('r1:send:1:1', key('c-1')), intent('r1:send:2:1', key('c-2'), { nextAttemptAt: T0 + HOUR })])).toBe(2)
+    expect(await engine.enqueueOutbox([intent('r1:send:1:1', key('c-1'))])).toBe(0)
+    const due = await engine.dueOutbox(T0, 10)
+    expect(due.map((o) => o.customerId)).toEqual(['c-1'])
+    expect(due[0]).toMatchObject({ state: 'pending', attempts: 0, channel: 'email', message: '{"template":"hi"}' })
+    await engine.updateOutbox([{ id: due[0]?.id as number, state: 'sent', attempts: 1, nextAttemptAt: T0, lastError: null, sentAt: T0 }])
+    expect(await engine.nextOutboxAt()).toBe(T0 + HOUR)
+    expect(await engine.outboxCounts('r1')).toEqual([{ channel: 'email', state: 'pending', count: 1 }, { channel: 'email', state: 'sent', count: 1 }])
+    expect((await engine.listOutbox({ runId: 'r1' })).map((o) => o.state)).toEqual(['sent', 'pending'])
+  })
+
+  it('commits engine rows and customer-store rows together, or neither', async () => {
+    await expect(
+      engine.transaction(async (tx) => {
+        await tx.writePositions([position('r1', key('c-1'))])
+        await tx.customers.setTags([{ customerId: 'c-1', tag: { name: 'seen', layer: 'fact', value: true, at: T0 } }])
+        throw new Error('boom')
+      }),
+    ).rejects.toThrow('boom')
+    expect(await engine.getPositions('r1', [key('c-1')])).toEqual([])
+    expect((await store.getCustomers(['c-1']))[0]?.tags).toEqual([])
+
+    await engine.transaction(async (tx) => {
+      await tx.writePositions([position('r1', key('c-1'))])
+      await tx.customers.setTags([{ customerId: 'c-1', tag: { name: 'seen', layer: 'fact', value: true, at: T0 } }])
+    })
+    expect(await engine.getPositions('r1', [key('c-1')])).toHaveLength(1)
+    expect((await store.getCustomers(['c-1']))[0]?.tags.map((t) => t.name)).toEqual(['seen'])
+  })
+})
