@@ -2,9 +2,11 @@
  * Segments in words, for people: `tenure ≥ 12 and at least 3 purchase events (amount > 100)
  * in the last 90 days`. Used by node explanations, the CLI and the editor's summary line.
  */
+import type { AddressKind } from '../ports/store.ts'
 import { describeDuration } from './durations.ts'
 import type { AggregateComparison, Comparison, EventCondition, Scalar, SegmentCondition } from './schema.ts'
 
+const ADDRESS_WORDS: Record<AddressKind, string> = { email: 'an e-mail address', phone: 'a phone number', push: 'a push token', wechat: 'a WeChat id' }
 const SYMBOLS: Record<string, string> = { eq: '=', neq: '≠', lt: '<', lte: '≤', gt: '>', gte: '≥' }
 
 function show(value: Scalar | undefined): string {
@@ -104,7 +106,7 @@ export function describeSegment(condition: SegmentCondition): string {
     case 'list':
       return `on list ${condition.list}`
     case 'address':
-      return `has a ${condition.kind} address`
+      return `has ${ADDRESS_WORDS[condition.kind]}`
     case 'consent': {
       const status = condition.status ?? 'granted'
       return status === 'none' ? `no ${condition.channel} consent statement` : `${condition.channel} consent ${status}`

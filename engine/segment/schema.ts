@@ -448,21 +448,24 @@ export const notConditionSchema = z
   })
   .meta({ id: 'NotCondition', title: 'Not' })
 
+/** The object schema of each condition type, in menu order. */
+export const CONDITION_SCHEMAS = [
+  allConditionSchema,
+  anyConditionSchema,
+  notConditionSchema,
+  attributeConditionSchema,
+  tagConditionSchema,
+  eventConditionSchema,
+  rfmConditionSchema,
+  listConditionSchema,
+  addressConditionSchema,
+  consentConditionSchema,
+  preferredChannelConditionSchema,
+] as const
+
 /** The segment (condition tree) schema. */
 export const segmentSchema: z.ZodType<SegmentCondition> = z
-  .discriminatedUnion('type', [
-    allConditionSchema,
-    anyConditionSchema,
-    notConditionSchema,
-    attributeConditionSchema,
-    tagConditionSchema,
-    eventConditionSchema,
-    rfmConditionSchema,
-    listConditionSchema,
-    addressConditionSchema,
-    consentConditionSchema,
-    preferredChannelConditionSchema,
-  ])
+  .discriminatedUnion('type', CONDITION_SCHEMAS)
   .meta({ id: 'SegmentCondition', title: 'Segment condition' }) as unknown as z.ZodType<SegmentCondition>
 
 /** Every condition `type`, in the editor's menu order. */

@@ -7,7 +7,19 @@
 import { ValidationError, type Issue } from '../errors.ts'
 import type { AttributeDef } from '../ports/store.ts'
 import { joinPath, zodIssuesToIssues } from '../sdk/zod-issues.ts'
-import { comparisonKind, SEGMENT_LIMITS, segmentSchema, type AttributeCondition, type Scalar, type Segment, type SegmentCondition } from './schema.ts'
+import type { z } from 'zod'
+import {
+  aggregateComparisonSchema,
+  comparisonKind,
+  CONDITION_SCHEMAS,
+  propertyConditionSchema,
+  SEGMENT_LIMITS,
+  segmentSchema,
+  type AttributeCondition,
+  type Scalar,
+  type Segment,
+  type SegmentCondition,
+} from './schema.ts'
 
 export interface ValidateSegmentOptions {
   /** The attribute catalogue; attribute conditions are checked against it when given. */
@@ -26,7 +38,7 @@ export interface SegmentValidation {
 export function validateSegment(input: unknown, options: ValidateSegmentOptions = {}): SegmentValidation {
   const prefix = options.path ?? 'segment'
   const parsed = segmentSchema.safeParse(input, { reportInput: true })
-  if (!parsed.success) return { issues: zodIssuesToIssues(parsed.error.issues, { code: 'segment.shape', prefix }) }
+  if (!parsed.success) return { issues: parsed.error.issues.map((issue) => withKeyHint(issue, zodIssuesToIssues([issue], { code: 'segment.shape', prefix })[0] as Issue)) }
   const issues: Issue[] = []
   const catalogue = options.attributes ? new Map(options.attributes.map((def) => [def.name, def])) : undefined
   let count = 0
@@ -83,6 +95,22 @@ export function parseSegment(input: unknown, options: ValidateSegmentOptions = {
   return segment
 }
 
+/** Adds "did you mean" to an unknown field, from the fields of the condition type it appeared in. */
+function withKeyHint(zodIssue: z.core.$ZodIssue, issue: Issue): Issue {
+  if (zodIssue.code !== 'unrecognized_keys' || zodIssue.keys.length !== 1) return issue
+  const input = (zodIssue as { input?: unknown }).input
+  const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined
+  const known = typeof type === 'string' && type in CONDITION_FIELDS ? CONDITION_FIELDS[type as keyof typeof CONDITION_FIELDS] : NESTED_FIELDS
+  const hint = closestName(zodIssue.keys[0] as string, known)
+  return hint ? { ...issue, message: `${issue.message} (did you mean "${hint}"?)` } : issue
+}
+
+const CONDITION_FIELDS = Object.fromEntries(
+  CONDITION_SCHEMAS.map((schema) => [(schema.shape.type as z.ZodLiteral<string>).value, Object.keys(schema.shape)]),
+) as Record<SegmentCondition['type'], string[]>
+// Fields of the objects without a `type`: property conditions, aggregates, occurrences, durations.
+const NESTED_FIELDS = [...new Set([...Object.keys(propertyConditionSchema.shape), ...Object.keys(aggregateComparisonSchema.shape), 'amount', 'unit'])]
+
 function error(code: string, path: string, message: string): Issue {
   return { code, path, message, severity: 'error' }
 }
@@ -123,8 +151,8 @@ function checkAttribute(condition: AttributeCondition, path: string, catalogue: 
   }
   switch (def.type) {
     case 'number':
-      if (kind === 'text-match') mismatch('op', 'a number operator (eq, neq, lt, lte, gt, gte, between, in, not-in)')
-      else if (kind !== 'number') mismatch(kind === 'date' && condition.amount !== undefined ? 'op' : firstField, 'a number', condition[firstField as 'value'])
+      if (kind === 'text-match' || condition.amount !== undefined) mismatch('op', 'a number operator (eq, neq, lt, lte, gt, gte, between, in, not-in)')
+      else if (kind !== 'number') mismatch(firstField, 'a number', condition[firstField as 'value'])
       break
     case 'boolean':
       if (kind !== 'boolean') mismatch(kind === 'text-match' || condition.amount !== undefined ? 'op' : firstField, 'true or false (with eq or neq)', condition[firstField as 'value'])
