@@ -7,11 +7,13 @@ import { register as registerGenerate } from './generate.ts'
 import { register as registerImport } from './import.ts'
 import { register as registerNodes } from './nodes.ts'
 import { register as registerSegment } from './segment.ts'
+import { register as registerServe } from './serve.ts'
 import { register as registerValidate } from './validate.ts'
 
 export type RegisterCommand = (program: Command) => void
 
 export const commands: RegisterCommand[] = [
+  registerServe,
   registerDb,
   registerImport,
   registerDemo,

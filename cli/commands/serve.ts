@@ -1,0 +1,59 @@
+/**
+ * `sluice serve` (what `npm start` runs): opens and migrates the store, loads the demo data on
+ * first start of an empty store, and serves the HTTP app until interrupted.
+ */
+import { readFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import type { Command } from 'commander'
+import { UserError } from '../../engine/errors.ts'
+import { createApp } from '../../server/app.ts'
+import { loadDemo } from '../../store/demo/load-demo.ts'
+import { addStoreOptions, describeStore, openStoreFromOptions } from '../store-options.ts'
+import type { StoreOptionValues } from '../store-options.ts'
+import { parseAsOf } from './shared/as-of.ts'
+
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+
+interface ServeFlags extends StoreOptionValues {
+  port: string
+  host: string
+  demo: boolean
+}
+
+/** Registers `serve`. */
+export function register(program: Command): void {
+  const command = program
+    .command('serve')
+    .description('Start the Sluice server (loads the demo data into an empty store on first start)')
+    .option('-p, --port <port>', 'port to listen on; 0 picks a free one', process.env.PORT ?? '3000')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--no-demo', 'do not load the demo data into an empty store')
+  addStoreOptions(command).action(async (flags: ServeFlags) => {
+    const port = Number(flags.port)
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UserError('cli.port', `--port: expected a port number from 0 to 65535, got "${flags.port}"`)
+
+    const store = await openStoreFromOptions(flags)
+    if (flags.demo && (await store.countCustomers()) === 0) {
+      process.stdout.write(`The store (${describeStore(flags)}) is empty: loading the demo data…\n`)
+      const summary = await loadDemo(store, { asOf: parseAsOf(undefined, Date.now()) })
+      process.stdout.write(`Loaded ${summary.import.rows.toLocaleString('en-US')} customers and ${summary.synthetic.eventsInserted.toLocaleString('en-US')} events.\n`)
+    }
+
+    const app = createApp({ store, version: packageJson.version })
+    const server = serve({ fetch: app.fetch, port, hostname: flags.host }, (info: AddressInfo) => {
+      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
+      process.stdout.write(`Sluice ${packageJson.version} is serving ${describeStore(flags)} at http://${host}:${info.port}/\n`)
+    })
+    server.on('error', (error: NodeJS.ErrnoException) => {
+      process.stderr.write(`error: cannot listen on ${flags.host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use (choose another with --port)' : error.message}\n`)
+      process.exit(1)
+    })
+
+    const stop = () => {
+      server.close(() => void store.close().then(() => process.exit(0)))
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+  })
+}
