@@ -16,7 +16,7 @@ const QUOTED_NAME = `it's "quoted" \\ odd`
 const customers: CustomerInput[] = [
   {
     id: 'f1',
-    attributes: { tenure: 24, plan: 'Gold', city: 'Paris', vip: true, signup: '2024-12-15', note: '', [QUOTED_NAME]: 1 },
+    attributes: { tenure: 24, plan: 'Gold', city: 'Paris', vip: true, signup: '2024-12-15', note: '', code: 'abc', [QUOTED_NAME]: 1 },
     addresses: { email: 'f1@example.org', phone: '+33 6 00000001' },
     preferredChannel: 'email',
     tags: [
@@ -27,7 +27,7 @@ const customers: CustomerInput[] = [
   },
   {
     id: 'f2',
-    attributes: { tenure: 3, plan: 'silver', city: 'paris', vip: false, signup: '2023-06-01T23:30:00-02:00', note: null },
+    attributes: { tenure: 3, plan: 'silver', city: 'paris', vip: false, signup: '2023-06-01T23:30:00-02:00', note: null, code: 5 },
     addresses: { phone: '+33 6 00000002' },
     tags: [
       { name: 'churn', layer: 'predictive', value: 0.35, at: now - 40 * DAY },
@@ -36,7 +36,7 @@ const customers: CustomerInput[] = [
   },
   {
     id: 'f3',
-    attributes: { tenure: '12', plan: INJECTION, signup: '2024-02-30', vip: 1 },
+    attributes: { tenure: '12', plan: INJECTION, signup: '2024-02-30', vip: 1, code: '5' },
     tags: [
       { name: 'rfm_cell', layer: 'model', value: 'lost', at: now - DAY },
       { name: 'flag', layer: 'raw', value: true, at: now - DAY },
@@ -45,7 +45,7 @@ const customers: CustomerInput[] = [
   { id: 'f4' },
   {
     id: 'f5',
-    attributes: { tenure: 12.5, plan: 'GOLD plan', city: 'Zürich', signup: '2024-12-31T23:59:59.999Z', note: 'x', renewal: '2025-01-10T10:00:00+0530' },
+    attributes: { tenure: 12.5, plan: 'GOLD plan', city: 'Zürich', signup: '2024-12-31T23:59:59.999Z', note: 'x', renewal: '2025-01-10T10:00:00+0530', code: true },
     tags: [{ name: 'churn', layer: 'predictive', value: 0.9, at: now - 100 * DAY }],
   },
 ]
@@ -89,6 +89,21 @@ const CASES: [string, unknown, string[]][] = [
   ['date more than 12 months ago', attr('signup', 'older-than', { amount: 12, unit: 'months' }), ['f2']],
   ['date with a +0530 offset within the next 10 days', attr('renewal', 'within-next', { amount: 10, unit: 'days' }), ['f5']],
   ['instant comparison', attr('signup', 'gt', { value: '2024-12-31T23:59:59.998Z' }), ['f5']],
+  ['mixed types: a number equals only numbers', attr('code', 'eq', { value: 5 }), ['f2']],
+  ['mixed types: text equals only text', attr('code', 'eq', { value: '5' }), ['f3']],
+  ['mixed types: text order skips numbers', attr('code', 'lt', { value: 'b' }), ['f1', 'f3']],
+  ['mixed types: text ≥ skips numbers', attr('code', 'gte', { value: '0' }), ['f1', 'f3']],
+  ['mixed types: number ≥ skips text and true', attr('code', 'gte', { value: 1 }), ['f2']],
+  ['mixed types: number > skips text', attr('code', 'gt', { value: 4.999 }), ['f2']],
+  ['mixed types: true is not the number 1', attr('code', 'lte', { value: 1 }), []],
+  ['mixed types: the number 1 is not true', attr('vip', 'eq', { value: 1 }), ['f3']],
+  ['mixed types: neq compares numbers only', attr('code', 'neq', { value: 6 }), ['f2']],
+  ['mixed types: text neq compares text only', attr('code', 'neq', { value: 'x' }), ['f1', 'f3']],
+  ['mixed types: between numbers', attr('code', 'between', { from: 0, to: 10 }), ['f2']],
+  ['mixed types: contains looks at text only', attr('code', 'contains', { value: '5' }), ['f3']],
+  ['mixed types: in with numbers and text', attr('code', 'in', { values: [5, 'abc'] }), ['f1', 'f2']],
+  ['mixed types: in with true', attr('code', 'in', { values: [true, 1] }), ['f5']],
+  ['mixed types: not-in is any present value not listed', attr('code', 'not-in', { values: [5] }), ['f1', 'f3', 'f5']],
   ['a name with quotes and a backslash', attr(QUOTED_NAME, 'eq', { value: 1 }), ['f1']],
   [
     'at least 3 purchases over 100 in the last 90 days',
