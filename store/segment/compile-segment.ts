@@ -27,8 +27,8 @@ import {
   type TagCondition,
 } from '../../engine/segment/schema.ts'
 import { durationBefore } from '../../engine/segment/durations.ts'
-import type { SqlParams} from './sql-dialect.ts';
-import { type JsonRef, type SegmentDialect } from './sql-dialect.ts'
+import { numberComparisonHolds } from './number-comparison.ts'
+import type { JsonRef, SegmentDialect, SqlParams } from './sql-dialect.ts'
 
 export type EvaluationMode = 'set' | 'probe'
 
@@ -103,6 +103,8 @@ function compileComparison(ref: JsonRef, c: Partial<Comparison<string>>, ctx: Co
 function comparisonExpression(ref: JsonRef, c: Partial<Comparison<string>>, ctx: Context): string {
   const { dialect, params } = ctx
   const kind = comparisonKind(c)
+  const quick = dialect.quickComparison?.(params, ref, c, kind)
+  if (quick !== undefined) return quick
   switch (kind) {
     case 'exists':
       return `${dialect.loose(ref)} IS NOT NULL`
@@ -163,29 +165,6 @@ function orderPredicate(expr: string, c: Partial<Comparison<string>>, bind: (val
   const op = ORDER_SQL[c.op ?? '']
   if (!op) throw new Error(`operator ${String(c.op)} is not an ordering comparison`)
   return `${expr} ${op} ${bind(c.value as Scalar)}`
-}
-
-/** Whether a number comparison holds for `value` (decides how "at most N events" treats customers without events). */
-export function numberComparisonHolds(value: number, c: Partial<Comparison<string>>): boolean {
-  const v = Number(c.value)
-  switch (c.op) {
-    case 'eq':
-      return value === v
-    case 'neq':
-      return value !== v
-    case 'lt':
-      return value < v
-    case 'lte':
-      return value <= v
-    case 'gt':
-      return value > v
-    case 'gte':
-      return value >= v
-    case 'between':
-      return value >= Number(c.from) && value <= Number(c.to)
-    default:
-      throw new Error(`operator ${String(c.op)} is not a number comparison`)
-  }
 }
 
 function compileTag(condition: TagCondition, ctx: Context): string {

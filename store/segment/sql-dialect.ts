@@ -10,6 +10,8 @@
  */
 import { ISO_TIME_PATTERN_SOURCE, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../engine/segment/iso-time.ts'
 import type { Dialect } from '../../engine/ports/store.ts'
+import type { Comparison, ComparisonKind, Scalar } from '../../engine/segment/schema.ts'
+import { nextUp, numberComparisonHolds } from './number-comparison.ts'
 
 /** Bound parameters of one statement, with the placeholders that refer to them. */
 export class SqlParams {
@@ -70,6 +72,11 @@ export interface SegmentDialect {
   boolean(params: SqlParams, value: boolean): string
   /** A sum or average rounded to 6 decimals (SQLite sums doubles, Postgres numerics). */
   round6(expr: string): string
+  /**
+   * A cheaper expression with the same result for some comparisons, or undefined to use the
+   * generic typed one. Only SQLite has them (one JSON lookup instead of two per row).
+   */
+  quickComparison?(params: SqlParams, ref: JsonRef, c: Partial<Comparison<string>>, kind: ComparisonKind): string | undefined
 }
 
 /** The SQLite JSON path of one object key, with `"` and `\` escaped (SQLite ≥ 3.45 path syntax). */
@@ -113,6 +120,61 @@ export const sqliteDialect: SegmentDialect = {
   float: (params, value) => params.add(value),
   boolean: (params, value) => params.add(value),
   round6: (expr) => `round(${expr}, 6)`,
+  quickComparison: sqliteQuickComparison,
+}
+
+/**
+ * One JSON lookup instead of two. json_extract gives a number (JSON true/false become 1/0), a
+ * text (only for JSON strings: attributes are scalars) or NULL, and SQLite orders every number
+ * before every text without converting either. So:
+ * - text `=`, `>`, `>=`, `BETWEEN` never match a number, and `BETWEEN '' AND v` is a `<=` that
+ *   cannot match one either;
+ * - number `=`, `<`, `<=`, `BETWEEN` never match a text, and `x > v` / `x >= v` become
+ *   `x BETWEEN … AND +Inf`, which a text (greater than +Inf) fails;
+ * - booleans, read as 1/0, need the type check only when 0 or 1 could pass.
+ * Everything else (neq, text <, ignoreCase, contains) keeps the typed form.
+ */
+function sqliteQuickComparison(params: SqlParams, ref: JsonRef, c: Partial<Comparison<string>>, kind: ComparisonKind): string | undefined {
+  const { doc, path } = need(ref.sqlite)
+  const x = `json_extract(${doc}, ${path})`
+  const type = `json_type(${doc}, ${path})`
+  const bind = (value: Scalar | undefined) => params.add(value)
+  switch (kind) {
+    case 'boolean':
+      return `${type} = '${(c.value === true) === (c.op === 'eq') ? 'true' : 'false'}'`
+    case 'number': {
+      let expr: string
+      if (c.op === 'eq') expr = `${x} = ${bind(c.value)}`
+      else if (c.op === 'lt') expr = `${x} < ${bind(c.value)}`
+      else if (c.op === 'lte') expr = `${x} <= ${bind(c.value)}`
+      else if (c.op === 'gte') expr = `${x} BETWEEN ${bind(c.value)} AND 9e999`
+      else if (c.op === 'gt') expr = `${x} BETWEEN ${bind(nextUp(Number(c.value)))} AND 9e999`
+      else if (c.op === 'between') expr = `${x} BETWEEN ${bind(c.from)} AND ${bind(c.to)}`
+      else return undefined
+      const booleanCouldPass = numberComparisonHolds(0, c) || numberComparisonHolds(1, c)
+      return booleanCouldPass ? `${expr} AND ${type} NOT IN ('true', 'false')` : expr
+    }
+    case 'text':
+      if (c.ignoreCase) return undefined
+      if (c.op === 'eq') return `${x} = ${bind(c.value)}`
+      if (c.op === 'gt') return `${x} > ${bind(c.value)}`
+      if (c.op === 'gte') return `${x} >= ${bind(c.value)}`
+      if (c.op === 'lte') return `${x} BETWEEN '' AND ${bind(c.value)}`
+      if (c.op === 'between') return `${x} BETWEEN ${bind(c.from)} AND ${bind(c.to)}`
+      return undefined
+    case 'list': {
+      if (c.op !== 'in') return undefined
+      const values = c.values ?? []
+      const numbers = values.filter((v): v is number => typeof v === 'number')
+      const texts = values.filter((v): v is string => typeof v === 'string')
+      if (values.some((v) => typeof v === 'boolean')) return undefined
+      // One list of numbers and texts: SQLite compares them by type, so "5" is not in [5].
+      const expr = `${x} IN (SELECT value FROM json_each(${bind(JSON.stringify([...numbers, ...texts]))}))`
+      return numbers.includes(0) || numbers.includes(1) ? `${expr} AND ${type} NOT IN ('true', 'false')` : expr
+    }
+    default:
+      return undefined
+  }
 }
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
