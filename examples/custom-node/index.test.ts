@@ -23,7 +23,8 @@ describe('ab-split', () => {
     expect(Math.abs(share('A') - 0.1)).toBeLessThan(0.015)
     expect(Math.abs(share('B') - 0.2)).toBeLessThan(0.015)
     expect(Math.abs(share('C') - 0.7)).toBeLessThan(0.015)
-    expect(result.calls).toEqual({ customers: 0, events: 0 })
+    // The split needs no data: it reads nothing from the store, whatever capabilities exist.
+    expect(Object.values(result.calls).every((count) => count === 0)).toBe(true)
   })
 
   it('puts a customer in the same variant whatever the batch size or order', async () => {
