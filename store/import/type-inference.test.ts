@@ -81,3 +81,21 @@ describe('mergeWithCatalogue', () => {
     expect(types.get('plan')).toEqual({ name: 'plan', type: 'string', source: 'inferred' })
   })
 })
+
+describe('outliers in small files', () => {
+  const infer = (values: string[]) => {
+    const column = new ColumnInference()
+    for (const value of values) column.observe(value)
+    return column.infer()?.type
+  }
+
+  it('keeps a small numeric column numeric despite one typo, so the typo is a bad row', () => {
+    expect(infer([...Array.from({ length: 18 }, (_, i) => String(i)), 'abc'])).toBe('number')
+    expect(infer(['1', '2', '3', 'abc'])).toBe('number')
+  })
+
+  it('calls a column text when the non-numbers are too many to be typos', () => {
+    expect(infer(['12', 'abc'])).toBe('string')
+    expect(infer(['1', '2', '3', '4', '5', '6', '7', '8', 'a', 'b', 'c', 'd'])).not.toBe('number')
+  })
+})

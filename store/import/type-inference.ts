@@ -10,8 +10,9 @@
  * - enum: text with at most 20 distinct values that repeat (each seen twice on average);
  * - string: anything else.
  * A typo must not silently turn a numeric column into text, so number and date tolerate a few
- * outliers (at most 5 % of the values): the column keeps its type and the outliers become bad
- * rows that name the line and column. Text with a leading zero (`007`) is a code, never a number.
+ * outliers (at most 5 % of the values, or in a small file at most 3 values that are no more
+ * than a quarter of the column): the column keeps its type and the outliers become bad rows
+ * that name the line and column. Text with a leading zero (`007`) is a code, never a number.
  */
 import type { AttributeDef } from '../../engine/ports/store.ts'
 import { hasLeadingZero, isMissing, parseBoolean, parseIsoDate, parseNumber, trimIfNeeded } from './cell-values.ts'
@@ -20,6 +21,10 @@ import { hasLeadingZero, isMissing, parseBoolean, parseIsoDate, parseNumber, tri
 export const ENUM_MAX_DISTINCT = 20
 /** Share of values that must fit for a number or date column to keep its type despite outliers. */
 export const DOMINANT_SHARE = 0.95
+/** In small files a few typos exceed 5 %: up to this many outliers are tolerated … */
+export const FEW_OUTLIERS = 3
+/** … as long as the values that fit are at least this share of the column. */
+export const SMALL_FILE_SHARE = 0.75
 
 /** Running state for one column. */
 export class ColumnInference {
@@ -71,7 +76,8 @@ export class ColumnInference {
   /** The inferred type; `undefined` when the column had no value at all (nothing to infer from). */
   infer(): Pick<AttributeDef, 'type' | 'values'> | undefined {
     if (this.present === 0 || this.nonText > 0) return this.present === 0 ? undefined : { type: 'string' }
-    const dominant = (count: number) => count >= this.present * DOMINANT_SHARE
+    const dominant = (count: number) =>
+      count >= this.present * DOMINANT_SHARE || (this.present - count <= FEW_OUTLIERS && count >= this.present * SMALL_FILE_SHARE)
     if (dominant(this.numbers) && !this.leadingZero) return { type: 'number' }
     if (this.booleans === this.present) return { type: 'boolean' }
     if (dominant(this.dates)) return { type: 'date' }
