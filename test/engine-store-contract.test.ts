@@ -93,6 +93,14 @@ describe.each([sqliteHarness(), postgresHarness()])('engine store contract: $nam
   })
   const key = (id: string) => keys.get(id) as number
 
+  it('resolves customers by page, keys and ids', async () => {
+    const all = await engine.customersPage(0, 10)
+    expect(all.map((c) => c.id)).toEqual(['c-1', 'c-2', 'c-3'])
+    expect((await engine.customersPage(key('c-1'), 1)).map((c) => c.id)).toEqual(['c-2'])
+    expect(await engine.customersByKeys([key('c-3'), key('c-1'), 999_999])).toEqual([{ key: key('c-1'), id: 'c-1' }, { key: key('c-3'), id: 'c-3' }])
+    expect((await engine.customersByIds(['c-2', 'nobody'])).map((c) => c.key)).toEqual([key('c-2')])
+  })
+
   it('stores flow versions immutably: identical is a no-op, different content under the same number is a conflict', async () => {
     const v1 = { flowId: 'welcome', version: 1, definition: '{"a":1}', publishedAt: T0 }
     expect(await engine.saveFlowVersion(v1)).toBe('created')

@@ -213,8 +213,21 @@ export interface PositionCount {
   count: number
 }
 
+/** A customer as the engine addresses it: store key and external id. */
+export interface CustomerRef {
+  key: number
+  id: string
+}
+
 /** The engine's tables, as one set-based API. */
 export interface EngineTables {
+  /** Customers in key order after `afterKey`, at most `limit` (audience "everyone"). */
+  customersPage(afterKey: number, limit: number): Promise<CustomerRef[]>
+  /** The customers with these keys, in key order (unknown keys are absent). */
+  customersByKeys(keys: readonly number[]): Promise<CustomerRef[]>
+  /** The customers with these external ids, in key order (unknown ids are absent). */
+  customersByIds(ids: readonly string[]): Promise<CustomerRef[]>
+
   saveFlowVersion(row: FlowVersionRow): Promise<SaveFlowVersionResult>
   getFlowVersion(flowId: string, version: number): Promise<FlowVersionRow | undefined>
   /** Versions of a flow, newest first. */

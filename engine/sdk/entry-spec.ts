@@ -4,6 +4,8 @@
  * any trigger's type name, so a custom trigger is as capable as the built-in one.
  */
 
+import type { Segment } from '../segment/schema.ts'
+
 /** Property equality conditions on an event: `{ "channel": "app" }`. */
 export type PropertyMatch = Readonly<Record<string, string | number | boolean>>
 
@@ -12,7 +14,7 @@ export type PropertyMatch = Readonly<Record<string, string | number | boolean>>
  * entry time), a fixed list of external customer ids, or — with neither — every customer.
  */
 export interface AudienceSpec {
-  segment?: unknown
+  segment?: Segment
   customers?: readonly string[]
 }
 

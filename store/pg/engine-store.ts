@@ -10,6 +10,7 @@
  */
 import type pg from 'pg'
 import type {
+  CustomerRef,
   DuePosition,
   EngineEvent,
   EngineStore,
@@ -51,6 +52,9 @@ const POSITION_RECORD = `run_id text, customer_key int, node_id text, state text
   last_output text, error text, updated_at bigint`
 
 const SQL_TEXT = {
+  customersPage: 'SELECT key, external_id AS id FROM customers WHERE key > $1 ORDER BY key LIMIT $2',
+  customersByKeys: 'SELECT key, external_id AS id FROM customers WHERE key = ANY($1::int[]) ORDER BY key',
+  customersByIds: 'SELECT key, external_id AS id FROM customers WHERE external_id = ANY($1::text[]) ORDER BY key',
   insertFlowVersion: `INSERT INTO flow_versions (flow_id, version, definition, published_at) VALUES ($1, $2, $3, $4)
     ON CONFLICT (flow_id, version) DO NOTHING`,
   getFlowVersion: 'SELECT flow_id AS "flowId", version, definition, published_at AS "publishedAt" FROM flow_versions WHERE flow_id = $1 AND version = $2',
@@ -164,6 +168,20 @@ export class PgEngineStore implements EngineStore {
 
   async transaction<T>(fn: (tx: EngineStore) => Promise<T>): Promise<T> {
     return this.customers.transaction((tx) => fn(new PgEngineStore(this.base, tx)))
+  }
+
+  async customersPage(afterKey: number, limit: number): Promise<CustomerRef[]> {
+    return (await this.query(SQL_TEXT.customersPage, [afterKey, limit])).rows.map(toCustomerRef)
+  }
+
+  async customersByKeys(keys: readonly number[]): Promise<CustomerRef[]> {
+    if (keys.length === 0) return []
+    return (await this.query(SQL_TEXT.customersByKeys, [[...keys]])).rows.map(toCustomerRef)
+  }
+
+  async customersByIds(ids: readonly string[]): Promise<CustomerRef[]> {
+    if (ids.length === 0) return []
+    return (await this.query(SQL_TEXT.customersByIds, [[...ids]])).rows.map(toCustomerRef)
   }
 
   async saveFlowVersion(row: FlowVersionRow): Promise<SaveFlowVersionResult> {
@@ -389,6 +407,10 @@ export class PgEngineStore implements EngineStore {
   private async query(text: string, params: unknown[]): Promise<pg.QueryResult<Row>> {
     return (this.customers as PgStore).connection.query<Row>(text, params)
   }
+}
+
+function toCustomerRef(row: Row): CustomerRef {
+  return { key: num(row.key), id: String(row.id) }
 }
 
 function toFlowVersion(row: Row): FlowVersionRow {

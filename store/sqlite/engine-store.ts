@@ -16,6 +16,7 @@
  */
 import type Database from 'better-sqlite3'
 import type {
+  CustomerRef,
   DuePosition,
   EngineEvent,
   EngineStore,
@@ -49,6 +50,9 @@ const OUTBOX_COLUMNS = `o.id, o.key, o.run_id AS runId, o.flow_id AS flowId, o.n
   o.last_error AS lastError, o.created_at AS createdAt, o.sent_at AS sentAt`
 
 const SQL_TEXT = {
+  customersPage: 'SELECT key, external_id AS id FROM customers WHERE key > ? ORDER BY key LIMIT ?',
+  customersByKeys: 'SELECT key, external_id AS id FROM customers WHERE key IN (SELECT value FROM json_each(?)) ORDER BY key',
+  customersByIds: 'SELECT key, external_id AS id FROM customers WHERE external_id IN (SELECT value FROM json_each(?)) ORDER BY key',
   getFlowVersion: 'SELECT flow_id AS flowId, version, definition, published_at AS publishedAt FROM flow_versions WHERE flow_id = ? AND version = ?',
   listFlowVersions: 'SELECT flow_id AS flowId, version, definition, published_at AS publishedAt FROM flow_versions WHERE flow_id = ? ORDER BY version DESC',
   insertFlowVersion: 'INSERT INTO flow_versions (flow_id, version, definition, published_at) VALUES (?, ?, ?, ?)',
@@ -168,6 +172,20 @@ export class SqliteEngineStore implements EngineStore {
 
   async transaction<T>(fn: (tx: EngineStore) => Promise<T>): Promise<T> {
     return this.customers.transaction((tx) => fn(new SqliteEngineStore(this.base, tx, true)))
+  }
+
+  async customersPage(afterKey: number, limit: number): Promise<CustomerRef[]> {
+    return this.run(() => this.statement('customersPage').all(afterKey, limit) as CustomerRef[])
+  }
+
+  async customersByKeys(keys: readonly number[]): Promise<CustomerRef[]> {
+    if (keys.length === 0) return []
+    return this.run(() => this.statement('customersByKeys').all(JSON.stringify(keys)) as CustomerRef[])
+  }
+
+  async customersByIds(ids: readonly string[]): Promise<CustomerRef[]> {
+    if (ids.length === 0) return []
+    return this.run(() => this.statement('customersByIds').all(JSON.stringify(ids)) as CustomerRef[])
   }
 
   async saveFlowVersion(row: FlowVersionRow): Promise<SaveFlowVersionResult> {

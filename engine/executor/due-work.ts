@@ -1,0 +1,45 @@
+/**
+ * Due work: every active position whose due time has come, grouped by (run, node), taken in
+ * batches in (due time, customer key) order and moved by moveBatch. A node that declares
+ * `cohort: 'whole'` gets everyone due at it in one call.
+ */
+import type { DuePosition, EventCursor, PositionRow } from '../ports/engine-store.ts'
+import { memberOfPosition, moveBatch, type ExecutorEnv, type Traveller } from './move-batch.ts'
+import type { RunRuntime } from './run-runtime.ts'
+
+/** What the due work of one tick did. */
+export interface DueOutcome {
+  batches: number
+  customers: number
+  nodeRuns: number
+  sends: number
+}
+
+/** Moves every position due by `now` in the given runs. */
+export async function runDueWork(env: ExecutorEnv, runtimes: ReadonlyMap<string, RunRuntime>, now: number): Promise<DueOutcome> {
+  const outcome: DueOutcome = { batches: 0, customers: 0, nodeRuns: 0, sends: 0 }
+  const groups = await env.store.dueNodes([...runtimes.keys()], now)
+  for (const { runId, nodeId } of groups) {
+    const runtime = runtimes.get(runId) as RunRuntime
+    const whole = runtime.compiled.nodes.get(nodeId)?.definition.cohort === 'whole'
+    let after: EventCursor | undefined
+    for (;;) {
+      const page = await env.store.duePositions(runId, nodeId, now, { ...(whole ? {} : { limit: runtime.options.batchSize }), ...(after ? { after } : {}) })
+      if (page.length === 0) break
+      const moved = await moveBatch(env, runtime, nodeId, page.map(toTraveller), now)
+      outcome.batches++
+      outcome.customers += moved.customers
+      outcome.nodeRuns += moved.nodeRuns
+      outcome.sends += moved.sends
+      const last = page[page.length - 1] as DuePosition
+      after = { at: last.dueAt as number, key: last.customerKey }
+      if (whole || page.length < runtime.options.batchSize) break
+    }
+  }
+  return outcome
+}
+
+function toTraveller(due: DuePosition): Traveller {
+  const { customerId: _id, trigger: _trigger, ...position } = due
+  return { member: memberOfPosition(due), position: position satisfies PositionRow }
+}

@@ -1,0 +1,202 @@
+/**
+ * The engine: one object that publishes and controls runs and executes ticks. A tick, at the
+ * clock's `now`:
+ *
+ * 1. audiences whose time came enter (schedule fires, audience triggers);
+ * 2. events up to `now` let customers enter event triggers and wake parked customers;
+ * 3. every position due by `now` is moved, in batches, node to node (move-batch.ts);
+ * 4. the outbox delivers what is due;
+ * 5. runs that take no more entries and hold nobody complete; drained predecessors let their
+ *    successors start.
+ *
+ * `nextWakeAt()` says when the next tick has work: the earliest due position, schedule fire,
+ * audience time, event the runs listen to, or outbox retry. The scheduler sleeps until then;
+ * nothing polls per customer.
+ */
+import type { ChannelRouter } from '../channels/channel-port.ts'
+import type { Clock } from '../clock/clock.ts'
+import type { Flow } from '../flow/schema.ts'
+import { dispatchOutbox } from '../outbox/dispatch-outbox.ts'
+import type { EngineStore, RunRow } from '../ports/engine-store.ts'
+import type { NodeRegistry } from '../registry/registry.ts'
+import { nodeDataFromStore } from '../sdk/store-node-data.ts'
+import { enterAudiences, nextAudienceAt } from './audience-entry.ts'
+import { runDueWork } from './due-work.ts'
+import { listenedTypes, takeInEvents } from './event-intake.ts'
+import type { ExecutorEnv, ExecutorHooks } from './move-batch.ts'
+import { advanceRun, cancelRun, pauseRun, publishFlow, resumeRun, type PublishOptions, type RunControlEnv } from './run-control.ts'
+import { parseRunOptions } from './run-options.ts'
+import { loadRunRuntime, type RunRuntime } from './run-runtime.ts'
+import { summarizeRun, type RunSummary } from './run-summary.ts'
+
+export interface EngineOptions {
+  store: EngineStore
+  registry: NodeRegistry
+  clock: Clock
+  /** Channel adapters by channel; the CLI and demo route everything through `log`. */
+  channels: ChannelRouter
+  hooks?: ExecutorHooks
+}
+
+/** What one tick did; `progress` is false when it found nothing to do. */
+export interface TickReport {
+  now: number
+  fires: number
+  entered: number
+  woken: number
+  batches: number
+  customers: number
+  nodeRuns: number
+  sends: number
+  delivered: number
+  retried: number
+  dead: number
+  started: string[]
+  completed: string[]
+  progress: boolean
+}
+
+const DEFAULT_OPTIONS = parseRunOptions({})
+
+/** The engine over one store. */
+export class Engine {
+  readonly #store: EngineStore
+  readonly #registry: NodeRegistry
+  readonly #clock: Clock
+  readonly #channels: ChannelRouter
+  readonly #env: ExecutorEnv
+  readonly #runtimes = new Map<string, RunRuntime>()
+
+  constructor(options: EngineOptions) {
+    this.#store = options.store
+    this.#registry = options.registry
+    this.#clock = options.clock
+    this.#channels = options.channels
+    this.#env = { store: options.store, data: nodeDataFromStore(options.store.customers), ...(options.hooks ? { hooks: options.hooks } : {}) }
+  }
+
+  /** Publishes a flow version and starts its run (see run-control.ts for republish policies). */
+  publish(flow: Flow, options: PublishOptions = {}): Promise<RunRow> {
+    return publishFlow(this.#control(), flow, options)
+  }
+
+  /** Pauses a run. */
+  pause(runId: string): Promise<RunRow> {
+    return pauseRun(this.#control(), runId)
+  }
+
+  /** Resumes a paused run. */
+  resume(runId: string): Promise<RunRow> {
+    return resumeRun(this.#control(), runId)
+  }
+
+  /** Cancels a run. */
+  cancel(runId: string): Promise<RunRow> {
+    return cancelRun(this.#control(), runId)
+  }
+
+  /** Counts per node and output, sends per channel, positions per state. */
+  summary(runId: string): Promise<RunSummary> {
+    return summarizeRun(this.#store, runId, (run) => this.#runtime(run))
+  }
+
+  /** Does everything due at the clock's current time. */
+  async tick(): Promise<TickReport> {
+    const now = this.#clock.now()
+    const report: TickReport = {
+      now, fires: 0, entered: 0, woken: 0, batches: 0, customers: 0, nodeRuns: 0, sends: 0, delivered: 0, retried: 0, dead: 0,
+      started: [], completed: [], progress: false,
+    }
+    const runtimes = await this.#running()
+    for (const runtime of runtimes.values()) {
+      const audience = await enterAudiences(this.#env, runtime, now)
+      const events = await takeInEvents(this.#env, runtime, now)
+      report.fires += audience.fires
+      report.entered += audience.entered + events.entered
+      report.woken += events.woken
+      if (audience.fires > 0 || events.events > 0) report.progress = true
+    }
+    const due = await runDueWork(this.#env, runtimes, now)
+    report.batches = due.batches
+    report.customers = due.customers
+    report.nodeRuns = due.nodeRuns
+    report.sends = due.sends
+    const dispatched = await dispatchOutbox(this.#store, this.#channels, now, (runId) => this.#runtimes.get(runId)?.options ?? DEFAULT_OPTIONS)
+    report.delivered = dispatched.sent
+    report.retried = dispatched.retried
+    report.dead = dispatched.dead
+    await this.#settleRuns(runtimes, now, report)
+    report.progress ||= due.batches > 0 || dispatched.sent + dispatched.retried + dispatched.dead > 0 || report.started.length + report.completed.length > 0
+    return report
+  }
+
+  /** When the next tick has work (epoch ms), or null when nothing is scheduled at all. */
+  async nextWakeAt(): Promise<number | null> {
+    const runtimes = await this.#running()
+    const times: (number | null)[] = [await this.#store.nextDueAt([...runtimes.keys()]), await this.#store.nextOutboxAt()]
+    for (const runtime of runtimes.values()) {
+      times.push(await nextAudienceAt(this.#store, runtime))
+      const { types } = await listenedTypes(this.#store, runtime)
+      const state = await this.#store.getTriggerState(runtime.run.id)
+      times.push(await this.#store.nextEventAt(types, state.eventCursor))
+    }
+    if ((await this.#startable()).length > 0) times.push(this.#clock.now())
+    const known = times.filter((t): t is number => t !== null)
+    return known.length === 0 ? null : Math.min(...known)
+  }
+
+  /** Completes runs that take no entries and hold nobody; ends audience entry once the audience is in; starts drained successors. */
+  async #settleRuns(runtimes: ReadonlyMap<string, RunRuntime>, now: number, report: TickReport): Promise<void> {
+    for (const runtime of runtimes.values()) {
+      let { run } = runtime
+      if (run.accepting && runtime.compiled.entry.type === 'audience' && (await this.#store.getTriggerState(run.id)).audienceDone) {
+        await this.#store.updateRun(run.id, { accepting: false, updatedAt: now })
+        run = { ...run, accepting: false }
+      }
+      if (run.accepting) continue
+      // A run is over when nobody is in it and its last send was delivered or dead-lettered.
+      const active = (await this.#store.countPositions(run.id)).some((c) => c.state === 'active')
+      const sending = (await this.#store.outboxCounts(run.id)).some((c) => c.state === 'pending')
+      if (active || sending) continue
+      await advanceRun(this.#store, run, { type: 'complete' }, now)
+      report.completed.push(run.id)
+    }
+    for (const run of await this.#startable()) {
+      await advanceRun(this.#store, run, { type: 'start' }, now)
+      report.started.push(run.id)
+    }
+  }
+
+  /** Scheduled runs whose predecessor has finished (drain policy). */
+  async #startable(): Promise<RunRow[]> {
+    const scheduled = await this.#store.listRuns({ states: ['scheduled'] })
+    const ready: RunRow[] = []
+    for (const run of scheduled) {
+      const previous = run.replaces ? await this.#store.getRun(run.replaces) : undefined
+      if (!previous || previous.state === 'completed' || previous.state === 'cancelled') ready.push(run)
+    }
+    return ready
+  }
+
+  /** Runtimes of the running runs, with their rows refreshed. */
+  async #running(): Promise<Map<string, RunRuntime>> {
+    const runtimes = new Map<string, RunRuntime>()
+    for (const run of await this.#store.listRuns({ states: ['running'] })) runtimes.set(run.id, await this.#runtime(run))
+    return runtimes
+  }
+
+  async #runtime(run: RunRow): Promise<RunRuntime> {
+    const cached = this.#runtimes.get(run.id)
+    if (cached) {
+      cached.run = run
+      return cached
+    }
+    const runtime = await loadRunRuntime(this.#store, this.#registry, run)
+    this.#runtimes.set(run.id, runtime)
+    return runtime
+  }
+
+  #control(): RunControlEnv {
+    return { store: this.#store, registry: this.#registry, now: () => this.#clock.now() }
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * A run ready to execute: its row, its pinned flow version compiled against the registry, its
+ * options, and the batch counter its journal continues from (so a restarted engine numbers
+ * batches after the last committed one).
+ */
+import { compileFlow, type CompiledFlow } from '../compiler/compile-flow.ts'
+import { UserError } from '../errors.ts'
+import { flowSchema } from '../flow/schema.ts'
+import type { EngineTables, RunRow } from '../ports/engine-store.ts'
+import type { NodeRegistry } from '../registry/registry.ts'
+import { parseRunOptions, type RunOptions } from './run-options.ts'
+
+export interface RunRuntime {
+  run: RunRow
+  compiled: CompiledFlow
+  options: RunOptions
+  /** The next batch number of this run's journal. */
+  nextBatch(): number
+}
+
+/** Loads and compiles the flow version a run pins. */
+export async function loadRunRuntime(store: EngineTables, registry: NodeRegistry, run: RunRow): Promise<RunRuntime> {
+  const version = await store.getFlowVersion(run.flowId, run.flowVersion)
+  if (!version) throw new UserError('run.flow-version', `run "${run.id}" pins version ${run.flowVersion} of flow "${run.flowId}", which is not published`)
+  const compiled = compileFlow(flowSchema.parse(JSON.parse(version.definition)), registry)
+  let batch = await store.lastBatch(run.id)
+  return { run, compiled, options: parseRunOptions(JSON.parse(run.options)), nextBatch: () => ++batch }
+}
