@@ -1,0 +1,103 @@
+/**
+ * Cohorts, not customers: a node's `run` is called once per batch of its cohort, a `whole` node
+ * once for everyone due, and the holdout gets no messages but is followed like everyone else.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { defineNode } from '../engine/sdk/index.ts'
+import { attributeFilter, DAY, engineHarness, flowOf, sendNode, T0, type EngineHarness } from './engine-harness.ts'
+
+const CUSTOMERS = 12_000
+
+async function loadCustomers(h: EngineHarness, count: number): Promise<void> {
+  await h.store.upsertCustomers(Array.from({ length: count }, (_, i) => ({ id: `c-${String(i).padStart(5, '0')}`, attributes: { tier: i % 3 === 0 ? 'gold' : 'silver' } })))
+}
+
+describe('cohort execution', () => {
+  let h: EngineHarness
+  afterEach(() => h?.close())
+
+  it('calls each node once per batch, far fewer times than there are customers', async () => {
+    const filterCalls = { count: 0 }
+    const sendCalls = { count: 0 }
+    h = await engineHarness({ nodes: [attributeFilter(filterCalls), sendNode(sendCalls)] })
+    await loadCustomers(h, CUSTOMERS)
+    const flow = flowOf(
+      'everyone',
+      [
+        { id: 'start', type: 'trigger', config: { audience: {} } },
+        { id: 'gold', type: 'attribute-filter', config: { attribute: 'tier', equals: 'gold' } },
+        { id: 'mail', type: 'send', config: { channel: 'email', template: 'hello' } },
+      ],
+      [
+        { from: 'start', output: 'entered', to: 'gold' },
+        { from: 'gold', output: 'match', to: 'mail' },
+      ],
+    )
+    const run = await h.engine.publish(flow, { options: { batchSize: 5_000 } })
+    await h.scheduler.runUntil(T0 + DAY)
+
+    // 12,000 customers in batches of 5,000: 3 calls of the filter, 3 of the send.
+    expect(filterCalls.count).toBe(3)
+    expect(sendCalls.count).toBe(3)
+    const summary = await h.engine.summary(run.id)
+    expect(summary.nodes.gold?.outputs).toEqual({ match: 4_000, 'no match': 8_000 })
+    expect(summary.sends).toEqual({ email: 4_000 })
+    expect(summary.delivery).toEqual({ sent: 4_000, pending: 0, dead: 0 })
+    expect(summary.state).toBe('completed')
+    const journal = await h.engineStore.readJournal(run.id)
+    // Compact: a handful of group rows per batch, no row per customer.
+    expect(journal.length).toBeLessThan(40)
+  })
+
+  it('runs a `whole` node once over everyone due, whatever the batch size', async () => {
+    const sizes: number[] = []
+    const topTen = defineNode({
+      type: 'top-ten', version: 1, title: 'Top ten', category: 'scoring', icon: 'gauge', description: 'The ten highest keys win.',
+      cohort: 'whole', config: z.object({}), outputs: ['top', 'rest'],
+      async run({ customers }) {
+        sizes.push(customers.length)
+        const sorted = [...customers].sort((a, b) => b.key - a.key)
+        return { routes: { top: sorted.slice(0, 10), rest: sorted.slice(10) } }
+      },
+    })
+    h = await engineHarness({ nodes: [topTen, attributeFilter()] })
+    await loadCustomers(h, 1_000)
+    const flow = flowOf(
+      'ranking',
+      [
+        { id: 'start', type: 'trigger', config: { audience: {} } },
+        { id: 'rank', type: 'top-ten', config: {} },
+      ],
+      [{ from: 'start', output: 'entered', to: 'rank' }],
+    )
+    const run = await h.engine.publish(flow, { options: { batchSize: 100 } })
+    await h.scheduler.runUntil(T0 + DAY)
+    expect(sizes).toEqual([1_000])
+    expect((await h.engine.summary(run.id)).nodes.rank?.outputs).toEqual({ top: 10, rest: 990 })
+  })
+
+  it('keeps the holdout out of every send but follows it through the flow, the same customers every time', async () => {
+    h = await engineHarness({ nodes: [sendNode()] })
+    await loadCustomers(h, 2_000)
+    const flow = flowOf(
+      'with-holdout',
+      [
+        { id: 'start', type: 'trigger', config: { audience: {} } },
+        { id: 'mail', type: 'send', config: { channel: 'sms', template: 'offer' } },
+      ],
+      [{ from: 'start', output: 'entered', to: 'mail' }],
+      { holdout: { percent: 10 } },
+    )
+    const run = await h.engine.publish(flow)
+    await h.scheduler.runUntil(T0 + DAY)
+    const summary = await h.engine.summary(run.id)
+    const held = summary.held.sms ?? 0
+    expect(held).toBeGreaterThan(150)
+    expect(held).toBeLessThan(250)
+    expect((summary.sends.sms ?? 0) + held).toBe(2_000)
+    expect(summary.nodes.mail?.entered).toBe(2_000)
+    const heldKeys = (await h.engineStore.readJournal(run.id)).filter((r) => r.kind === 'held')
+    expect(heldKeys.reduce((n, r) => n + r.count, 0)).toBe(held)
+  })
+})
