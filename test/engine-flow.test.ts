@@ -1,11 +1,34 @@
 /**
  * Acceptance on the simulated clock: event trigger → wait 3 days → filter → send gives exactly
- * the expected sends at the expected times, and no others.
+ * the expected sends at the expected times, and no others — on SQLite and on Postgres.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { OpenStoreOptions } from '../store/open-store.ts'
 import { attributeFilter, DAY, engineHarness, flowOf, HOUR, sendNode, T0, type EngineHarness } from './engine-harness.ts'
+import { createTestSchema, type TestSchema } from './support/postgres.ts'
 
-describe('event trigger → wait 3 days → filter → send', () => {
+let pg: TestSchema | undefined
+let pgUnavailable: unknown
+beforeAll(async () => {
+  pg = await createTestSchema('the engine acceptance flow').catch((error: unknown) => {
+    pgUnavailable = error
+    return undefined
+  })
+})
+afterAll(() => pg?.drop())
+
+const dialects: { name: string; store: () => OpenStoreOptions }[] = [
+  { name: 'sqlite', store: () => ({ db: ':memory:' }) },
+  {
+    name: 'postgres',
+    store: () => {
+      if (!pg) throw pgUnavailable
+      return { databaseUrl: pg.url, pgSchema: pg.schema }
+    },
+  },
+]
+
+describe.each(dialects)('event trigger → wait 3 days → filter → send ($name)', ({ store }) => {
   let h: EngineHarness
   afterEach(() => h?.close())
 
@@ -25,7 +48,7 @@ describe('event trigger → wait 3 days → filter → send', () => {
   )
 
   it('sends to exactly the matching customers, 3 days after their event, once', async () => {
-    h = await engineHarness({ nodes: [attributeFilter(), sendNode()] })
+    h = await engineHarness({ nodes: [attributeFilter(), sendNode()], store: store() })
     await h.store.upsertCustomers([
       { id: 'ann', attributes: { tier: 'gold' } },
       { id: 'bob', attributes: { tier: 'silver' } },

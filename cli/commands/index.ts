@@ -6,6 +6,7 @@ import { register as registerDemo } from './demo.ts'
 import { register as registerGenerate } from './generate.ts'
 import { register as registerImport } from './import.ts'
 import { register as registerNodes } from './nodes.ts'
+import { register as registerRun } from './run.ts'
 import { register as registerSegment } from './segment.ts'
 import { register as registerServe } from './serve.ts'
 import { register as registerValidate } from './validate.ts'
@@ -19,6 +20,7 @@ export const commands: RegisterCommand[] = [
   registerDemo,
   registerGenerate,
   registerValidate,
+  registerRun,
   registerDiff,
   registerNodes,
   registerSegment,

@@ -6,6 +6,7 @@
 import type { EngineStore, RunRow } from '../ports/engine-store.ts'
 import type { Channel } from '../ports/store.ts'
 import { NotFoundError } from '../errors.ts'
+import type { CompiledFlow, CompiledNode } from '../compiler/compile-flow.ts'
 import type { RunRuntime } from './run-runtime.ts'
 
 /** Counts of one node. */
@@ -39,7 +40,7 @@ export async function summarizeRun(store: EngineStore, runId: string, runtimeOf:
   if (!run) throw new NotFoundError('run', runId)
   const { compiled } = await runtimeOf(run)
   const nodes: Record<string, NodeSummary> = {}
-  for (const node of compiled.nodes.values()) {
+  for (const node of journeyOrder(compiled)) {
     nodes[node.id] = { entered: 0, outputs: Object.fromEntries(node.outputs.map((o) => [o, 0])), parked: 0, failed: 0 }
   }
   const held: Partial<Record<Channel, number>> = {}
@@ -61,4 +62,18 @@ export async function summarizeRun(store: EngineStore, runId: string, runtimeOf:
   const positions = { active: 0, done: 0, error: 0, cancelled: 0 }
   for (const count of await store.countPositions(runId)) positions[count.state] += count.count
   return { runId, flow: { id: run.flowId, version: run.flowVersion }, state: run.state, nodes, sends, delivery, held, positions }
+}
+
+/** Nodes in the order a customer meets them: breadth-first from the trigger along the outputs, then any others. */
+function journeyOrder(compiled: CompiledFlow): CompiledNode[] {
+  const order: string[] = [compiled.triggerId]
+  for (let i = 0; i < order.length; i++) {
+    const node = compiled.nodes.get(order[i] as string)
+    for (const output of node?.outputs ?? []) {
+      const next = compiled.next(node?.id as string, output)
+      if (next.kind === 'node' && !order.includes(next.nodeId)) order.push(next.nodeId)
+    }
+  }
+  for (const id of compiled.nodes.keys()) if (!order.includes(id)) order.push(id)
+  return order.map((id) => compiled.nodes.get(id) as CompiledNode)
 }

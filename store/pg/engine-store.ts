@@ -104,9 +104,9 @@ const SQL_TEXT = {
   eventsAfter: `SELECT e.key, e.event_id AS id, e.customer_key AS "customerKey", c.external_id AS "customerId", e.type, e.at,
       e.properties::text AS properties
     FROM events e JOIN customers c ON c.key = e.customer_key
-    WHERE e.type = ANY($1::text[]) AND (e.at > $2 OR (e.at = $2 AND e.key > $3)) AND e.at <= $4
+    WHERE e.type = ANY($1::text[]) AND e.at >= $2 AND (e.at > $2 OR e.key > $3) AND e.at <= $4
     ORDER BY e.at, e.key LIMIT $5`,
-  nextEventAt: `SELECT min((SELECT min(at) FROM events WHERE type = t AND (at > $2 OR (at = $2 AND key > $3)))) AS m FROM unnest($1::text[]) AS t`,
+  nextEventAt: `SELECT min((SELECT min(at) FROM events WHERE type = t AND at >= $2 AND (at > $2 OR key > $3))) AS m FROM unnest($1::text[]) AS t`,
   appendJournal: `INSERT INTO journal (run_id, batch, node_id, kind, output, at, count, keys, customer_key, data)
     SELECT run_id, batch, node_id, kind, output, at, count, keys, customer_key, data FROM jsonb_to_recordset($1::jsonb)
       AS r(run_id text, batch int, node_id text, kind text, output text, at bigint, count int, keys text, customer_key int, data text)`,

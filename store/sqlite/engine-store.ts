@@ -86,7 +86,7 @@ const SQL_TEXT = {
   getPositions: `SELECT ${POSITION_COLUMNS} FROM positions p WHERE p.run_id = ? AND p.customer_key IN (SELECT value FROM json_each(?))
     ORDER BY p.customer_key`,
   dueNodes: `SELECT DISTINCT run_id AS runId, node_id AS nodeId FROM positions
-    WHERE state = 'active' AND run_id IN (SELECT value FROM json_each(?)) AND due_at <= ? ORDER BY run_id, node_id`,
+    INDEXED BY positions_next WHERE state = 'active' AND run_id IN (SELECT value FROM json_each(?)) AND due_at <= ? ORDER BY run_id, node_id`,
   // The trigger event rides along so nodes can correlate with it (same order id) without a query per customer.
   duePositions: `SELECT ${POSITION_COLUMNS}, c.external_id AS customerId, e.event_id AS eventId, e.type AS eventType, e.at AS eventAt,
       json(e.properties) AS eventProperties
@@ -107,9 +107,9 @@ const SQL_TEXT = {
   eventsAfter: `SELECT e.key, e.event_id AS id, e.customer_key AS customerKey, c.external_id AS customerId, e.type, e.at,
       json(e.properties) AS properties
     FROM events e JOIN customers c ON c.key = e.customer_key
-    WHERE e.type IN (SELECT value FROM json_each(?)) AND (e.at > ? OR (e.at = ? AND e.key > ?)) AND e.at <= ?
+    WHERE e.type IN (SELECT value FROM json_each(?)) AND e.at >= ? AND (e.at > ? OR e.key > ?) AND e.at <= ?
     ORDER BY e.at, e.key LIMIT ?`,
-  nextEventAt: `SELECT min(m) FROM (SELECT (SELECT min(at) FROM events WHERE type = j.value AND (at > ? OR (at = ? AND key > ?))) AS m
+  nextEventAt: `SELECT min(m) FROM (SELECT (SELECT min(at) FROM events WHERE type = j.value AND at >= ? AND (at > ? OR key > ?)) AS m
     FROM json_each(?) j)`,
   appendJournal: `INSERT INTO journal (run_id, batch, node_id, kind, output, at, count, keys, customer_key, data)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
