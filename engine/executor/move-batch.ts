@@ -168,7 +168,9 @@ export async function moveBatch(
         continue
       }
       const output = exit.output as string
-      byOutput.set(output, [...(byOutput.get(output) ?? []), exit])
+      const list = byOutput.get(output)
+      if (list) list.push(exit)
+      else byOutput.set(output, [exit])
     }
     journal.group(nodeId, 'park', null, parked)
 
@@ -195,8 +197,10 @@ export async function moveBatch(
         if (later !== undefined) final.push(position)
         else {
           const { wake: _wake, ...rest } = t.member
-          const moved = [...(pending.get(next.nodeId) ?? []), { member: { ...rest, enteredAt: arrival }, position }]
-          pending.set(next.nodeId, moved)
+          const moved = { member: { ...rest, enteredAt: arrival }, position }
+          const list = pending.get(next.nodeId)
+          if (list) list.push(moved)
+          else pending.set(next.nodeId, [moved])
         }
       }
     }
@@ -250,7 +254,9 @@ function collectSideEffects(
       continue
     }
     if (t.position.holdout) {
-      held.set(send.channel, [...(held.get(send.channel) ?? []), t.member.key])
+      const keys = held.get(send.channel)
+      if (keys) keys.push(t.member.key)
+      else held.set(send.channel, [t.member.key])
       continue
     }
     const count = (perCustomer.get(t.member.key) ?? 0) + 1

@@ -12,7 +12,7 @@ import type { SendIntent } from '../sdk/types.ts'
 import { backoff, type RunOptions } from '../executor/run-options.ts'
 
 /** Intents per page. */
-const PAGE = 1_000
+const PAGE = 5_000
 
 /** What one dispatch did. */
 export interface DispatchOutcome {
