@@ -150,6 +150,30 @@ describe('failures', () => {
     expect((await h.engine.summary(healthy.id)).delivery.sent).toBe(2)
   })
 
+  it('pauses a run whose entry fails, with the error in its journal, and keeps the other runs going', async () => {
+    const broken = defineNode({
+      type: 'broken-trigger', version: 1, title: 'Broken trigger', category: 'trigger', icon: 'bolt', description: 'Declares a schedule that does not parse.',
+      config: z.object({}), outputs: ['entered'],
+      entry: () => ({ type: 'schedule', cron: '0 25 * * *', timeZone: 'UTC', audience: {} }),
+      async run({ customers }) {
+        return { routes: { entered: customers } }
+      },
+    })
+    h = await engineHarness({ nodes: [broken, sendNode()] })
+    await h.store.upsertCustomers([{ id: 'a' }])
+    const bad = await h.engine.publish(flowOf('bad', [{ id: 'start', type: 'broken-trigger', config: {} }], []))
+    const good = await h.engine.publish(
+      flowOf('good', [{ id: 'start', type: 'trigger', config: { audience: {} } }, { id: 'mail', type: 'send', config: { channel: 'email', template: 'x' } }], [{ from: 'start', output: 'entered', to: 'mail' }]),
+    )
+    const tick = await h.engine.tick()
+    expect(tick.paused).toEqual([bad.id])
+    expect((await h.engineStore.getRun(bad.id))?.state).toBe('paused')
+    const [note] = (await h.engineStore.readJournal(bad.id)).map((r) => JSON.parse(r.data as string))
+    expect(note).toMatchObject({ level: 'error', message: expect.stringMatching(/^entry failed, run paused: invalid schedule "0 25 \* \* \*"/) })
+    await h.scheduler.runUntil(T0 + DAY)
+    expect((await h.engine.summary(good.id)).delivery.sent).toBe(1)
+  })
+
   it('fails a node whose result loses a customer, naming who', async () => {
     const lossy = defineNode({
       type: 'lossy', version: 1, title: 'Lossy', category: 'flow', icon: 'code', description: 'Forgets the last customer.',

@@ -15,7 +15,9 @@
  */
 import type { ChannelRouter } from '../channels/channel-port.ts'
 import type { Clock } from '../clock/clock.ts'
+import { StoreUnavailableError } from '../errors.ts'
 import type { Flow } from '../flow/schema.ts'
+import { BatchJournal } from '../journal/batch-journal.ts'
 import { dispatchOutbox } from '../outbox/dispatch-outbox.ts'
 import type { EngineStore, RunRow } from '../ports/engine-store.ts'
 import type { NodeRegistry } from '../registry/registry.ts'
@@ -53,6 +55,8 @@ export interface TickReport {
   dead: number
   started: string[]
   completed: string[]
+  /** Runs paused because letting customers in failed (the error is in their journal). */
+  paused: string[]
   progress: boolean
 }
 
@@ -105,16 +109,25 @@ export class Engine {
     const now = this.#clock.now()
     const report: TickReport = {
       now, fires: 0, entered: 0, woken: 0, batches: 0, customers: 0, nodeRuns: 0, sends: 0, delivered: 0, retried: 0, dead: 0,
-      started: [], completed: [], progress: false,
+      started: [], completed: [], paused: [], progress: false,
     }
     const runtimes = await this.#running()
-    for (const runtime of runtimes.values()) {
-      const audience = await enterAudiences(this.#env, runtime, now)
-      const events = await takeInEvents(this.#env, runtime, now)
-      report.fires += audience.fires
-      report.entered += audience.entered + events.entered
-      report.woken += events.woken
-      if (audience.fires > 0 || events.events > 0) report.progress = true
+    for (const [runId, runtime] of runtimes) {
+      try {
+        const audience = await enterAudiences(this.#env, runtime, now)
+        const events = await takeInEvents(this.#env, runtime, now)
+        report.fires += audience.fires
+        report.entered += audience.entered + events.entered
+        report.woken += events.woken
+        if (audience.fires > 0 || events.events > 0) report.progress = true
+      } catch (error) {
+        // A store that cannot be reached stops the engine; anything else stops only this run.
+        if (error instanceof StoreUnavailableError) throw error
+        await this.#failRun(runtime, error, now)
+        runtimes.delete(runId)
+        report.paused.push(runId)
+        report.progress = true
+      }
     }
     const due = await runDueWork(this.#env, runtimes, now)
     report.batches = due.batches
@@ -165,6 +178,21 @@ export class Engine {
       await advanceRun(this.#store, run, { type: 'start' }, now)
       report.started.push(run.id)
     }
+  }
+
+  /**
+   * Letting customers into a run failed (a segment the store rejects, a schedule that no longer
+   * parses): journal the error at the trigger and pause the run for an operator, so one broken
+   * trigger neither stops the engine nor fails again at every tick.
+   */
+  async #failRun(runtime: RunRuntime, error: unknown, now: number): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error)
+    const journal = new BatchJournal(runtime.run.id, runtime.nextBatch(), now)
+    journal.note(runtime.compiled.triggerId, `entry failed, run paused: ${message}`, { level: 'error' })
+    await this.#store.transaction(async (tx) => {
+      await tx.appendJournal(journal.rows())
+      await advanceRun(tx, runtime.run, { type: 'pause' }, now)
+    })
   }
 
   /** Scheduled runs whose predecessor has finished (drain policy). */
