@@ -43,7 +43,9 @@ describe('testNode', () => {
   it('routes by real profile data read in one batch, with reasons and explanations', async () => {
     const result = await testNode(testFilter, { customers, config: { attribute: 'tier', equals: 'gold' } })
     expect(result.routes).toEqual({ match: ['c-1', 'c-3'], 'no match': ['c-2'] })
-    expect(result.calls).toEqual({ customers: 1, events: 0, matchSegment: 0 })
+    // Only the calls named here, whatever capabilities the data port grows.
+    expect(result.calls).toMatchObject({ customers: 1, events: 0, matchSegment: 0 })
+    expect(Object.values(result.calls).reduce((a, b) => a + b, 0)).toBe(1)
     expect(result.decisions[0]).toEqual({ customer: 'c-1', output: 'match', reason: 'tier is "gold"', explanation: 'went to match because tier is "gold"' })
   })
 
@@ -69,7 +71,8 @@ describe('testNode', () => {
     ])
     expect(result.tags).toEqual([{ customer: 'c-2', name: 'recent_buyer', layer: 'fact', value: true }])
     expect(result.notes).toEqual([{ message: '1 bought' }])
-    expect(result.calls).toEqual({ customers: 0, events: 1, matchSegment: 0 })
+    expect(result.calls).toMatchObject({ customers: 0, events: 1, matchSegment: 0 })
+    expect(Object.values(result.calls).reduce((a, b) => a + b, 0)).toBe(1)
   })
 
   it('runs a wake-up when told the customers are due', async () => {

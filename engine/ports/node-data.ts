@@ -10,6 +10,7 @@
  */
 import type { CohortMember } from '../sdk/types.ts'
 import type { Segment } from '../segment/schema.ts'
+import type { ChannelFacts, ChannelFactsQuery } from './channel-facts.ts'
 import type { Customer, StoredEvent } from './store.ts'
 
 /** Which events of the cohort to read: one type, and a time window `[from, to)` in epoch ms. */
@@ -33,4 +34,10 @@ export interface NodeDataPort {
    * time `now` (pass `ctx.now()`), in one query for the whole cohort.
    */
   matchSegment(members: readonly CohortMember[], segment: Segment, options: { now: number }): Promise<Set<number>>
+  /**
+   * What choosing a channel needs, for the whole cohort at once: consent per channel,
+   * suppression, past contacts and responses per channel (per customer and pooled over
+   * everyone) and each channel's capacity used since `query.capacityFrom` across all campaigns.
+   */
+  channelFacts(members: readonly CohortMember[], query: ChannelFactsQuery): Promise<ChannelFacts>
 }

@@ -9,6 +9,7 @@
  * engine rows. Every write method takes a batch: callers never loop per customer.
  */
 import type { Segment } from '../segment/schema.ts'
+import type { ChannelFacts, ChannelFactsQuery } from './channel-facts.ts'
 
 /** Types an attribute can have in the catalogue; the segment builder and validation use them. */
 export const ATTRIBUTE_TYPES = ['string', 'number', 'boolean', 'date', 'enum'] as const
@@ -247,4 +248,12 @@ export interface StorePort {
   appendListMembers(name: string, customerIds: string[]): Promise<ListMembersResult>
   /** Every static list, by name. */
   listLists(): Promise<StaticList[]>
+
+  /**
+   * Consent, suppression, past contacts and responses per channel for the customers with these
+   * keys, pooled response rates over everyone, and channel capacity used since
+   * `query.capacityFrom` (contacts plus pending outbox sends): a few grouped queries, whatever
+   * the cohort size (store/channel-facts).
+   */
+  channelFacts(keys: readonly number[], query: ChannelFactsQuery): Promise<ChannelFacts>
 }

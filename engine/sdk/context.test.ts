@@ -7,6 +7,7 @@ const data: NodeDataPort = {
   customers: async () => [],
   events: async () => [],
   matchSegment: async () => new Set(),
+  channelFacts: async () => ({ customers: new Map(), pooled: {}, used: {} }),
 }
 
 function context(overrides: { seed?: string; nodeId?: string; onLog?: (e: LogEntry) => void; now?: () => number } = {}) {

@@ -33,5 +33,8 @@ export function nodeDataFromStore(store: StorePort): NodeDataPort {
       if (members.length === 0) return new Set<number>()
       return store.matchSegment(segment, { now: options.now, keys: members.map((m) => m.key) })
     },
+    async channelFacts(members: readonly CohortMember[], query) {
+      return store.channelFacts(members.map((m) => m.key), query)
+    },
   }
 }

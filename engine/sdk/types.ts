@@ -94,6 +94,13 @@ export interface SendIntent {
     body?: string
     /** Values for the template's placeholders. */
     variables?: Record<string, string | number | boolean | null>
+    /** Extra protocol headers, e.g. RFC 8058 `List-Unsubscribe` on e-mail. */
+    headers?: Record<string, string>
+    /**
+     * Channels to try next, in order, if this delivery fails for good (dead-lettered): the
+     * outbox dispatcher enqueues the first one with the rest as its own fallback.
+     */
+    fallback?: { channel: Channel; subject?: string; body?: string; headers?: Record<string, string> }[]
   }
   /** Offer or message id, recorded in contact history for "not the same offer twice". */
   offer?: string

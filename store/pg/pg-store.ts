@@ -66,6 +66,8 @@ import {
 import { checkSchemaName, mapPgError, openPgPool, type PgConnectionOptions } from './connection.ts'
 import { pgCreateList, pgListLists, pgMatchSegment, pgPreviewSegment, pgWriteListMembers, type PgQuery } from '../segment/pg-segments.ts'
 import * as schema from './schema.ts'
+import { pgChannelFacts } from '../channel-facts/index.ts'
+import type { ChannelFacts, ChannelFactsQuery } from '../../engine/ports/channel-facts.ts'
 
 export interface PgStoreOptions extends PgConnectionOptions {
   /** Clock for created/updated times (epoch ms); tests and simulations pass their own. */
@@ -549,6 +551,10 @@ export class PgStore implements StorePort {
 
   async listLists(): Promise<StaticList[]> {
     return pgListLists(this.queryOn(this.db()))
+  }
+
+  async channelFacts(keys: readonly number[], query: ChannelFactsQuery): Promise<ChannelFacts> {
+    return pgChannelFacts(this.queryOn(this.db()), keys, query)
   }
 
   private queryOn(db: Queryable): PgQuery {

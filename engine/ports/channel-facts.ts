@@ -1,0 +1,43 @@
+/**
+ * Channel facts: what the choose-channel node needs to know about a cohort to pick a channel,
+ * in one set-based call — consent per channel, suppression, past contacts and responses per
+ * channel (per customer and pooled over everyone), and how much of each channel's daily
+ * capacity is used across all campaigns (contact history plus sends still pending in the outbox).
+ */
+import type { AddressKind, Channel } from './store.ts'
+
+/** What to count. Windows are `[from, to)` in epoch ms. */
+export interface ChannelFactsQuery {
+  channels: readonly Channel[]
+  /** Contacts and responses are counted over this window. */
+  history: { from: number; to: number }
+  /** An event of type `event` counts as one response on `channel` (e.g. `email_open` → email). */
+  responses: readonly { event: string; channel: Channel }[]
+  /** Capacity use is counted from this time (the start of the capacity day) to `history.to`. */
+  capacityFrom: number
+}
+
+/** Contacts made and responses seen on one channel. */
+export interface ChannelStats {
+  contacts: number
+  responses: number
+}
+
+/** Facts about one customer. */
+export interface CustomerChannelFacts {
+  /** Latest consent statement per channel; absent when none was ever made. */
+  consent: Partial<Record<Channel, 'granted' | 'revoked'>>
+  /** Suppression entries that hit the customer: `customer` (by id) or the kinds of address suppressed. */
+  suppressed: ('customer' | AddressKind)[]
+  stats: Partial<Record<Channel, ChannelStats>>
+}
+
+/** The answer for a cohort. */
+export interface ChannelFacts {
+  /** By customer key; every asked key is present. */
+  customers: Map<number, CustomerChannelFacts>
+  /** Over every customer in the store: the "segment" level of past response. */
+  pooled: Partial<Record<Channel, ChannelStats>>
+  /** Sends per channel since `capacityFrom`, over all campaigns (recorded contacts + pending outbox). */
+  used: Partial<Record<Channel, number>>
+}

@@ -1,0 +1,103 @@
+/**
+ * The choose-channel config schema and its cross-field checks. Kept apart from the node so the
+ * choice logic and the tests can import the types without the declaration.
+ */
+import { z } from 'zod'
+import { isValidTimeZone } from '../../engine/clock/zoned-time.ts'
+import { CHANNELS } from '../../engine/ports/store.ts'
+import type { NodeIssue } from '../../engine/sdk/index.ts'
+import { checkTemplate } from './templates.ts'
+
+export const STRATEGIES = ['priority', 'preferred', 'cheapest', 'best-response', 'bandit'] as const
+
+const CLOCK_TIME = /^([01][0-9]|2[0-3]):([0-5][0-9])$/
+const clockTime = z.string().regex(CLOCK_TIME, 'expected a time of day HH:MM, e.g. 21:00')
+const channel = z.enum(CHANNELS)
+
+const candidateSchema = z
+  .strictObject({
+    channel: channel.meta({ title: 'Channel' }),
+    subject: z.string().max(998).optional().meta({ title: 'Subject', description: 'E-mail subject (a template).' }),
+    body: z.string().min(1).max(100_000).meta({ title: 'Message', description: 'Mustache template; {{customer.first_name}} and the like are escaped.' }),
+    cost: z.number().min(0).optional().meta({ title: 'Cost per message', description: 'Used by the cheapest strategy; missing counts as 0.' }),
+    offer: z.string().min(1).max(200).optional().meta({ title: 'Offer id', description: 'Recorded in contact history ("not the same offer twice").' }),
+  })
+  .meta({ title: 'Candidate channel' })
+
+export const configSchema = z
+  .strictObject({
+    candidates: z.array(candidateSchema).min(1).max(CHANNELS.length).meta({ title: 'Candidates', description: 'Channels in priority order, each with its message.' }),
+    strategy: z.enum(STRATEGIES).default('priority').meta({
+      title: 'Strategy',
+      description: 'priority: first eligible; preferred: the customer\'s preferred channel if eligible; cheapest: lowest cost; best-response: highest past response rate; bandit: Thompson sampling over past responses.',
+    }),
+    consent: z.enum(['granted', 'not-revoked']).default('granted').meta({
+      title: 'Consent required',
+      description: 'granted: a granted statement is needed; not-revoked: anyone who has not revoked it.',
+    }),
+    responses: z
+      .strictObject({
+        events: z
+          .array(z.strictObject({ event: z.string().min(1).max(128), channel }))
+          .default([{ event: 'email_open', channel: 'email' }, { event: 'email_click', channel: 'email' }])
+          .meta({ title: 'Response events', description: 'Event types that count as a response on a channel (opens, clicks, conversions).' }),
+        days: z.number().int().min(1).max(730).default(90).meta({ title: 'Look-back days' }),
+        scope: z.enum(['customer', 'everyone']).default('customer').meta({
+          title: 'Learn from',
+          description: 'customer: the customer\'s own history, shrunk towards everyone\'s rate; everyone: rates over all customers.',
+        }),
+      })
+      .default({ events: [{ event: 'email_open', channel: 'email' }, { event: 'email_click', channel: 'email' }], days: 90, scope: 'customer' })
+      .meta({ title: 'Past response', description: 'For the best-response and bandit strategies.' }),
+    quietHours: z
+      .strictObject({
+        from: clockTime.meta({ title: 'From', description: 'Local start, HH:MM.' }),
+        to: clockTime.meta({ title: 'To', description: 'Local end, HH:MM (may be past midnight).' }),
+        channels: z.array(channel).optional().meta({ title: 'Channels', description: 'Channels it applies to; all candidates when omitted.' }),
+      })
+      .optional()
+      .meta({ title: 'Quiet hours', description: 'In the customer\'s own time zone a channel is not used during these hours.' }),
+    capacity: z
+      .strictObject({
+        perDay: z.partialRecord(channel, z.number().int().min(0)).meta({ title: 'Per day', description: 'Messages per day per channel across all campaigns, e.g. { "call": 200 }.' }),
+        timeZone: z.string().default('UTC').meta({ title: 'Time zone of the capacity day' }),
+      })
+      .optional()
+      .meta({ title: 'Capacity' }),
+    unsubscribe: z
+      .strictObject({
+        url: z.url({ protocol: /^https?$/ }).meta({ title: 'Endpoint URL', description: 'The one-click unsubscribe endpoint; ?token= is added.' }),
+        secretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('SLUICE_UNSUBSCRIBE_SECRET').meta({
+          title: 'Secret variable',
+          description: 'Environment variable holding the HMAC secret (never in the flow file).',
+        }),
+      })
+      .optional()
+      .meta({ title: 'One-click unsubscribe', description: 'E-mail gets a signed link ({{unsubscribe_url}}) and RFC 8058 List-Unsubscribe headers.' }),
+  })
+  .meta({ title: 'Choose channel' })
+
+export type ChooseChannelConfig = z.output<typeof configSchema>
+export type Candidate = ChooseChannelConfig['candidates'][number]
+
+/** Checks beyond the schema: unique channels, safe templates, a known capacity zone. */
+export function validateConfig(config: ChooseChannelConfig): NodeIssue[] {
+  const issues: NodeIssue[] = []
+  const seen = new Set<string>()
+  config.candidates.forEach((candidate, i) => {
+    if (seen.has(candidate.channel)) issues.push({ code: 'choose-channel.duplicate-channel', path: `config.candidates[${i}].channel`, message: `channel "${candidate.channel}" is already a candidate` })
+    seen.add(candidate.channel)
+    for (const field of ['subject', 'body'] as const) {
+      const text = candidate[field]
+      if (text === undefined) continue
+      for (const problem of checkTemplate(text)) issues.push({ code: 'choose-channel.template', path: `config.candidates[${i}].${field}`, message: problem.message })
+    }
+  })
+  if (config.capacity && !isValidTimeZone(config.capacity.timeZone)) {
+    issues.push({ code: 'choose-channel.time-zone', path: 'config.capacity.timeZone', message: `unknown time zone "${config.capacity.timeZone}", expected an IANA name such as Europe/Paris` })
+  }
+  if (config.quietHours && config.quietHours.from === config.quietHours.to) {
+    issues.push({ code: 'choose-channel.quiet-hours', path: 'config.quietHours.to', message: 'quiet hours must not start and end at the same time' })
+  }
+  return issues
+}

@@ -1,0 +1,117 @@
+/**
+ * choose-channel: picks one channel per customer among candidates and sends the message there.
+ * For the whole cohort it reads profiles and channel facts (consent, suppression, past response,
+ * capacity used) in two data calls, rules out the channels a customer cannot be contacted on
+ * (each with a reason), ranks the rest by the strategy and sends on the first; the others ride
+ * along as fallbacks that the outbox dispatcher tries in order if the delivery fails for good.
+ */
+import { startOfLocalDay } from '../../engine/clock/zoned-time.ts'
+import { listUnsubscribeHeaders, unsubscribeUrl } from '../../engine/channels/unsubscribe.ts'
+import { UserError } from '../../engine/errors.ts'
+import type { Channel, Customer } from '../../engine/ports/store.ts'
+import type { RoutedCustomer, SendIntent } from '../../engine/sdk/index.ts'
+import { defineNode } from '../../engine/sdk/index.ts'
+import { rank, skipReason, type SkipReason } from './choose.ts'
+import { configSchema, validateConfig, type Candidate, type ChooseChannelConfig } from './config.ts'
+import { renderTemplate } from './templates.ts'
+
+const DAY = 86_400_000
+
+type Message = NonNullable<SendIntent['message']['fallback']>[number]
+
+/** Renders a candidate's message for a customer. */
+function messageFor(candidate: Candidate, customer: Customer, config: ChooseChannelConfig, flowId: string, secret: string | undefined): Message {
+  const view: Record<string, unknown> = { customer: { ...customer.attributes, id: customer.id, time_zone: customer.timeZone } }
+  let headers: Record<string, string> | undefined
+  if (candidate.channel === 'email' && config.unsubscribe && secret !== undefined) {
+    const url = unsubscribeUrl(config.unsubscribe.url, secret, { customerId: customer.id, channel: 'email', flowId })
+    view.unsubscribe_url = url
+    headers = listUnsubscribeHeaders(url)
+  }
+  return {
+    channel: candidate.channel,
+    ...(candidate.subject === undefined ? {} : { subject: renderTemplate(candidate.subject, candidate.channel, view) }),
+    body: renderTemplate(candidate.body, candidate.channel, view),
+    ...(headers ? { headers } : {}),
+  }
+}
+
+function describeSkips(skipped: Partial<Record<Channel, SkipReason>>): string {
+  return Object.entries(skipped).map(([channel, reason]) => `${channel} ${reason}`).join(', ')
+}
+
+export default defineNode({
+  type: 'choose-channel',
+  version: 1,
+  title: 'Choose channel and send',
+  category: 'channel',
+  icon: 'send',
+  description:
+    'Sends each customer one message on the best eligible channel among the candidates (in order). A channel is eligible when the customer is reachable on it (e-mail address, phone for SMS and calls, push token, WeChat id), has consent, is not suppressed, is outside quiet hours in their own time zone, and the channel has capacity left today. Strategies: priority, preferred channel, cheapest, best past response, or a Thompson-sampling bandit learning from response events. One output per candidate channel plus `none`; a delivery that fails for good falls back to the next eligible channel. Messages are Mustache templates, escaped; e-mail can carry a signed one-click unsubscribe link (RFC 8058).',
+  config: configSchema,
+  outputs: (config) => [...config.candidates.map((c) => c.channel), 'none'],
+  validate: (config) => validateConfig(config),
+  explain: (decision, config) => {
+    const values = decision.values ?? {}
+    const skipped = (values.skipped ?? {}) as Partial<Record<Channel, SkipReason>>
+    const skips = Object.keys(skipped).length > 0 ? `; not ${describeSkips(skipped)}` : ''
+    if (decision.output === 'none') return `no candidate channel could be used (${describeSkips(skipped)})`
+    const fallback = Array.isArray(values.fallback) && values.fallback.length > 0 ? `, falling back to ${values.fallback.join(' then ')}` : ''
+    return `sent by ${decision.output}, chosen by the ${config.strategy} strategy${skips}${fallback}`
+  },
+  async run({ config, customers, ctx }) {
+    const now = ctx.now()
+    const channels = config.candidates.map((c) => c.channel)
+    const [profiles, facts] = await Promise.all([
+      ctx.data.customers(customers),
+      ctx.data.channelFacts(customers, {
+        channels,
+        history: { from: now - config.responses.days * DAY, to: now },
+        responses: config.responses.events,
+        capacityFrom: startOfLocalDay(now, config.capacity?.timeZone ?? 'UTC'),
+      }),
+    ])
+    const byId = new Map(profiles.map((p) => [p.id, p]))
+    let secret: string | undefined
+    if (config.unsubscribe && channels.includes('email')) {
+      secret = process.env[config.unsubscribe.secretEnv]
+      if (!secret) throw new UserError('choose-channel.unsubscribe-secret', `set the environment variable ${config.unsubscribe.secretEnv} to the unsubscribe signing secret (16 characters or more)`)
+    }
+    // Capacity left today, taken in cohort order (key order in the engine).
+    const left = new Map<Channel, number>()
+    for (const [channel, cap] of Object.entries(config.capacity?.perDay ?? {}) as [Channel, number][]) left.set(channel, Math.max(0, cap - (facts.used[channel] ?? 0)))
+
+    const routes: Record<string, RoutedCustomer[]> = Object.fromEntries([...channels, 'none'].map((o) => [o, []]))
+    const sends: SendIntent[] = []
+    for (const member of customers) {
+      const customer = byId.get(member.id)
+      const own = facts.customers.get(member.key) ?? { consent: {}, suppressed: ['customer' as const], stats: {} }
+      const skipped: Partial<Record<Channel, SkipReason>> = {}
+      const eligible: Candidate[] = []
+      for (const candidate of config.candidates) {
+        const reason = customer ? skipReason(candidate, customer, own, config, now) : 'unreachable'
+        if (reason) skipped[candidate.channel] = reason
+        else if (left.get(candidate.channel) === 0) skipped[candidate.channel] = 'capacity'
+        else eligible.push(candidate)
+      }
+      if (!customer || eligible.length === 0) {
+        routes.none!.push({ customer: member, reason: `no eligible channel: ${describeSkips(skipped)}`, values: { skipped } })
+        continue
+      }
+      const { ranked, scores } = rank(eligible, {
+        config, customer, facts: own, pooled: facts.pooled,
+        uniform: (channel) => (i) => ctx.random(member, `bandit:${channel}:${i}`),
+      })
+      const [chosen, ...rest] = ranked as [Candidate, ...Candidate[]]
+      const remaining = left.get(chosen.channel)
+      if (remaining !== undefined) left.set(chosen.channel, remaining - 1)
+      const { channel: _c, ...first } = messageFor(chosen, customer, config, ctx.flow.id, secret)
+      const fallback = rest.map((c) => messageFor(c, customer, config, ctx.flow.id, secret))
+      sends.push({ customer: member, channel: chosen.channel, message: { ...first, ...(fallback.length > 0 ? { fallback } : {}) }, ...(chosen.offer ? { offer: chosen.offer } : {}) })
+      const values = { strategy: config.strategy, skipped, fallback: rest.map((c) => c.channel), ...(scores ? { scores } : {}) }
+      const why = Object.keys(skipped).length > 0 ? ` (not ${describeSkips(skipped)})` : ''
+      routes[chosen.channel]!.push({ customer: member, reason: `${chosen.channel} by ${config.strategy}${why}`, values })
+    }
+    return { routes, sends }
+  },
+})

@@ -1,0 +1,122 @@
+/**
+ * Channel facts in set-based SQL, the same statements on SQLite and Postgres up to the way a
+ * JSON array parameter is unpacked: the cohort's keys and the response-event map are each ONE
+ * bound JSON parameter, channels and times are bound values, nothing is spliced into the text.
+ * Seven small grouped queries answer a whole cohort, whatever its size.
+ */
+import type { ChannelFacts, ChannelFactsQuery, ChannelStats, CustomerChannelFacts } from '../../engine/ports/channel-facts.ts'
+import { CHANNELS, type Channel, type Dialect } from '../../engine/ports/store.ts'
+
+/** A statement and its parameters in order. */
+export interface FactsStatement {
+  text: string
+  params: unknown[]
+}
+
+/** The statements of one facts question; answered in this order by the dialect runner. */
+export interface FactsStatements {
+  consents: FactsStatement
+  suppressed: FactsStatement
+  contacts: FactsStatement
+  responses: FactsStatement
+  pooledContacts: FactsStatement
+  pooledResponses: FactsStatement
+  used: FactsStatement
+}
+
+/** Rows per statement, as the drivers return them (counts may be strings on Postgres). */
+export type FactsRows = { [K in keyof FactsStatements]: Record<string, unknown>[] }
+
+/** Builds the parameter placeholders of a dialect: `?` on SQLite, `$n` on Postgres. */
+function placeholders(dialect: Dialect): () => string {
+  let n = 0
+  return () => (dialect === 'sqlite' ? '?' : `$${++n}`)
+}
+
+function keysIn(dialect: Dialect, p: string): string {
+  return dialect === 'sqlite' ? `(SELECT value FROM json_each(${p}))` : `(SELECT value::bigint FROM jsonb_array_elements_text(${p}::jsonb))`
+}
+
+function responseMap(dialect: Dialect, p: string): string {
+  return dialect === 'sqlite'
+    ? `(SELECT json_extract(value, '$.event') AS event, json_extract(value, '$.channel') AS channel FROM json_each(${p}))`
+    : `(SELECT event, channel FROM jsonb_to_recordset(${p}::jsonb) AS m(event text, channel text))`
+}
+
+/** The statements answering `query` for the cohort `keys`. Keys must be safe integers. */
+export function channelFactsStatements(dialect: Dialect, keys: readonly number[], query: ChannelFactsQuery): FactsStatements {
+  for (const key of keys) if (!Number.isSafeInteger(key)) throw new Error(`customer keys must be integers, got ${String(key)}`)
+  for (const channel of [...query.channels, ...query.responses.map((r) => r.channel)]) {
+    if (!(CHANNELS as readonly string[]).includes(channel)) throw new Error(`unknown channel ${String(channel)}`)
+  }
+  const keyJson = JSON.stringify(keys)
+  const mapJson = JSON.stringify(query.responses.map((r) => ({ event: r.event, channel: r.channel })))
+  const { from, to } = query.history
+  const build = (make: (p: () => string) => string, params: unknown[]): FactsStatement => ({ text: make(placeholders(dialect)), params })
+  return {
+    consents: build((p) => `SELECT customer_key AS k, channel, status FROM consents WHERE customer_key IN ${keysIn(dialect, p())}`, [keyJson]),
+    suppressed: build(
+      (p) => `SELECT c.key AS k, 'customer' AS scope FROM customers c JOIN suppressions s ON s.scope = 'customer' AND s.value = c.external_id
+          WHERE c.key IN ${keysIn(dialect, p())}
+        UNION ALL SELECT a.customer_key AS k, a.kind AS scope FROM customer_addresses a JOIN suppressions s ON s.scope = a.kind AND s.value = a.address
+          WHERE a.customer_key IN ${keysIn(dialect, p())}`,
+      [keyJson, keyJson],
+    ),
+    contacts: build(
+      (p) => `SELECT customer_key AS k, channel, count(*) AS n FROM contacts
+        WHERE customer_key IN ${keysIn(dialect, p())} AND at >= ${p()} AND at < ${p()} GROUP BY customer_key, channel`,
+      [keyJson, from, to],
+    ),
+    responses: build(
+      (p) => `SELECT e.customer_key AS k, m.channel AS channel, count(*) AS n FROM events e JOIN ${responseMap(dialect, p())} m ON m.event = e.type
+        WHERE e.customer_key IN ${keysIn(dialect, p())} AND e.at >= ${p()} AND e.at < ${p()} GROUP BY e.customer_key, m.channel`,
+      [mapJson, keyJson, from, to],
+    ),
+    pooledContacts: build((p) => `SELECT channel, count(*) AS n FROM contacts WHERE at >= ${p()} AND at < ${p()} GROUP BY channel`, [from, to]),
+    pooledResponses: build(
+      (p) => `SELECT m.channel AS channel, count(*) AS n FROM events e JOIN ${responseMap(dialect, p())} m ON m.event = e.type
+        WHERE e.at >= ${p()} AND e.at < ${p()} GROUP BY m.channel`,
+      [mapJson, from, to],
+    ),
+    // Delivered sends are contacts; sends still waiting in the outbox count too, so two
+    // campaigns in one tick cannot both take the last slot of a channel's day.
+    used: build(
+      (p) => `SELECT channel, count(*) AS n FROM contacts WHERE at >= ${p()} GROUP BY channel
+        UNION ALL SELECT channel, count(*) AS n FROM outbox WHERE state = 'pending' AND created_at >= ${p()} GROUP BY channel`,
+      [query.capacityFrom, query.capacityFrom],
+    ),
+  }
+}
+
+/** Turns the rows of the statements into {@link ChannelFacts} (only the asked channels). */
+export function assembleChannelFacts(keys: readonly number[], query: ChannelFactsQuery, rows: FactsRows): ChannelFacts {
+  const wanted = new Set<string>(query.channels)
+  const customers = new Map<number, CustomerChannelFacts>()
+  for (const key of keys) customers.set(key, { consent: {}, suppressed: [], stats: {} })
+  const of = (k: unknown) => customers.get(Number(k))
+  const stats = (target: Partial<Record<Channel, ChannelStats>>, channel: Channel) => (target[channel] ??= { contacts: 0, responses: 0 })
+  for (const row of rows.consents) {
+    const facts = of(row.k)
+    if (facts && wanted.has(String(row.channel))) facts.consent[row.channel as Channel] = row.status as 'granted' | 'revoked'
+  }
+  for (const row of rows.suppressed) {
+    const facts = of(row.k)
+    if (facts) facts.suppressed.push(row.scope as CustomerChannelFacts['suppressed'][number])
+  }
+  for (const [list, field] of [[rows.contacts, 'contacts'], [rows.responses, 'responses']] as const) {
+    for (const row of list) {
+      const facts = of(row.k)
+      if (facts && wanted.has(String(row.channel))) stats(facts.stats, row.channel as Channel)[field] += Number(row.n)
+    }
+  }
+  const pooled: Partial<Record<Channel, ChannelStats>> = {}
+  for (const [list, field] of [[rows.pooledContacts, 'contacts'], [rows.pooledResponses, 'responses']] as const) {
+    for (const row of list) if (wanted.has(String(row.channel))) stats(pooled, row.channel as Channel)[field] += Number(row.n)
+  }
+  const used: Partial<Record<Channel, number>> = {}
+  for (const row of rows.used) {
+    const channel = row.channel as Channel
+    if (wanted.has(channel)) used[channel] = (used[channel] ?? 0) + Number(row.n)
+  }
+  return { customers, pooled, used }
+}
