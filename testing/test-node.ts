@@ -68,7 +68,7 @@ export interface TestNodeResult<Output extends string> {
   /** One per routed customer. */
   decisions: TestDecision<Output>[]
   /** Calls the node made to ctx.data, per method: the batch-first contract is one call per batch. */
-  calls: { customers: number; events: number; matchSegment: number; channelFacts: number }
+  calls: { customers: number; events: number; matchSegment: number; channelFacts: number; rfm: number }
   /** How many batches the cohort was run in. */
   batches: number
 }
@@ -126,7 +126,7 @@ export async function testNode<Schema extends z.ZodType, Output extends string>(
     cohort = cohort.sort((a, b) => a.key - b.key)
     if (options.order === 'reverse') cohort.reverse()
 
-    const calls = { customers: 0, events: 0, matchSegment: 0, channelFacts: 0 }
+    const calls = { customers: 0, events: 0, matchSegment: 0, channelFacts: 0, rfm: 0 }
     const storeData = nodeDataFromStore(store)
     const data = {
       customers: (members: readonly CohortMember[]) => {
@@ -144,6 +144,10 @@ export async function testNode<Schema extends z.ZodType, Output extends string>(
       channelFacts: (...args: Parameters<typeof storeData.channelFacts>) => {
         calls.channelFacts++
         return storeData.channelFacts(...args)
+      },
+      rfm: (...args: Parameters<typeof storeData.rfm>) => {
+        calls.rfm++
+        return storeData.rfm(...args)
       },
     }
     const ids = createIdSource(seed)

@@ -12,6 +12,7 @@ import type { CohortMember } from '../sdk/types.ts'
 import type { Segment } from '../segment/schema.ts'
 import type { ChannelFacts, ChannelFactsQuery } from './channel-facts.ts'
 import type { Customer, StoredEvent } from './store.ts'
+import type { RfmAnswer, RfmQuery } from './rfm.ts'
 
 /** Which events of the cohort to read: one type, and a time window `[from, to)` in epoch ms. */
 export interface EventQuery {
@@ -34,6 +35,12 @@ export interface NodeDataPort {
    * time `now` (pass `ctx.now()`), in one query for the whole cohort.
    */
   matchSegment(members: readonly CohortMember[], segment: Segment, options: { now: number }): Promise<Set<number>>
+  /**
+   * RFM scores (recency, frequency, monetary, each 1–5 by quintile) of the members who bought in
+   * the window `[from, now]`, ranked over every buyer in the store (the population), not just
+   * the cohort; in one query. Members without a purchase in the window are absent.
+   */
+  rfm(members: readonly CohortMember[], query: RfmQuery): Promise<RfmAnswer>
   /**
    * What choosing a channel needs, for the whole cohort at once: consent per channel,
    * suppression, past contacts and responses per channel (per customer and pooled over

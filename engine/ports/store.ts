@@ -9,6 +9,7 @@
  * engine rows. Every write method takes a batch: callers never loop per customer.
  */
 import type { Segment } from '../segment/schema.ts'
+import type { RfmAnswer, RfmQuery } from './rfm.ts'
 import type { ChannelFacts, ChannelFactsQuery } from './channel-facts.ts'
 
 /** Types an attribute can have in the catalogue; the segment builder and validation use them. */
@@ -248,6 +249,13 @@ export interface StorePort {
   appendListMembers(name: string, customerIds: string[]): Promise<ListMembersResult>
   /** Every static list, by name. */
   listLists(): Promise<StaticList[]>
+
+  /**
+   * RFM quintile scores (1–5) of the cohort `keys`, ranked over the whole population of
+   * customers with a purchase in the window (see engine/ports/rfm.ts for ties): one query.
+   * Members without a purchase in the window are absent from `scores`.
+   */
+  rfmScores(query: RfmQuery, keys: readonly number[]): Promise<RfmAnswer>
 
   /**
    * Consent, suppression, past contacts and responses per channel for the customers with these

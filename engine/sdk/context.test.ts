@@ -7,6 +7,7 @@ const data: NodeDataPort = {
   customers: async () => [],
   events: async () => [],
   matchSegment: async () => new Set(),
+  rfm: async () => ({ population: 0, scores: [] }),
   channelFacts: async () => ({ customers: new Map(), pooled: {}, used: {} }),
 }
 

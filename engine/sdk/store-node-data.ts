@@ -33,6 +33,9 @@ export function nodeDataFromStore(store: StorePort): NodeDataPort {
       if (members.length === 0) return new Set<number>()
       return store.matchSegment(segment, { now: options.now, keys: members.map((m) => m.key) })
     },
+    async rfm(members: readonly CohortMember[], query) {
+      return store.rfmScores(query, members.map((m) => m.key))
+    },
     async channelFacts(members: readonly CohortMember[], query) {
       return store.channelFacts(members.map((m) => m.key), query)
     },
