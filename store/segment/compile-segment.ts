@@ -65,14 +65,14 @@ function compileCondition(condition: SegmentCondition, ctx: Context): string {
     case 'event':
       return compileEvent(condition, ctx)
     case 'list':
-      return related(ctx, 'static_list_members m JOIN static_lists l ON l.key = m.list_key', 'm', [`l.name = ${ctx.dialect.text(ctx.params, condition.list)}`])
+      return related('static_list_members m JOIN static_lists l ON l.key = m.list_key', 'm', [`l.name = ${ctx.dialect.text(ctx.params, condition.list)}`])
     case 'address':
-      return related(ctx, 'customer_addresses a', 'a', [`a.kind = ${ctx.dialect.text(ctx.params, condition.kind)}`])
+      return related('customer_addresses a', 'a', [`a.kind = ${ctx.dialect.text(ctx.params, condition.kind)}`])
     case 'consent': {
       const channel = `s.channel = ${ctx.dialect.text(ctx.params, condition.channel)}`
       const status = condition.status ?? 'granted'
-      if (status === 'none') return `NOT ${related(ctx, 'consents s', 's', [channel])}`
-      return related(ctx, 'consents s', 's', [channel, `s.status = ${ctx.dialect.text(ctx.params, status)}`])
+      if (status === 'none') return `NOT ${related('consents s', 's', [channel])}`
+      return related('consents s', 's', [channel, `s.status = ${ctx.dialect.text(ctx.params, status)}`])
     }
     case 'preferred-channel':
       return `(${ctx.dialect.inList(ctx.params, 'c.preferred_channel', condition.channels, 'text')}) IS TRUE`
@@ -84,14 +84,14 @@ function compileCondition(condition: SegmentCondition, ctx: Context): string {
 }
 
 /**
- * "The customer has a row in `table` matching `conditions`". SQLite in set mode gathers the
- * keys once (`IN`); otherwise a correlated EXISTS, which Postgres plans as a semi-join anyway.
+ * "The customer has a row in `table` matching `conditions`": a correlated EXISTS. The related
+ * tables' keys start with the customer key, so it is one index probe per customer, in key
+ * order; measured on SQLite over 1M customers it beats gathering the keys first
+ * (`c.key IN (SELECT …)`: 196 ms vs 1.7 s for "has an e-mail address"), and Postgres plans it
+ * as a semi-join anyway.
  */
-function related(ctx: Context, table: string, alias: string, conditions: string[]): string {
+function related(table: string, alias: string, conditions: string[]): string {
   const where = conditions.length > 0 ? ` AND ${conditions.join(' AND ')}` : ''
-  if (ctx.mode === 'set' && ctx.dialect.name === 'sqlite') {
-    return `c.key IN (SELECT ${alias}.customer_key FROM ${table} WHERE TRUE${where})`
-  }
   return `EXISTS (SELECT 1 FROM ${table} WHERE ${alias}.customer_key = c.key${where})`
 }
 
@@ -142,8 +142,7 @@ function comparisonExpression(ref: JsonRef, c: Partial<Comparison<string>>, ctx:
     case 'boolean':
       return `${dialect.typed(ref, 'boolean')} ${c.op === 'neq' ? '<>' : '='} ${dialect.boolean(params, c.value === true)}`
     case 'date': {
-      const range = dateRange(c, ctx.now)
-      return dialect.dateInRange(ref, dialect.integer(params, range.lo), dialect.integer(params, range.hi), range.negate)
+      return dialect.dateInRange(params, ref, dateRange(c, ctx.now))
     }
     default: {
       const unknown: never = kind
@@ -174,7 +173,7 @@ function compileTag(condition: TagCondition, ctx: Context): string {
   const ref = dialect.ref(params, 't.value', null)
   const kind = comparisonKind(condition)
   if (condition.op === 'is-empty') {
-    return `NOT ${related(ctx, 'customer_tags t', 't', [...conditions, `coalesce(${dialect.loose(ref)}, '') <> ''`])}`
+    return `NOT ${related('customer_tags t', 't', [...conditions, `coalesce(${dialect.loose(ref)}, '') <> ''`])}`
   }
   if (kind === 'number') {
     // Numeric tag values are also kept in `num`, which the (name, num) index serves.
@@ -182,7 +181,7 @@ function compileTag(condition: TagCondition, ctx: Context): string {
   } else if (kind !== 'exists') {
     conditions.push(compileComparison(ref, condition, ctx))
   }
-  return related(ctx, 'customer_tags t', 't', conditions)
+  return related('customer_tags t', 't', conditions)
 }
 
 /** The aggregate a behaviour condition compares, and whether a customer without matching events passes. */
@@ -228,6 +227,18 @@ function eventMeasure(condition: EventCondition, ctx: Context): { aggregate: str
   return { aggregate, predicate: orderPredicate(aggregate, measure, (v) => dialect.number(params, Number(v))), zeroPasses }
 }
 
+/**
+ * A count comparison that only asks whether any event exists: `≥ 1`, `> 0`, `≠ 0` ("did") or
+ * `= 0`, `< 1`, `≤ 0` ("did not"). Those need no grouping.
+ */
+export function countShortcut(c: Partial<Comparison<string>>): 'some' | 'none' | undefined {
+  const v = Number(c.value)
+  if ((c.op === 'gte' && v > 0 && v <= 1) || (c.op === 'gt' && v >= 0 && v < 1) || (c.op === 'neq' && v === 0)) return 'some'
+  if ((c.op === 'eq' && v === 0) || (c.op === 'lt' && v > 0 && v <= 1) || (c.op === 'lte' && v >= 0 && v < 1)) return 'none'
+  if (c.op === 'between' && Number(c.from) <= 0 && Number(c.to) >= 0 && Number(c.to) < 1) return 'none'
+  return undefined
+}
+
 function compileEvent(condition: EventCondition, ctx: Context): string {
   const { dialect, params } = ctx
   const window = eventWindow(condition, ctx.now)
@@ -236,16 +247,28 @@ function compileEvent(condition: EventCondition, ctx: Context): string {
     `e.at BETWEEN ${dialect.integer(params, window.lo)} AND ${dialect.integer(params, window.hi)}`,
     ...(condition.where ?? []).map((where) => compileComparison(dialect.ref(params, 'e.properties', where.property), where, ctx)),
   ]
-  const measure = eventMeasure(condition, ctx)
-  if (!measure) return related(ctx, 'events e', 'e', filters)
   const where = filters.join(' AND ')
-  if (ctx.mode === 'probe') {
+  const shortcut = condition.aggregate && (condition.aggregate.of ?? 'count') === 'count' ? countShortcut(condition.aggregate) : undefined
+  // Over the whole store the keys come from the (type, at, customer_key) index without touching
+  // event rows. Conditions on properties must read each event row: on SQLite those rows are
+  // then read per customer through (customer_key, type, at), where a customer's events sit
+  // together, instead of in time order all over the table (2 s instead of 18 s for a year of
+  // purchases over 1M customers).
+  const readsProperties = (condition.where?.length ?? 0) > 0 || (condition.aggregate?.of ?? 'count') !== 'count'
+  const gather = ctx.mode === 'set' && !(dialect.name === 'sqlite' && readsProperties)
+  const anyEvent = gather ? `c.key IN (SELECT e.customer_key FROM events e WHERE ${where})` : `EXISTS (SELECT 1 FROM events e WHERE e.customer_key = c.key AND ${where})`
+  if (shortcut === 'some') return anyEvent
+  if (shortcut === 'none') return `NOT ${anyEvent}`
+  // Only now: the measure binds parameters, and every bound parameter must appear in the SQL.
+  const measure = eventMeasure(condition, ctx)
+  if (!measure) return anyEvent
+  if (!gather) {
     // An aggregate without GROUP BY always yields one row (count 0 for no events), so HAVING
     // decides, including for "at most N" where no events at all passes.
     return `EXISTS (SELECT ${measure.aggregate} FROM events e WHERE e.customer_key = c.key AND ${where} HAVING ${measure.predicate})`
   }
   const grouped = (predicate: string) => `SELECT e.customer_key FROM events e WHERE ${where} GROUP BY e.customer_key HAVING ${predicate}`
   // Customers without matching events are absent from the grouping: when zero passes (at most,
-  // exactly 0, sum < x) match everyone except those whose aggregate fails.
+  // sum < x) match everyone except those whose aggregate fails.
   return measure.zeroPasses ? `NOT (c.key IN (${grouped(`NOT (${measure.predicate})`)}))` : `c.key IN (${grouped(measure.predicate)})`
 }

@@ -8,7 +8,8 @@
  * with `"` and `\` escaped (`json_extract(attributes, @p1)` with `$."name"`), so no user text
  * is ever part of the SQL text.
  */
-import { ISO_TIME_PATTERN_SOURCE, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../engine/segment/iso-time.ts'
+import type { TimeRange } from '../../engine/segment/date-range.ts'
+import { formatEpochMs, ISO_TIME_PATTERN_SOURCE, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE } from '../../engine/segment/iso-time.ts'
 import type { Dialect } from '../../engine/ports/store.ts'
 import type { Comparison, ComparisonKind, Scalar } from '../../engine/segment/schema.ts'
 import { nextUp, numberComparisonHolds } from './number-comparison.ts'
@@ -54,8 +55,8 @@ export interface SegmentDialect {
   typed(ref: JsonRef, type: ScalarType): string
   /** The value as SQL, NULL when missing or JSON null ("" stays ""), for is-empty. */
   loose(ref: JsonRef): string
-  /** `ms BETWEEN lo AND hi` (or NOT BETWEEN) on the instant of an ISO date string; NULL when it is not a date. */
-  dateInRange(ref: JsonRef, lo: string, hi: string, negate: boolean): string
+  /** Whether the instant of an ISO date string is in (or, negated, outside) the range; NULL when it is not a date. */
+  dateInRange(params: SqlParams, ref: JsonRef, range: TimeRange): string
   /** Binary (code point) order for text comparisons, whatever the database collation. */
   textOrder(expr: string): string
   /** ASCII letters lower-cased, nothing else (same on both dialects). */
@@ -103,9 +104,18 @@ export const sqliteDialect: SegmentDialect = {
     const { doc, path } = need(ref.sqlite)
     return `json_extract(${doc}, ${path})`
   },
-  dateInRange(ref, lo, hi, negate) {
+  dateInRange(params, ref, range) {
     const { doc, path } = need(ref.sqlite)
-    return `${SQLITE_ISO_MS_FUNCTION}(json_extract(${doc}, ${path})) ${negate ? 'NOT ' : ''}BETWEEN ${lo} AND ${hi}`
+    const not = range.negate ? 'NOT ' : ''
+    // A date alone (most date attributes) is compared as text against the range's whole days,
+    // with date() rejecting 2024-02-30: built-in functions only, cheaper than calling the
+    // JavaScript parser for every row; anything else goes through the full grammar. The inner
+    // SELECT reads the JSON value once for the five uses.
+    const days = dayBounds(range)
+    return `(SELECT CASE WHEN x GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+        THEN x >= '0001-01-01' AND x ${not}BETWEEN ${params.add(days.from)} AND ${params.add(days.to)} AND date(x) = x
+        ELSE ${SQLITE_ISO_MS_FUNCTION}(x) ${not}BETWEEN ${params.add(range.lo)} AND ${params.add(range.hi)} END
+      FROM (SELECT json_extract(${doc}, ${path}) AS x))`
   },
   textOrder: (expr) => expr,
   // SQLite's built-in lower() only folds ASCII (no ICU): the same as the Postgres translate().
@@ -195,9 +205,9 @@ export const pgDialect: SegmentDialect = {
   loose(ref) {
     return need(ref.pg).text
   },
-  dateInRange(ref, lo, hi, negate) {
+  dateInRange(params, ref, range) {
     const { json, text } = need(ref.pg)
-    return `(SELECT ${pgIsoMs('r')} ${negate ? 'NOT ' : ''}BETWEEN ${lo} AND ${hi}
+    return `(SELECT ${pgIsoMs('r')} ${range.negate ? 'NOT ' : ''}BETWEEN ${params.add(range.lo, 'bigint')} AND ${params.add(range.hi, 'bigint')}
       FROM (SELECT CASE WHEN jsonb_typeof(${json}) = 'string' THEN regexp_match(${text}, '${ISO_TIME_PATTERN_SOURCE}') END AS r OFFSET 0) iso)`
   },
   textOrder: (expr) => `(${expr}) COLLATE "C"`,
@@ -234,6 +244,19 @@ function pgIsoMs(r: string): string {
       + coalesce(rpad(substr(${r}[7], 2, 3), 3, '0')::int, 0)
       - CASE WHEN ${hasOffset} THEN (CASE WHEN left(${r}[8], 1) = '-' THEN -1 ELSE 1 END) * (${offsetHours} * 60 + ${offsetMinutes}) * ${MS_PER_MINUTE} ELSE 0 END
     END`
+}
+
+const FIRST_DAY = '0001-01-01'
+const LAST_DAY = '9999-12-31'
+const FIRST_MS = -62_135_596_800_000 // 0001-01-01T00:00:00Z
+const LAST_MS = 253_402_300_799_999 // 9999-12-31T23:59:59.999Z
+
+/** The dates (YYYY-MM-DD) whose midnight lies in the range: the text bounds of date-alone values. */
+export function dayBounds(range: TimeRange): { from: string; to: string } {
+  const first = Math.ceil(Math.max(range.lo, FIRST_MS) / MS_PER_DAY) * MS_PER_DAY
+  const last = Math.floor(Math.min(range.hi, LAST_MS) / MS_PER_DAY) * MS_PER_DAY
+  if (first > last) return { from: LAST_DAY, to: FIRST_DAY } // empty: BETWEEN matches nothing
+  return { from: formatEpochMs(first).slice(0, 10), to: formatEpochMs(last).slice(0, 10) }
 }
 
 function need<T>(value: T | undefined): T {
