@@ -1,0 +1,2 @@
+DROP INDEX `events_type_at`;--> statement-breakpoint
+CREATE INDEX `events_type_at` ON `events` (`type`,`at`,`customer_key`);
