@@ -15,6 +15,7 @@ import { nodeDataFromStore } from '../engine/sdk/store-node-data.ts'
 import type { CohortMember, LogEntry, NodeNote, NodeResult, SendIntent, TagWrite, WakeOn } from '../engine/sdk/types.ts'
 import { parseNodeConfig } from '../engine/sdk/validate-config.ts'
 import { openStore } from '../store/open-store.ts'
+import type { ContactPolicy } from '../engine/policy/contact-policy.ts'
 
 /** 2025-01-01T00:00:00Z: the default simulated "now", so tests do not depend on the day they run. */
 export const DEFAULT_TEST_NOW = Date.UTC(2025, 0, 1)
@@ -40,7 +41,10 @@ export interface TestNodeOptions<Schema extends z.ZodType> {
   wake?: 'due' | 'event'
   /** Node id in ctx (it keys ctx.random). Default `node-under-test`. */
   nodeId?: string
-  flow?: { id: string; version: number }
+  /** `priority` is the flow's settings.priority (ctx.flow.priority), default 0. */
+  flow?: { id: string; version: number; priority?: number }
+  /** The engine's global contact policy (ctx.contactPolicy). */
+  contactPolicy?: ContactPolicy
   /** Reuse a store (already holding the customers) instead of a fresh in-memory one; it is left open. */
   store?: StorePort
 }
@@ -68,7 +72,7 @@ export interface TestNodeResult<Output extends string> {
   /** One per routed customer. */
   decisions: TestDecision<Output>[]
   /** Calls the node made to ctx.data, per method: the batch-first contract is one call per batch. */
-  calls: { customers: number; events: number; matchSegment: number; channelFacts: number; rfm: number }
+  calls: { customers: number; events: number; matchSegment: number; channelFacts: number; rfm: number; contactPolicy: number }
   /** How many batches the cohort was run in. */
   batches: number
 }
@@ -126,7 +130,7 @@ export async function testNode<Schema extends z.ZodType, Output extends string>(
     cohort = cohort.sort((a, b) => a.key - b.key)
     if (options.order === 'reverse') cohort.reverse()
 
-    const calls = { customers: 0, events: 0, matchSegment: 0, channelFacts: 0, rfm: 0 }
+    const calls = { customers: 0, events: 0, matchSegment: 0, channelFacts: 0, rfm: 0, contactPolicy: 0 }
     const storeData = nodeDataFromStore(store)
     const data = {
       customers: (members: readonly CohortMember[]) => {
@@ -149,6 +153,10 @@ export async function testNode<Schema extends z.ZodType, Output extends string>(
         calls.rfm++
         return storeData.rfm(...args)
       },
+      contactPolicy: (...args: Parameters<typeof storeData.contactPolicy>) => {
+        calls.contactPolicy++
+        return storeData.contactPolicy(...args)
+      },
     }
     const ids = createIdSource(seed)
     const logs: LogEntry[] = []
@@ -161,6 +169,7 @@ export async function testNode<Schema extends z.ZodType, Output extends string>(
       const batchLogs: LogEntry[] = []
       const ctx = createNodeContext({
         clock: { now: () => now }, seed, runId, flow, data, ids,
+        ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}),
         node: { id: nodeId, type: node.type, version: node.version },
         onLog: (entry) => batchLogs.push(entry),
       })

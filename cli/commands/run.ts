@@ -17,6 +17,7 @@ import { UserError } from '../../engine/errors.ts'
 import { Engine } from '../../engine/executor/engine.ts'
 import type { RunSummary } from '../../engine/executor/run-summary.ts'
 import { loadFlowFile } from '../../engine/flow/files.ts'
+import { loadProjectConfig } from '../../engine/registry/project-config.ts'
 import type { EngineStore } from '../../engine/ports/engine-store.ts'
 import { Scheduler, type SchedulerReport } from '../../engine/scheduler/scheduler.ts'
 import { openEngineStore } from '../../store/open-engine-store.ts'
@@ -72,10 +73,11 @@ export function register(program: Command): void {
     const batchSize = parseBatchSize(flags.batchSize)
     const registry = await registryFromOptions(flags)
     const flow = await loadFlowFile(file, registry)
+    const { contactPolicy } = (await loadProjectConfig(process.cwd())).config
     const report = await withStore(flags, async (store) => {
       const clock = new SimulatedClock(start)
       const engineStore = openEngineStore(store)
-      const engine = new Engine({ store: engineStore, registry, clock, channels: allChannelsThrough(createLogChannel()) })
+      const engine = new Engine({ store: engineStore, registry, clock, channels: allChannelsThrough(createLogChannel()), ...(contactPolicy ? { contactPolicy } : {}) })
       const simulate = async () => {
         const run = await engine.publish(flow, { ...(flags.seed ? { seed: flags.seed } : {}), ...(batchSize ? { options: { batchSize } } : {}) })
         const session = await new Scheduler(engine, clock).runUntil(until)

@@ -21,6 +21,7 @@ import { BatchJournal } from '../journal/batch-journal.ts'
 import { dispatchOutbox } from '../outbox/dispatch-outbox.ts'
 import type { EngineStore, RunRow } from '../ports/engine-store.ts'
 import type { NodeRegistry } from '../registry/registry.ts'
+import type { ContactPolicy } from '../policy/contact-policy.ts'
 import { nodeDataFromStore } from '../sdk/store-node-data.ts'
 import { enterAudiences, nextAudienceAt } from './audience-entry.ts'
 import { runDueWork } from './due-work.ts'
@@ -38,6 +39,8 @@ export interface EngineOptions {
   /** Channel adapters by channel; the CLI and demo route everything through `log`. */
   channels: ChannelRouter
   hooks?: ExecutorHooks
+  /** The global contact policy (sluice.config.ts `contactPolicy`), handed to nodes as ctx.contactPolicy. */
+  contactPolicy?: ContactPolicy
 }
 
 /** What one tick did; `progress` is false when it found nothing to do. */
@@ -76,7 +79,7 @@ export class Engine {
     this.#registry = options.registry
     this.#clock = options.clock
     this.#channels = options.channels
-    this.#env = { store: options.store, data: nodeDataFromStore(options.store.customers), ...(options.hooks ? { hooks: options.hooks } : {}) }
+    this.#env = { store: options.store, data: nodeDataFromStore(options.store.customers), ...(options.hooks ? { hooks: options.hooks } : {}), ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}) }
   }
 
   /** Publishes a flow version and starts its run (see run-control.ts for republish policies). */

@@ -12,6 +12,7 @@ import { NodeRunError } from '../errors.ts'
 import { BatchJournal } from '../journal/batch-journal.ts'
 import type { EngineStore, OutboxIntent, PositionRow } from '../ports/engine-store.ts'
 import type { NodeDataPort } from '../ports/node-data.ts'
+import type { ContactPolicy } from '../policy/contact-policy.ts'
 import type { Tag } from '../ports/store.ts'
 import { createIdSource } from '../random.ts'
 import { assertNodeResult, exitsOf, type Exit } from '../sdk/check-result.ts'
@@ -38,6 +39,8 @@ export interface ExecutorEnv {
   /** Data port nodes read through (ctx.data). */
   data: NodeDataPort
   hooks?: ExecutorHooks
+  /** The global contact policy handed to nodes as ctx.contactPolicy. */
+  contactPolicy?: ContactPolicy
 }
 
 /** Test hooks; the crash test stops a process inside a batch transaction with them. */
@@ -124,7 +127,8 @@ export async function moveBatch(
         clock: { now: () => now },
         seed: run.seed,
         runId: run.id,
-        flow: { id: compiled.flow.id, version: compiled.flow.version },
+        flow: { id: compiled.flow.id, version: compiled.flow.version, priority: compiled.flow.settings.priority },
+        ...(env.contactPolicy ? { contactPolicy: env.contactPolicy } : {}),
         node: { id: nodeId, type: node.definition.type, version: node.definition.version },
         data: env.data,
         ids,

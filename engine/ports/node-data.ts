@@ -13,6 +13,7 @@ import type { Segment } from '../segment/schema.ts'
 import type { ChannelFacts, ChannelFactsQuery } from './channel-facts.ts'
 import type { Customer, StoredEvent } from './store.ts'
 import type { RfmAnswer, RfmQuery } from './rfm.ts'
+import type { ContactPolicyFacts, ContactPolicyQuery } from './contact-policy-facts.ts'
 
 /** Which events of the cohort to read: one type, and a time window `[from, to)` in epoch ms. */
 export interface EventQuery {
@@ -47,4 +48,10 @@ export interface NodeDataPort {
    * everyone) and each channel's capacity used since `query.capacityFrom` across all campaigns.
    */
   channelFacts(members: readonly CohortMember[], query: ChannelFactsQuery): Promise<ChannelFacts>
+  /**
+   * Contact-policy facts of the cohort in one call: its contacts since `query.since` across ALL
+   * flows (contact history plus sends still pending in the outbox), who is suppressed, consent
+   * statements, a channel's use in a capacity window, and other flows' competing demand.
+   */
+  contactPolicy(members: readonly CohortMember[], query: ContactPolicyQuery): Promise<ContactPolicyFacts>
 }

@@ -9,6 +9,7 @@
  * engine rows. Every write method takes a batch: callers never loop per customer.
  */
 import type { Segment } from '../segment/schema.ts'
+import type { ContactPolicyFacts, ContactPolicyQuery } from './contact-policy-facts.ts'
 import type { RfmAnswer, RfmQuery } from './rfm.ts'
 import type { ChannelFacts, ChannelFactsQuery } from './channel-facts.ts'
 
@@ -264,4 +265,11 @@ export interface StorePort {
    * the cohort size (store/channel-facts).
    */
   channelFacts(keys: readonly number[], query: ChannelFactsQuery): Promise<ChannelFacts>
+
+  /**
+   * What the contact policy needs about a cohort (store keys), in one set-based call: contacts
+   * across all flows (history and pending outbox intents), suppression, consent, a channel's
+   * use over a capacity window and competing demand (store/contact-policy).
+   */
+  contactPolicyFacts(keys: readonly number[], query: ContactPolicyQuery): Promise<ContactPolicyFacts>
 }

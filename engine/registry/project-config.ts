@@ -13,6 +13,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
 import { UserError, ValidationError } from '../errors.ts'
+import { contactPolicySchema } from '../policy/contact-policy.ts'
 import { zodIssuesToIssues } from '../sdk/zod-issues.ts'
 
 /** Config file names looked up in the project root, in this order. */
@@ -20,6 +21,7 @@ export const PROJECT_CONFIG_FILES = ['sluice.config.ts', 'sluice.config.mjs', 's
 
 export const projectConfigSchema = z.looseObject({
   nodes: z.array(z.string().min(1)).optional().meta({ description: 'Folders of custom node types, relative to the config file.' }),
+  contactPolicy: contactPolicySchema.optional().meta({ description: 'The global contact policy every throttle node enforces (nodes may only tighten it).' }),
 })
 
 /** What `sluice.config.ts` may export. */

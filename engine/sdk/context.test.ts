@@ -9,6 +9,7 @@ const data: NodeDataPort = {
   matchSegment: async () => new Set(),
   rfm: async () => ({ population: 0, scores: [] }),
   channelFacts: async () => ({ customers: new Map(), pooled: {}, used: {} }),
+  contactPolicy: async () => ({ contacts: [], suppressed: [], consents: [], capacityUsed: 0, competitors: [], higherPriorityDemand: 0 }),
 }
 
 function context(overrides: { seed?: string; nodeId?: string; onLog?: (e: LogEntry) => void; now?: () => number } = {}) {
@@ -55,7 +56,7 @@ describe('createNodeContext', () => {
 
   it('exposes flow, node and run identity read-only', () => {
     const ctx = context()
-    expect(ctx.flow).toEqual({ id: 'welcome', version: 3 })
+    expect(ctx.flow).toEqual({ id: 'welcome', version: 3, priority: 0 })
     expect(ctx.node).toEqual({ id: 'split-1', type: 'ab-split', version: 2 })
     expect(ctx.runId).toBe('run-1')
     expect(Object.isFrozen(ctx.node)).toBe(true)

@@ -3,6 +3,7 @@
  * a node sees the same time, randomness and ids in tests as in production.
  */
 import type { NodeDataPort } from '../ports/node-data.ts'
+import type { ContactPolicy } from '../policy/contact-policy.ts'
 import { createIdSource, keyedRandom } from '../random.ts'
 import type { CohortMember, LogEntry, NodeContext, NodeLogger } from './types.ts'
 
@@ -16,7 +17,10 @@ export interface NodeContextOptions {
   /** The run's seed: randomness and ids are pure functions of it. */
   seed: string
   runId: string
-  flow: { id: string; version: number }
+  /** `priority` defaults to 0. */
+  flow: { id: string; version: number; priority?: number }
+  /** The engine's global contact policy, if configured. */
+  contactPolicy?: ContactPolicy
   node: { id: string; type: string; version: number }
   data: NodeDataPort
   /**
@@ -31,7 +35,7 @@ export interface NodeContextOptions {
 /** Creates the context for one node of one run. */
 export function createNodeContext(options: NodeContextOptions): NodeContext {
   const { clock, seed, runId, data } = options
-  const flow = Object.freeze({ ...options.flow })
+  const flow = Object.freeze({ ...options.flow, priority: options.flow.priority ?? 0 })
   const node = Object.freeze({ ...options.node })
   const ids = options.ids ?? createIdSource(seed)
   const emit = (level: LogEntry['level']) => (message: string, entryData?: Record<string, unknown>) => {
@@ -48,5 +52,6 @@ export function createNodeContext(options: NodeContextOptions): NodeContext {
     runId,
     log,
     data,
+    ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}),
   })
 }

@@ -39,5 +39,8 @@ export function nodeDataFromStore(store: StorePort): NodeDataPort {
     async channelFacts(members: readonly CohortMember[], query) {
       return store.channelFacts(members.map((m) => m.key), query)
     },
+    async contactPolicy(members: readonly CohortMember[], query) {
+      return store.contactPolicyFacts(members.map((m) => m.key), query)
+    },
   }
 }

@@ -6,6 +6,7 @@
 import type { NodeDataPort } from '../ports/node-data.ts'
 import type { Channel, TagLayer } from '../ports/store.ts'
 import type { TriggerEvent } from './entry-spec.ts'
+import type { ContactPolicy } from '../policy/contact-policy.ts'
 
 /** Node categories, in palette order. `trigger` nodes are where customers enter a flow. */
 export const NODE_CATEGORIES = ['trigger', 'audience', 'scoring', 'policy', 'channel', 'timing', 'measure', 'flow'] as const
@@ -94,13 +95,15 @@ export interface SendIntent {
     body?: string
     /** Values for the template's placeholders. */
     variables?: Record<string, string | number | boolean | null>
+    /** The address the message goes to (e-mail, phone, push token…), resolved when it was decided. */
+    to?: string
     /** Extra protocol headers, e.g. RFC 8058 `List-Unsubscribe` on e-mail. */
     headers?: Record<string, string>
     /**
      * Channels to try next, in order, if this delivery fails for good (dead-lettered): the
      * outbox dispatcher enqueues the first one with the rest as its own fallback.
      */
-    fallback?: { channel: Channel; subject?: string; body?: string; headers?: Record<string, string> }[]
+    fallback?: { channel: Channel; to?: string; subject?: string; body?: string; headers?: Record<string, string> }[]
   }
   /** Offer or message id, recorded in contact history for "not the same offer twice". */
   offer?: string
@@ -177,7 +180,10 @@ export interface NodeContext {
   random(customer: CohortMember | string, salt?: string): number
   /** A new id, unique within the run and reproducible from the run seed. */
   id(): string
-  readonly flow: { readonly id: string; readonly version: number }
+  /** The flow being run; `priority` is its `settings.priority` (higher wins arbitration between flows). */
+  readonly flow: { readonly id: string; readonly version: number; readonly priority: number }
+  /** The engine's global contact policy (sluice.config.ts `contactPolicy`); nodes may only tighten it. */
+  readonly contactPolicy?: ContactPolicy
   readonly node: { readonly id: string; readonly type: string; readonly version: number }
   readonly runId: string
   readonly log: NodeLogger

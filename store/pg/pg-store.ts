@@ -70,6 +70,8 @@ import type { RfmAnswer, RfmQuery } from '../../engine/ports/rfm.ts'
 import * as schema from './schema.ts'
 import { pgChannelFacts } from '../channel-facts/index.ts'
 import type { ChannelFacts, ChannelFactsQuery } from '../../engine/ports/channel-facts.ts'
+import { pgContactPolicyFacts } from '../contact-policy/contact-policy-facts.ts'
+import type { ContactPolicyFacts, ContactPolicyQuery } from '../../engine/ports/contact-policy-facts.ts'
 
 export interface PgStoreOptions extends PgConnectionOptions {
   /** Clock for created/updated times (epoch ms); tests and simulations pass their own. */
@@ -561,6 +563,10 @@ export class PgStore implements StorePort {
 
   async channelFacts(keys: readonly number[], query: ChannelFactsQuery): Promise<ChannelFacts> {
     return pgChannelFacts(this.queryOn(this.db()), keys, query)
+  }
+
+  async contactPolicyFacts(keys: readonly number[], query: ContactPolicyQuery): Promise<ContactPolicyFacts> {
+    return pgContactPolicyFacts(this.queryOn(this.db()), keys, query)
   }
 
   private queryOn(db: Queryable): PgQuery {

@@ -1,0 +1,173 @@
+/**
+ * throttle: the contact-policy gate. The engine's global policy (ctx.contactPolicy), tightened
+ * by this node's rules, decides for each customer of the cohort whether the send that follows
+ * may go now. Counted across ALL campaigns from contact history plus sends still pending in the
+ * outbox, in one data call per batch. A customer held by a rule that can clear with time
+ * (caps, quiet hours, capacity, priority) is deferred — parked here and checked again against
+ * every rule at the deferred time — or dropped to `held`, as configured; suppression, missing
+ * consent and a repeated offer always drop. Every held or deferred customer carries a reason code.
+ */
+import { z } from 'zod'
+import { isValidTimeZone, startOfLocalDay } from '../../engine/clock/zoned-time.ts'
+import { capSchema, NO_CONTACT_POLICY, quietHoursSchema, tightenPolicy, type ContactPolicy } from '../../engine/policy/contact-policy.ts'
+import type { ContactPolicyFacts } from '../../engine/ports/contact-policy-facts.ts'
+import { CHANNELS } from '../../engine/ports/store.ts'
+import { defineNode } from '../../engine/sdk/index.ts'
+import type { CohortMember, ParkedCustomer, RoutedCustomer } from '../../engine/sdk/types.ts'
+import { evaluateCustomer, type Hold, type CustomerFacts } from './evaluate.ts'
+import { LONGEST_WINDOW_MS } from './windows.ts'
+
+const DAY = 86_400_000
+const HOUR = 3_600_000
+const action = z.enum(['defer', 'drop'])
+
+const config = z.strictObject({
+  channel: z.enum(CHANNELS).meta({ title: 'Channel', description: 'The channel of the send this gate guards.' }),
+  offer: z.string().min(1).max(200).optional().meta({ title: 'Offer id', description: 'For "not the same offer twice"; the send should carry the same offer.' }),
+  caps: z.array(capSchema).default([]).meta({ title: 'Extra frequency caps', description: 'Added to the global caps.' }),
+  quietHours: z.array(quietHoursSchema).default([]).meta({ title: 'Extra quiet hours', description: 'Added to the global quiet hours.' }),
+  capacityPerDay: z.number().int().min(0).optional().meta({ title: 'Channel capacity per day', description: 'Only lowers the global capacity.' }),
+  duplicateOfferDays: z.number().int().min(0).optional().meta({ title: 'Same offer not again within (days)' }),
+  consent: z.enum(['granted', 'not-revoked']).optional().meta({ title: 'Consent required' }),
+  onCap: action.default('defer').meta({ title: 'When a cap is reached', description: '`defer` to when the window has room, or `drop` to held.' }),
+  onQuietHours: action.default('defer').meta({ title: 'In quiet hours', description: '`defer` to the end of the quiet hours, or `drop`.' }),
+  onCapacity: action.default('defer').meta({ title: 'When capacity is used up', description: '`defer` to the next capacity day, or `drop`.' }),
+  arbitration: z.strictObject({
+    action: action.default('defer').meta({ title: 'When a higher-priority flow wants the customer' }),
+    windowHours: z.number().int().min(0).max(720).default(24).meta({ title: 'Window (hours)', description: '0 turns arbitration off.' }),
+  }).default({ action: 'defer', windowHours: 24 }).meta({ title: 'Arbitration' }),
+  maxDeferDays: z.number().int().min(0).max(90).default(7).meta({ title: 'Defer at most (days)', description: 'After this long at the gate a deferred customer is dropped to held.' }),
+}).meta({ title: 'Throttle' })
+
+type Config = z.output<typeof config>
+
+/** The node's rules as a policy to merge into the global one. */
+function nodeRules(c: Config): Partial<ContactPolicy> {
+  return {
+    caps: c.caps,
+    quietHours: c.quietHours,
+    capacity: c.capacityPerDay === undefined ? [] : [{ channel: c.channel, perDay: c.capacityPerDay }],
+    ...(c.duplicateOfferDays === undefined ? {} : { duplicateOfferDays: c.duplicateOfferDays }),
+    ...(c.consent === undefined ? {} : { consent: c.consent }),
+  }
+}
+
+function describeReason(code: string | undefined): string {
+  if (!code) return 'no rule'
+  if (code.startsWith('cap:')) {
+    const [, channel, per] = code.split(':')
+    return `the ${channel === 'all' ? 'all-channel' : channel} cap for the ${per} was reached`
+  }
+  if (code.startsWith('capacity:')) return `the day's ${code.slice(9)} capacity was used up`
+  const words: Record<string, string> = {
+    'quiet-hours': 'it was quiet hours in their time zone',
+    priority: 'a higher-priority campaign wants them in the same window',
+    suppressed: 'they are on the suppression list',
+    'no-consent': 'they have not consented to the channel',
+    'duplicate-offer': 'they received the same offer recently',
+  }
+  return words[code] ?? code
+}
+
+export default defineNode({
+  type: 'throttle',
+  version: 1,
+  title: 'Throttle',
+  category: 'policy',
+  icon: 'shield',
+  description:
+    'Contact policy gate before a send: the global policy (caps per channel and over all channels in calendar or rolling ' +
+    'day/week/month windows in the customer\'s time zone, counted over every campaign including sends pending in the outbox; ' +
+    'quiet hours; channel capacity per day; not the same offer twice; consent) tightened by this node. When a higher-priority ' +
+    'flow has the customer waiting at its own gate, the lower one waits or drops. Suppression and consent always win. ' +
+    'Customers who may be contacted leave on `pass`; a held customer is deferred (parked and checked again) or dropped to ' +
+    '`held`, always with a reason code: `cap:sms:week`, `cap:all:day`, `quiet-hours`, `capacity:call`, `priority`, ' +
+    '`suppressed`, `no-consent`, `duplicate-offer`.',
+  config,
+  outputs: ['pass', 'held'],
+  timing: 'waits',
+  validate(c) {
+    const issues = []
+    for (const [i, cap] of c.caps.entries()) {
+      if (cap.channel !== 'all' && cap.channel !== c.channel) {
+        issues.push({ code: 'throttle.cap-other-channel', path: `config.caps[${i}].channel`, message: `this cap counts ${cap.channel} but the gate guards ${c.channel}: it never holds anyone`, severity: 'warning' as const })
+      }
+    }
+    if (c.duplicateOfferDays !== undefined && c.duplicateOfferDays > 0 && c.offer === undefined) {
+      issues.push({ code: 'throttle.offer-missing', path: 'config.offer', message: 'duplicateOfferDays needs the offer id the send carries' })
+    }
+    return issues
+  },
+  explain(decision) {
+    if (decision.output === 'pass') return 'passed: no contact rule held them'
+    return `held (${decision.reason ?? 'no reason'}): ${describeReason(decision.reason)}`
+  },
+  async run({ config: c, customers, ctx }) {
+    const now = ctx.now()
+    const policy = tightenPolicy(ctx.contactPolicy ?? NO_CONTACT_POLICY, nodeRules(c))
+    const capacity = policy.capacity.find((cap) => cap.channel === c.channel)
+    const capacityDay = capacity
+      ? { from: startOfLocalDay(now, policy.capacityTimeZone), to: startOfLocalDay(now, policy.capacityTimeZone, 1) }
+      : undefined
+    const arbitrationUntil = now + c.arbitration.windowHours * HOUR
+    const [profiles, facts] = await Promise.all([
+      ctx.data.customers(customers),
+      ctx.data.contactPolicy(customers, {
+        since: now - Math.max(LONGEST_WINDOW_MS, policy.duplicateOfferDays * DAY),
+        ...(capacity && capacityDay ? { capacity: { channel: c.channel, ...capacityDay } } : {}),
+        ...(c.arbitration.windowHours > 0 || capacity
+          ? { competitors: { flowId: ctx.flow.id, nodeType: ctx.node.type, until: Math.max(arbitrationUntil, capacityDay?.to ?? 0), channel: c.channel, abovePriority: ctx.flow.priority } }
+          : {}),
+      }),
+    ])
+    const zones = new Map(profiles.map((p) => [p.id, isValidTimeZone(p.timeZone) ? p.timeZone : 'UTC']))
+    const byKey = groupFacts(customers, facts)
+    // Capacity left for this flow: the day's use so far, less what higher-priority flows have waiting for today.
+    let capacityLeft = capacity ? Math.max(0, capacity.perDay - facts.capacityUsed - facts.higherPriorityDemand) : Infinity
+
+    const pass: RoutedCustomer[] = []
+    const held: RoutedCustomer[] = []
+    const park: ParkedCustomer[] = []
+    for (const member of customers) {
+      const zone = zones.get(member.id) ?? 'UTC'
+      const memberFacts = byKey.get(member.key) as CustomerFacts
+      let hold: Hold | null = evaluateCustomer({ policy, config: c, now, zone, facts: memberFacts, priority: ctx.flow.priority, arbitrationUntil })
+      if (!hold && capacity && capacityDay) {
+        if (capacityLeft > 0) capacityLeft--
+        else hold = { code: `capacity:${c.channel}`, action: c.onCapacity, until: capacityDay.to, values: { perDay: capacity.perDay, used: facts.capacityUsed, reserved: facts.higherPriorityDemand } }
+      }
+      if (!hold) {
+        pass.push({ customer: member })
+        continue
+      }
+      route(member, hold, { held, park, maxDeferUntil: member.enteredAt + c.maxDeferDays * DAY })
+    }
+    ctx.log.info('throttle', { pass: pass.length, deferred: park.length, held: held.length })
+    return { routes: { pass, held }, park }
+  },
+})
+
+function groupFacts(customers: readonly CohortMember[], facts: ContactPolicyFacts): Map<number, CustomerFacts> {
+  const byKey = new Map<number, CustomerFacts>(customers.map((m) => [m.key, { contacts: [], suppressed: false, consents: new Map(), competingPriority: null }]))
+  for (const contact of facts.contacts) byKey.get(contact.customerKey)?.contacts.push(contact)
+  for (const key of facts.suppressed) {
+    const f = byKey.get(key)
+    if (f) f.suppressed = true
+  }
+  for (const consent of facts.consents) byKey.get(consent.customerKey)?.consents.set(consent.channel, consent.status)
+  for (const competitor of facts.competitors) {
+    const f = byKey.get(competitor.customerKey)
+    if (f) f.competingPriority = competitor.priority
+  }
+  return byKey
+}
+
+/** Deferred customers park until the rule may clear; past the deferral limit, or with `drop`, they leave on `held`. */
+function route(member: CohortMember, hold: Hold, out: { held: RoutedCustomer[]; park: ParkedCustomer[]; maxDeferUntil: number }): void {
+  if (hold.action === 'defer' && hold.until !== undefined && hold.until <= out.maxDeferUntil) {
+    out.park.push({ customer: member, until: hold.until, reason: hold.code })
+    return
+  }
+  const expired = hold.action === 'defer'
+  out.held.push({ customer: member, reason: hold.code, values: { ...hold.values, ...(expired ? { deferLimitReached: true } : {}) } })
+}
