@@ -3,10 +3,13 @@
  * channel adapters, and records each outcome in one transaction per page — the intent's state
  * and, for every delivered send, its contact-history entry (so throttles across campaigns see
  * it). Failures retry with exponential backoff; after the last attempt, or on a permanent
- * failure, the intent is dead-lettered with its error.
+ * failure, the intent is dead-lettered with its error. A dead intent whose message lists
+ * `fallback` channels (choose-channel puts the next eligible ones there) enqueues the first of
+ * them, keyed `<key>>channel`, in the same transaction: the customer is tried on the next
+ * channel at once, and contact history records the channel that actually delivered.
  */
 import type { ChannelRouter, DeliveryResult, OutboundMessage } from '../channels/channel-port.ts'
-import type { EngineStore, OutboxRow, OutboxUpdate } from '../ports/engine-store.ts'
+import type { EngineStore, OutboxIntent, OutboxRow, OutboxUpdate } from '../ports/engine-store.ts'
 import type { ContactInput } from '../ports/store.ts'
 import type { SendIntent } from '../sdk/types.ts'
 import { backoff, type RunOptions } from '../executor/run-options.ts'
@@ -33,6 +36,7 @@ export async function dispatchOutbox(store: EngineStore, channels: ChannelRouter
     const results = await deliverAll(rows, channels)
     const updates: OutboxUpdate[] = []
     const contacts: ContactInput[] = []
+    const fallbacks: OutboxIntent[] = []
     rows.forEach((row, i) => {
       const result = results[i] as DeliveryResult
       const attempts = row.attempts + 1
@@ -46,6 +50,8 @@ export async function dispatchOutbox(store: EngineStore, channels: ChannelRouter
       if (result.permanent || attempts >= policy.sendAttempts) {
         updates.push({ id: row.id, state: 'dead', attempts, nextAttemptAt: row.nextAttemptAt, lastError: result.error, sentAt: null })
         outcome.dead++
+        const next = fallbackIntent(row, now)
+        if (next) fallbacks.push(next)
       } else {
         // Strictly later than now, so a failing intent is not retried again within this tick.
         const delay = Math.max(1, backoff(attempts, policy.sendRetryMs, policy.sendRetryMaxMs))
@@ -56,8 +62,27 @@ export async function dispatchOutbox(store: EngineStore, channels: ChannelRouter
     await store.transaction(async (tx) => {
       await tx.updateOutbox(updates)
       if (contacts.length > 0) await tx.customers.recordContacts(contacts)
+      if (fallbacks.length > 0) await tx.enqueueOutbox(fallbacks)
     })
-    if (rows.length < PAGE) return outcome
+    // Fallbacks are due now: go round again to deliver them in this dispatch.
+    if (rows.length < PAGE && fallbacks.length === 0) return outcome
+  }
+}
+
+/** The intent for the next fallback channel of a dead intent, carrying the remaining ones; undefined when there is none. */
+export function fallbackIntent(row: OutboxRow, now: number): OutboxIntent | undefined {
+  let message: SendIntent['message']
+  try {
+    message = JSON.parse(row.message) as SendIntent['message']
+  } catch {
+    return undefined
+  }
+  const [next, ...rest] = Array.isArray(message.fallback) ? message.fallback : []
+  if (!next) return undefined
+  const { channel, ...content } = next
+  return {
+    key: `${row.key}>${channel}`, runId: row.runId, flowId: row.flowId, nodeId: row.nodeId, customerKey: row.customerKey, channel,
+    message: JSON.stringify({ ...content, ...(rest.length > 0 ? { fallback: rest } : {}) }), offer: row.offer, createdAt: now, nextAttemptAt: now,
   }
 }
 

@@ -65,10 +65,10 @@ describe('choose-channel eligibility', () => {
     expect(result.sends).toEqual([
       {
         customer: 'both', channel: 'email',
-        message: { subject: 'Hi Ann', body: '<p>Hello Ann</p>', fallback: [{ channel: 'sms', body: 'Hello Ann' }] },
+        message: { to: 'both@example.com', subject: 'Hi Ann', body: '<p>Hello Ann</p>', fallback: [{ channel: 'sms', to: '+1001', body: 'Hello Ann' }] },
       },
-      { customer: 'phone-only', channel: 'sms', message: { body: 'Hello Bo' } },
-      { customer: 'mail-suppressed', channel: 'sms', message: { body: 'Hello ' } },
+      { customer: 'phone-only', channel: 'sms', message: { to: '+1002', body: 'Hello Bo' } },
+      { customer: 'mail-suppressed', channel: 'sms', message: { to: '+1005', body: 'Hello ' } },
     ])
     expect(result.calls).toMatchObject({ customers: 1, channelFacts: 1, events: 0 })
   })

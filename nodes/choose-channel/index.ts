@@ -6,7 +6,7 @@
  * along as fallbacks that the outbox dispatcher tries in order if the delivery fails for good.
  */
 import { startOfLocalDay } from '../../engine/clock/zoned-time.ts'
-import { listUnsubscribeHeaders, unsubscribeUrl } from '../../engine/channels/unsubscribe.ts'
+import { addressKindOf, listUnsubscribeHeaders, unsubscribeUrl } from '../../engine/channels/unsubscribe.ts'
 import { UserError } from '../../engine/errors.ts'
 import type { Channel, Customer } from '../../engine/ports/store.ts'
 import type { RoutedCustomer, SendIntent } from '../../engine/sdk/index.ts'
@@ -28,8 +28,11 @@ function messageFor(candidate: Candidate, customer: Customer, config: ChooseChan
     view.unsubscribe_url = url
     headers = listUnsubscribeHeaders(url)
   }
+  const kind = addressKindOf(candidate.channel)
+  const to = kind ? customer.addresses[kind] : undefined
   return {
     channel: candidate.channel,
+    ...(to === undefined ? {} : { to }),
     ...(candidate.subject === undefined ? {} : { subject: renderTemplate(candidate.subject, candidate.channel, view) }),
     body: renderTemplate(candidate.body, candidate.channel, view),
     ...(headers ? { headers } : {}),
