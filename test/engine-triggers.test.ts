@@ -34,6 +34,24 @@ describe('triggers', () => {
     expect((await h.engineStore.getTriggerState(run.id)).lastFireAt).toBe(T0 + 4 * DAY + 8 * HOUR)
   })
 
+  it('evaluates a schedule\'s segment as of each fire: who bought in the last 7 days', async () => {
+    h = await engineHarness({ nodes: [sendNode()] })
+    await h.store.upsertCustomers([{ id: 'early' }, { id: 'late' }, { id: 'never' }])
+    await h.store.insertEvents([
+      { id: 'p1', customerId: 'early', type: 'purchase', at: T0 + HOUR },
+      { id: 'p2', customerId: 'late', type: 'purchase', at: T0 + 9 * DAY },
+    ])
+    const segment = { type: 'event', event: 'purchase', within: { amount: 7, unit: 'days' }, aggregate: { op: 'gte', value: 1 } }
+    // Mondays 06:00 UTC, T0 being Monday 00:00: fires at days 0, 7 and 14. At day 7 nobody has
+    // bought within the week (early's purchase is 7 days and 5 hours old, late's still to come).
+    const run = await h.engine.publish(mailAfter({ schedule: { cron: '0 6 * * 1', audience: { segment } } }, { entry: { policy: 'always' } }))
+    await h.scheduler.runUntil(T0 + 15 * DAY)
+    expect((await h.engineStore.listOutbox({ runId: run.id })).map((o) => [o.customerId, (o.createdAt - T0 - 6 * HOUR) / DAY])).toEqual([
+      ['early', 0],
+      ['late', 14],
+    ])
+  })
+
   it('runs each missed fire once after downtime, oldest first, at most maxCatchUpFires', async () => {
     h = await engineHarness({ nodes: [sendNode()] })
     await h.store.upsertCustomers([{ id: 'a' }])
