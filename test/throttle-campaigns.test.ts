@@ -1,0 +1,76 @@
+/**
+ * The throttle in running flows: caps counted across campaigns (including a send another
+ * campaign queued in the same tick, still pending in the outbox), and quiet-hours deferral that
+ * parks the customer at the gate and lets them through at 08:00 local on the night clocks
+ * spring forward in New York.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import throttle from '../nodes/throttle/index.ts'
+import { DAY, engineHarness, flowOf, HOUR, sendNode, T0, type EngineHarness } from './engine-harness.ts'
+
+function campaign(id: string, customers: string[], at: number, gate: Record<string, unknown>, priority = 1) {
+  return flowOf(
+    id,
+    [
+      { id: 'start', type: 'trigger', config: { audience: { customers, at: new Date(at).toISOString() } } },
+      { id: 'gate', type: 'throttle', config: { channel: 'sms', ...gate } },
+      { id: 'sms', type: 'send', config: { channel: 'sms', template: id } },
+    ],
+    [
+      { from: 'start', output: 'entered', to: 'gate' },
+      { from: 'gate', output: 'pass', to: 'sms' },
+    ],
+    { priority },
+  )
+}
+
+describe('throttle in running flows', () => {
+  let h: EngineHarness
+  afterEach(() => h?.close())
+
+  it('allows 2 SMS a week per customer across campaigns, counting intents still pending in the outbox', async () => {
+    h = await engineHarness({ nodes: [sendNode(), throttle] })
+    await h.store.upsertCustomers([{ id: 'a' }, { id: 'b' }, { id: 'c' }])
+    const cap = { caps: [{ channel: 'sms', max: 2, per: 'week' }], onCap: 'drop' }
+    const runs = {
+      monday: await h.engine.publish(campaign('monday', ['a', 'b'], T0 + 10 * HOUR, cap)),
+      tuesday: await h.engine.publish(campaign('tuesday', ['a', 'c'], T0 + DAY + 10 * HOUR, cap)),
+      // Both fire in the same tick on Wednesday; the first queues b's SMS, the second sees it pending.
+      wednesday: await h.engine.publish(campaign('wednesday', ['a', 'b', 'c'], T0 + 2 * DAY + 10 * HOUR, cap)),
+      wednesdayLate: await h.engine.publish(campaign('wednesday-late', ['b'], T0 + 2 * DAY + 10 * HOUR, cap)),
+      // A new calendar week: everyone may get SMS again.
+      nextMonday: await h.engine.publish(campaign('next-monday', ['a', 'b', 'c'], T0 + 7 * DAY + 10 * HOUR, cap)),
+    }
+    await h.scheduler.runUntil(T0 + 10 * DAY)
+    const sent = async (runId: string) => (await h.engineStore.listOutbox({ runId })).map((o) => o.customerId)
+    expect(await sent(runs.monday.id)).toEqual(['a', 'b'])
+    expect(await sent(runs.tuesday.id)).toEqual(['a', 'c'])
+    // b's second SMS of the week went out once, from whichever Wednesday campaign ran first in the tick.
+    const wednesday = [...(await sent(runs.wednesday.id)), ...(await sent(runs.wednesdayLate.id))].sort()
+    expect(wednesday).toEqual(['b', 'c'])
+    expect(await sent(runs.nextMonday.id)).toEqual(['a', 'b', 'c'])
+    const held = async (runId: string) =>
+      (await h.engineStore.readJournal(runId, { nodeId: 'gate' }))
+        .filter((row) => row.kind === 'detail' && row.output === 'held')
+        .map((row) => [row.customerKey, (JSON.parse(row.data ?? '{}') as { reason?: string }).reason])
+    const keys = new Map((await h.store.getCustomers(['a', 'b'])).map((c) => [c.key, c.id]))
+    const heldWednesday = [...(await held(runs.wednesday.id)), ...(await held(runs.wednesdayLate.id))].map(([key, reason]) => [keys.get(key as number), reason])
+    expect(heldWednesday.sort()).toEqual([['a', 'cap:sms:week'], ['b', 'cap:sms:week']])
+    // Every send reached contact history: 2 a week at most per customer.
+    const week1 = await Promise.all(['a', 'b', 'c'].map(async (id) => (await h.store.listContacts(id, { from: T0, to: T0 + 7 * DAY })).length))
+    expect(week1).toEqual([2, 2, 2])
+  })
+
+  it('parks a customer in quiet hours and sends at 08:00 local after the spring-forward night (New York), 08:00 in Shanghai', async () => {
+    const start = Date.UTC(2025, 2, 9, 2) // Sat 21:00 EST in New York, Sun 10:00 in Shanghai
+    h = await engineHarness({ nodes: [sendNode(), throttle], start })
+    await h.store.upsertCustomers([{ id: 'ny', timeZone: 'America/New_York' }, { id: 'sh', timeZone: 'Asia/Shanghai' }])
+    const run = await h.engine.publish(campaign('late', ['ny', 'sh'], Date.UTC(2025, 2, 9, 3), { quietHours: [{ from: '21:00', to: '08:00' }] }))
+    await h.scheduler.runUntil(Date.UTC(2025, 2, 10))
+    const outbox = (await h.engineStore.listOutbox({ runId: run.id })).map((o) => [o.customerId, new Date(o.createdAt).toISOString()])
+    expect(outbox).toEqual([
+      ['sh', '2025-03-09T03:00:00.000Z'], // 11:00 in Shanghai: not quiet
+      ['ny', '2025-03-09T12:00:00.000Z'], // 08:00 EDT, the first morning after clocks moved forward
+    ])
+  })
+})
