@@ -219,6 +219,16 @@ describe('score: scorecard and routing', () => {
 })
 
 describe('score: config', () => {
+  it('runs on the whole cohort, with outputs derived from the routing and the model', () => {
+    expect(score.cohort).toBe('whole')
+    const outputs = (config: unknown) => (score.outputs as (c: unknown) => string[])(config)
+    const parsed = (config: unknown) => score.config.parse(config)
+    expect(outputs(parsed({ method: { type: 'rfm' }, routing: { type: 'bands', bands: [{ name: 'hi', min: 12 }, { name: 'lo' }] } }))).toEqual(['hi', 'lo'])
+    expect(outputs(parsed({ method: { type: 'rfm' }, routing: { type: 'cells', cells: ['at-risk'] } }))).toEqual(['at-risk', 'other'])
+    expect(outputs(parsed({ method: churnModel, tag: 'p', routing: { type: 'top-n', n: 1 } }))).toEqual(['top', 'rest', 'unscored'])
+    expect(outputs(parsed({ method: scorecard, tag: 'p', routing: { type: 'threshold', min: 1 } }))).toEqual(['pass', 'fail'])
+  })
+
   it('reports every problem with the path of the field', () => {
     const config = {
       method: {
