@@ -98,6 +98,13 @@ interface Shared {
   inserts: Map<string, MultiRowInsert>
   /** Secondary indexes the open transaction's bulk load dropped, built again before COMMIT. */
   deferred: DeferredIndexes
+  /**
+   * Keys of the customers the last `upsertCustomers` of the open transaction wrote. Importers and
+   * the generator write consents and events for exactly those customers next, so their key
+   * look-up needs no query. Only kept inside a transaction (customers are never deleted through
+   * the port, and the foreign keys would refuse a stale key) and dropped when it ends.
+   */
+  recentKeys: { tx: TxHandle; keys: Map<string, number> } | null
   /** Settles when the open transaction ends; null when none is open. */
   active: Promise<void> | null
   /** The transaction the current async context runs in, so calls from inside `fn` join it. */
@@ -202,6 +209,7 @@ export class SqliteStore implements StorePort {
         statements: new Map(),
         inserts: new Map(),
         deferred: new DeferredIndexes(db),
+        recentKeys: null,
         active: null,
         scope: new AsyncLocalStorage(),
       },
@@ -250,6 +258,7 @@ export class SqliteStore implements StorePort {
       throw error
     } finally {
       this.shared.deferred.reset()
+      this.shared.recentKeys = null
       handle.open = false
       this.shared.active = null
       release()
@@ -268,6 +277,7 @@ export class SqliteStore implements StorePort {
       let nextKey = existing.size === rows.length ? 0 : (this.statement('maxCustomerKey', true).get() as number) + 1
       const update = this.statement('updateCustomer')
       const deleteAddress = this.statement('deleteAddress')
+      const written = new Map<string, number>()
       const newCustomers: unknown[] = []
       const newAddresses: AddressWrite[] = []
       const changedAddresses: unknown[] = []
@@ -291,6 +301,7 @@ export class SqliteStore implements StorePort {
           update.run(patch, row.timeZone, row.setPreferredChannel ? 1 : 0, row.preferredChannel, now, key)
           updated += 1
         }
+        written.set(row.id, key)
         for (const kind in row.addresses) {
           const address = row.addresses[kind as keyof typeof row.addresses]
           if (address === null) {
@@ -316,6 +327,9 @@ export class SqliteStore implements StorePort {
       this.insert('upsertAddresses').run(changedAddresses)
       this.insert('insertTags').run(newTags)
       this.insert('upsertTags').run(changedTags)
+      // Recorded once the batch is written: a batch that fails leaves no keys behind.
+      const tx = this.currentTx()
+      this.shared.recentKeys = tx ? { tx, keys: written } : null
       return { inserted, updated }
     })
   }
@@ -624,10 +638,25 @@ export class SqliteStore implements StorePort {
     return insert
   }
 
-  /** Internal keys of the given external ids, in one query. */
+  /** Internal keys of the given external ids: from the last upserted batch, the rest in one query. */
   private resolveCustomerKeys(ids: string[]): Map<string, number> {
-    const rows = this.statement('resolveCustomers').all(JSON.stringify([...new Set(ids)])) as { id: string; key: number }[]
-    return new Map(rows.map((row) => [row.id, row.key]))
+    const keys = new Map<string, number>()
+    const recent = this.shared.recentKeys
+    let missing: Set<string>
+    if (recent && recent.tx === this.currentTx()) {
+      missing = new Set()
+      for (const id of ids) {
+        const key = recent.keys.get(id)
+        if (key === undefined) missing.add(id)
+        else keys.set(id, key)
+      }
+      if (missing.size === 0) return keys
+    } else {
+      missing = new Set(ids)
+    }
+    const rows = this.statement('resolveCustomers').all(JSON.stringify([...missing])) as { id: string; key: number }[]
+    for (const row of rows) keys.set(row.id, row.key)
+    return keys
   }
 
   /** Adds addresses and tags to customer rows (two queries for the whole page). */
