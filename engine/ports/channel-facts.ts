@@ -15,6 +15,12 @@ export interface ChannelFactsQuery {
   responses: readonly { event: string; channel: Channel }[]
   /** Capacity use is counted from this time (the start of the capacity day) to `history.to`. */
   capacityFrom: number
+  /**
+   * Also pool contacts and responses per segment: customers grouped by the value of this
+   * attribute (e.g. `region`, `tier`), so a customer with little history borrows the rate of
+   * customers like them rather than everyone's.
+   */
+  segmentBy?: string
 }
 
 /** Contacts made and responses seen on one channel. */
@@ -38,6 +44,10 @@ export interface ChannelFacts {
   customers: Map<number, CustomerChannelFacts>
   /** Over every customer in the store: the "segment" level of past response. */
   pooled: Partial<Record<Channel, ChannelStats>>
+  /** With `segmentBy`: each asked customer's segment (the attribute value as text, null when missing). */
+  segmentOf?: Map<number, string | null>
+  /** With `segmentBy`: contacts and responses per segment value (every segment in the store). */
+  bySegment?: Map<string, Partial<Record<Channel, ChannelStats>>>
   /** Sends per channel since `capacityFrom`, over all campaigns (recorded contacts + pending outbox). */
   used: Partial<Record<Channel, number>>
 }

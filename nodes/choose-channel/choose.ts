@@ -67,7 +67,10 @@ export interface RankInput {
   config: ChooseChannelConfig
   customer: Customer
   facts: CustomerChannelFacts
+  /** Everyone's stats. */
   pooled: Partial<Record<Channel, ChannelStats>>
+  /** The customer's segment's stats (scope `segment`), undefined when the customer has no segment. */
+  segment?: Partial<Record<Channel, ChannelStats>>
   /** Keyed uniforms for the bandit: `uniform(channel)(i)`. */
   uniform: (channel: Channel) => KeyedUniform
 }
@@ -75,6 +78,8 @@ export interface RankInput {
 /** Eligible candidates ranked by the strategy (stable: ties keep candidate order), with the score used. */
 export function rank(eligible: readonly Candidate[], input: RankInput): { ranked: Candidate[]; scores?: Partial<Record<Channel, number>> } {
   const { config, customer, facts, pooled } = input
+  // The group rates are learnt from: the customer's segment, else everyone.
+  const group = config.responses.scope === 'segment' && input.segment ? input.segment : pooled
   const order = (score: (c: Candidate) => number, direction: 1 | -1) => {
     const scores: Partial<Record<Channel, number>> = {}
     for (const c of eligible) scores[c.channel] = score(c)
@@ -91,13 +96,13 @@ export function rank(eligible: readonly Candidate[], input: RankInput): { ranked
     case 'cheapest':
       return order((c) => c.cost ?? 0, 1)
     case 'best-response':
-      return order((c) => (config.responses.scope === 'everyone' ? pooledRate(pooled[c.channel]) : customerRate(facts.stats[c.channel], pooled[c.channel])), -1)
+      return order((c) => (config.responses.scope === 'customer' ? customerRate(facts.stats[c.channel], pooled[c.channel]) : pooledRate(group[c.channel])), -1)
     case 'bandit':
       return order((c) => {
-        // everyone: Beta(1 + s, 1 + n − s) over all customers' counts. customer: the customer's
-        // own counts on a prior of PRIOR_CONTACTS pseudo-contacts at everyone's rate.
-        if (config.responses.scope === 'everyone') {
-          const { s, n } = successes(pooled[c.channel])
+        // everyone / segment: Beta(1 + s, 1 + n − s) over the group's counts. customer: the
+        // customer's own counts on a prior of PRIOR_CONTACTS pseudo-contacts at everyone's rate.
+        if (config.responses.scope !== 'customer') {
+          const { s, n } = successes(group[c.channel])
           return sampleBeta(1 + s, 1 + n - s, input.uniform(c.channel))
         }
         const { s, n } = successes(facts.stats[c.channel])

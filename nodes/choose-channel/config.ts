@@ -42,10 +42,12 @@ export const configSchema = z
           .default([{ event: 'email_open', channel: 'email' }, { event: 'email_click', channel: 'email' }])
           .meta({ title: 'Response events', description: 'Event types that count as a response on a channel (opens, clicks, conversions).' }),
         days: z.number().int().min(1).max(730).default(90).meta({ title: 'Look-back days' }),
-        scope: z.enum(['customer', 'everyone']).default('customer').meta({
+        scope: z.enum(['customer', 'segment', 'everyone']).default('customer').meta({
           title: 'Learn from',
-          description: 'customer: the customer\'s own history, shrunk towards everyone\'s rate; everyone: rates over all customers.',
+          description:
+            'customer: the customer\'s own history, shrunk towards everyone\'s rate; segment: rates over the customers sharing the customer\'s value of `segmentBy` (everyone\'s when the customer has none); everyone: rates over all customers.',
         }),
+        segmentBy: z.string().min(1).max(128).optional().meta({ title: 'Segment attribute', description: 'Attribute that groups customers into segments (e.g. region, tier); for scope segment.' }),
       })
       .default({ events: [{ event: 'email_open', channel: 'email' }, { event: 'email_click', channel: 'email' }], days: 90, scope: 'customer' })
       .meta({ title: 'Past response', description: 'For the best-response and bandit strategies.' }),
@@ -95,6 +97,9 @@ export function validateConfig(config: ChooseChannelConfig): NodeIssue[] {
   })
   if (config.capacity && !isValidTimeZone(config.capacity.timeZone)) {
     issues.push({ code: 'choose-channel.time-zone', path: 'config.capacity.timeZone', message: `unknown time zone "${config.capacity.timeZone}", expected an IANA name such as Europe/Paris` })
+  }
+  if (config.responses.scope === 'segment' && config.responses.segmentBy === undefined) {
+    issues.push({ code: 'choose-channel.segment-by', path: 'config.responses.segmentBy', message: 'scope "segment" needs the attribute that defines the segments, e.g. "region"' })
   }
   if (config.quietHours && config.quietHours.from === config.quietHours.to) {
     issues.push({ code: 'choose-channel.quiet-hours', path: 'config.quietHours.to', message: 'quiet hours must not start and end at the same time' })

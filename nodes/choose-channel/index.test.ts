@@ -169,6 +169,37 @@ describe('choose-channel strategies', () => {
   })
 })
 
+describe('choose-channel best response by segment', () => {
+  it('a customer without history takes the rate of their segment; one without a segment takes everyone\'s', async () => {
+    const people = [
+      { id: 'n-old', region: 'north' }, { id: 's-old', region: 'south' }, { id: 'n-new', region: 'north' }, { id: 's-new', region: 'south' }, { id: 'nowhere' },
+    ]
+    await given(
+      people.map(({ id, region }) => ({ id, addresses: { email: `${id}@example.com`, phone: `+${id}` }, ...(region ? { attributes: { region } } : {}) })),
+      people.flatMap(({ id }) => [[id, 'email', 'granted'], [id, 'sms', 'granted']] as [string, 'email' | 'sms', 'granted'][]),
+    )
+    const past = (customerId: string, channel: 'email' | 'sms', n: number) => Array.from({ length: n }, (_, i) => ({ customerId, flowId: 'past', nodeId: 'n', channel, at: NOW - (i + 1) * DAY }))
+    await store.recordContacts([...past('n-old', 'email', 10), ...past('n-old', 'sms', 10), ...past('s-old', 'email', 10), ...past('s-old', 'sms', 30)])
+    await store.insertEvents([
+      ...Array.from({ length: 8 }, (_, i) => ({ id: `ns${i}`, customerId: 'n-old', type: 'sms_click', at: NOW - (i + 1) * DAY + 1 })),
+      ...Array.from({ length: 6 }, (_, i) => ({ id: `se${i}`, customerId: 's-old', type: 'email_click', at: NOW - (i + 1) * DAY + 1 })),
+    ])
+    const responses = { events: [{ event: 'email_click', channel: 'email' as const }, { event: 'sms_click', channel: 'sms' as const }], scope: 'segment' as const, segmentBy: 'region' }
+    const result = await testNode(chooseChannel, { store, customers: ['n-new', 's-new', 'nowhere'], now: NOW, config: { candidates: [EMAIL, SMS], strategy: 'best-response', responses } })
+    const scores = Object.fromEntries(result.decisions.map((d) => [d.customer, d.values?.scores]))
+    // north: email 0/10 → 1/12, sms 8/10 → 9/12; south: email 6/10 → 7/12, sms 0/30 → 1/32; everyone: email 6/20 → 7/22, sms 8/40 → 9/42.
+    expect(scores).toEqual({ 'n-new': { email: 1 / 12, sms: 9 / 12 }, 's-new': { email: 7 / 12, sms: 1 / 32 }, nowhere: { email: 7 / 22, sms: 9 / 42 } })
+    expect(result.routes).toEqual({ email: ['s-new', 'nowhere'], sms: ['n-new'], none: [] })
+    expect(result.calls.channelFacts).toBe(1)
+  })
+
+  it('asks for the segment attribute when the scope is segment', async () => {
+    await given([{ id: 'x' }])
+    const error = (await testNode(chooseChannel, { store, customers: ['x'], now: NOW, config: { candidates: [EMAIL], responses: { scope: 'segment' } } }).catch((e: unknown) => e)) as ConfigError
+    expect(error.issues.map((i) => i.path)).toEqual(['config.responses.segmentBy'])
+  })
+})
+
 describe('choose-channel bandit', () => {
   const people = Array.from({ length: 200 }, (_, i) => `b${String(i).padStart(3, '0')}`)
   beforeEach(async () => {

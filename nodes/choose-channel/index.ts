@@ -8,6 +8,7 @@
 import { startOfLocalDay } from '../../engine/clock/zoned-time.ts'
 import { addressKindOf, listUnsubscribeHeaders, unsubscribeUrl } from '../../engine/channels/unsubscribe.ts'
 import { UserError } from '../../engine/errors.ts'
+import type { ChannelFacts, ChannelStats } from '../../engine/ports/channel-facts.ts'
 import type { Channel, Customer } from '../../engine/ports/store.ts'
 import type { RoutedCustomer, SendIntent } from '../../engine/sdk/index.ts'
 import { defineNode } from '../../engine/sdk/index.ts'
@@ -37,6 +38,13 @@ function messageFor(candidate: Candidate, customer: Customer, config: ChooseChan
     body: renderTemplate(candidate.body, candidate.channel, view),
     ...(headers ? { headers } : {}),
   }
+}
+
+/** The stats of the member's segment, when segments were asked for and the member has one. */
+function segmentStats(facts: ChannelFacts, key: number): { segment?: Partial<Record<Channel, ChannelStats>> } {
+  const value = facts.segmentOf?.get(key)
+  if (value === null || value === undefined) return {}
+  return { segment: facts.bySegment?.get(value) ?? {} }
 }
 
 function describeSkips(skipped: Partial<Record<Channel, SkipReason>>): string {
@@ -72,6 +80,7 @@ export default defineNode({
         history: { from: now - config.responses.days * DAY, to: now },
         responses: config.responses.events,
         capacityFrom: startOfLocalDay(now, config.capacity?.timeZone ?? 'UTC'),
+        ...(config.responses.scope === 'segment' && config.responses.segmentBy ? { segmentBy: config.responses.segmentBy } : {}),
       }),
     ])
     const byId = new Map(profiles.map((p) => [p.id, p]))
@@ -103,6 +112,7 @@ export default defineNode({
       }
       const { ranked, scores } = rank(eligible, {
         config, customer, facts: own, pooled: facts.pooled,
+        ...segmentStats(facts, member.key),
         uniform: (channel) => (i) => ctx.random(member, `bandit:${channel}:${i}`),
       })
       const [chosen, ...rest] = ranked as [Candidate, ...Candidate[]]

@@ -6,6 +6,7 @@
  */
 import type { ChannelFacts, ChannelFactsQuery, ChannelStats, CustomerChannelFacts } from '../../engine/ports/channel-facts.ts'
 import { CHANNELS, type Channel, type Dialect } from '../../engine/ports/store.ts'
+import { sqliteJsonPath } from '../segment/sql-dialect.ts'
 
 /** A statement and its parameters in order. */
 export interface FactsStatement {
@@ -22,10 +23,14 @@ export interface FactsStatements {
   pooledContacts: FactsStatement
   pooledResponses: FactsStatement
   used: FactsStatement
+  /** Only with `segmentBy`. */
+  segments?: FactsStatement
+  segmentContacts?: FactsStatement
+  segmentResponses?: FactsStatement
 }
 
 /** Rows per statement, as the drivers return them (counts may be strings on Postgres). */
-export type FactsRows = { [K in keyof FactsStatements]: Record<string, unknown>[] }
+export type FactsRows = { [K in keyof FactsStatements]-?: Record<string, unknown>[] }
 
 /** Builds the parameter placeholders of a dialect: `?` on SQLite, `$n` on Postgres. */
 function placeholders(dialect: Dialect): () => string {
@@ -41,6 +46,24 @@ function responseMap(dialect: Dialect, p: string): string {
   return dialect === 'sqlite'
     ? `(SELECT json_extract(value, '$.event') AS event, json_extract(value, '$.channel') AS channel FROM json_each(${p}))`
     : `(SELECT event, channel FROM jsonb_to_recordset(${p}::jsonb) AS m(event text, channel text))`
+}
+
+/**
+ * An attribute of `c.attributes` as text, the same on both dialects (`true`/`false` for
+ * booleans, numbers in their JSON spelling). The attribute name is a bound parameter: a JSON
+ * path with `"` and `\` escaped on SQLite, the key itself on Postgres.
+ */
+function attributeText(dialect: Dialect, p: () => string): string {
+  if (dialect === 'postgres') return `(c.attributes ->> ${p()})`
+  const path1 = p()
+  const path2 = p()
+  return `(CASE json_type(c.attributes, ${path1}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE CAST(json_extract(c.attributes, ${path2}) AS TEXT) END)`
+}
+
+function attributeParams(dialect: Dialect, name: string): unknown[] {
+  if (dialect === 'postgres') return [name]
+  const path = sqliteJsonPath(name)
+  return [path, path]
 }
 
 /** The statements answering `query` for the cohort `keys`. Keys must be safe integers. */
@@ -85,6 +108,26 @@ export function channelFactsStatements(dialect: Dialect, keys: readonly number[]
         UNION ALL SELECT channel, count(*) AS n FROM outbox WHERE state = 'pending' AND created_at >= ${p()} GROUP BY channel`,
       [query.capacityFrom, query.capacityFrom],
     ),
+    ...(query.segmentBy === undefined ? {} : segmentStatements(dialect, keyJson, mapJson, query.segmentBy, from, to)),
+  }
+}
+
+function segmentStatements(dialect: Dialect, keyJson: string, mapJson: string, name: string, from: number, to: number): Pick<FactsStatements, 'segments' | 'segmentContacts' | 'segmentResponses'> {
+  const attr = attributeParams(dialect, name)
+  const build = (make: (p: () => string) => string, params: unknown[]): FactsStatement => ({ text: make(placeholders(dialect)), params })
+  return {
+    segments: build((p) => `SELECT c.key AS k, ${attributeText(dialect, p)} AS g FROM customers c WHERE c.key IN ${keysIn(dialect, p())}`, [...attr, keyJson]),
+    segmentContacts: build(
+      (p) => `SELECT g, channel, count(*) AS n FROM (SELECT ${attributeText(dialect, p)} AS g, t.channel AS channel FROM contacts t JOIN customers c ON c.key = t.customer_key
+        WHERE t.at >= ${p()} AND t.at < ${p()}) grouped WHERE g IS NOT NULL GROUP BY g, channel`,
+      [...attr, from, to],
+    ),
+    segmentResponses: build(
+      (p) => `SELECT g, channel, count(*) AS n FROM (SELECT ${attributeText(dialect, p)} AS g, m.channel AS channel FROM events e
+        JOIN ${responseMap(dialect, p())} m ON m.event = e.type JOIN customers c ON c.key = e.customer_key
+        WHERE e.at >= ${p()} AND e.at < ${p()}) grouped WHERE g IS NOT NULL GROUP BY g, channel`,
+      [...attr, mapJson, from, to],
+    ),
   }
 }
 
@@ -118,5 +161,18 @@ export function assembleChannelFacts(keys: readonly number[], query: ChannelFact
     const channel = row.channel as Channel
     if (wanted.has(channel)) used[channel] = (used[channel] ?? 0) + Number(row.n)
   }
-  return { customers, pooled, used }
+  if (query.segmentBy === undefined) return { customers, pooled, used }
+  const segmentOf = new Map<number, string | null>()
+  for (const key of keys) segmentOf.set(key, null)
+  for (const row of rows.segments) segmentOf.set(Number(row.k), row.g === null || row.g === undefined ? null : String(row.g))
+  const bySegment = new Map<string, Partial<Record<Channel, ChannelStats>>>()
+  for (const [list, field] of [[rows.segmentContacts, 'contacts'], [rows.segmentResponses, 'responses']] as const) {
+    for (const row of list) {
+      if (!wanted.has(String(row.channel))) continue
+      const group = bySegment.get(String(row.g)) ?? {}
+      bySegment.set(String(row.g), group)
+      stats(group, row.channel as Channel)[field] += Number(row.n)
+    }
+  }
+  return { customers, pooled, used, segmentOf, bySegment }
 }

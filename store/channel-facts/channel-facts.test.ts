@@ -19,10 +19,10 @@ const QUERY: ChannelFactsQuery = {
 
 async function seed(store: StorePort): Promise<Map<string, number>> {
   await store.upsertCustomers([
-    { id: 'a', addresses: { email: 'a@example.com', phone: '+100' } },
-    { id: 'b', addresses: { email: 'b@example.com' } },
+    { id: 'a', addresses: { email: 'a@example.com', phone: '+100' }, attributes: { region: 'north', 'vip"\\': true } },
+    { id: 'b', addresses: { email: 'b@example.com' }, attributes: { region: 'south', 'vip"\\': false } },
     { id: 'c', addresses: { phone: '+300' } },
-    { id: 'outside', addresses: { email: 'o@example.com' } },
+    { id: 'outside', addresses: { email: 'o@example.com' }, attributes: { region: 'north' } },
   ])
   await store.setConsents([
     { customerId: 'a', channel: 'email', status: 'granted', at: NOW - DAY },
@@ -110,6 +110,18 @@ describe.each(['sqlite', 'postgres'] as const)('channelFacts on %s', (dialect) =
     expect(facts.customers.get(999_999)).toEqual({ consent: {}, suppressed: [], stats: {} })
     expect(facts.customers.get(keys.get('a')!)).toEqual({ consent: { sms: 'revoked' }, suppressed: [], stats: { sms: { contacts: 1, responses: 0 } } })
     expect(facts.used).toEqual({ sms: 1 })
+  })
+
+  it('pools contacts and responses per segment (customers grouped by an attribute value)', async () => {
+    const facts = await store.channelFacts(['a', 'b', 'c'].map((id) => keys.get(id)!), { ...QUERY, segmentBy: 'region' })
+    expect([...(facts.segmentOf ?? new Map())].map(([k, g]) => [[...keys].find(([, key]) => key === k)?.[0], g])).toEqual([['a', 'north'], ['b', 'south'], ['c', null]])
+    expect(Object.fromEntries(facts.bySegment ?? new Map())).toEqual({
+      // a and outside are in the north; c has no region and is in no segment.
+      north: { email: { contacts: 3, responses: 3 }, sms: { contacts: 1, responses: 0 }, call: { contacts: 1, responses: 0 } },
+      south: { email: { contacts: 1, responses: 0 }, call: { contacts: 1, responses: 0 } },
+    })
+    const byFlag = await store.channelFacts([keys.get('a')!, keys.get('b')!], { ...QUERY, segmentBy: 'vip"\\' })
+    expect([...(byFlag.segmentOf ?? new Map()).values()]).toEqual(['true', 'false'])
   })
 
   it('treats an injection-looking event type as a value', async () => {

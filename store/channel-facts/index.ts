@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3'
 import type { ChannelFacts, ChannelFactsQuery } from '../../engine/ports/channel-facts.ts'
 import type { PgQuery } from '../segment/pg-segments.ts'
-import { assembleChannelFacts, channelFactsStatements, type FactsRows, type FactsStatements } from './channel-facts-sql.ts'
+import { assembleChannelFacts, channelFactsStatements, type FactsRows, type FactsStatement, type FactsStatements } from './channel-facts-sql.ts'
 
 const EMPTY: ChannelFacts = { customers: new Map(), pooled: {}, used: {} }
 
@@ -15,7 +15,8 @@ export function sqliteChannelFacts(db: Database.Database, keys: readonly number[
   const statements = channelFactsStatements('sqlite', keys, query)
   const rows = {} as FactsRows
   for (const name of Object.keys(statements) as (keyof FactsStatements)[]) {
-    rows[name] = db.prepare(statements[name].text).all(statements[name].params) as Record<string, unknown>[]
+    const statement = statements[name] as FactsStatement
+    rows[name] = db.prepare(statement.text).all(statement.params) as Record<string, unknown>[]
   }
   return assembleChannelFacts(keys, query, rows)
 }
@@ -26,7 +27,8 @@ export async function pgChannelFacts(run: PgQuery, keys: readonly number[], quer
   const statements = channelFactsStatements('postgres', keys, query)
   const rows = {} as FactsRows
   for (const name of Object.keys(statements) as (keyof FactsStatements)[]) {
-    rows[name] = await run(statements[name].text, statements[name].params)
+    const statement = statements[name] as FactsStatement
+    rows[name] = await run(statement.text, statement.params)
   }
   return assembleChannelFacts(keys, query, rows)
 }
