@@ -7,6 +7,7 @@
  * window the longer, and consent `granted` beats `not-revoked`.
  */
 import { z } from 'zod'
+import { isValidTimeZone } from '../clock/zoned-time.ts'
 import { CHANNELS } from '../ports/store.ts'
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/
@@ -48,7 +49,7 @@ export const contactPolicySchema = z.strictObject({
   quietHours: z.array(quietHoursSchema).default([]).meta({ title: 'Quiet hours' }),
   capacity: z.array(capacitySchema).default([]).meta({ title: 'Channel capacity' }),
   /** Time zone in which capacity days start. */
-  capacityTimeZone: z.string().default('UTC').meta({ title: 'Capacity time zone' }),
+  capacityTimeZone: z.string().refine(isValidTimeZone, 'expected an IANA time zone such as Europe/Paris').default('UTC').meta({ title: 'Capacity time zone' }),
   duplicateOfferDays: z.number().int().min(0).default(0).meta({ title: 'Same offer not again within (days)', description: '0: no rule.' }),
   consent: z.enum(['granted', 'not-revoked']).default('not-revoked').meta({
     title: 'Consent required',

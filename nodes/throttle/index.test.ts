@@ -343,5 +343,6 @@ describe('throttle: suppression, consent, repeated offers and reasons', () => {
       { code: 'throttle.offer-missing', path: 'config.offer', message: 'duplicateOfferDays needs the offer id the send carries' },
     ])
     expect(() => contactPolicySchema.parse({ quietHours: [{ from: '9pm', to: '08:00' }] })).toThrow(/HH:MM/)
+    expect(() => contactPolicySchema.parse({ capacityTimeZone: 'Mars/Olympus' })).toThrow(/IANA time zone/)
   })
 })
