@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Ajv2020 } from 'ajv/dist/2020.js'
+import ajvFormats from 'ajv-formats'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { flowJsonSchema } from '../flow/json-schema.ts'
 import { configFields, describeNodeTypes } from './describe-nodes.ts'
 import { loadRegistry } from './load-nodes.ts'
 import type { NodeRegistry } from './registry.ts'
 import { NODES_DOC_FILE, projectNodesDoc, REPO_ROOT } from './write-nodes-doc.ts'
+
+// ajv-formats is CommonJS: under NodeNext its default import is the module object.
+const addFormats = ajvFormats as unknown as typeof ajvFormats.default
 
 let registry: NodeRegistry
 beforeAll(async () => {
@@ -21,7 +25,8 @@ describe('docs/nodes.md', () => {
 
 describe('config JSON Schemas', () => {
   it('every registered config schema compiles as JSON Schema 2020-12 and agrees with zod on examples', () => {
-    const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true })
+    // Formats (uri, email, date-time) are part of JSON Schema; ajv checks them through ajv-formats.
+    const ajv = addFormats(new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true }))
     const descriptions = describeNodeTypes(registry)
     expect(descriptions.map((d) => d.type)).toEqual(expect.arrayContaining(['ab-split', 'test-filter', 'test-send', 'test-trigger', 'test-wait']))
     for (const description of descriptions) {
