@@ -73,4 +73,23 @@ describe('throttle in running flows', () => {
       ['ny', '2025-03-09T12:00:00.000Z'], // 08:00 EDT, the first morning after clocks moved forward
     ])
   })
+
+  it('lets the higher-priority campaign go first; the lower one waits, then respects the daily cap the winner used', async () => {
+    const saturday = Date.UTC(2025, 2, 8)
+    h = await engineHarness({ nodes: [sendNode(), throttle], start: saturday + 20 * HOUR })
+    await h.store.upsertCustomers([{ id: 'x' }])
+    // The renewal (priority 10) reaches x at 21:30, in quiet hours: x waits at its gate until 08:00.
+    const renewal = await h.engine.publish(campaign('renewal', ['x'], saturday + 21.5 * HOUR, { quietHours: [{ from: '21:00', to: '08:00' }] }, 10))
+    // The newsletter (priority 1) wants x at 22:00 and has no quiet hours, but one SMS a day at most.
+    const newsletter = await h.engine.publish(campaign('newsletter', ['x'], saturday + 22 * HOUR, { caps: [{ channel: 'sms', max: 1, per: 'day' }] }, 1))
+    await h.scheduler.runUntil(saturday + 3 * DAY)
+    const sentAt = async (runId: string) => (await h.engineStore.listOutbox({ runId })).map((o) => new Date(o.createdAt).toISOString())
+    expect(await sentAt(renewal.id)).toEqual(['2025-03-09T08:00:00.000Z'])
+    // Held for priority until Sunday 22:00, then by the cap (the renewal's SMS that day) until Monday 00:00.
+    expect(await sentAt(newsletter.id)).toEqual(['2025-03-10T00:00:00.000Z'])
+    const reasons = (await h.engineStore.readJournal(newsletter.id, { nodeId: 'gate' }))
+      .filter((row) => row.kind === 'detail' && row.output === null)
+      .map((row) => (JSON.parse(row.data ?? '{}') as { reason?: string }).reason)
+    expect(reasons).toEqual(['priority', 'cap:sms:day'])
+  })
 })
