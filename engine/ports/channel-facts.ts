@@ -21,9 +21,14 @@ export interface ChannelFactsQuery {
    * customers like them rather than everyone's.
    */
   segmentBy?: string
+  /**
+   * A contact followed by an event of this type within `withinMs` (same customer) also counts
+   * as one response on the contact's channel: conversions credited to the channel that preceded them.
+   */
+  conversion?: { event: string; withinMs: number }
 }
 
-/** Contacts made and responses seen on one channel. */
+/** Contacts made and responses seen on one channel (response events plus converted contacts). */
 export interface ChannelStats {
   contacts: number
   responses: number

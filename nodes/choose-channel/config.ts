@@ -47,6 +47,13 @@ export const configSchema = z
           description:
             'customer: the customer\'s own history, shrunk towards everyone\'s rate; segment: rates over the customers sharing the customer\'s value of `segmentBy` (everyone\'s when the customer has none); everyone: rates over all customers.',
         }),
+        conversion: z
+          .strictObject({
+            event: z.string().min(1).max(128).meta({ title: 'Conversion event', description: 'e.g. purchase' }),
+            withinDays: z.number().int().min(1).max(90).default(7).meta({ title: 'Within days of the contact' }),
+          })
+          .optional()
+          .meta({ title: 'Conversions', description: 'A contact followed by this event within the window counts as a response on its channel.' }),
         segmentBy: z.string().min(1).max(128).optional().meta({ title: 'Segment attribute', description: 'Attribute that groups customers into segments (e.g. region, tier); for scope segment.' }),
       })
       .default({ events: [{ event: 'email_open', channel: 'email' }, { event: 'email_click', channel: 'email' }], days: 90, scope: 'customer' })

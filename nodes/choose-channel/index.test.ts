@@ -200,6 +200,25 @@ describe('choose-channel best response by segment', () => {
   })
 })
 
+describe('choose-channel conversions', () => {
+  it('credits a purchase within the window to the channel contacted before it', async () => {
+    await given(
+      [{ id: 'buyer', addresses: { email: 'b@example.com', phone: '+1' } }],
+      [['buyer', 'email', 'granted'], ['buyer', 'sms', 'granted']],
+    )
+    await store.recordContacts([
+      { customerId: 'buyer', flowId: 'past', nodeId: 'n', channel: 'email', at: NOW - 10 * DAY },
+      { customerId: 'buyer', flowId: 'past', nodeId: 'n', channel: 'sms', at: NOW - 20 * DAY },
+    ])
+    await store.insertEvents([{ id: 'p', customerId: 'buyer', type: 'purchase', at: NOW - 8 * DAY }])
+    const config = { candidates: [SMS, EMAIL], strategy: 'best-response' as const, responses: { events: [], conversion: { event: 'purchase', withinDays: 3 }, scope: 'everyone' as const } }
+    const result = await testNode(chooseChannel, { store, customers: ['buyer'], now: NOW, config })
+    // email 1 of 1 → 2/3; sms 0 of 1 (the purchase came 12 days after it) → 1/3.
+    expect(result.decisions[0]?.values?.scores).toEqual({ sms: 1 / 3, email: 2 / 3 })
+    expect(result.routes.email).toEqual(['buyer'])
+  })
+})
+
 describe('choose-channel bandit', () => {
   const people = Array.from({ length: 200 }, (_, i) => `b${String(i).padStart(3, '0')}`)
   beforeEach(async () => {

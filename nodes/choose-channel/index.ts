@@ -81,6 +81,7 @@ export default defineNode({
         responses: config.responses.events,
         capacityFrom: startOfLocalDay(now, config.capacity?.timeZone ?? 'UTC'),
         ...(config.responses.scope === 'segment' && config.responses.segmentBy ? { segmentBy: config.responses.segmentBy } : {}),
+        ...(config.responses.conversion ? { conversion: { event: config.responses.conversion.event, withinMs: config.responses.conversion.withinDays * DAY } } : {}),
       }),
     ])
     const byId = new Map(profiles.map((p) => [p.id, p]))

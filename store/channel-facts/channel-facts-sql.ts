@@ -23,10 +23,15 @@ export interface FactsStatements {
   pooledContacts: FactsStatement
   pooledResponses: FactsStatement
   used: FactsStatement
+  /** Only with `conversion`. */
+  conversions?: FactsStatement
+  pooledConversions?: FactsStatement
   /** Only with `segmentBy`. */
   segments?: FactsStatement
   segmentContacts?: FactsStatement
   segmentResponses?: FactsStatement
+  /** Only with both. */
+  segmentConversions?: FactsStatement
 }
 
 /** Rows per statement, as the drivers return them (counts may be strings on Postgres). */
@@ -109,6 +114,34 @@ export function channelFactsStatements(dialect: Dialect, keys: readonly number[]
       [query.capacityFrom, query.capacityFrom],
     ),
     ...(query.segmentBy === undefined ? {} : segmentStatements(dialect, keyJson, mapJson, query.segmentBy, from, to)),
+    ...(query.conversion === undefined ? {} : conversionStatements(dialect, keyJson, query.conversion, query.segmentBy, from, to)),
+  }
+}
+
+/** Contacts in the window followed by the conversion event within the limit, per customer, overall and per segment. */
+function conversionStatements(
+  dialect: Dialect, keyJson: string, conversion: { event: string; withinMs: number }, segmentBy: string | undefined, from: number, to: number,
+): Pick<FactsStatements, 'conversions' | 'pooledConversions' | 'segmentConversions'> {
+  if (!Number.isSafeInteger(conversion.withinMs) || conversion.withinMs <= 0) throw new Error(`conversion window must be a positive integer of ms, got ${conversion.withinMs}`)
+  const build = (make: (p: () => string) => string, params: unknown[]): FactsStatement => ({ text: make(placeholders(dialect)), params })
+  const converted = (p: () => string) => `EXISTS (SELECT 1 FROM events e WHERE e.customer_key = t.customer_key AND e.type = ${p()} AND e.at > t.at AND e.at <= t.at + ${p()})`
+  const window = [from, to, conversion.event, conversion.withinMs]
+  return {
+    conversions: build(
+      (p) => `SELECT t.customer_key AS k, t.channel AS channel, count(*) AS n FROM contacts t WHERE t.customer_key IN ${keysIn(dialect, p())}
+        AND t.at >= ${p()} AND t.at < ${p()} AND ${converted(p)} GROUP BY t.customer_key, t.channel`,
+      [keyJson, ...window],
+    ),
+    pooledConversions: build((p) => `SELECT t.channel AS channel, count(*) AS n FROM contacts t WHERE t.at >= ${p()} AND t.at < ${p()} AND ${converted(p)} GROUP BY t.channel`, window),
+    ...(segmentBy === undefined
+      ? {}
+      : {
+          segmentConversions: build(
+            (p) => `SELECT g, channel, count(*) AS n FROM (SELECT ${attributeText(dialect, p)} AS g, t.channel AS channel FROM contacts t JOIN customers c ON c.key = t.customer_key
+              WHERE t.at >= ${p()} AND t.at < ${p()} AND ${converted(p)}) grouped WHERE g IS NOT NULL GROUP BY g, channel`,
+            [...attributeParams(dialect, segmentBy), ...window],
+          ),
+        }),
   }
 }
 
@@ -146,14 +179,14 @@ export function assembleChannelFacts(keys: readonly number[], query: ChannelFact
     const facts = of(row.k)
     if (facts) facts.suppressed.push(row.scope as CustomerChannelFacts['suppressed'][number])
   }
-  for (const [list, field] of [[rows.contacts, 'contacts'], [rows.responses, 'responses']] as const) {
+  for (const [list, field] of [[rows.contacts, 'contacts'], [rows.responses, 'responses'], [rows.conversions ?? [], 'responses']] as const) {
     for (const row of list) {
       const facts = of(row.k)
       if (facts && wanted.has(String(row.channel))) stats(facts.stats, row.channel as Channel)[field] += Number(row.n)
     }
   }
   const pooled: Partial<Record<Channel, ChannelStats>> = {}
-  for (const [list, field] of [[rows.pooledContacts, 'contacts'], [rows.pooledResponses, 'responses']] as const) {
+  for (const [list, field] of [[rows.pooledContacts, 'contacts'], [rows.pooledResponses, 'responses'], [rows.pooledConversions ?? [], 'responses']] as const) {
     for (const row of list) if (wanted.has(String(row.channel))) stats(pooled, row.channel as Channel)[field] += Number(row.n)
   }
   const used: Partial<Record<Channel, number>> = {}
@@ -166,7 +199,7 @@ export function assembleChannelFacts(keys: readonly number[], query: ChannelFact
   for (const key of keys) segmentOf.set(key, null)
   for (const row of rows.segments) segmentOf.set(Number(row.k), row.g === null || row.g === undefined ? null : String(row.g))
   const bySegment = new Map<string, Partial<Record<Channel, ChannelStats>>>()
-  for (const [list, field] of [[rows.segmentContacts, 'contacts'], [rows.segmentResponses, 'responses']] as const) {
+  for (const [list, field] of [[rows.segmentContacts, 'contacts'], [rows.segmentResponses, 'responses'], [rows.segmentConversions ?? [], 'responses']] as const) {
     for (const row of list) {
       if (!wanted.has(String(row.channel))) continue
       const group = bySegment.get(String(row.g)) ?? {}

@@ -50,6 +50,8 @@ async function seed(store: StorePort): Promise<Map<string, number>> {
     { id: 'e4', customerId: 'a', type: 'sms_reply', at: NOW + DAY },
     { id: 'e5', customerId: 'outside', type: 'email_open', at: NOW - DAY },
     { id: 'e6', customerId: 'b', type: 'page_view', at: NOW - DAY },
+    // One purchase 1 day after a's first e-mail and 1 s after the second: both e-mails converted.
+    { id: 'p1', customerId: 'a', type: 'purchase', at: NOW - 4 * DAY + 1_000 },
   ])
   const keys = new Map((await store.getCustomers(['a', 'b', 'c', 'outside'])).map((c) => [c.id, c.key]))
   // Two pending sends today (one call, one sms), one dead call: only pending ones use capacity.
@@ -122,6 +124,17 @@ describe.each(['sqlite', 'postgres'] as const)('channelFacts on %s', (dialect) =
     })
     const byFlag = await store.channelFacts([keys.get('a')!, keys.get('b')!], { ...QUERY, segmentBy: 'vip"\\' })
     expect([...(byFlag.segmentOf ?? new Map()).values()]).toEqual(['true', 'false'])
+  })
+
+  it('credits a conversion within the window to each contact it followed', async () => {
+    const query = { ...QUERY, conversion: { event: 'purchase', withinMs: 2 * DAY }, segmentBy: 'region' }
+    const facts = await store.channelFacts(['a', 'b'].map((id) => keys.get(id)!), query)
+    expect(facts.customers.get(keys.get('a')!)?.stats).toEqual({ email: { contacts: 2, responses: 4 }, sms: { contacts: 1, responses: 0 } })
+    expect(facts.pooled.email).toEqual({ contacts: 4, responses: 5 })
+    expect(facts.bySegment?.get('north')?.email).toEqual({ contacts: 3, responses: 5 })
+    // A window shorter than the gap after the first e-mail credits only the second.
+    const short = await store.channelFacts([keys.get('a')!], { ...QUERY, conversion: { event: 'purchase', withinMs: 60_000 } })
+    expect(short.customers.get(keys.get('a')!)?.stats.email).toEqual({ contacts: 2, responses: 3 })
   })
 
   it('treats an injection-looking event type as a value', async () => {
