@@ -1,10 +1,13 @@
 /**
- * The throttle in running flows: caps counted across campaigns (including a send another
- * campaign queued in the same tick, still pending in the outbox), and quiet-hours deferral that
- * parks the customer at the gate and lets them through at 08:00 local on the night clocks
- * spring forward in New York.
+ * The throttle in running flows, on SQLite and Postgres: caps counted across campaigns
+ * (including a send another campaign queued in the same tick, still pending in the outbox),
+ * quiet-hours deferral that parks the customer at the gate and lets them through at 08:00 local
+ * on the night clocks spring forward in New York, arbitration by priority, and call capacity
+ * overflow deferred day by day.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { OpenStoreOptions } from '../store/open-store.ts'
+import { createTestSchema, type TestSchema } from './support/postgres.ts'
 import throttle from '../nodes/throttle/index.ts'
 import { DAY, engineHarness, flowOf, HOUR, sendNode, T0, type EngineHarness } from './engine-harness.ts'
 
@@ -24,12 +27,23 @@ function campaign(id: string, customers: string[], at: number, gate: Record<stri
   )
 }
 
-describe('throttle in running flows', () => {
+let pg: TestSchema
+beforeAll(async () => {
+  pg = await createTestSchema('the throttle campaign tests')
+})
+afterAll(() => pg?.drop())
+
+describe.each(['sqlite', 'postgres'] as const)('throttle in running flows on %s', (dialect) => {
   let h: EngineHarness
   afterEach(() => h?.close())
+  const store = async (): Promise<{ store?: OpenStoreOptions }> => {
+    if (dialect === 'sqlite') return {}
+    await pg.truncate()
+    return { store: { databaseUrl: pg.url, pgSchema: pg.schema } }
+  }
 
   it('allows 2 SMS a week per customer across campaigns, counting intents still pending in the outbox', async () => {
-    h = await engineHarness({ nodes: [sendNode(), throttle] })
+    h = await engineHarness({ nodes: [sendNode(), throttle], ...(await store()) })
     await h.store.upsertCustomers([{ id: 'a' }, { id: 'b' }, { id: 'c' }])
     const cap = { caps: [{ channel: 'sms', max: 2, per: 'week' }], onCap: 'drop' }
     const runs = {
@@ -63,7 +77,7 @@ describe('throttle in running flows', () => {
 
   it('parks a customer in quiet hours and sends at 08:00 local after the spring-forward night (New York), 08:00 in Shanghai', async () => {
     const start = Date.UTC(2025, 2, 9, 2) // Sat 21:00 EST in New York, Sun 10:00 in Shanghai
-    h = await engineHarness({ nodes: [sendNode(), throttle], start })
+    h = await engineHarness({ nodes: [sendNode(), throttle], start, ...(await store()) })
     await h.store.upsertCustomers([{ id: 'ny', timeZone: 'America/New_York' }, { id: 'sh', timeZone: 'Asia/Shanghai' }])
     const run = await h.engine.publish(campaign('late', ['ny', 'sh'], Date.UTC(2025, 2, 9, 3), { quietHours: [{ from: '21:00', to: '08:00' }] }))
     await h.scheduler.runUntil(Date.UTC(2025, 2, 10))
@@ -76,7 +90,7 @@ describe('throttle in running flows', () => {
 
   it('lets the higher-priority campaign go first; the lower one waits, then respects the daily cap the winner used', async () => {
     const saturday = Date.UTC(2025, 2, 8)
-    h = await engineHarness({ nodes: [sendNode(), throttle], start: saturday + 20 * HOUR })
+    h = await engineHarness({ nodes: [sendNode(), throttle], start: saturday + 20 * HOUR, ...(await store()) })
     await h.store.upsertCustomers([{ id: 'x' }])
     // The renewal (priority 10) reaches x at 21:30, in quiet hours: x waits at its gate until 08:00.
     const renewal = await h.engine.publish(campaign('renewal', ['x'], saturday + 21.5 * HOUR, { quietHours: [{ from: '21:00', to: '08:00' }] }, 10))
@@ -92,4 +106,28 @@ describe('throttle in running flows', () => {
       .map((row) => (JSON.parse(row.data ?? '{}') as { reason?: string }).reason)
     expect(reasons).toEqual(['priority', 'cap:sms:day'])
   })
+
+  it('defers the calls beyond the day\'s capacity to the following days, in customer order', async () => {
+    h = await engineHarness({ nodes: [sendNode(), throttle], ...(await store()) })
+    const ids = ['c1', 'c2', 'c3', 'c4', 'c5']
+    await h.store.upsertCustomers(ids.map((id) => ({ id })))
+    const flow = flowOf(
+      'churn-calls',
+      [
+        { id: 'start', type: 'trigger', config: { audience: { customers: ids, at: new Date(T0 + 9 * HOUR).toISOString() } } },
+        { id: 'gate', type: 'throttle', config: { channel: 'call', capacityPerDay: 2 } },
+        { id: 'call', type: 'send', config: { channel: 'call', template: 'retention' } },
+      ],
+      [
+        { from: 'start', output: 'entered', to: 'gate' },
+        { from: 'gate', output: 'pass', to: 'call' },
+      ],
+    )
+    const run = await h.engine.publish(flow)
+    await h.scheduler.runUntil(T0 + 5 * DAY)
+    const calls = (await h.engineStore.listOutbox({ runId: run.id })).map((o) => [o.customerId, (o.createdAt - T0) / HOUR])
+    expect(calls).toEqual([['c1', 9], ['c2', 9], ['c3', 24], ['c4', 24], ['c5', 48]])
+    expect((await h.engineStore.getRun(run.id))?.state).toBe('completed')
+  })
 })
+
