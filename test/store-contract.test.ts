@@ -255,6 +255,47 @@ describe.each([sqliteHarness(), postgresHarness()])('store contract: $name', (ha
       expect((await store.listEvents('c-1', { from: T0 + DAY, to: T0 + 3 * DAY })).map((e) => e.id)).toEqual(['e-1', 'e-2'])
       expect(await store.listEvents('nobody')).toEqual([])
     })
+
+    it('lists the events of many customers in one call, grouped in the order asked, each oldest first', async () => {
+      await store.upsertCustomers([{ id: 'c-1' }, { id: 'c-2' }, { id: 'c-3' }])
+      await store.insertEvents([
+        { id: 'e-13', customerId: 'c-1', type: 'login', at: T0 + 3 * DAY },
+        { id: 'e-21', customerId: 'c-2', type: 'purchase', at: T0 + 2 * DAY, properties: { amount: 9.5 } },
+        { id: 'e-11', customerId: 'c-1', type: 'login', at: T0 + DAY },
+        { id: 'e-12', customerId: 'c-1', type: 'purchase', at: T0 + 2 * DAY },
+        { id: 'e-20', customerId: 'c-2', type: 'login', at: T0 },
+        // Same time as e-21: the earlier insert comes first, as in listEvents.
+        { id: 'e-22', customerId: 'c-2', type: 'login', at: T0 + 2 * DAY },
+      ])
+      const events = await store.listEventsOf(['c-2', 'nobody', "x' OR '1'='1", 'c-1', 'c-2', 'c-3'])
+      expect(events.map((e) => `${e.customerId}:${e.id}`)).toEqual(['c-2:e-20', 'c-2:e-21', 'c-2:e-22', 'c-1:e-11', 'c-1:e-12', 'c-1:e-13'])
+      const [c2] = await store.getCustomers(['c-2'])
+      expect(events[1]).toEqual({ id: 'e-21', customerId: 'c-2', customerKey: c2?.key, type: 'purchase', at: T0 + 2 * DAY, properties: { amount: 9.5 } })
+      expect(await store.listEventsOf([])).toEqual([])
+      expect(await store.listEventsOf(['nobody'])).toEqual([])
+    })
+
+    it('filters the batched event read by type and [from, to) exactly as listEvents does per customer', async () => {
+      const ids = ['c-1', 'c-2', 'c-3']
+      await store.upsertCustomers(ids.map((id) => ({ id })))
+      const types = ['login', 'purchase', 'page_view']
+      await store.insertEvents(
+        Array.from({ length: 60 }, (_, i) => ({ id: `e-${i}`, customerId: ids[(i * 7) % 3]!, type: types[i % 3]!, at: T0 + ((i * 13) % 10) * DAY })),
+      )
+      const filters = [{}, { type: 'login' }, { from: T0 + 3 * DAY }, { to: T0 + 5 * DAY }, { type: 'purchase', from: T0 + 2 * DAY, to: T0 + 8 * DAY }, { type: 'none' }]
+      const order = ['c-3', 'c-1', 'c-2']
+      for (const filter of filters) {
+        const perCustomer = (await Promise.all(order.map((id) => store.listEvents(id, filter)))).flat()
+        expect(await store.listEventsOf(order, filter)).toEqual(perCustomer)
+      }
+      expect((await store.listEventsOf(order, { type: 'login', from: T0, to: T0 + DAY })).every((e) => e.type === 'login' && e.at < T0 + DAY)).toBe(true)
+    })
+
+    it('refuses ids that are not non-empty strings, naming the place', async () => {
+      const error = await rejectionOf(store.listEventsOf(['c-1', '' as string, 7 as never]))
+      expect(error).toBeInstanceOf(ValidationError)
+      expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual(['customerIds[1]', 'customerIds[2]'])
+    })
   })
 
   describe('consents', () => {

@@ -212,6 +212,12 @@ export interface StorePort {
   insertEvents(rows: EventInput[]): Promise<EventInsertResult>
   /** Events of one customer, oldest first, optionally of one type and within [from, to). */
   listEvents(customerId: string, options?: { type?: string; from?: number; to?: number }): Promise<StoredEvent[]>
+  /**
+   * Events of many customers in one query: grouped by customer in the order of `customerIds`
+   * (a repeated id counts once, at its first place), each customer's oldest first; optionally of
+   * one type and within [from, to). Ids the store does not hold have no events.
+   */
+  listEventsOf(customerIds: string[], options?: { type?: string; from?: number; to?: number }): Promise<StoredEvent[]>
 
   setConsents(rows: ConsentInput[]): Promise<void>
   /** Current consent status per (customer, channel); missing means no statement was ever made. */

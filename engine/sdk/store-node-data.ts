@@ -2,17 +2,12 @@
  * The node data port over the store port, as the executor and the test harness wire it.
  */
 import type { EventQuery, NodeDataPort } from '../ports/node-data.ts'
-import type { StorePort, StoredEvent } from '../ports/store.ts'
+import type { StorePort } from '../ports/store.ts'
 import type { CohortMember } from './types.ts'
 
-/** At most this many per-customer event reads are in flight at once. */
-const EVENT_READ_CONCURRENCY = 32
-
 /**
- * NodeDataPort backed by a StorePort. `customers` is one batched read. `events` has no batched
- * read on StorePort yet (it only has `listEvents(customerId)`), so it reads per member with
- * bounded concurrency behind the one batched node-facing call; when the store port gains a
- * batched event read, only this function changes and node code stays as it is.
+ * NodeDataPort backed by a StorePort. `customers` and `events` are one batched read each
+ * (`getCustomers`, `listEventsOf`: events come grouped in cohort order, oldest first).
  */
 export function nodeDataFromStore(store: StorePort): NodeDataPort {
   return {
@@ -21,13 +16,8 @@ export function nodeDataFromStore(store: StorePort): NodeDataPort {
       return store.getCustomers(members.map((m) => m.id))
     },
     async events(members: readonly CohortMember[], query: EventQuery = {}) {
-      const perMember: StoredEvent[][] = new Array(members.length)
-      for (let start = 0; start < members.length; start += EVENT_READ_CONCURRENCY) {
-        const slice = members.slice(start, start + EVENT_READ_CONCURRENCY)
-        const results = await Promise.all(slice.map((m) => store.listEvents(m.id, query)))
-        results.forEach((events, i) => (perMember[start + i] = events))
-      }
-      return perMember.flat()
+      if (members.length === 0) return []
+      return store.listEventsOf(members.map((m) => m.id), query)
     },
     async matchSegment(members: readonly CohortMember[], segment, options) {
       if (members.length === 0) return new Set<number>()

@@ -44,8 +44,10 @@ import {
   toStoredEvent,
   type AddressRecord,
   type CustomerRecord,
+  type EventRecord,
   type TagRecord,
 } from '../common/row-mapping.ts'
+import { eventsOfQuery, type EventFilter } from '../common/events-of-query.ts'
 import { chunks, orderByIds, pageLimit, transactionFinished } from '../common/store-helpers.ts'
 import {
   foldAttributeDefs,
@@ -372,6 +374,14 @@ export class PgStore implements StorePort {
         .orderBy(asc(events.at), asc(events.key)),
     )
     return rows.map(toStoredEvent)
+  }
+
+  async listEventsOf(customerIds: string[], options: EventFilter = {}): Promise<StoredEvent[]> {
+    validateIds(customerIds, 'customerIds')
+    if (customerIds.length === 0) return []
+    const query = eventsOfQuery('postgres', customerIds, options)
+    const result = await this.query<EventRecord>(this.db(), query.text, query.params)
+    return result.rows.map(toStoredEvent)
   }
 
   async setConsents(input: ConsentInput[]): Promise<void> {

@@ -46,8 +46,10 @@ import {
   toStoredEvent,
   type AddressRecord,
   type CustomerRecord,
+  type EventRecord,
   type TagRecord,
 } from '../common/row-mapping.ts'
+import { eventsOfQuery, type EventFilter } from '../common/events-of-query.ts'
 import { orderByIds, pageLimit, transactionFinished } from '../common/store-helpers.ts'
 import {
   initialAttributes,
@@ -395,6 +397,21 @@ export class SqliteStore implements StorePort {
         .all()
         .map(toStoredEvent),
     )
+  }
+
+  async listEventsOf(customerIds: string[], options: EventFilter = {}): Promise<StoredEvent[]> {
+    validateIds(customerIds, 'customerIds')
+    if (customerIds.length === 0) return []
+    const query = eventsOfQuery('sqlite', customerIds, options)
+    return this.run(() => {
+      const cacheKey = `eventsOf:${query.shape}`
+      let statement = this.shared.statements.get(cacheKey)
+      if (!statement) {
+        statement = this.shared.db.prepare(query.text)
+        this.shared.statements.set(cacheKey, statement)
+      }
+      return (statement.all(query.params) as EventRecord[]).map(toStoredEvent)
+    })
   }
 
   async setConsents(input: ConsentInput[]): Promise<void> {
