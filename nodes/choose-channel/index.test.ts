@@ -107,6 +107,28 @@ describe('choose-channel quiet hours and capacity', () => {
     expect(later.routes).toEqual({ sms: ['shanghai', 'new-york'], email: [], none: [] })
   })
 
+  it('keeps quiet hours on local time across the DST change in New York (and in Shanghai, which has none)', async () => {
+    await given(
+      [
+        { id: 'ny', timeZone: 'America/New_York', addresses: { phone: '+1', email: 'ny@example.com' } },
+        { id: 'sh', timeZone: 'Asia/Shanghai', addresses: { phone: '+86', email: 'sh@example.com' } },
+      ],
+      [['ny', 'sms', 'granted'], ['ny', 'email', 'granted'], ['sh', 'sms', 'granted'], ['sh', 'email', 'granted']],
+    )
+    const config = { candidates: [SMS, EMAIL], quietHours: { from: '21:00', to: '08:00', channels: ['sms' as const] } }
+    const smsAt = async (now: number) => (await testNode(chooseChannel, { store, customers: ['ny', 'sh'], now, config })).routes.sms
+    // 2025-03-09 is the spring-forward day in New York (EST −5 → EDT −4).
+    // 12:30 UTC on 8 March = 07:30 EST (quiet) and 20:30 in Shanghai (not quiet).
+    expect(await smsAt(Date.UTC(2025, 2, 8, 12, 30))).toEqual(['sh'])
+    // 12:30 UTC on 9 March = 08:30 EDT: quiet hours are over in New York; 20:30 in Shanghai.
+    expect(await smsAt(Date.UTC(2025, 2, 9, 12, 30))).toEqual(['ny', 'sh'])
+    // 00:30 UTC on 10 March = 20:30 EDT (not quiet) and 08:30 in Shanghai (not quiet).
+    expect(await smsAt(Date.UTC(2025, 2, 10, 0, 30))).toEqual(['ny', 'sh'])
+    // 01:30 UTC on 10 March = 21:30 EDT (quiet); the same UTC time a week earlier was 20:30 EST.
+    expect(await smsAt(Date.UTC(2025, 2, 10, 1, 30))).toEqual(['sh'])
+    expect(await smsAt(Date.UTC(2025, 2, 3, 1, 30))).toEqual(['ny', 'sh'])
+  })
+
   it('counts capacity across campaigns (contacts today) and hands the overflow to the next channel', async () => {
     const people = ['p1', 'p2', 'p3', 'p4']
     await given(people.map((id) => ({ id, addresses: { phone: `+${id}`, email: `${id}@example.com` } })), people.flatMap((id) => [[id, 'call', 'granted'], [id, 'email', 'granted']] as [string, 'call' | 'email', 'granted'][]))
