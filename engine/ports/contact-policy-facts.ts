@@ -15,8 +15,8 @@ export interface ContactPolicyQuery {
   /**
    * Competing demand: customers waiting at a node of type `nodeType` (the policy gate) in a
    * running flow other than `flowId`, due before `until`. For capacity, `channel` and
-   * `abovePriority` count how many such customers of higher-priority flows gated on that
-   * channel are due in `[capacity.from, until)`.
+   * `abovePriority` count how many customers (any, not only the cohort) wait at such gates of
+   * higher-priority flows on that channel, due within the capacity window `[from, to)`.
    */
   competitors?: { flowId: string; nodeType: string; until: number; channel?: Channel; abovePriority?: number }
 }

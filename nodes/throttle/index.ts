@@ -116,7 +116,7 @@ export default defineNode({
         since: now - Math.max(LONGEST_WINDOW_MS, policy.duplicateOfferDays * DAY),
         ...(capacity && capacityDay ? { capacity: { channel: c.channel, ...capacityDay } } : {}),
         ...(c.arbitration.windowHours > 0 || capacity
-          ? { competitors: { flowId: ctx.flow.id, nodeType: ctx.node.type, until: Math.max(arbitrationUntil, capacityDay?.to ?? 0), channel: c.channel, abovePriority: ctx.flow.priority } }
+          ? { competitors: { flowId: ctx.flow.id, nodeType: ctx.node.type, until: arbitrationUntil, channel: c.channel, abovePriority: ctx.flow.priority } }
           : {}),
       }),
     ])

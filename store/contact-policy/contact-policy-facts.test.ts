@@ -71,6 +71,7 @@ async function load(store: StorePort): Promise<{ engine: EngineStore; key: (id: 
     position('r-high', key('c3'), 'gate', NOW + 3 * DAY), // beyond the window
     position('r-high', key('c4'), 'start', NOW), // not at a gate
     position('r-high', key('c2'), 'gate', NOW + 2 * HOUR), // not in the cohort below: demand only
+    position('r-high', key('c5'), 'gate', NOW + 12 * HOUR), // tomorrow 03:00: competes, but not for today's capacity
     position('r-low', key('c5'), 'gate', NOW + HOUR),
     position('r-mine', key('c5'), 'gate', NOW), // the asking flow itself
     position('r-old', key('c5'), 'gate', NOW), // a run that is not running
@@ -120,9 +121,9 @@ describe.each(['sqlite', 'postgres'] as const)('contactPolicyFacts on %s', (dial
       expect(facts.capacityUsed).toBe(2)
       expect(facts.competitors).toEqual([
         { customerKey: key('c1'), priority: 10 },
-        { customerKey: key('c5'), priority: 1 },
+        { customerKey: key('c5'), priority: 10 },
       ])
-      // Higher than 5, gated on call, due before tomorrow 15:00: c1 and c2 in flow "high".
+      // Higher than 5, gated on call, due today (capacity window): c1 and c2 in flow "high"; c3 is due in 3 days.
       expect(facts.higherPriorityDemand).toBe(2)
 
       const none = await store.contactPolicyFacts([], { since: NOW - DAY })

@@ -28,7 +28,7 @@ function plan(sql: ContactPolicySql, keys: readonly number[], query: ContactPoli
   if (capacity) {
     statements.push({ name: 'capacity', text: sql.capacity, params: [capacity.channel, capacity.from, capacity.to, capacity.channel, capacity.from, capacity.to] })
     if (competitors?.channel !== undefined && competitors.abovePriority !== undefined) {
-      const params = [competitors.flowId, competitors.nodeType, competitors.channel, competitors.abovePriority, capacity.from, competitors.until]
+      const params = [competitors.flowId, competitors.nodeType, competitors.channel, competitors.abovePriority, capacity.from, capacity.to]
       statements.push({ name: 'demand', text: sql.demand, params })
     }
   }

@@ -17,7 +17,7 @@ export interface ContactPolicySql {
   capacity: string
   /** (flowId, nodeType, keys JSON, until) → customer_key, priority. */
   competitors: string
-  /** (flowId, nodeType, channel, abovePriority, from, until) → n. */
+  /** (flowId, nodeType, channel, abovePriority, capacity from, capacity to) → n. */
   demand: string
 }
 
