@@ -322,6 +322,7 @@ describe('throttle: suppression, consent, repeated offers and reasons', () => {
     })
     expect(result.routes.held).toEqual(['ny'])
     expect(result.decisions[0]?.values).toMatchObject({ deferLimitReached: true })
+    expect(result.decisions[0]?.explanation).toBe('held (quiet-hours): it was quiet hours in their time zone, and they had waited as long as the gate defers')
   })
 
   it('gives the same answer in any batch split or order', async () => {

@@ -100,7 +100,8 @@ export default defineNode({
   },
   explain(decision) {
     if (decision.output === 'pass') return 'passed: no contact rule held them'
-    return `held (${decision.reason ?? 'no reason'}): ${describeReason(decision.reason)}`
+    const waited = decision.values?.deferLimitReached === true ? ', and they had waited as long as the gate defers' : ''
+    return `held (${decision.reason ?? 'no reason'}): ${describeReason(decision.reason)}${waited}`
   },
   async run({ config: c, customers, ctx }) {
     const now = ctx.now()
