@@ -49,6 +49,12 @@ describe('sluice segment count', () => {
     ])
   })
 
+  it('warns about a static list that does not exist', async () => {
+    const run = await count(file('list.json', { type: 'any', conditions: [{ type: 'list', list: 'ghosts' }] }))
+    expect(run.error).toBeUndefined()
+    expect(run.stdout).toContain('  warning segment.conditions[0].list: there is no static list "ghosts": it matches no one')
+  })
+
   it('names the line and column of a JSON syntax error', async () => {
     const run = await count(file('broken.json', '{\n  "type": "all",\n  conditions: []\n}'))
     expect((run.error as Error).message).toMatch(/broken\.json: line 3, column 3: invalid JSON/)

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks'
 import type { Command } from 'commander'
 import { UserError, ValidationError, type Issue } from '../../engine/errors.ts'
 import { parseJsonText } from '../../engine/flow/parse-json.ts'
-import { describeSegment, formatEpochMs, parseIsoTime, validateSegment } from '../../engine/segment/index.ts'
+import { describeSegment, formatEpochMs, parseIsoTime, validateSegment, walkSegment } from '../../engine/segment/index.ts'
 import { addStoreOptions, withStore, type StoreOptionValues } from '../store-options.ts'
 
 interface CountFlags extends StoreOptionValues {
@@ -38,6 +38,12 @@ export function register(program: Command): void {
       const { segment: parsed, issues } = validateSegment(input, { attributes: await store.listAttributes(), path: 'segment' })
       const errors = issues.filter((issue) => issue.severity !== 'warning')
       if (!parsed || errors.length > 0) throw new ValidationError(`${file}: invalid segment\n${formatIssues(errors)}`, errors)
+      const lists = new Set((await store.listLists()).map((list) => list.name))
+      for (const { condition, path } of walkSegment(parsed)) {
+        if (condition.type === 'list' && !lists.has(condition.list)) {
+          issues.push({ code: 'segment.unknown-list', path: `${path}.list`, message: `there is no static list "${condition.list}": it matches no one`, severity: 'warning' })
+        }
+      }
       const started = performance.now()
       const preview = await store.previewSegment(parsed, { now, sample })
       const elapsedMs = Math.round(performance.now() - started)

@@ -18,7 +18,7 @@
  * ```
  */
 export * from './schema.ts'
-export { validateSegment, parseSegment } from './validate-segment.ts'
+export { validateSegment, parseSegment, walkSegment } from './validate-segment.ts'
 export type { SegmentValidation, ValidateSegmentOptions } from './validate-segment.ts'
 export { describeSegment, describeComparison } from './describe-segment.ts'
 export { TIME_UNITS, durationAfter, durationBefore, describeDuration } from './durations.ts'

@@ -111,6 +111,16 @@ const CONDITION_FIELDS = Object.fromEntries(
 // Fields of the objects without a `type`: property conditions, aggregates, occurrences, durations.
 const NESTED_FIELDS = [...new Set([...Object.keys(propertyConditionSchema.shape), ...Object.keys(aggregateComparisonSchema.shape), 'amount', 'unit'])]
 
+/** Every condition of the tree with its path (depth first), e.g. to find the static lists a segment uses. */
+export function* walkSegment(condition: SegmentCondition, path = 'segment'): Generator<{ condition: SegmentCondition; path: string }> {
+  yield { condition, path }
+  if (condition.type === 'all' || condition.type === 'any') {
+    for (const [index, child] of condition.conditions.entries()) yield* walkSegment(child, joinPath(joinPath(path, 'conditions'), index))
+  } else if (condition.type === 'not') {
+    yield* walkSegment(condition.condition, joinPath(path, 'condition'))
+  }
+}
+
 function error(code: string, path: string, message: string): Issue {
   return { code, path, message, severity: 'error' }
 }
