@@ -207,8 +207,17 @@ export const pgDialect: SegmentDialect = {
   },
   dateInRange(params, ref, range) {
     const { json, text } = need(ref.pg)
-    return `(SELECT ${pgIsoMs('r')} ${range.negate ? 'NOT ' : ''}BETWEEN ${params.add(range.lo, 'bigint')} AND ${params.add(range.hi, 'bigint')}
-      FROM (SELECT CASE WHEN jsonb_typeof(${json}) = 'string' THEN regexp_match(${text}, '${ISO_TIME_PATTERN_SOURCE}') END AS r OFFSET 0) iso)`
+    const not = range.negate ? 'NOT ' : ''
+    const days = dayBounds(range)
+    // A date alone (most date attributes) is checked with string functions and compared as
+    // text against the range's whole days; only other values pay for the regular expression.
+    const int = (from: number, length: number) => `substr(${text}, ${from}, ${length})::int`
+    const monthDays = pgMonthDays(int(1, 4), int(6, 2))
+    return `CASE WHEN length(${text}) = 10 AND translate(${text}, '0123456789', '') = '--' AND substr(${text}, 5, 1) = '-' AND substr(${text}, 8, 1) = '-'
+      THEN ${text} >= '0001-01-01' AND ${int(6, 2)} BETWEEN 1 AND 12 AND ${int(9, 2)} BETWEEN 1 AND (${monthDays})
+        AND (${text} COLLATE "C") ${not}BETWEEN ${params.add(days.from, 'text')} AND ${params.add(days.to, 'text')}
+      ELSE (SELECT ${pgIsoMs('r')} ${not}BETWEEN ${params.add(range.lo, 'bigint')} AND ${params.add(range.hi, 'bigint')}
+        FROM (SELECT CASE WHEN jsonb_typeof(${json}) = 'string' THEN regexp_match(${text}, '${ISO_TIME_PATTERN_SOURCE}') END AS r OFFSET 0) iso) END`
   },
   textOrder: (expr) => `(${expr}) COLLATE "C"`,
   lowerAscii: (expr) => `translate(${expr}, '${UPPER}', '${UPPER.toLowerCase()}')`,
@@ -224,6 +233,12 @@ export const pgDialect: SegmentDialect = {
   round6: (expr) => `round((${expr})::numeric, 6)`,
 }
 
+/** Days in month `month` of `year` (SQL integer expressions), Gregorian leap years. */
+function pgMonthDays(year: string, month: string): string {
+  const leap = `((${year} % 4 = 0 AND ${year} % 100 <> 0) OR ${year} % 400 = 0)`
+  return `CASE WHEN ${month} IN (4, 6, 9, 11) THEN 30 WHEN ${month} = 2 THEN CASE WHEN ${leap} THEN 29 ELSE 28 END ELSE 31 END`
+}
+
 /**
  * Epoch ms of the match array `r` of {@link ISO_TIME_PATTERN_SOURCE}, NULL when the parts are
  * out of range (month 13, 30 February, hour 24). Pure integer arithmetic over digit strings:
@@ -231,8 +246,7 @@ export const pgDialect: SegmentDialect = {
  */
 function pgIsoMs(r: string): string {
   const int = (i: number) => `${r}[${i}]::int`
-  const leap = `((${int(1)} % 4 = 0 AND ${int(1)} % 100 <> 0) OR ${int(1)} % 400 = 0)`
-  const monthDays = `CASE WHEN ${int(2)} IN (4, 6, 9, 11) THEN 30 WHEN ${int(2)} = 2 THEN CASE WHEN ${leap} THEN 29 ELSE 28 END ELSE 31 END`
+  const monthDays = pgMonthDays(int(1), int(2))
   const hasOffset = `(${r}[8] IS NOT NULL AND upper(${r}[8]) <> 'Z')`
   const offsetHours = `substr(${r}[8], 2, 2)::int`
   const offsetMinutes = `right(${r}[8], 2)::int`
