@@ -8,7 +8,7 @@ import type { ChannelStats, CustomerChannelFacts } from '../../engine/ports/chan
 import type { Channel, Customer } from '../../engine/ports/store.ts'
 import { addressKindOf } from '../../engine/channels/unsubscribe.ts'
 import { sampleBeta, type KeyedUniform } from './beta-sampler.ts'
-import type { Candidate, ChooseChannelConfig } from './config.ts'
+import type { Candidate, ChooseChannelConfig, QuietWindow } from './config.ts'
 
 /** Why a candidate channel was not used for a customer. */
 export type SkipReason = 'suppressed' | 'unreachable' | 'no-consent' | 'quiet-hours' | 'capacity'
@@ -30,17 +30,24 @@ export function inQuietHours(now: number, zone: string, from: string, to: string
   return start < end ? local >= start && local < end : local >= start || local < end
 }
 
+/** The rules eligibility checks: the node's, tightened by the global contact policy. */
+export interface EligibilityRules {
+  consent: 'granted' | 'not-revoked'
+  quietHours: readonly QuietWindow[]
+}
+
 /** Why `candidate` cannot be used for this customer now, or null when it can (capacity aside). */
-export function skipReason(candidate: Candidate, customer: Customer, facts: CustomerChannelFacts, config: ChooseChannelConfig, now: number): SkipReason | null {
+export function skipReason(candidate: Candidate, customer: Customer, facts: CustomerChannelFacts, rules: EligibilityRules, now: number): SkipReason | null {
   const channel = candidate.channel
   if (facts.suppressed.includes('customer')) return 'suppressed'
   const kind = addressKindOf(channel)
   if (kind && !customer.addresses[kind]) return 'unreachable'
   if (kind && facts.suppressed.includes(kind)) return 'suppressed'
   const consent = facts.consent[channel]
-  if (config.consent === 'granted' ? consent !== 'granted' : consent === 'revoked') return 'no-consent'
-  const quiet = config.quietHours
-  if (quiet && (quiet.channels ?? [channel]).includes(channel) && inQuietHours(now, customer.timeZone, quiet.from, quiet.to)) return 'quiet-hours'
+  if (rules.consent === 'granted' ? consent !== 'granted' : consent === 'revoked') return 'no-consent'
+  for (const quiet of rules.quietHours) {
+    if ((quiet.channels ?? [channel]).includes(channel) && inQuietHours(now, customer.timeZone, quiet.from, quiet.to)) return 'quiet-hours'
+  }
   return null
 }
 

@@ -24,6 +24,17 @@ const candidateSchema = z
   })
   .meta({ title: 'Candidate channel' })
 
+const quietWindow = z
+  .strictObject({
+    from: clockTime.meta({ title: 'From', description: 'Local start, HH:MM.' }),
+    to: clockTime.meta({ title: 'To', description: 'Local end, HH:MM (may be past midnight).' }),
+    channels: z.array(channel).optional().meta({ title: 'Channels', description: 'Channels it applies to; all candidates when omitted.' }),
+  })
+  .meta({ title: 'Quiet window' })
+
+/** A quiet-hours window: local times and the channels it covers (all when omitted). */
+export type QuietWindow = z.output<typeof quietWindow>
+
 export const configSchema = z
   .strictObject({
     candidates: z.array(candidateSchema).min(1).max(CHANNELS.length).meta({ title: 'Candidates', description: 'Channels in priority order, each with its message.' }),
@@ -59,13 +70,12 @@ export const configSchema = z
       .default({ events: [{ event: 'email_open', channel: 'email' }, { event: 'email_click', channel: 'email' }], days: 90, scope: 'customer' })
       .meta({ title: 'Past response', description: 'For the best-response and bandit strategies.' }),
     quietHours: z
-      .strictObject({
-        from: clockTime.meta({ title: 'From', description: 'Local start, HH:MM.' }),
-        to: clockTime.meta({ title: 'To', description: 'Local end, HH:MM (may be past midnight).' }),
-        channels: z.array(channel).optional().meta({ title: 'Channels', description: 'Channels it applies to; all candidates when omitted.' }),
-      })
+      .union([quietWindow, z.array(quietWindow).max(20)])
       .optional()
-      .meta({ title: 'Quiet hours', description: 'In the customer\'s own time zone a channel is not used during these hours.' }),
+      .meta({
+        title: 'Quiet hours',
+        description: 'One window or a list (e.g. calls 20:00–09:00, SMS 21:00–08:00): in the customer\'s own time zone a channel is not used during them. The global contact policy\'s quiet hours apply too.',
+      }),
     capacity: z
       .strictObject({
         perDay: z.partialRecord(channel, z.number().int().min(0)).meta({ title: 'Per day', description: 'Messages per day per channel across all campaigns, e.g. { "call": 200 }.' }),
@@ -108,8 +118,11 @@ export function validateConfig(config: ChooseChannelConfig): NodeIssue[] {
   if (config.responses.scope === 'segment' && config.responses.segmentBy === undefined) {
     issues.push({ code: 'choose-channel.segment-by', path: 'config.responses.segmentBy', message: 'scope "segment" needs the attribute that defines the segments, e.g. "region"' })
   }
-  if (config.quietHours && config.quietHours.from === config.quietHours.to) {
-    issues.push({ code: 'choose-channel.quiet-hours', path: 'config.quietHours.to', message: 'quiet hours must not start and end at the same time' })
-  }
+  const windows = config.quietHours === undefined ? [] : Array.isArray(config.quietHours) ? config.quietHours : [config.quietHours]
+  windows.forEach((window, i) => {
+    if (window.from !== window.to) return
+    const path = Array.isArray(config.quietHours) ? `config.quietHours[${i}].to` : 'config.quietHours.to'
+    issues.push({ code: 'choose-channel.quiet-hours', path, message: 'quiet hours must not start and end at the same time' })
+  })
   return issues
 }

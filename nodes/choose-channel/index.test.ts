@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { applyUnsubscribe, verifyUnsubscribeToken } from '../../engine/channels/unsubscribe.ts'
 import type { CustomerInput, StorePort } from '../../engine/ports/store.ts'
 import { ConfigError } from '../../engine/errors.ts'
+import { contactPolicySchema } from '../../engine/policy/contact-policy.ts'
 import { openStore } from '../../store/open-store.ts'
 import { testNode } from '../../testing/index.ts'
 import { sampleBeta } from './beta-sampler.ts'
@@ -127,6 +128,28 @@ describe('choose-channel quiet hours and capacity', () => {
     // 01:30 UTC on 10 March = 21:30 EDT (quiet); the same UTC time a week earlier was 20:30 EST.
     expect(await smsAt(Date.UTC(2025, 2, 10, 1, 30))).toEqual(['sh'])
     expect(await smsAt(Date.UTC(2025, 2, 3, 1, 30))).toEqual(['ny', 'sh'])
+  })
+
+  it('applies a list of windows and the global contact policy, which only tightens (quiet hours add, smaller capacity, opt-in)', async () => {
+    const people = ['q1', 'q2', 'q3']
+    await given(
+      people.map((id) => ({ id, timeZone: 'Europe/Paris', addresses: { phone: `+${id}`, email: `${id}@example.com` } })),
+      [...people.flatMap((id) => [[id, 'call', 'granted'], [id, 'sms', 'granted']] as [string, 'call' | 'sms', 'granted'][]), ['q3', 'email', 'granted']],
+    )
+    const config = {
+      candidates: [{ channel: 'call' as const, body: 'script' }, SMS, EMAIL],
+      consent: 'not-revoked' as const,
+      quietHours: [{ from: '21:00', to: '08:00', channels: ['sms' as const] }],
+      capacity: { perDay: { call: 5 } },
+    }
+    const contactPolicy = contactPolicySchema.parse({ quietHours: [{ from: '14:00', to: '16:00', channels: ['call'] }], capacity: [{ channel: 'sms', perDay: 1 }], consent: 'granted' })
+    // 14:00 UTC = 15:00 in Paris: calls are quiet by the global policy; SMS has room for one today.
+    const result = await testNode(chooseChannel, { store, customers: people, now: NOW, config, contactPolicy })
+    expect(result.routes).toEqual({ call: [], sms: ['q1'], email: ['q3'], none: ['q2'] })
+    expect(result.decisions.find((d) => d.customer === 'q2')?.reason).toBe('no eligible channel: call quiet-hours, sms capacity, email no-consent')
+    // Without the global policy the node's own rules allow the call.
+    const alone = await testNode(chooseChannel, { store, customers: people, now: NOW, config })
+    expect(alone.routes.call).toEqual(people)
   })
 
   it('counts capacity across campaigns (contacts today) and hands the overflow to the next channel', async () => {

@@ -12,7 +12,7 @@ import type { ChannelFacts, ChannelStats } from '../../engine/ports/channel-fact
 import type { Channel, Customer } from '../../engine/ports/store.ts'
 import type { RoutedCustomer, SendIntent } from '../../engine/sdk/index.ts'
 import { defineNode } from '../../engine/sdk/index.ts'
-import { rank, skipReason, type SkipReason } from './choose.ts'
+import { rank, skipReason, type EligibilityRules, type SkipReason } from './choose.ts'
 import { configSchema, validateConfig, type Candidate, type ChooseChannelConfig } from './config.ts'
 import { renderTemplate } from './templates.ts'
 
@@ -73,13 +73,24 @@ export default defineNode({
   async run({ config, customers, ctx }) {
     const now = ctx.now()
     const channels = config.candidates.map((c) => c.channel)
+    // The global contact policy only tightens: its quiet hours add, the smaller capacity wins,
+    // and a required opt-in on either side is required.
+    const policy = ctx.contactPolicy
+    const nodeQuiet = config.quietHours === undefined ? [] : Array.isArray(config.quietHours) ? config.quietHours : [config.quietHours]
+    const rules: EligibilityRules = {
+      consent: config.consent === 'granted' || policy?.consent === 'granted' ? 'granted' : 'not-revoked',
+      quietHours: [...(policy?.quietHours ?? []), ...nodeQuiet],
+    }
+    const capacity = new Map<Channel, number>(Object.entries(config.capacity?.perDay ?? {}) as [Channel, number][])
+    for (const { channel, perDay } of policy?.capacity ?? []) capacity.set(channel, Math.min(perDay, capacity.get(channel) ?? perDay))
+    const capacityZone = config.capacity?.timeZone ?? policy?.capacityTimeZone ?? 'UTC'
     const [profiles, facts] = await Promise.all([
       ctx.data.customers(customers),
       ctx.data.channelFacts(customers, {
         channels,
         history: { from: now - config.responses.days * DAY, to: now },
         responses: config.responses.events,
-        capacityFrom: startOfLocalDay(now, config.capacity?.timeZone ?? 'UTC'),
+        capacityFrom: startOfLocalDay(now, capacityZone),
         ...(config.responses.scope === 'segment' && config.responses.segmentBy ? { segmentBy: config.responses.segmentBy } : {}),
         ...(config.responses.conversion ? { conversion: { event: config.responses.conversion.event, withinMs: config.responses.conversion.withinDays * DAY } } : {}),
       }),
@@ -92,7 +103,7 @@ export default defineNode({
     }
     // Capacity left today, taken in cohort order (key order in the engine).
     const left = new Map<Channel, number>()
-    for (const [channel, cap] of Object.entries(config.capacity?.perDay ?? {}) as [Channel, number][]) left.set(channel, Math.max(0, cap - (facts.used[channel] ?? 0)))
+    for (const [channel, cap] of capacity) left.set(channel, Math.max(0, cap - (facts.used[channel] ?? 0)))
 
     const routes: Record<string, RoutedCustomer[]> = Object.fromEntries([...channels, 'none'].map((o) => [o, []]))
     const sends: SendIntent[] = []
@@ -102,7 +113,7 @@ export default defineNode({
       const skipped: Partial<Record<Channel, SkipReason>> = {}
       const eligible: Candidate[] = []
       for (const candidate of config.candidates) {
-        const reason = customer ? skipReason(candidate, customer, own, config, now) : 'unreachable'
+        const reason = customer ? skipReason(candidate, customer, own, rules, now) : 'unreachable'
         if (reason) skipped[candidate.channel] = reason
         else if (left.get(candidate.channel) === 0) skipped[candidate.channel] = 'capacity'
         else eligible.push(candidate)
