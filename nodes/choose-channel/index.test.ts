@@ -72,6 +72,9 @@ describe('choose-channel eligibility', () => {
       { customer: 'mail-suppressed', channel: 'sms', message: { to: '+1005', body: 'Hello ' } },
     ])
     expect(result.calls).toMatchObject({ customers: 1, channelFacts: 1, events: 0 })
+    expect(result.notes).toEqual([
+      { message: 'sent 3 (email 1, sms 2), 2 without a channel', data: { sent: { email: 1, sms: 2 }, none: 2, skipped: { unreachable: 2, suppressed: 3, 'no-consent': 1 } } },
+    ])
   })
 
   it('gives the same routes in batches of 2 and in reverse order, with one facts call per batch', async () => {

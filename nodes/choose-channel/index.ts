@@ -137,6 +137,14 @@ export default defineNode({
       const why = Object.keys(skipped).length > 0 ? ` (not ${describeSkips(skipped)})` : ''
       routes[chosen.channel]!.push({ customer: member, reason: `${chosen.channel} by ${config.strategy}${why}`, values })
     }
-    return { routes, sends }
+    // One note per batch: how many went where and why channels were skipped, for the run report.
+    const skips: Record<string, number> = {}
+    for (const list of Object.values(routes)) {
+      for (const item of list) for (const reason of Object.values((item.values?.skipped ?? {}) as Record<string, string>)) skips[reason] = (skips[reason] ?? 0) + 1
+    }
+    const sent = Object.fromEntries(channels.map((c) => [c, routes[c]!.length]).filter(([, n]) => n !== 0))
+    const none = routes.none!.length
+    const notes = [{ message: `sent ${sends.length} (${Object.entries(sent).map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}), ${none} without a channel`, data: { sent, none, skipped: skips } }]
+    return { routes, sends, notes }
   },
 })
