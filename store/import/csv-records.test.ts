@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { csvRecordBatches, CsvSyntaxError, parseQuotedRecord } from './csv-records.ts'
+import { csvRecordBatches, CsvSyntaxError } from './csv-records.ts'
 import type { CsvRecord } from './csv-records.ts'
 
 /** Feeds `chunks` as a stream (chunk borders exercise the carry-over) and collects the records. */
@@ -9,19 +9,6 @@ async function records(...chunks: string[]): Promise<CsvRecord[]> {
   for await (const batch of csvRecordBatches(Readable.from(chunks.map((chunk) => Buffer.from(chunk))))) out.push(...batch)
   return out
 }
-
-describe('parseQuotedRecord', () => {
-  it('handles quoted fields, doubled quotes, literal quotes in unquoted fields and empty fields', () => {
-    expect(parseQuotedRecord('a,"b,c","say ""hi""",12" screen,')).toEqual({ complete: true, fields: ['a', 'b,c', 'say "hi"', '12" screen', ''] })
-    expect(parseQuotedRecord('"open')).toEqual({ complete: false })
-  })
-
-  it('flags text after a closing quote', () => {
-    const parsed = parseQuotedRecord('a,"b"x,c')
-    expect(parsed).toMatchObject({ complete: true, fields: ['a', 'b', 'c'] })
-    expect(parsed.complete && parsed.problem).toContain('field 2: unexpected text after the closing quote')
-  })
-})
 
 describe('csvRecordBatches', () => {
   it('splits across chunk borders, drops the BOM and empty lines, and keeps physical line numbers', async () => {
@@ -37,5 +24,21 @@ describe('csvRecordBatches', () => {
   it('rejects a quote that is never closed, naming its line', async () => {
     await expect(records('id,a\n1,"open\n2,b\n')).rejects.toThrow(CsvSyntaxError)
     await expect(records('id,a\n1,"open\n2,b\n')).rejects.toThrow('a quoted field opened on line 2 is never closed')
+  })
+
+  it('handles quoted fields, doubled quotes, literal quotes in unquoted fields and empty fields', async () => {
+    expect(await records('a,"b,c","say ""hi""",12" screen,\n')).toEqual([{ line: 1, fields: ['a', 'b,c', 'say "hi"', '12" screen', ''] }])
+  })
+
+  it('rejects text after a closing quote as an unclosed quote (strict RFC 4180), naming the line', async () => {
+    await expect(records('id,a,b\n1,"b"x,c\n2,ok,fine\n')).rejects.toThrow('a quoted field opened on line 2 is never closed')
+  })
+
+  it('streams a large file in many chunks and keeps counting lines through multi-line fields', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => `c-${i},"note ${i}\nsecond line",${i}`)
+    const result = await records(`id,note,n\n${rows.join('\n')}\n`)
+    expect(result).toHaveLength(20_001)
+    // Header on line 1, then two physical lines per record: record i starts on line 2 + 2i.
+    expect(result[20_000]).toEqual({ line: 2 + 2 * 19_999, fields: ['c-19999', 'note 19999\nsecond line', '19999'] })
   })
 })
