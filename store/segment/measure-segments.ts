@@ -5,8 +5,10 @@
  *   npx tsx store/segment/measure-segments.ts --db data/1m.db [--now 2025-01-01] [--runs 5]
  *   npx tsx store/segment/measure-segments.ts --database-url postgres://… [--pg-schema s]
  *
- * Prints, per segment, its count and the median and worst of `runs` timed runs (after one
- * warm-up run), then the median over all segments.
+ * Prints, per segment, its count and the best, median and worst of `runs` timed runs (after
+ * one warm-up run), the median CPU time of this process (SQLite runs in-process, so on a busy
+ * shared machine it is closer to the unloaded time than the wall clock), then the median over
+ * all segments.
  */
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
@@ -67,16 +69,22 @@ async function main(): Promise<void> {
     const medians: number[] = []
     for (const [name, segment] of MEASURED_SEGMENTS) {
       const times: number[] = []
+      const cpu: number[] = []
       let count = 0
       for (let run = 0; run <= runs; run++) {
         const started = performance.now()
+        const cpuStarted = process.cpuUsage()
         count = (await store.previewSegment(segment as Segment, { now, sample: 0 })).count
+        const used = process.cpuUsage(cpuStarted)
         if (run > 0) times.push(performance.now() - started)
+        if (run > 0) cpu.push((used.user + used.system) / 1000)
       }
+      cpu.sort((a, b) => a - b)
       times.sort((a, b) => a - b)
       const median = times[Math.floor(times.length / 2)] as number
       medians.push(median)
-      console.log(`${name.padEnd(60)} ${count.toLocaleString('en-US').padStart(10)}  p50 ${median.toFixed(0).padStart(5)} ms  max ${(times.at(-1) as number).toFixed(0).padStart(5)} ms`)
+      const ms = (value: number | undefined) => `${(value ?? 0).toFixed(0).padStart(5)} ms`
+      console.log(`${name.padEnd(60)} ${count.toLocaleString('en-US').padStart(10)}  min ${ms(times[0])}  p50 ${ms(median)}  max ${ms(times.at(-1))}  cpu p50 ${ms(cpu[Math.floor(cpu.length / 2)])}`)
     }
     medians.sort((a, b) => a - b)
     console.log(`median of medians: ${(medians[Math.floor(medians.length / 2)] as number).toFixed(0)} ms; worst median: ${(medians.at(-1) as number).toFixed(0)} ms`)
