@@ -27,6 +27,11 @@ import { IssueCollector } from './issues.ts'
 export interface CustomerRow {
   id: string
   attributes: Record<string, AttributeValue> | null
+  /**
+   * True when some attribute is set to null (to clear it), absent otherwise: found while
+   * validating, so writers need not scan the attributes again to know a new customer's initial ones.
+   */
+  clearsAttributes?: true
   /** Canonical IANA zone, or null to keep the stored one (`UTC` for a new customer). */
   timeZone: string | null
   /** False when the input did not mention the preferred channel (keep the stored one). */
@@ -156,24 +161,27 @@ function isAttributeValue(value: unknown): value is AttributeValue {
   )
 }
 
-function validateAttributes(issues: IssueCollector, value: unknown, path: string): Record<string, AttributeValue> | null {
-  if (value === undefined) return null
+/** Checks a customer's attributes; `clears` is true when one of them is set to null. */
+function validateAttributes(issues: IssueCollector, value: unknown, path: string): { attributes: Record<string, AttributeValue> | null; clears: boolean } {
+  if (value === undefined) return { attributes: null, clears: false }
   if (!isPlainObject(value)) {
     issues.add(path, 'type', `expected an object of attribute values, got ${describe(value)}`)
-    return null
+    return { attributes: null, clears: false }
   }
+  let clears = false
   // Paths are built only for a problem: this loop runs for every attribute of every imported row.
   for (const name in value) {
     if (isBlank(name)) issues.add(path, 'attribute.name', 'attribute names must not be empty')
     else if (hasNul(name)) issues.add(`${path}.${name}`, 'text.nul', NUL_MESSAGE)
     const attribute = value[name]
-    if (!isAttributeValue(attribute)) {
+    if (attribute === null) clears = true
+    else if (!isAttributeValue(attribute)) {
       issues.add(`${path}.${name}`, 'attribute.value', `expected a string, finite number, boolean or null, got ${describe(attribute)}`)
     } else if (typeof attribute === 'string' && hasNul(attribute)) {
       issues.add(`${path}.${name}`, 'text.nul', NUL_MESSAGE)
     }
   }
-  return value as Record<string, AttributeValue>
+  return { attributes: value as Record<string, AttributeValue>, clears }
 }
 
 function validateTag(issues: IssueCollector, tag: unknown, path: string): Tag | undefined {
@@ -229,7 +237,7 @@ export function validateCustomers(rows: CustomerInput[]): CustomerRow[] {
       continue
     }
     const id = requireText(issues, row.id, `${path}.id`, 'a customer id') ?? ''
-    const attributes = validateAttributes(issues, row.attributes, `${path}.attributes`)
+    const { attributes, clears } = validateAttributes(issues, row.attributes, `${path}.attributes`)
     let timeZone: string | null = null
     if (row.timeZone !== undefined && row.timeZone !== null) {
       timeZone = typeof row.timeZone === 'string' ? canonicalTimeZone(row.timeZone) : null
@@ -249,7 +257,8 @@ export function validateCustomers(rows: CustomerInput[]): CustomerRow[] {
         if (valid) tags.push(valid)
       })
     }
-    out[i] = { id, attributes, timeZone, setPreferredChannel, preferredChannel, addresses, tags }
+    // Always the same fields (undefined rather than absent) keeps every row one object shape.
+    out[i] = { id, attributes, clearsAttributes: clears ? true : undefined, timeZone, setPreferredChannel, preferredChannel, addresses, tags }
   }
   issues.throwIfAny('customers')
   return out
@@ -272,9 +281,11 @@ export function mergeDuplicateCustomers(rows: CustomerRow[]): { rows: CustomerRo
     repeats += 1
     const tags = new Map(seen.tags.map((tag) => [tag.name, tag]))
     for (const tag of row.tags) tags.set(tag.name, tag)
+    const attributes = row.attributes === null ? seen.attributes : { ...seen.attributes, ...row.attributes }
     byId.set(row.id, {
       id: row.id,
-      attributes: row.attributes === null ? seen.attributes : { ...seen.attributes, ...row.attributes },
+      attributes,
+      ...(attributes !== null && Object.values(attributes).includes(null) ? { clearsAttributes: true } : {}),
       timeZone: row.timeZone ?? seen.timeZone,
       setPreferredChannel: row.setPreferredChannel || seen.setPreferredChannel,
       preferredChannel: row.setPreferredChannel ? row.preferredChannel : seen.preferredChannel,

@@ -1,6 +1,6 @@
 /**
  * The store port on PostgreSQL (node-postgres). Each write batch is a handful of set-based
- * statements whose rows travel as one JSON parameter unpacked with `jsonb_to_recordset`, which
+ * statements whose rows travel as one JSON parameter unpacked with `json(b)_to_recordset`, which
  * sidesteps the 65,535-parameter cap and keeps one round trip per statement whatever the batch
  * size. Simple reads go through drizzle.
  *
@@ -104,6 +104,10 @@ interface TxContext {
 
 const CUSTOMER_COLUMNS = 'key, external_id, time_zone, preferred_channel, attributes::text AS attributes, created_at, updated_at'
 
+// Flat payloads (text and numbers only) are read with json_to_recordset, which walks the text
+// once; payloads holding JSON values (attributes, tag values, event properties) with
+// jsonb_to_recordset, which was faster for them (measured: consents 20 % faster as json, the
+// customer upsert 25 % and events 12 % slower).
 const SQL_TEXT = {
   // Updates existing customers and inserts new ones in one statement. Both CTEs see the same
   // snapshot, so a customer is either updated or inserted, and the caller learns which.
@@ -127,13 +131,22 @@ const SQL_TEXT = {
     )
     SELECT key, external_id, true AS inserted FROM inserted
     UNION ALL SELECT key, external_id, false FROM updated`,
+  // A customer inserted by this batch has no addresses or tags yet: a plain insert skips the
+  // speculative insertion of ON CONFLICT.
+  insertAddresses: `
+    INSERT INTO customer_addresses (customer_key, kind, address)
+    SELECT k, kind, address FROM json_to_recordset($1::json) AS r(k int, kind text, address text)`,
   upsertAddresses: `
     INSERT INTO customer_addresses (customer_key, kind, address)
-    SELECT k, kind, address FROM jsonb_to_recordset($1::jsonb) AS r(k int, kind text, address text)
+    SELECT k, kind, address FROM json_to_recordset($1::json) AS r(k int, kind text, address text)
     ON CONFLICT (customer_key, kind) DO UPDATE SET address = excluded.address`,
   deleteAddresses: `
-    DELETE FROM customer_addresses a USING jsonb_to_recordset($1::jsonb) AS r(k int, kind text)
+    DELETE FROM customer_addresses a USING json_to_recordset($1::json) AS r(k int, kind text)
     WHERE a.customer_key = r.k AND a.kind = r.kind`,
+  insertTags: `
+    INSERT INTO customer_tags (customer_key, name, layer, value, num, at, source)
+    SELECT k, name, layer, coalesce(value, 'null'::jsonb), num, at, source
+    FROM jsonb_to_recordset($1::jsonb) AS r(k int, name text, layer text, value jsonb, num float8, at bigint, source text)`,
   upsertTags: `
     INSERT INTO customer_tags (customer_key, name, layer, value, num, at, source)
     SELECT k, name, layer, coalesce(value, 'null'::jsonb), num, at, source
@@ -148,15 +161,15 @@ const SQL_TEXT = {
   // Latest statement wins; on a tie the later write wins.
   upsertConsents: `
     INSERT INTO consents AS c (customer_key, channel, status, at, source)
-    SELECT k, channel, status, at, source FROM jsonb_to_recordset($1::jsonb) AS r(k int, channel text, status text, at bigint, source text)
+    SELECT k, channel, status, at, source FROM json_to_recordset($1::json) AS r(k int, channel text, status text, at bigint, source text)
     ON CONFLICT (customer_key, channel) DO UPDATE SET status = excluded.status, at = excluded.at, source = excluded.source
     WHERE excluded.at >= c.at`,
   upsertSuppressions: `
     INSERT INTO suppressions (scope, value, reason, at)
-    SELECT scope, value, reason, at FROM jsonb_to_recordset($1::jsonb) AS r(scope text, value text, reason text, at bigint)
+    SELECT scope, value, reason, at FROM json_to_recordset($1::json) AS r(scope text, value text, reason text, at bigint)
     ON CONFLICT (scope, value) DO UPDATE SET reason = excluded.reason, at = excluded.at`,
   deleteSuppressions: `
-    DELETE FROM suppressions s USING jsonb_to_recordset($1::jsonb) AS r(scope text, value text)
+    DELETE FROM suppressions s USING json_to_recordset($1::json) AS r(scope text, value text)
     WHERE s.scope = r.scope AND s.value = r.value`,
   // Suppressed by id (even when the id is not a customer yet) or by any address the customer holds.
   suppressed: `
@@ -168,7 +181,7 @@ const SQL_TEXT = {
                   WHERE c.external_id = i.id)`,
   insertContacts: `
     INSERT INTO contacts (customer_key, flow_id, run_id, node_id, channel, offer, at, status)
-    SELECT k, flow_id, run_id, node_id, channel, offer, at, status FROM jsonb_to_recordset($1::jsonb)
+    SELECT k, flow_id, run_id, node_id, channel, offer, at, status FROM json_to_recordset($1::json)
       AS r(k int, flow_id text, run_id text, node_id text, channel text, offer text, at bigint, status text)`,
   // A declared definition is never replaced by an inferred one.
   upsertAttributes: `
@@ -289,26 +302,36 @@ export class PgStore implements StorePort {
         }))
         const result = await this.query<{ key: number; external_id: string; inserted: boolean }>(db, SQL_TEXT.upsertCustomers, [JSON.stringify(payload), now])
         const keys = new Map<string, number>()
+        const isNew = new Set<string>()
         for (const row of result.rows) {
           keys.set(row.external_id, Number(row.key))
-          if (row.inserted) inserted += 1
-          else updated += 1
+          if (row.inserted) {
+            inserted += 1
+            isNew.add(row.external_id)
+          } else updated += 1
         }
-        const upserts: { k: number; kind: string; address: string }[] = []
+        type AddressPayload = { k: number; kind: string; address: string }
+        const newAddresses: AddressPayload[] = []
+        const changedAddresses: AddressPayload[] = []
         const deletes: { k: number; kind: string }[] = []
-        const tags: TagPayload[] = []
+        const newTags: TagPayload[] = []
+        const changedTags: TagPayload[] = []
         for (const row of batch) {
           const key = keys.get(row.id) as number
+          const fresh = isNew.has(row.id)
           for (const kind in row.addresses) {
             const address = row.addresses[kind as keyof typeof row.addresses]
-            if (address === null) deletes.push({ k: key, kind })
-            else if (address !== undefined) upserts.push({ k: key, kind, address })
+            if (address === null) {
+              if (!fresh) deletes.push({ k: key, kind })
+            } else if (address !== undefined) (fresh ? newAddresses : changedAddresses).push({ k: key, kind, address })
           }
-          for (const tag of row.tags) tags.push(tagPayload(key, tag))
+          for (const tag of row.tags) (fresh ? newTags : changedTags).push(tagPayload(key, tag))
         }
-        if (upserts.length) await this.query(db, SQL_TEXT.upsertAddresses, [JSON.stringify(upserts)])
+        if (newAddresses.length) await this.query(db, SQL_TEXT.insertAddresses, [JSON.stringify(newAddresses)])
+        if (changedAddresses.length) await this.query(db, SQL_TEXT.upsertAddresses, [JSON.stringify(changedAddresses)])
         if (deletes.length) await this.query(db, SQL_TEXT.deleteAddresses, [JSON.stringify(deletes)])
-        if (tags.length) await this.query(db, SQL_TEXT.upsertTags, [JSON.stringify(tags)])
+        if (newTags.length) await this.query(db, SQL_TEXT.insertTags, [JSON.stringify(newTags)])
+        if (changedTags.length) await this.query(db, SQL_TEXT.upsertTags, [JSON.stringify(changedTags)])
       }
       return { inserted, updated }
     })

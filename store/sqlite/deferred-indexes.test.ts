@@ -39,6 +39,8 @@ describe('deferred indexes of bulk loads (SQLite)', () => {
       await tx.insertEvents(events(BULK_LOAD_ROWS, 'f'))
     })
     expect(eventIndexes()).toEqual(before)
+    // The builds sorted through temporary files; the connection's own setting (MEMORY) is back.
+    expect(store.database.pragma('temp_store', { simple: true })).toBe(2)
     expect(store.database.pragma('integrity_check', { simple: true })).toBe('ok')
     const plan = store.database.prepare("EXPLAIN QUERY PLAN SELECT count(*) FROM events WHERE type = 'login' AND at >= 0").all() as { detail: string }[]
     expect(plan.map((step) => step.detail).join(' ')).toContain('events_type_at')

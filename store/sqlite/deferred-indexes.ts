@@ -3,7 +3,7 @@
  * fresh store). Keeping a secondary index up to date row by row means a random B-tree insert per
  * row; building it once at the end sorts the finished table instead. Measured on 2.8M generated
  * events: 15.7 s of inserts with both event indexes maintained, 4.0 s without them plus 5.7 s to
- * build them afterwards (docs/decisions.md #7).
+ * build them afterwards (docs/decisions.md, "Store bulk writes").
  *
  * Safety: it only happens inside an explicit transaction, and DDL is transactional in SQLite, so
  * a rolled-back load brings the indexes back and a committed one has them built again before
@@ -21,6 +21,9 @@ export const DEFERRABLE_INDEXES = {
 } as const
 
 export type DeferrableTable = keyof typeof DEFERRABLE_INDEXES
+
+/** `PRAGMA temp_store` value for temporary files on disk. */
+const TEMP_STORE_FILE = 1
 
 /** A batch at least this large into an empty table starts deferring its indexes; smaller writes keep them. */
 export const BULK_LOAD_ROWS = 1_000
@@ -58,14 +61,35 @@ export class DeferredIndexes {
   /** Builds every index dropped in this transaction again, from its original definition; call right before COMMIT. */
   rebuild(): void {
     // A savepoint rolled back after the drop has already brought that index back.
-    for (const [name, sql] of this.dropped) if (this.indexSql(name) === undefined) this.db.exec(sql)
+    const pending = [...this.dropped].filter(([name]) => this.indexSql(name) === undefined)
     this.reset()
+    if (pending.length === 0) return
+    // The index sorts spill to temporary files instead of memory for the build: on 27.8M events
+    // the in-memory sorts took the process past 2 GB, and the files are ~20 % faster too.
+    const restore = this.sortToFiles()
+    try {
+      for (const [, sql] of pending) this.db.exec(sql)
+    } finally {
+      restore()
+    }
   }
 
   /** Forgets this transaction's state (after COMMIT or ROLLBACK). */
   reset(): void {
     this.dropped.clear()
     this.seen.clear()
+  }
+
+  /** Switches temp_store to FILE; returns how to switch it back. SQLite refuses while temp tables are open: then nothing changes. */
+  private sortToFiles(): () => void {
+    const previous = Number(this.db.pragma('temp_store', { simple: true }))
+    if (previous === TEMP_STORE_FILE || !Number.isInteger(previous)) return () => {}
+    try {
+      this.db.pragma(`temp_store = ${TEMP_STORE_FILE}`)
+    } catch {
+      return () => {}
+    }
+    return () => this.db.pragma(`temp_store = ${previous}`)
   }
 
   private indexSql(name: string): string | undefined {

@@ -295,8 +295,7 @@ export class SqliteStore implements StorePort {
         const isNew = key === undefined
         if (key === undefined) {
           key = nextKey++
-          const hasNull = row.attributes !== null && Object.values(row.attributes).includes(null)
-          const initial = patch === null ? '{}' : hasNull ? JSON.stringify(initialAttributes(row.attributes)) : patch
+          const initial = patch === null ? '{}' : row.clearsAttributes ? JSON.stringify(initialAttributes(row.attributes)) : patch
           newCustomers.push(key, row.id, row.timeZone ?? 'UTC', row.preferredChannel, initial, now, now)
           inserted += 1
         } else {
