@@ -281,7 +281,7 @@ export class SqliteStore implements StorePort {
       const deleteAddress = this.statement('deleteAddress')
       const written = new Map<string, number>()
       const newCustomers: unknown[] = []
-      const newAddresses: AddressWrite[] = []
+      const newAddresses: unknown[] = []
       const changedAddresses: unknown[] = []
       const newTags: unknown[] = []
       const changedTags: unknown[] = []
@@ -308,7 +308,7 @@ export class SqliteStore implements StorePort {
           if (address === null) {
             if (!isNew) deleteAddress.run(key, kind)
           } else if (address !== undefined) {
-            if (isNew) newAddresses.push({ key, kind, address })
+            if (isNew) newAddresses.push(key, kind, address)
             else changedAddresses.push(key, kind, address)
           }
         }
@@ -317,14 +317,8 @@ export class SqliteStore implements StorePort {
       this.insert('insertCustomers').run(newCustomers)
       // New address rows go in sorted by (kind, address), so the address index is written in
       // key order rather than at random pages (pointless while a bulk load defers that index).
-      if (!this.shared.deferred.isDeferred('customer_addresses_kind_address')) newAddresses.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.address < b.address ? -1 : a.address > b.address ? 1 : 0))
-      const addressValues: unknown[] = new Array(newAddresses.length * 3)
-      newAddresses.forEach((write, i) => {
-        addressValues[3 * i] = write.key
-        addressValues[3 * i + 1] = write.kind
-        addressValues[3 * i + 2] = write.address
-      })
-      this.insert('insertAddresses').run(addressValues)
+      const deferred = this.shared.deferred.isDeferred('customer_addresses_kind_address')
+      this.insert('insertAddresses').run(deferred ? newAddresses : sortedAddressRows(newAddresses))
       this.insert('upsertAddresses').run(changedAddresses)
       this.insert('insertTags').run(newTags)
       this.insert('upsertTags').run(changedTags)
@@ -685,10 +679,19 @@ export class SqliteStore implements StorePort {
   }
 }
 
-interface AddressWrite {
-  key: number
-  kind: string
-  address: string
+/** Address rows (flat key, kind, address triples) reordered by (kind, address). */
+function sortedAddressRows(values: unknown[]): unknown[] {
+  const order = Array.from({ length: values.length / 3 }, (_, i) => 3 * i)
+  const text = (i: number) => values[i] as string
+  order.sort((a, b) => {
+    const kindA = text(a + 1)
+    const kindB = text(b + 1)
+    if (kindA !== kindB) return kindA < kindB ? -1 : 1
+    const addressA = text(a + 2)
+    const addressB = text(b + 2)
+    return addressA < addressB ? -1 : addressA > addressB ? 1 : 0
+  })
+  return order.flatMap((i) => [values[i], values[i + 1], values[i + 2]])
 }
 
 /** Appends a tag row's values (in the column order of the tag statements). */
