@@ -37,6 +37,10 @@ export interface TestNodeOptions<Schema extends z.ZodType> {
   order?: 'key' | 'reverse'
   /** When customers arrived at the node (epoch ms). Default `now`. */
   enteredAt?: number
+  /** When customers entered the flow (epoch ms, CohortMember.flowEnteredAt). Default: unset. */
+  flowEnteredAt?: number
+  /** What ctx.data.passedAt answers: node id → customer id → when they left that node (epoch ms). */
+  passed?: Record<string, Record<string, number>>
   /** Run as a wake-up of parked customers. */
   wake?: 'due' | 'event'
   /** Node id in ctx (it keys ctx.random). Default `node-under-test`. */
@@ -72,7 +76,7 @@ export interface TestNodeResult<Output extends string> {
   /** One per routed customer. */
   decisions: TestDecision<Output>[]
   /** Calls the node made to ctx.data, per method: the batch-first contract is one call per batch. */
-  calls: { customers: number; events: number; matchSegment: number; channelFacts: number; rfm: number; contactPolicy: number }
+  calls: { customers: number; events: number; matchSegment: number; channelFacts: number; rfm: number; contactPolicy: number; passedAt: number }
   /** How many batches the cohort was run in. */
   batches: number
 }
@@ -125,12 +129,16 @@ export async function testNode<Schema extends z.ZodType, Output extends string>(
     let cohort: CohortMember[] = inputs.map((c) => {
       const customer = stored.get(c.id)
       if (!customer) throw new UserError('test-node', `testNode: customer "${c.id}" is not in the store`)
-      return { key: customer.key, id: c.id, enteredAt: options.enteredAt ?? now, ...(options.wake ? { wake: options.wake } : {}) }
+      return {
+        key: customer.key, id: c.id, enteredAt: options.enteredAt ?? now,
+        ...(options.flowEnteredAt === undefined ? {} : { flowEnteredAt: options.flowEnteredAt }),
+        ...(options.wake ? { wake: options.wake } : {}),
+      }
     })
     cohort = cohort.sort((a, b) => a.key - b.key)
     if (options.order === 'reverse') cohort.reverse()
 
-    const calls = { customers: 0, events: 0, matchSegment: 0, channelFacts: 0, rfm: 0, contactPolicy: 0 }
+    const calls = { customers: 0, events: 0, matchSegment: 0, channelFacts: 0, rfm: 0, contactPolicy: 0, passedAt: 0 }
     const storeData = nodeDataFromStore(store)
     const data = {
       customers: (members: readonly CohortMember[]) => {
@@ -156,6 +164,16 @@ export async function testNode<Schema extends z.ZodType, Output extends string>(
       contactPolicy: (...args: Parameters<typeof storeData.contactPolicy>) => {
         calls.contactPolicy++
         return storeData.contactPolicy(...args)
+      },
+      passedAt: async (members: readonly CohortMember[], query: { nodeId: string; until: number }) => {
+        calls.passedAt++
+        const byCustomer = options.passed?.[query.nodeId] ?? {}
+        const passed = new Map<number, number>()
+        for (const member of members) {
+          const at = byCustomer[member.id]
+          if (at !== undefined && at <= query.until) passed.set(member.key, at)
+        }
+        return passed
       },
     }
     const ids = createIdSource(seed)

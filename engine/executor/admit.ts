@@ -80,6 +80,7 @@ export async function admit(store: EngineTables, runtime: RunRuntime, candidates
         key: candidate.customerKey,
         id: candidate.customerId,
         enteredAt: candidate.at,
+        flowEnteredAt: candidate.at,
         ...(event ? { trigger: { id: event.id, type: event.type, at: event.at, properties: event.properties } } : {}),
       },
       position,

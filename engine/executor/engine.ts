@@ -79,7 +79,7 @@ export class Engine {
     this.#registry = options.registry
     this.#clock = options.clock
     this.#channels = options.channels
-    this.#env = { store: options.store, data: nodeDataFromStore(options.store.customers), ...(options.hooks ? { hooks: options.hooks } : {}), ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}) }
+    this.#env = { store: options.store, data: nodeDataFromStore(options.store.customers, options.store), ...(options.hooks ? { hooks: options.hooks } : {}), ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}) }
   }
 
   /** Publishes a flow version and starts its run (see run-control.ts for republish policies). */

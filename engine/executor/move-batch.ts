@@ -65,6 +65,7 @@ export function memberOfPosition(position: PositionRow & { customerId: string; t
     key: position.customerKey,
     id: position.customerId,
     enteredAt: position.arrivedAt,
+    flowEnteredAt: position.enteredAt,
     ...(position.phase === 'parked' ? { wake: 'due' as const } : position.phase === 'woken' ? { wake: 'event' as const } : {}),
     ...(position.trigger ? { trigger: position.trigger } : {}),
   }

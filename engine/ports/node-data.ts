@@ -22,6 +22,14 @@ export interface EventQuery {
   to?: number
 }
 
+/** Whose passages through a node to read: the run (`ctx.runId`), the node, and up to when. */
+export interface PassageQuery {
+  runId: string
+  nodeId: string
+  /** Passages after this time (epoch ms) are ignored: pass `ctx.now()`. */
+  until: number
+}
+
 /** Data capabilities of a node, all batch-first. */
 export interface NodeDataPort {
   /**
@@ -54,4 +62,12 @@ export interface NodeDataPort {
    * statements, a channel's use in a capacity window, and other flows' competing demand.
    */
   contactPolicy(members: readonly CohortMember[], query: ContactPolicyQuery): Promise<ContactPolicyFacts>
+  /**
+   * When each member last left node `query.nodeId` of the run (the time of the batch that
+   * routed them on), read from the run's journal in one pass over that node's rows: key →
+   * epoch ms. Members who never passed it are absent, and so are members who passed it in the
+   * batch being run now (its journal is written when the batch commits): for them the node was
+   * passed at their arrival here, with nothing in between that takes time.
+   */
+  passedAt(members: readonly CohortMember[], query: PassageQuery): Promise<Map<number, number>>
 }

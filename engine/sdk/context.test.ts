@@ -10,6 +10,7 @@ const data: NodeDataPort = {
   rfm: async () => ({ population: 0, scores: [] }),
   channelFacts: async () => ({ customers: new Map(), pooled: {}, used: {} }),
   contactPolicy: async () => ({ contacts: [], suppressed: [], consents: [], capacityUsed: 0, competitors: [], higherPriorityDemand: 0 }),
+  passedAt: async () => new Map(),
 }
 
 function context(overrides: { seed?: string; nodeId?: string; onLog?: (e: LogEntry) => void; now?: () => number } = {}) {

@@ -1,6 +1,8 @@
 /**
  * The node data port over the store port, as the executor and the test harness wire it.
  */
+import { passagesOf } from '../journal/passages.ts'
+import type { EngineTables } from '../ports/engine-store.ts'
 import type { EventQuery, NodeDataPort } from '../ports/node-data.ts'
 import type { StorePort } from '../ports/store.ts'
 import type { CohortMember } from './types.ts'
@@ -8,8 +10,10 @@ import type { CohortMember } from './types.ts'
 /**
  * NodeDataPort backed by a StorePort. `customers` and `events` are one batched read each
  * (`getCustomers`, `listEventsOf`: events come grouped in cohort order, oldest first).
+ * `passedAt` reads the run's journal through `journal` (the engine store); without one (a node
+ * tested alone) no passage is known.
  */
-export function nodeDataFromStore(store: StorePort): NodeDataPort {
+export function nodeDataFromStore(store: StorePort, journal?: Pick<EngineTables, 'readJournal'>): NodeDataPort {
   return {
     async customers(members: readonly CohortMember[]) {
       if (members.length === 0) return []
@@ -31,6 +35,10 @@ export function nodeDataFromStore(store: StorePort): NodeDataPort {
     },
     async contactPolicy(members: readonly CohortMember[], query) {
       return store.contactPolicyFacts(members.map((m) => m.key), query)
+    },
+    async passedAt(members: readonly CohortMember[], query) {
+      if (!journal || members.length === 0) return new Map<number, number>()
+      return passagesOf(journal, query.runId, query.nodeId, members.map((m) => m.key), query.until)
     },
   }
 }

@@ -47,6 +47,8 @@ export interface CohortMember {
   id: string
   /** When the customer arrived at this node (epoch ms). */
   enteredAt: number
+  /** When the customer entered the flow (epoch ms); set by the engine (absent: take `enteredAt`). */
+  flowEnteredAt?: number
   /** Set when a parked customer is run again: `due` (its time came) or `event` (a matching event woke it). */
   wake?: 'due' | 'event'
   /** In event-triggered flows: the event the customer entered on (correlate later steps with it). */
