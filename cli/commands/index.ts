@@ -1,5 +1,6 @@
 /** Every command of the CLI, in help order. A new command is one file and one line here. */
 import type { Command } from 'commander'
+import { register as registerBench } from './bench.ts'
 import { register as registerDb } from './db.ts'
 import { register as registerDiff } from './diff.ts'
 import { register as registerDemo } from './demo.ts'
@@ -24,4 +25,5 @@ export const commands: RegisterCommand[] = [
   registerDiff,
   registerNodes,
   registerSegment,
+  registerBench,
 ]

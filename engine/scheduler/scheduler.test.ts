@@ -48,6 +48,23 @@ describe('Scheduler', () => {
     expect(engine.ticks).toEqual([T0, T0 + 1_000, T0 + 2_000, T0 + 3_000])
     scheduler.nudge()
   })
+
+  it('does not lose a nudge that arrives during a tick: the next tick runs without the idle sleep', async () => {
+    const clock = new SimulatedClock(T0)
+    const engine = fakeEngine(clock, [])
+    const stop = new AbortController()
+    const holder: { scheduler?: Scheduler } = {}
+    const onTick = (tick: TickReport) => {
+      // The first tick is "told" about new events while it runs; the second stops the loop.
+      if (engine.ticks.length === 1) holder.scheduler?.nudge()
+      if (tick.now > T0 || engine.ticks.length >= 2) stop.abort()
+    }
+    const scheduler = new Scheduler(engine, clock, { idleMs: 60_000, onTick })
+    holder.scheduler = scheduler
+    await scheduler.runForever(stop.signal)
+    // Without the nudge the second tick would come a full idleMs (60 s simulated) later.
+    expect(engine.ticks).toEqual([T0, T0])
+  })
 })
 
 describe('RealClock', () => {

@@ -30,6 +30,8 @@ export interface SchedulerOptions {
 /** Drives an engine on a clock. */
 export class Scheduler {
   #wake: AbortController | null = null
+  /** A nudge arrived since the current tick began: the next tick runs without sleeping. */
+  #nudged = false
 
   constructor(
     private readonly engine: Engine,
@@ -63,7 +65,10 @@ export class Scheduler {
     const report: SchedulerReport = { ticks: 0, entered: 0, batches: 0, customers: 0, sends: 0, delivered: 0, lastTickAt: null }
     const idleMs = this.options.idleMs ?? 1_000
     while (!signal.aborted) {
+      this.#nudged = false
       await this.#tick(report)
+      // Events written while the tick ran (after its event read) would otherwise wait up to idleMs.
+      if (this.#nudged) continue
       const next = await this.engine.nextWakeAt()
       const wakeAt = Math.min(next ?? Number.POSITIVE_INFINITY, this.clock.now() + idleMs)
       const wake = new AbortController()
@@ -80,8 +85,13 @@ export class Scheduler {
     return report
   }
 
-  /** Ends the current sleep so the next tick runs now (new events or a publish). */
+  /**
+   * New work arrived (an in-process ingest wrote events, a publish): the next tick runs now. Ends
+   * the current sleep; during a tick, the scheduler ticks again at once instead of sleeping, so
+   * a nudge is never lost between the tick's event read and its sleep.
+   */
   nudge(): void {
+    this.#nudged = true
     this.#wake?.abort()
   }
 

@@ -1,0 +1,185 @@
+/**
+ * Event ingest, in process, through the store's ingest path (`store.insertEvents`; the HTTP
+ * endpoint does not exist yet), on a copy of the data set with its events and indexes:
+ *
+ * 1. Throughput: events written in calls of 1,000 (an HTTP batch), as fast as they go.
+ * 2. Latency: the engine on the real clock runs an event-triggered flow (every `app_open`
+ *    gets a message on the first eligible channel through the `log` adapter) while a producer
+ *    writes events at a steady rate and nudges the scheduler after each write, as the HTTP
+ *    endpoint will. Latency = from the write's return to the `log` adapter's delivery of that
+ *    customer's message, so it covers intake, the flow, the outbox and the dispatcher.
+ *
+ * Both phases run with the engine store open (`synchronous = FULL`), as a server running the
+ * engine would. Bounded: the producer stops after the given seconds and the engine gets at most
+ * a few seconds to drain.
+ */
+import { performance } from 'node:perf_hooks'
+import { allChannelsThrough } from '../engine/channels/channel-port.ts'
+import { createLogChannel } from '../engine/channels/log-channel.ts'
+import { RealClock } from '../engine/clock/real-clock.ts'
+import { Engine } from '../engine/executor/engine.ts'
+import type { Flow } from '../engine/flow/schema.ts'
+import type { EventInput } from '../engine/ports/store.ts'
+import type { NodeRegistry } from '../engine/registry/registry.ts'
+import { Scheduler } from '../engine/scheduler/scheduler.ts'
+import { openEngineStore } from '../store/open-engine-store.ts'
+import { openStore } from '../store/open-store.ts'
+import { BENCH_NOW } from './dataset.ts'
+import { round } from './reference.ts'
+import { percentile } from './segments.ts'
+
+/** Events per `insertEvents` call in the throughput phase. */
+export const INGEST_BATCH = 1_000
+
+/** The event-triggered flow of the latency phase. */
+export const LATENCY_FLOW: Flow = {
+  id: 'bench-app-open',
+  name: 'App open nudge',
+  version: 1,
+  nodes: [
+    { id: 'opened', type: 'trigger', config: { event: { type: 'app_open' } } },
+    {
+      id: 'nudge',
+      type: 'choose-channel',
+      config: {
+        strategy: 'priority',
+        consent: 'not-revoked',
+        candidates: [
+          { channel: 'push', body: 'Welcome back! Your offer is waiting.' },
+          { channel: 'email', subject: 'Welcome back', body: 'Your offer is waiting.' },
+          { channel: 'sms', body: 'Your offer is waiting. Reply STOP to opt out.' },
+        ],
+      },
+    },
+  ],
+  edges: [{ from: 'opened', output: 'entered', to: 'nudge' }],
+  settings: { priority: 10, entry: { policy: 'always' }, holdout: { percent: 0 } },
+  layout: {},
+}
+
+export interface IngestResult {
+  /** Throughput phase. */
+  events: number
+  batchSize: number
+  seconds: number
+  eventsPerSecond: number
+  /** Latency phase. */
+  latency: {
+    targetRate: number
+    seconds: number
+    events: number
+    /** Events written per second, as achieved. */
+    achievedRate: number
+    /** Events whose send was delivered. */
+    sends: number
+    /** Events without a delivered send: no eligible channel (the flow's `none`), or not drained in time. */
+    withoutSend: number
+    p50: number
+    p99: number
+    max: number
+  }
+  /** The brief's shape: `ingest.latencyMs.{p50,p99}`. */
+  latencyMs: { p50: number; p99: number }
+}
+
+function customerId(key: number): string {
+  return `bc-${String(key).padStart(7, '0')}`
+}
+
+/** Runs both phases on `file` (a copy of the data set of `customers` customers). */
+export async function runIngest(options: {
+  file: string
+  registry: NodeRegistry
+  customers: number
+  /** Throughput phase size (default min(200,000, 20 × customers)). */
+  events?: number
+  seconds: number
+  rate?: number
+  onProgress?: (phase: 'throughput' | 'latency', done: number, total: number) => void
+}): Promise<IngestResult> {
+  const clock = new RealClock()
+  const store = await openStore({ db: options.file })
+  try {
+    const engineStore = openEngineStore(store)
+
+    // 1. Throughput: 1,000-event calls, customers spread over the key range.
+    const total = options.events ?? Math.min(200_000, 20 * options.customers)
+    const started = performance.now()
+    for (let first = 0; first < total; first += INGEST_BATCH) {
+      const batch: EventInput[] = []
+      for (let i = first; i < Math.min(total, first + INGEST_BATCH); i++) {
+        batch.push({ id: `ingest-${i}`, customerId: customerId(1 + ((i * 7_919) % options.customers)), type: 'page_view', at: BENCH_NOW + i, properties: { page: '/offers' } })
+      }
+      const written = await store.insertEvents(batch)
+      if (written.inserted !== batch.length) throw new Error(`ingest: ${batch.length - written.inserted} of ${batch.length} events were not inserted`)
+      options.onProgress?.('throughput', Math.min(total, first + INGEST_BATCH), total)
+    }
+    const seconds = (performance.now() - started) / 1000
+
+    // 2. Latency at a steady rate, engine on the real clock.
+    const rate = options.rate ?? 1_000
+    const writtenAt = new Map<string, number>()
+    const latencies: number[] = []
+    const channel = createLogChannel((line) => {
+      const { customer } = JSON.parse(line) as { customer: string }
+      const at = writtenAt.get(customer)
+      if (at !== undefined) {
+        latencies.push(performance.now() - at)
+        writtenAt.delete(customer)
+      }
+    })
+    const engine = new Engine({ store: engineStore, registry: options.registry, clock, channels: allChannelsThrough(channel) })
+    await engine.publish({ ...LATENCY_FLOW }, { seed: 'bench' })
+    const stop = new AbortController()
+    const scheduler = new Scheduler(engine, clock, { idleMs: 1_000 })
+    const running = scheduler.runForever(stop.signal)
+    const producerStarted = performance.now()
+    const planned = Math.round(rate * options.seconds)
+    let produced = 0
+    while (produced < planned) {
+      const due = Math.min(planned, Math.floor(((performance.now() - producerStarted) / 1000) * rate))
+      if (due > produced) {
+        const batch: EventInput[] = []
+        // A different customer per event (wrapping round), so entry rules never refuse one.
+        for (; produced < due; produced++) {
+          batch.push({ id: `open-${produced}`, customerId: customerId(1 + (produced % options.customers)), type: 'app_open', at: clock.now(), properties: {} })
+        }
+        await store.insertEvents(batch)
+        const now = performance.now()
+        for (const event of batch) writtenAt.set(event.customerId, now)
+        scheduler.nudge()
+        options.onProgress?.('latency', produced, planned)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    const producedSeconds = (performance.now() - producerStarted) / 1000
+    // Let the engine drain what was written (bounded: at most 5 s), then stop it.
+    const drainUntil = performance.now() + 5_000
+    while (performance.now() < drainUntil && (await engine.nextWakeAt()) !== null) await new Promise((resolve) => setTimeout(resolve, 50))
+    stop.abort()
+    scheduler.nudge()
+    await running
+    const p50 = round(percentile(latencies, 50), 1)
+    const p99 = round(percentile(latencies, 99), 1)
+    return {
+      events: total,
+      batchSize: INGEST_BATCH,
+      seconds: round(seconds, 2),
+      eventsPerSecond: Math.round(total / seconds),
+      latency: {
+        targetRate: rate,
+        seconds: round(producedSeconds, 2),
+        events: produced,
+        achievedRate: Math.round(produced / producedSeconds),
+        sends: latencies.length,
+        withoutSend: writtenAt.size,
+        p50,
+        p99,
+        max: round(latencies.length === 0 ? Number.NaN : Math.max(...latencies), 1),
+      },
+      latencyMs: { p50, p99 },
+    }
+  } finally {
+    await store.close()
+  }
+}

@@ -1,0 +1,308 @@
+/**
+ * The naive baseline of issue #7: the same flow run the way a first design would run it — one
+ * xstate actor per customer (`createActor` over the flow's compiled journey machine), the SAME
+ * node declarations' `run` called customer by customer (a cohort of one, a context per
+ * customer), and the customer's writes (position, journal, outbox intent, tags, entry) in one
+ * transaction per customer step, then its send delivered through the same dispatcher and `log`
+ * adapter. Entry rules and the holdout draw are the engine's own `admit`, called per customer.
+ * A customer who parks or waits is persisted as its position row and its actor restored from
+ * it when due, as an actor-per-customer engine restores snapshots.
+ *
+ * Nothing here sleeps or does work the engine does not: the only difference is granularity.
+ * Equivalence is checked by the smoke test: on the same customers, its per-node counts equal
+ * the engine's.
+ */
+import { performance } from 'node:perf_hooks'
+import { createActor, type AnyActorRef } from 'xstate'
+import { allChannelsThrough } from '../engine/channels/channel-port.ts'
+import { createLogChannel } from '../engine/channels/log-channel.ts'
+import { SimulatedClock } from '../engine/clock/simulated-clock.ts'
+import type { CompiledFlow } from '../engine/compiler/compile-flow.ts'
+import { END_STATE } from '../engine/compiler/journey-machine.ts'
+import { NodeRunError } from '../engine/errors.ts'
+import { admit } from '../engine/executor/admit.ts'
+import { Engine } from '../engine/executor/engine.ts'
+import type { Traveller } from '../engine/executor/move-batch.ts'
+import { loadRunRuntime, type RunRuntime } from '../engine/executor/run-runtime.ts'
+import type { Flow } from '../engine/flow/schema.ts'
+import { BatchJournal } from '../engine/journal/batch-journal.ts'
+import { dispatchOutbox } from '../engine/outbox/dispatch-outbox.ts'
+import type { EngineStore, OutboxIntent, PositionRow } from '../engine/ports/engine-store.ts'
+import type { Tag } from '../engine/ports/store.ts'
+import type { NodeRegistry } from '../engine/registry/registry.ts'
+import { createIdSource } from '../engine/random.ts'
+import { assertNodeResult, exitsOf } from '../engine/sdk/check-result.ts'
+import { createNodeContext } from '../engine/sdk/context.ts'
+import { nodeDataFromStore } from '../engine/sdk/store-node-data.ts'
+import type { CohortMember, NodeResult } from '../engine/sdk/types.ts'
+import { openEngineStore } from '../store/open-engine-store.ts'
+import { openStore } from '../store/open-store.ts'
+import { BENCH_NOW } from './dataset.ts'
+import { countsOf, round, SIMULATED_DAYS, type RunCounts } from './reference.ts'
+import { RssSampler } from './rss.ts'
+
+const DAY = 86_400_000
+
+/** What the naive run measured. */
+export interface NaiveResult extends RunCounts {
+  /** Customers run (the sample, or its first part when time-boxed). */
+  customers: number
+  /** Their ids, in the order they entered (to run our engine on the same customers). */
+  customerIds: string[]
+  /** Customers in the data set; `sampled` when fewer were run. */
+  population: number
+  sampled: boolean
+  /** True when the time budget ended entries before the whole sample was in. */
+  timeBoxed: boolean
+  seconds: number
+  customersPerSecond: number
+  peakRssMb: number
+  /** Where the naive engine's time went: milliseconds per customer in each node's `run`, and in writes and delivery. */
+  msPerCustomer: Record<string, number>
+  finished: boolean
+}
+
+/** Store keys of a sample of `size` customers spread evenly over keys 1..population. */
+export function sampleKeys(population: number, size: number): number[] {
+  const n = Math.min(size, population)
+  return Array.from({ length: n }, (_, i) => 1 + Math.floor((i * population) / n))
+}
+
+/** Runs `flow` on `file` (a copy of the data set) the naive way, for the customers with `keys`. */
+export async function runNaive(options: {
+  file: string
+  registry: NodeRegistry
+  flow: Flow
+  keys: readonly number[]
+  population: number
+  /** Stop letting customers in after this long (the ones in finish); default no limit. */
+  budgetMs?: number
+  onProgress?: (done: number) => void
+}): Promise<NaiveResult> {
+  const clock = new SimulatedClock(BENCH_NOW)
+  const store = await openStore({ db: options.file, now: () => clock.now() })
+  const rss = new RssSampler()
+  try {
+    const engineStore = openEngineStore(store)
+    const channels = allChannelsThrough(createLogChannel())
+    // The engine only publishes the run (flow version, run row) and summarises it; it never ticks.
+    const engine = new Engine({ store: engineStore, registry: options.registry, clock, channels })
+    rss.start()
+    const started = performance.now()
+    const run = await engine.publish(options.flow, { seed: 'bench' })
+    const runtime = await loadRunRuntime(engineStore, options.registry, run)
+    const naive = new NaiveRunner(engineStore, runtime, channels, clock)
+    const customers = await engineStore.customersByKeys(options.keys)
+
+    // Entry: each customer is admitted, gets its actor and runs until it parks, waits or ends.
+    const entered: { key: number; id: string }[] = []
+    for (const customer of customers) {
+      if (options.budgetMs !== undefined && performance.now() - started > options.budgetMs) break
+      await naive.enter(customer, BENCH_NOW)
+      entered.push(customer)
+      rss.sample()
+      options.onProgress?.(entered.length)
+    }
+    // Later: customers due at a later time, earliest first, each restored from its position row.
+    for (;;) {
+      const next = naive.nextDue()
+      if (next === undefined || next >= BENCH_NOW + SIMULATED_DAYS * DAY) break
+      await clock.sleepUntil(next)
+      await naive.wakeDue(next)
+      rss.sample()
+    }
+    const seconds = (performance.now() - started) / 1000
+    rss.stop()
+    const counts = countsOf(await engine.summary(run.id), options.flow)
+    return {
+      customers: entered.length,
+      customerIds: entered.map((c) => c.id),
+      population: options.population,
+      sampled: entered.length < options.population,
+      timeBoxed: entered.length < customers.length,
+      seconds: round(seconds, 2),
+      customersPerSecond: round(entered.length / seconds, 2),
+      peakRssMb: rss.peakMb(),
+      msPerCustomer: Object.fromEntries([...naive.timings].map(([part, ms]) => [part, round(ms / Math.max(1, entered.length), 3)])),
+      finished: counts.positions.active === 0 && counts.delivery.pending === 0,
+      ...counts,
+    }
+  } finally {
+    rss.stop()
+    await store.close()
+  }
+}
+
+/** One customer's actor and position between steps. */
+interface Journey {
+  actor: AnyActorRef
+  traveller: Traveller
+}
+
+/** The per-customer machinery: admit, step an actor through nodes, write, deliver. */
+class NaiveRunner {
+  /** Milliseconds spent per node id, in writes and in delivery. */
+  readonly timings = new Map<string, number>()
+  /** Customers due later: key → due time (their state is the position row in the store). */
+  readonly #due = new Map<number, { at: number; id: string }>()
+  readonly #ids: () => string
+
+  constructor(
+    private readonly store: EngineStore,
+    private readonly runtime: RunRuntime,
+    private readonly channels: ReturnType<typeof allChannelsThrough>,
+    private readonly clock: SimulatedClock,
+  ) {
+    this.#ids = createIdSource(`${runtime.run.seed}:naive`)
+  }
+
+  get #compiled(): CompiledFlow {
+    return this.runtime.compiled
+  }
+
+  /** The earliest due time of a waiting customer. */
+  nextDue(): number | undefined {
+    let earliest: number | undefined
+    for (const { at } of this.#due.values()) if (earliest === undefined || at < earliest) earliest = at
+    return earliest
+  }
+
+  /** Lets one customer in (the engine's entry rules and holdout draw, for a candidate set of one) and runs it. */
+  async enter(customer: { key: number; id: string }, now: number): Promise<void> {
+    const admission = await admit(this.store, this.runtime, [{ customerKey: customer.key, customerId: customer.id, at: now }], now)
+    const traveller = admission.travellers[0]
+    if (!traveller) return
+    const actor = createActor(this.#compiled.machine).start()
+    await this.#advance({ actor, traveller }, now, admission.entries)
+  }
+
+  /** Restores and runs every customer due at `at`, in key order. */
+  async wakeDue(at: number): Promise<void> {
+    const keys = [...this.#due].filter(([, due]) => due.at === at).sort(([a], [b]) => a - b)
+    for (const [key, { id }] of keys) {
+      this.#due.delete(key)
+      // The persisted state is the position row: read it back, restore the actor at its node.
+      const [position] = await this.store.getPositions(this.runtime.run.id, [key])
+      if (!position || position.state !== 'active') continue
+      const machine = this.#compiled.machine
+      const actor = createActor(machine, { snapshot: machine.resolveState({ value: position.nodeId, context: undefined }) }).start()
+      const member: CohortMember = {
+        key, id, enteredAt: position.arrivedAt,
+        ...(position.phase === 'parked' ? { wake: 'due' as const } : position.phase === 'woken' ? { wake: 'event' as const } : {}),
+      }
+      await this.#advance({ actor, traveller: { member, position } }, this.clock.now())
+    }
+  }
+
+  /** Steps the actor node by node until the customer parks, waits, ends or fails; then writes and delivers. */
+  async #advance(journey: Journey, now: number, entries: { customerKey: number; at: number }[] = []): Promise<void> {
+    const { run } = this.runtime
+    const compiled = this.#compiled
+    const journal = new BatchJournal(run.id, this.runtime.nextBatch(), now)
+    const outbox: OutboxIntent[] = []
+    const tags: { customerId: string; tag: Tag }[] = []
+    let { member, position } = journey.traveller
+    let final: PositionRow | undefined
+    while (!final) {
+      const nodeId = journey.actor.getSnapshot().value as string
+      const node = compiled.nodes.get(nodeId)
+      if (!node) throw new Error(`naive engine: the actor is at "${nodeId}", which is not a node of the flow`)
+      if (position.phase === 'arrive' && position.attempt === 0) journal.group(nodeId, 'arrive', null, [member.key])
+      const started = performance.now()
+      let result: NodeResult
+      try {
+        const ctx = createNodeContext({
+          clock: { now: () => now },
+          seed: run.seed,
+          runId: run.id,
+          flow: { id: compiled.flow.id, version: compiled.flow.version, priority: compiled.flow.settings.priority },
+          node: { id: nodeId, type: node.definition.type, version: node.definition.version },
+          data: nodeDataFromStore(this.store.customers),
+          ids: this.#ids,
+          onLog: (entry) => journal.note(nodeId, entry.message, { level: entry.level, ...(entry.data ? { data: entry.data } : {}) }),
+        })
+        result = await node.definition.run({ config: node.config, customers: [member], ctx })
+        assertNodeResult({ nodeId, runId: run.id }, [member], result, node.outputs)
+      } catch (error) {
+        const message = (error instanceof NodeRunError ? error : new NodeRunError(nodeId, run.id, error)).message
+        journal.group(nodeId, 'error', 'failed', [member.key], { message })
+        final = { ...position, nodeId, state: 'error', dueAt: null, error: message, updatedAt: now }
+        break
+      } finally {
+        this.#time(nodeId, started)
+      }
+      this.#collect(nodeId, result, position, journal, outbox, tags, now)
+      const [exit] = exitsOf(result)
+      if (!exit) throw new Error(`naive engine: node "${nodeId}" returned no exit for ${member.id}`)
+      if (exit.park) {
+        const { until, wakeOn, reason } = exit.park
+        journal.group(nodeId, 'park', null, [member.key])
+        if (reason !== undefined) journal.detail(nodeId, null, member.key, { reason })
+        final = {
+          ...position, nodeId, state: 'active', dueAt: Math.max(until, now + 1), phase: 'parked',
+          wakeType: wakeOn?.type ?? null, wakeWhere: wakeOn?.where ? JSON.stringify(wakeOn.where) : null, attempt: 0, error: null, updatedAt: now,
+        }
+        break
+      }
+      const output = exit.output as string
+      journal.group(nodeId, 'route', output, [member.key])
+      journal.detail(nodeId, output, member.key, { ...(exit.reason === undefined ? {} : { reason: exit.reason }), ...(exit.values === undefined ? {} : { values: exit.values }) })
+      journey.actor.send({ type: output })
+      const snapshot = journey.actor.getSnapshot()
+      if (snapshot.status === 'done' || snapshot.value === END_STATE) {
+        final = { ...position, nodeId, state: 'done', dueAt: null, phase: 'arrive', wakeType: null, wakeWhere: null, attempt: 0, error: null, lastOutput: output, updatedAt: now }
+        break
+      }
+      const later = exit.at !== undefined && exit.at > now ? exit.at : undefined
+      const arrival = later ?? Math.min(position.dueAt ?? now, now)
+      position = {
+        ...position, nodeId: snapshot.value as string, state: 'active', seq: position.seq + 1, attempt: 0, phase: 'arrive', wakeType: null,
+        wakeWhere: null, error: null, lastOutput: null, arrivedAt: arrival, dueAt: arrival, updatedAt: now,
+      }
+      if (later !== undefined) final = position
+      else member = { key: member.key, id: member.id, enteredAt: arrival }
+    }
+    journey.actor.stop()
+
+    const writing = performance.now()
+    await this.store.transaction(async (tx) => {
+      await tx.writePositions([final])
+      await tx.appendJournal(journal.rows())
+      await tx.enqueueOutbox(outbox)
+      if (tags.length > 0) await tx.customers.setTags(tags)
+      if (entries.length > 0) await tx.recordEntries(compiled.flow.id, entries)
+    })
+    this.#time('(writes)', writing)
+    if (final.state === 'active' && final.dueAt !== null) this.#due.set(member.key, { at: final.dueAt, id: member.id })
+    if (outbox.length > 0) {
+      const delivering = performance.now()
+      await dispatchOutbox(this.store, this.channels, now, () => this.runtime.options)
+      this.#time('(delivery)', delivering)
+    }
+  }
+
+  /** Sends, holdout and tags of one node result, as the engine collects them. */
+  #collect(nodeId: string, result: NodeResult, position: PositionRow, journal: BatchJournal, outbox: OutboxIntent[], tags: { customerId: string; tag: Tag }[], now: number): void {
+    const { run, compiled } = this.runtime
+    let count = 0
+    for (const send of result.sends ?? []) {
+      if (position.holdout) {
+        journal.group(nodeId, 'held', send.channel, [position.customerKey], { reason: 'holdout' })
+        continue
+      }
+      count++
+      outbox.push({
+        key: `${run.id}:${nodeId}:${position.customerKey}:${position.seq}${count > 1 ? `.${count}` : ''}`, runId: run.id, flowId: compiled.flow.id, nodeId,
+        customerKey: position.customerKey, channel: send.channel, message: JSON.stringify(send.message ?? {}), offer: send.offer ?? null, createdAt: now, nextAttemptAt: now,
+      })
+    }
+    for (const tag of result.tags ?? []) {
+      tags.push({ customerId: tag.customer.id, tag: { name: tag.name, layer: tag.layer, value: tag.value, at: now, source: `flow:${compiled.flow.id}/${nodeId}` } })
+    }
+    for (const note of result.notes ?? []) journal.note(nodeId, note.message, { level: note.level ?? 'info', ...(note.data ? { data: note.data } : {}) })
+  }
+
+  #time(part: string, started: number): void {
+    this.timings.set(part, (this.timings.get(part) ?? 0) + performance.now() - started)
+  }
+}
