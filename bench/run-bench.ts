@@ -31,6 +31,8 @@ export interface BenchOptions {
   batchSize?: number
   /** Ingest latency phase: seconds at the steady rate (default 10). */
   ingestSeconds?: number
+  /** Ingest throughput phase: events written (default min(200,000, 20 × customers)). */
+  ingestEvents?: number
   progress: BenchProgress
 }
 
@@ -132,7 +134,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const work = path.join(options.dir, 'work-ingest.db')
     copyDataset(dataset, work)
     progress.phase('ingest', 0, '')
-    ingest = await runIngest({ file: work, registry, customers: dataset.counts.customers, seconds: options.ingestSeconds ?? 10 })
+    ingest = await runIngest({
+      file: work, registry, customers: dataset.counts.customers, seconds: options.ingestSeconds ?? 10,
+      ...(options.ingestEvents === undefined ? {} : { events: options.ingestEvents }),
+      onProgress: (phase, done, total) => progress.update(done, `${phase} ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`),
+    })
     progress.done(`${ingest.eventsPerSecond.toLocaleString('en-US')} events/s; trigger → send p50 ${ingest.latencyMs.p50} ms, p99 ${ingest.latencyMs.p99} ms`)
   }
 
