@@ -7,7 +7,9 @@
  *
  * The simulation runs in one transaction that is rolled back at the end, so the store is left
  * as it was and the same arguments over the same data give the same counts; `--keep` commits
- * the run (its journal, outbox and contact history) for inspection instead.
+ * the run (its journal, outbox and contact history) for inspection instead. For a flow with a
+ * measure node or a `settings.goal`, the measure report (conversions and uplift over the
+ * holdout, engine/measure/report.ts) is taken inside the simulation, before the roll-back.
  */
 import type { Command } from 'commander'
 import { allChannelsThrough } from '../../engine/channels/channel-port.ts'
@@ -17,6 +19,8 @@ import { UserError } from '../../engine/errors.ts'
 import { Engine } from '../../engine/executor/engine.ts'
 import type { RunSummary } from '../../engine/executor/run-summary.ts'
 import { loadFlowFile } from '../../engine/flow/files.ts'
+import type { Flow } from '../../engine/flow/schema.ts'
+import { MEASURE_NODE_TYPE, measureReport, type MeasureReport } from '../../engine/measure/report.ts'
 import { loadProjectConfig } from '../../engine/registry/project-config.ts'
 import type { EngineStore } from '../../engine/ports/engine-store.ts'
 import { Scheduler, type SchedulerReport } from '../../engine/scheduler/scheduler.ts'
@@ -34,6 +38,8 @@ interface RunFlags extends StoreOptionValues, RegistryOptionValues {
   seed?: string
   batchSize?: string
   keep?: boolean
+  by?: string
+  byTag?: string
 }
 
 /** The JSON `sluice run --json` prints. */
@@ -49,6 +55,8 @@ export interface RunReport {
   held: RunSummary['held']
   delivery: RunSummary['delivery']
   positions: RunSummary['positions']
+  /** The measure report, for flows with a measure node or settings.goal. */
+  measure?: MeasureReport
 }
 
 /** Thrown inside the simulation's transaction to roll it back once the report is taken. */
@@ -65,6 +73,8 @@ export function register(program: Command): void {
     .option('--seed <seed>', 'seed of ctx.random (default: derived from the flow and start)')
     .option('--batch-size <n>', 'customers per node call (default 5000)')
     .option('--keep', 'commit the run (journal, outbox, contact history) instead of rolling it back')
+    .option('--by <attribute>', 'measure report: break conversions and uplift down by this customer attribute (e.g. member_tier)')
+    .option('--by-tag <tag>', 'measure report: break them down by this tag (e.g. the RFM cell a score node wrote)')
     .option('--json', 'print the summary as JSON')
   addRegistryOptions(addStoreOptions(command)).action(async (file: string, flags: RunFlags) => {
     const start = parseAsOf(flags.start, Date.now())
@@ -74,6 +84,10 @@ export function register(program: Command): void {
     const registry = await registryFromOptions(flags)
     const flow = await loadFlowFile(file, registry)
     const { contactPolicy } = (await loadProjectConfig(process.cwd())).config
+    if (flags.by !== undefined && flags.byTag !== undefined) throw new UserError('cli.run', 'give --by or --by-tag, not both')
+    if ((flags.by !== undefined || flags.byTag !== undefined) && !measured(flow)) {
+      throw new UserError('cli.run', `--by and --by-tag break down the measure report, but flow "${flow.id}" has no measure node and no settings.goal`)
+    }
     const report = await withStore(flags, async (store) => {
       const clock = new SimulatedClock(start)
       const engineStore = openEngineStore(store)
@@ -81,13 +95,23 @@ export function register(program: Command): void {
       const simulate = async () => {
         const run = await engine.publish(flow, { ...(flags.seed ? { seed: flags.seed } : {}), ...(batchSize ? { options: { batchSize } } : {}) })
         const session = await new Scheduler(engine, clock).runUntil(until)
-        return toReport(await engine.summary(run.id), session, start, until, flags.keep === true)
+        const report = toReport(await engine.summary(run.id), session, start, until, flags.keep === true)
+        if (measured(flow)) {
+          // As of the last simulated instant: later events in the store were not seen by the run either.
+          report.measure = await measureReport(engineStore, run.id, { now: until - 1, ...(flags.by ? { by: flags.by } : {}), ...(flags.byTag ? { byTag: flags.byTag } : {}) })
+        }
+        return report
       }
       return flags.keep ? simulate() : rolledBack(engineStore, simulate)
     })
     if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
     else process.stdout.write(formatReport(report, describeStore(flags)))
   })
+}
+
+/** Whether the flow has a goal to report on. */
+function measured(flow: Flow): boolean {
+  return flow.settings.goal !== undefined || flow.nodes.some((node) => node.type === MEASURE_NODE_TYPE)
 }
 
 function parseBatchSize(value: string | undefined): number | undefined {
@@ -145,5 +169,39 @@ function formatReport(report: RunReport, where: string): string {
   lines.push(`  sends: ${sends.length > 0 ? sends.join(', ') : 'none'}${held.length > 0 ? `; held back (holdout): ${held.join(', ')}` : ''}`)
   const p = report.positions
   lines.push(`  customers: ${n(p.done)} finished, ${n(p.active)} still in the flow, ${n(p.error)} in error, ${n(p.cancelled)} cancelled`)
+  if (report.measure) lines.push('', ...formatMeasure(report.measure))
   return `${lines.join('\n')}\n`
+}
+
+/** The measure report as a table: one row per scope (flow, node, channel, segment value), treated against holdout. */
+export function formatMeasure(measure: MeasureReport): string[] {
+  const n = (value: number) => value.toLocaleString('en-US')
+  const pct = (value: number) => `${(value * 100).toFixed(2)}%`
+  const points = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(2)}`
+  const { goal } = measure
+  const anchor = goal.anchor === 'entry' ? 'entering the flow' : `passing "${goal.anchor.node}"`
+  const where = goal.where ? ` where ${Object.entries(goal.where).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')}` : ''
+  const rows: string[][] = [['scope', 'treated', 'sent', 'opened', 'clicked', 'converted', 'rate', 'revenue', 'holdout', 'converted', 'rate', 'uplift (pts)', '95 % CI', 'p-value']]
+  const add = (scope: string, c: MeasureReport['overall']) => {
+    const u = c.uplift
+    rows.push([
+      scope, n(c.treated.customers), c.treated.sent === undefined ? '' : n(c.treated.sent), n(c.treated.opened), n(c.treated.clicked),
+      n(c.treated.converted), pct(c.treated.rate), n(c.treated.revenue), n(c.holdout.customers), n(c.holdout.converted), pct(c.holdout.rate),
+      u.enough ? points(u.uplift) : 'not enough data', u.enough ? `[${points(u.ci95[0])}, ${points(u.ci95[1])}]` : '', u.enough ? u.pValue.toPrecision(3) : '',
+    ])
+  }
+  add('flow', measure.overall)
+  for (const [id, c] of Object.entries(measure.nodes)) add(`node ${id}`, c)
+  for (const [channel, c] of Object.entries(measure.channels)) if (c) add(`channel ${channel}`, c)
+  for (const [value, c] of Object.entries(measure.segments?.values ?? {})) add(`${measure.segments?.by} = ${value}`, c)
+  const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
+  const line = (r: string[]) => `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`.trimEnd()
+  const open = (measure.overall.treated.open ?? 0) + (measure.overall.holdout.open ?? 0)
+  const notes = measure.overall.uplift.enough ? [] : [`  ${measure.overall.uplift.reason}`]
+  return [
+    `Measure (${goal.source}): "${goal.event}"${where} within ${goal.withinDays} days of ${anchor}; revenue = sum of "${goal.revenue}"; as of ${new Date(measure.asOf).toISOString()}`,
+    ...rows.map(line),
+    ...notes,
+    `  ${n(open)} customers' windows were still open. Uplift = treated rate − holdout rate; 95 % CI unpooled Wald; p-value two-sided pooled two-proportion z-test; ${measure.method.minimum}.`,
+  ]
 }

@@ -219,6 +219,63 @@ export interface CustomerRef {
   id: string
 }
 
+/**
+ * A goal to measure a run's customers on (engine/measure/report.ts): goal events of a type
+ * (with property equalities) at or after each customer's anchor time and at most `withinMs`
+ * later, and not after `now`.
+ */
+export interface GoalQuery {
+  event: string
+  where?: Readonly<Record<string, string | number | boolean>>
+  withinMs: number
+  /** Events after this (the report's "as of", e.g. the simulation's end) are not seen. */
+  now: number
+  /**
+   * The measured customers and their anchor times. Absent: every customer of the run, anchored
+   * on their flow entry (`positions.entered_at`); given: only these customers of the run, each
+   * anchored at `at`, or on their flow entry when `at` is null.
+   */
+  anchors?: readonly { key: number; at: number | null }[]
+  /** Numeric property of the goal events summed as revenue (non-numbers count 0). */
+  revenue?: string
+  /** Event types counted as engagement in the same window (customers with at least one), e.g. e-mail opens and clicks. */
+  engagement?: readonly string[]
+  /** Break the groups down by a customer attribute's value, or a tag's value (as text; null when missing). */
+  by?: { attribute: string } | { tag: string }
+}
+
+/** One group of measured customers: a segment value (null without `by`) × holdout flag. */
+export interface GoalGroup {
+  segment: string | null
+  holdout: boolean
+  customers: number
+  converted: number
+  revenue: number
+  /** Customers with at least one event of each `engagement` type, in the query's order. */
+  engaged: number[]
+  /** Customers whose window is still open at `now`. */
+  open: number
+}
+
+/** A measured customer with an outcome (a conversion or an engagement event). */
+export interface GoalOutcome {
+  key: number
+  holdout: boolean
+  converted: boolean
+  revenue: number
+  /** Per `engagement` type, in the query's order. */
+  engaged: boolean[]
+}
+
+/** What `measureGoal` answers, all computed in SQL. */
+export interface GoalAnswer {
+  groups: GoalGroup[]
+  /** Only customers with an outcome: the report breaks them down by node and channel. */
+  outcomes: GoalOutcome[]
+  /** Keys of the measured customers in the holdout, ascending. */
+  holdout: number[]
+}
+
 /** The engine's tables, as one set-based API. */
 export interface EngineTables {
   /** Customers in key order after `afterKey`, at most `limit` (audience "everyone"). */
@@ -295,6 +352,9 @@ export interface EngineTables {
   listOutbox(options?: { runId?: string; afterId?: number; limit?: number }): Promise<OutboxRow[]>
   /** Counts per run, channel and state. */
   outboxCounts(runId?: string): Promise<{ channel: Channel; state: OutboxState; count: number }[]>
+
+  /** Goal conversions of a run's customers, in three set-based statements (see {@link GoalQuery}). */
+  measureGoal(runId: string, query: GoalQuery): Promise<GoalAnswer>
 }
 
 /** The engine's store: its tables plus the customer store, sharing transactions. */

@@ -10,6 +10,8 @@
  */
 import type pg from 'pg'
 import type {
+  GoalAnswer,
+  GoalQuery,
   CustomerRef,
   DuePosition,
   EngineEvent,
@@ -30,6 +32,7 @@ import type {
   TriggerStateRow,
 } from '../../engine/ports/engine-store.ts'
 import type { Channel, StorePort } from '../../engine/ports/store.ts'
+import { measureGoalWith } from '../common/goal-sql.ts'
 import { chunks } from '../common/store-helpers.ts'
 import type { PgStore } from './pg-store.ts'
 
@@ -401,6 +404,10 @@ export class PgEngineStore implements EngineStore {
     return (await this.query(SQL_TEXT.outboxCounts, [runId ?? null])).rows.map((row) => ({
       channel: row.channel as Channel, state: row.state as OutboxRow['state'], count: num(row.count),
     }))
+  }
+
+  async measureGoal(runId: string, query: GoalQuery): Promise<GoalAnswer> {
+    return measureGoalWith('postgres', runId, query, async (statement) => (await this.query(statement.text, statement.params.values)).rows)
   }
 
   /** Runs one statement on the current transaction's client, or on the pool. */

@@ -16,6 +16,8 @@
  */
 import type Database from 'better-sqlite3'
 import type {
+  GoalAnswer,
+  GoalQuery,
   CustomerRef,
   DuePosition,
   EngineEvent,
@@ -36,6 +38,7 @@ import type {
   TriggerStateRow,
 } from '../../engine/ports/engine-store.ts'
 import type { Channel, StorePort } from '../../engine/ports/store.ts'
+import { measureGoalWith } from '../common/goal-sql.ts'
 import { MultiRowInsert } from './multi-row-insert.ts'
 import type { SqliteStore } from './sqlite-store.ts'
 
@@ -403,6 +406,11 @@ export class SqliteEngineStore implements EngineStore {
   async outboxCounts(runId?: string): Promise<{ channel: Channel; state: OutboxRow['state']; count: number }[]> {
     const id = runId ?? null
     return this.run(() => this.statement('outboxCounts').all(id, id) as { channel: Channel; state: OutboxRow['state']; count: number }[])
+  }
+
+  async measureGoal(runId: string, query: GoalQuery): Promise<GoalAnswer> {
+    const db = this.base.database
+    return measureGoalWith('sqlite', runId, query, (statement) => this.run(() => db.prepare(statement.text).all(statement.params.bindings()) as Record<string, unknown>[]))
   }
 
   /** Runs synchronous work inside the current transaction, or in a short one of its own. */
