@@ -119,6 +119,7 @@ describe.each(['sqlite', 'postgres'] as const)('measure node and report on %s', 
     for (const node of ['start', 'mail', 'pause', 'goal']) {
       expect([report.nodes[node]?.treated.customers, report.nodes[node]?.holdout.customers, report.nodes[node]?.treated.converted]).toEqual([arms.treated.customers, arms.holdout.customers, arms.treated.converted])
     }
+    expect([report.nodes.start?.treated.entered, report.nodes.start?.holdout.entered]).toEqual([arms.treated.customers, arms.holdout.customers])
     expect(report.nodes.mail?.treated.sent).toBe(arms.treated.customers)
     expect(report.nodes.goal?.treated.sent).toBeUndefined()
     expect(Object.keys(report.channels)).toEqual(['email'])

@@ -181,11 +181,11 @@ export function formatMeasure(measure: MeasureReport): string[] {
   const { goal } = measure
   const anchor = goal.anchor === 'entry' ? 'entering the flow' : `passing "${goal.anchor.node}"`
   const where = goal.where ? ` where ${Object.entries(goal.where).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')}` : ''
-  const rows: string[][] = [['scope', 'treated', 'sent', 'opened', 'clicked', 'converted', 'rate', 'revenue', 'holdout', 'converted', 'rate', 'uplift (pts)', '95 % CI', 'p-value']]
+  const rows: string[][] = [['scope', 'entered', 'treated', 'sent', 'opened', 'clicked', 'converted', 'rate', 'revenue', 'holdout', 'converted', 'rate', 'uplift (pts)', '95 % CI', 'p-value']]
   const add = (scope: string, c: MeasureReport['overall']) => {
     const u = c.uplift
     rows.push([
-      scope, n(c.treated.customers), c.treated.sent === undefined ? '' : n(c.treated.sent), n(c.treated.opened), n(c.treated.clicked),
+      scope, c.treated.entered === undefined ? '' : n(c.treated.entered + (c.holdout.entered ?? 0)), n(c.treated.customers), c.treated.sent === undefined ? '' : n(c.treated.sent), n(c.treated.opened), n(c.treated.clicked),
       n(c.treated.converted), pct(c.treated.rate), n(c.treated.revenue), n(c.holdout.customers), n(c.holdout.converted), pct(c.holdout.rate),
       u.enough ? points(u.uplift) : 'not enough data', u.enough ? `[${points(u.ci95[0])}, ${points(u.ci95[1])}]` : '', u.enough ? u.pValue.toPrecision(3) : '',
     ])
@@ -202,6 +202,7 @@ export function formatMeasure(measure: MeasureReport): string[] {
     `Measure (${goal.source}): "${goal.event}"${where} within ${goal.withinDays} days of ${anchor}; revenue = sum of "${goal.revenue}"; as of ${new Date(measure.asOf).toISOString()}`,
     ...rows.map(line),
     ...notes,
+    '  entered: arrived at the node, measured or not; treated / holdout: measured customers (those who reached the measure node, or everyone for settings.goal).',
     `  ${n(open)} customers' windows were still open. Uplift = treated rate − holdout rate; 95 % CI unpooled Wald; p-value two-sided pooled two-proportion z-test; ${measure.method.minimum}.`,
   ]
 }

@@ -65,6 +65,8 @@ export interface ArmFigures {
   clicked: number
   /** Customers whose window is still open at the report's `now` (flow and segment rows only). */
   open?: number
+  /** Node and channel rows: every customer of the row, measured or not (`customers` counts the measured ones). */
+  entered?: number
 }
 
 /** Treated against holdout. */
@@ -318,9 +320,13 @@ class KeySets {
   compare(keys: Iterable<number>): Comparison {
     const treated = emptyArm()
     const holdout = emptyArm()
+    const entered = { treated: 0, holdout: 0 }
     for (const key of new Set(keys)) {
+      const inHoldout = this.#holdout.has(key)
+      if (inHoldout) entered.holdout++
+      else entered.treated++
       if (this.measured && !this.measured.has(key)) continue
-      const arm = this.#holdout.has(key) ? holdout : treated
+      const arm = inHoldout ? holdout : treated
       arm.customers++
       const outcome = this.#outcomes.get(key)
       if (!outcome) continue
@@ -329,6 +335,6 @@ class KeySets {
       if (outcome.engaged[0]) arm.opened++
       if (outcome.engaged[1]) arm.clicked++
     }
-    return withUplift(treated, holdout)
+    return withUplift({ ...treated, entered: entered.treated }, { ...holdout, entered: entered.holdout })
   }
 }

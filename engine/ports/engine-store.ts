@@ -272,7 +272,7 @@ export interface GoalAnswer {
   groups: GoalGroup[]
   /** Only customers with an outcome: the report breaks them down by node and channel. */
   outcomes: GoalOutcome[]
-  /** Keys of the measured customers in the holdout, ascending. */
+  /** Keys of the run's customers in the holdout (measured or not), ascending. */
   holdout: number[]
 }
 

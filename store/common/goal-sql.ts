@@ -40,7 +40,12 @@ export function goalStatements(dialect: Dialect, runId: string, query: GoalQuery
       SELECT o.key AS key, o.holdout AS holdout, o.conversions AS conversions, o.revenue AS revenue${engaged.map((e) => `, o.${e} AS ${e}`).join('')}
       FROM outcome o WHERE o.conversions > 0${engaged.map((e) => ` OR o.${e} = 1`).join('')}
       ORDER BY o.key`)
-  const holdout = build(dialect, runId, query, (_p, cte) => `${cte} SELECT o.key AS key FROM outcome o WHERE o.holdout = 1 ORDER BY o.key`)
+  // Every holdout customer of the run, measured or not: the report splits node arrivals with it.
+  const holdoutParams = new SqlParams(dialect)
+  const holdout = {
+    text: `SELECT p.customer_key AS key FROM positions p WHERE p.run_id = ${holdoutParams.add(runId, 'text')} AND p.holdout = ${dialect === 'sqlite' ? '1' : 'true'} ORDER BY p.customer_key`,
+    params: holdoutParams,
+  }
   return { groups, outcomes, holdout }
 }
 
