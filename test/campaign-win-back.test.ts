@@ -22,7 +22,7 @@ const temp = mkdtempSync(path.join(tmpdir(), 'sluice-win-back-'))
 const db = path.join(temp, 'demo.db')
 afterAll(() => rmSync(temp, { recursive: true, force: true }))
 
-let demoIds: string[] = []
+const demoIds: string[] = []
 beforeAll(async () => {
   const store = await openStore({ db, now: () => AS_OF })
   await loadDemo(store, { asOf: AS_OF })
