@@ -166,3 +166,43 @@ describe.each(['sqlite', 'postgres'] as const)('measure node and report on %s', 
     expect([report.overall.treated.converted, report.overall.holdout.converted]).toEqual([arms.treated.converted, arms.holdout.converted])
   })
 })
+
+describe.each(['sqlite', 'postgres'] as const)('measure goal SQL on %s', (dialect) => {
+  let h: EngineHarness
+  afterEach(() => h?.close())
+
+  it('matches property conditions by type and breaks down by a number attribute and by a tag the same way on both dialects', async () => {
+    let store: OpenStoreOptions | undefined
+    if (dialect === 'postgres') {
+      await pg.truncate()
+      store = { databaseUrl: pg.url, pgSchema: pg.schema }
+    }
+    h = await engineHarness({ nodes: [sendNode(), measure], ...(store ? { store } : {}) })
+    await h.store.upsertCustomers(ids.map((id, i) => ({ id, attributes: { visits: i % 2, vip: i % 5 === 0 } })))
+    await h.store.setTags(ids.filter((_, i) => i % 4 === 0).map((customerId) => ({ customerId, tag: { name: 'cell', layer: 'predictive', value: 'at-risk', at: T0, source: 'test' } })))
+    // Goal events: numeric `size` 2 (not "2"), boolean `gift` true (not "true" nor 1).
+    await h.store.insertEvents(ids.flatMap((id, i) => [
+      { id: `a-${i}`, customerId: id, type: 'purchase', at: T0 + DAY, properties: { size: i % 3 === 0 ? 2 : '2', gift: i % 7 === 0 ? true : 1, amount: 10 } },
+    ]))
+    const flow = fixtureFlow({ event: 'purchase', where: { size: 2, gift: true }, withinDays: 5 })
+    const run = await h.engine.publish(flow)
+    await h.scheduler.runUntil(T0 + 10 * DAY)
+    const converts = (i: number) => i % 3 === 0 && i % 7 === 0
+    const summary = await h.engine.summary(run.id)
+    expect(summary.nodes.goal?.outputs.converted).toBe(ids.filter((_, i) => converts(i)).length)
+    const byVisits = await measureReport(h.engineStore, run.id, { now: T0 + 10 * DAY, by: 'visits' })
+    const converted = (keep: (i: number) => boolean) => ids.filter((_, i) => keep(i) && converts(i)).length
+    const total = (c: { treated: { converted: number }; holdout: { converted: number } } | undefined) => (c?.treated.converted ?? 0) + (c?.holdout.converted ?? 0)
+    expect(Object.keys(byVisits.segments?.values ?? {})).toEqual(['0', '1'])
+    expect([total(byVisits.segments?.values['0']), total(byVisits.segments?.values['1'])]).toEqual([converted((i) => i % 2 === 0), converted((i) => i % 2 === 1)])
+    expect(byVisits.overall.treated.revenue + byVisits.overall.holdout.revenue).toBe(10 * converted(() => true))
+    const byVip = await measureReport(h.engineStore, run.id, { now: T0 + 10 * DAY, by: 'vip' })
+    expect(Object.keys(byVip.segments?.values ?? {})).toEqual(['false', 'true'])
+    const byTag = await measureReport(h.engineStore, run.id, { now: T0 + 10 * DAY, byTag: 'cell' })
+    expect(byTag.segments?.by).toBe('tag:cell')
+    expect(Object.keys(byTag.segments?.values ?? {})).toEqual(['(none)', 'at-risk'])
+    const cell = byTag.segments?.values['at-risk']
+    expect((cell?.treated.customers ?? 0) + (cell?.holdout.customers ?? 0)).toBe(N / 4)
+    expect(total(cell)).toBe(converted((i) => i % 4 === 0))
+  })
+})

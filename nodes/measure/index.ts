@@ -85,7 +85,9 @@ export default defineNode({
     const passed = config.anchor === 'entry' ? undefined : await ctx.data.passedAt(customers, { runId: ctx.runId, nodeId: config.anchor.node, until: now })
     const anchorOf = (member: CohortMember) => (passed ? (passed.get(member.key) ?? member.enteredAt) : (member.flowEnteredAt ?? member.enteredAt))
     const anchors = new Map(customers.map((member) => [member.key, anchorOf(member)]))
-    const from = Math.min(...anchors.values())
+    // A loop, not Math.min(...values): a cohort may hold 100,000 customers, too many arguments for a call.
+    let from = now
+    for (const anchor of anchors.values()) if (anchor < from) from = anchor
     const events = customers.length === 0 ? [] : await ctx.data.events(customers, { type: config.event, from, to: now + 1 })
     // The first goal event in each customer's own window.
     const firstGoal = new Map<number, number>()
