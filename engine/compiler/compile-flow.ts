@@ -12,6 +12,7 @@ import { hasErrors, verifyFlow } from '../flow/verify.ts'
 import type { NodeRegistry } from '../registry/registry.ts'
 import { outputsOf, type AnyNodeDefinition } from '../sdk/define-node.ts'
 import type { EntrySpec } from '../sdk/entry-spec.ts'
+import type { NodeCohortMode } from '../sdk/types.ts'
 import { parseNodeConfig } from '../sdk/validate-config.ts'
 import { buildJourneyMachine, resolveNext, type NextStep } from './journey-machine.ts'
 
@@ -22,6 +23,8 @@ export interface CompiledNode {
   /** The config parsed by the declaration's schema (defaults filled in). */
   config: unknown
   outputs: readonly string[]
+  /** How the executor feeds it, resolved for this config. */
+  cohort: NodeCohortMode
 }
 
 /** A flow ready for the executor. */
@@ -48,7 +51,8 @@ export function compileFlow(input: Flow, registry: NodeRegistry): CompiledFlow {
     const definition = registry.get(node.type, node.version) as AnyNodeDefinition
     const context = { nodeId: node.id, nodes: flow.nodes, edges: flow.edges }
     const config = parseNodeConfig(definition, node.config, context)
-    nodes.set(node.id, { id: node.id, definition, config, outputs: outputsOf(definition, config) })
+    const cohort = typeof definition.cohort === 'function' ? definition.cohort(config) : definition.cohort
+    nodes.set(node.id, { id: node.id, definition, config, outputs: outputsOf(definition, config), cohort })
   }
   const trigger = [...nodes.values()].find((n) => n.definition.category === 'trigger') as CompiledNode
   if (typeof trigger.definition.entry !== 'function') {

@@ -21,7 +21,7 @@ export async function runDueWork(env: ExecutorEnv, runtimes: ReadonlyMap<string,
   const groups = await env.store.dueNodes([...runtimes.keys()], now)
   for (const { runId, nodeId } of groups) {
     const runtime = runtimes.get(runId) as RunRuntime
-    const whole = runtime.compiled.nodes.get(nodeId)?.definition.cohort === 'whole'
+    const whole = runtime.compiled.nodes.get(nodeId)?.cohort === 'whole'
     let after: EventCursor | undefined
     for (;;) {
       const page = await env.store.duePositions(runId, nodeId, now, { ...(whole ? {} : { limit: runtime.options.batchSize }), ...(after ? { after } : {}) })

@@ -22,7 +22,7 @@ import { dispatchOutbox } from '../outbox/dispatch-outbox.ts'
 import type { EngineStore, RunRow } from '../ports/engine-store.ts'
 import type { NodeRegistry } from '../registry/registry.ts'
 import type { ContactPolicy } from '../policy/contact-policy.ts'
-import { nodeDataFromStore } from '../sdk/store-node-data.ts'
+import { createNodeDataMemo, nodeDataFromStore } from '../sdk/store-node-data.ts'
 import { enterAudiences, nextAudienceAt } from './audience-entry.ts'
 import { runDueWork } from './due-work.ts'
 import { listenedTypes, takeInEvents } from './event-intake.ts'
@@ -115,10 +115,12 @@ export class Engine {
       started: [], completed: [], paused: [], progress: false,
     }
     const runtimes = await this.#running()
+    // A fresh data memo per tick: batches of one tick share what depends only on the question (RFM rankings).
+    const env: ExecutorEnv = { ...this.#env, data: nodeDataFromStore(this.#store.customers, this.#store, createNodeDataMemo()) }
     for (const [runId, runtime] of runtimes) {
       try {
-        const audience = await enterAudiences(this.#env, runtime, now)
-        const events = await takeInEvents(this.#env, runtime, now)
+        const audience = await enterAudiences(env, runtime, now)
+        const events = await takeInEvents(env, runtime, now)
         report.fires += audience.fires
         report.entered += audience.entered + events.entered
         report.woken += events.woken
@@ -132,7 +134,7 @@ export class Engine {
         report.progress = true
       }
     }
-    const due = await runDueWork(this.#env, runtimes, now)
+    const due = await runDueWork(env, runtimes, now)
     report.batches = due.batches
     report.customers = due.customers
     report.nodeRuns = due.nodeRuns

@@ -112,7 +112,7 @@ export async function moveBatch(
     const isStart = nodeId === startNodeId && ran.size === 0
     // A `whole` node sees everyone due at once (next tick); a node already run in this batch
     // (a loop through a zero-length wait) runs again next tick rather than twice in one batch.
-    if (ran.has(nodeId) || (node.definition.cohort === 'whole' && !isStart)) {
+    if (ran.has(nodeId) || (node.cohort === 'whole' && !isStart)) {
       for (const t of group) final.push({ ...t.position, dueAt: t.position.dueAt ?? now, updatedAt: now })
       continue
     }

@@ -42,3 +42,17 @@ export interface RfmAnswer {
   /** Only cohort members with a purchase in the window; others are absent. */
   scores: RfmScore[]
 }
+
+/**
+ * The population's quintile boundaries for one query: for each measure, the values at the
+ * positions ⌈s × n / 5⌉ (s = 1..4) of the population sorted worst first. A buyer's score on a
+ * measure is 1 + how many of its four boundaries the buyer's value is strictly better than, which
+ * equals the RANK()-based score: a cohort taken in many batches ranks the population once.
+ */
+export interface RfmPopulation {
+  population: number
+  /** Whole days since the last purchase: fewer is better. */
+  recencyDays: number[]
+  frequency: number[]
+  monetary: number[]
+}

@@ -10,7 +10,7 @@
  */
 import type { Segment } from '../segment/schema.ts'
 import type { ContactPolicyFacts, ContactPolicyQuery } from './contact-policy-facts.ts'
-import type { RfmAnswer, RfmQuery } from './rfm.ts'
+import type { RfmAnswer, RfmPopulation, RfmQuery } from './rfm.ts'
 import type { ChannelFacts, ChannelFactsQuery } from './channel-facts.ts'
 
 /** Types an attribute can have in the catalogue; the segment builder and validation use them. */
@@ -259,10 +259,13 @@ export interface StorePort {
 
   /**
    * RFM quintile scores (1–5) of the cohort `keys`, ranked over the whole population of
-   * customers with a purchase in the window (see engine/ports/rfm.ts for ties): one query.
-   * Members without a purchase in the window are absent from `scores`.
+   * customers with a purchase in the window (see engine/ports/rfm.ts for ties). Members without a
+   * purchase in the window are absent from `scores`. With `population` (from rfmPopulation for
+   * the same query) only the cohort's purchases are read; without it the population is ranked first.
    */
-  rfmScores(query: RfmQuery, keys: readonly number[]): Promise<RfmAnswer>
+  rfmScores(query: RfmQuery, keys: readonly number[], population?: RfmPopulation): Promise<RfmAnswer>
+  /** The population's size and quintile boundaries for `query`: one pass over the window's purchases. */
+  rfmPopulation(query: RfmQuery): Promise<RfmPopulation>
 
   /**
    * Consent, suppression, past contacts and responses per channel for the customers with these

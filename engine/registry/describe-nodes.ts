@@ -17,6 +17,7 @@ export interface NodeTypeDescription {
   icon: string
   description: string
   timing: string
+  /** `batches`, `whole`, or `config` when the declaration decides per config. */
   cohort: string
   /** The fixed outputs, or null when they are computed from the config. */
   outputs: string[] | null
@@ -39,7 +40,7 @@ export function describeNodeType(definition: AnyNodeDefinition, registry: NodeRe
     icon: definition.icon,
     description: definition.description,
     timing: definition.timing,
-    cohort: definition.cohort,
+    cohort: typeof definition.cohort === 'function' ? 'config' : definition.cohort,
     outputs: typeof definition.outputs === 'function' ? null : [...definition.outputs],
     migratesFrom: Object.keys(definition.migrate ?? {}).map(Number).sort((a, b) => a - b),
     ...(source === undefined ? {} : { source }),
@@ -123,7 +124,7 @@ export function renderNodesDoc(descriptions: readonly NodeTypeDescription[]): st
     lines.push(`- Category: ${d.category} · icon: ${d.icon}`)
     lines.push(`- Version: ${d.version}${d.migratesFrom.length > 0 ? ` (configs of version ${d.migratesFrom.join(', ')} are migrated on load)` : ''}`)
     lines.push(`- Outputs: ${d.outputs ? d.outputs.map((o) => `\`${o}\``).join(', ') : 'computed from the config'}`)
-    lines.push(`- Timing: ${d.timing === 'waits' ? 'may hold customers over time (waits)' : 'instant'}${d.cohort === 'whole' ? ' · runs once over every customer due at the node' : ''}`)
+    lines.push(`- Timing: ${d.timing === 'waits' ? 'may hold customers over time (waits)' : 'instant'}${d.cohort === 'whole' ? ' · runs once over every customer due at the node' : d.cohort === 'config' ? ' · runs once over every customer due at the node when its config needs them all (otherwise in batches)' : ''}`)
     if (d.source) lines.push(`- Declared in: \`${d.source}\``)
     lines.push('', '### Config', '')
     const fields = configFields(d.configSchema)

@@ -46,8 +46,11 @@ export interface NodeDeclaration<Schema extends z.ZodType, Output extends string
   outputs: readonly Output[] | ((config: z.output<Schema>) => readonly Output[])
   /** `waits` if the node may hold customers over time (park them, or route them with a later `at`). Default `instant`. */
   timing?: NodeTiming
-  /** How the cohort is fed: `batches` (default) or `whole`. */
-  cohort?: NodeCohortMode
+  /**
+   * How the cohort is fed: `batches` (default) or `whole`, or a function of the config when only
+   * some configs need everyone at once (score: a top-N ranking does, a cut-off does not).
+   */
+  cohort?: NodeCohortMode | ((config: z.output<Schema>) => NodeCohortMode)
   /** Upgrades configs of older versions: key N upgrades a version-N config to version N+1. */
   migrate?: ConfigMigrations
   /** Node-specific checks beyond the schema (cross-field rules, checks against neighbours). */
@@ -62,7 +65,7 @@ export interface NodeDeclaration<Schema extends z.ZodType, Output extends string
 
 /** A checked node declaration, as the registry holds it; `timing` and `cohort` are filled in. */
 export type NodeDefinition<Schema extends z.ZodType = z.ZodType, Output extends string = string> = Readonly<
-  NodeDeclaration<Schema, Output> & { timing: NodeTiming; cohort: NodeCohortMode }
+  NodeDeclaration<Schema, Output> & { timing: NodeTiming; cohort: NodeCohortMode | ((config: z.output<Schema>) => NodeCohortMode) }
 >
 
 /**

@@ -219,10 +219,14 @@ describe('score: scorecard and routing', () => {
 })
 
 describe('score: config', () => {
-  it('runs on the whole cohort, with outputs derived from the routing and the model', () => {
-    expect(score.cohort).toBe('whole')
+  it('runs on the whole cohort only for rankings, with outputs derived from the routing and the model', () => {
     const outputs = (config: unknown) => (score.outputs as (c: unknown) => string[])(config)
     const parsed = (config: unknown) => score.config.parse(config)
+    const cohort = (config: unknown) => (score.cohort as (c: unknown) => string)(parsed(config))
+    expect(cohort({ method: churnModel, tag: 'p', routing: { type: 'top-n', n: 1 } })).toBe('whole')
+    expect(cohort({ method: { type: 'rfm' }, routing: { type: 'top-percent', percent: 10 } })).toBe('whole')
+    expect(cohort({ method: { type: 'rfm' }, routing: { type: 'threshold', min: 7 } })).toBe('batches')
+    expect(cohort({ method: { type: 'rfm' }, routing: { type: 'cells', cells: ['at-risk'] } })).toBe('batches')
     expect(outputs(parsed({ method: { type: 'rfm' }, routing: { type: 'bands', bands: [{ name: 'hi', min: 12 }, { name: 'lo' }] } }))).toEqual(['hi', 'lo'])
     expect(outputs(parsed({ method: { type: 'rfm' }, routing: { type: 'cells', cells: ['at-risk'] } }))).toEqual(['at-risk', 'other'])
     expect(outputs(parsed({ method: churnModel, tag: 'p', routing: { type: 'top-n', n: 1 } }))).toEqual(['top', 'rest', 'unscored'])

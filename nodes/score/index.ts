@@ -2,7 +2,8 @@
  * score: scores every customer of the cohort with an RFM analysis, a scorecard or a logistic
  * model (as analysts hand them over), writes the score as a predictive tag, and routes by it:
  * a cut-off, the top N or top %, bands, or (RFM) named cells. Rankings need every customer due
- * at the node at once, so the node runs on the whole cohort.
+ * at the node at once, so with top-N / top-% routing the node runs on the whole cohort; other
+ * routings decide per customer and run batch by batch.
  *
  * Data: RFM is one set-based query (ctx.data.rfm: quintiles over every buyer in the store);
  * scorecards and logistic models read the cohort's profiles once (ctx.data.customers) and
@@ -28,10 +29,12 @@ export default defineNode({
     'Scores customers and routes them by score. Methods: **RFM** (purchase events in the last N days; recency, frequency and monetary value each 1–5 by quintile over every customer who bought in the window — ties share the lower score, customers without a purchase score 1-1-1 in cell `lost`; score R + F + M; writes `rfm_cell`, `rfm_r`, `rfm_f`, `rfm_m`),',
     '**scorecard** (points per attribute bin, summed; missing values get the configured points) and **logistic model** (intercept + coefficients over numeric and one-hot categorical attributes → probability).',
     'The score is written as a predictive tag. Routing: cut-off (`pass` / `fail`), top N or top % (`top` / `rest`; ties by score, then customer id), bands (one output per band) or RFM cells (one output per cell, plus `other`);',
-    'a logistic model that may leave a customer unscored adds an `unscored` output. Runs once over every customer due at the node.',
+    'a logistic model that may leave a customer unscored adds an `unscored` output. Runs once over every customer due at the node when routing by top N or top %; otherwise batch by batch.',
   ].join(' '),
   config: scoreConfigSchema,
-  cohort: 'whole',
+  // Rankings (top N, top %) need everyone due at once; a cut-off, bands or cells decide per
+  // customer (RFM quintiles are over the whole store), so those configs run batch by batch.
+  cohort: (config) => (config.routing.type === 'top-n' || config.routing.type === 'top-percent' ? 'whole' : 'batches'),
   outputs: (config) => scoreOutputs(config),
   validate: (config) => validateScoreConfig(config),
   explain(decision, config) {

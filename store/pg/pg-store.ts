@@ -67,8 +67,8 @@ import {
 } from '../common/validate-input.ts'
 import { checkSchemaName, mapPgError, openPgPool, type PgConnectionOptions } from './connection.ts'
 import { pgCreateList, pgListLists, pgMatchSegment, pgPreviewSegment, pgWriteListMembers, type PgQuery } from '../segment/pg-segments.ts'
-import { pgRfmScores } from '../scoring/rfm-scores.ts'
-import type { RfmAnswer, RfmQuery } from '../../engine/ports/rfm.ts'
+import { pgRfmPopulation, pgRfmScores } from '../scoring/rfm-scores.ts'
+import type { RfmAnswer, RfmPopulation, RfmQuery } from '../../engine/ports/rfm.ts'
 import * as schema from './schema.ts'
 import { pgChannelFacts } from '../channel-facts/index.ts'
 import type { ChannelFacts, ChannelFactsQuery } from '../../engine/ports/channel-facts.ts'
@@ -590,8 +590,12 @@ export class PgStore implements StorePort {
     return pgListLists(this.queryOn(this.db()))
   }
 
-  async rfmScores(query: RfmQuery, keys: readonly number[]): Promise<RfmAnswer> {
-    return pgRfmScores(this.queryOn(this.db()), query, keys)
+  async rfmScores(query: RfmQuery, keys: readonly number[], population?: RfmPopulation): Promise<RfmAnswer> {
+    return pgRfmScores(this.queryOn(this.db()), query, keys, population)
+  }
+
+  async rfmPopulation(query: RfmQuery): Promise<RfmPopulation> {
+    return pgRfmPopulation(this.queryOn(this.db()), query)
   }
 
   async channelFacts(keys: readonly number[], query: ChannelFactsQuery): Promise<ChannelFacts> {

@@ -1,11 +1,12 @@
 // RFM quintiles in SQL on SQLite and Postgres over one hand-computed fixture: both dialects must
 // give exactly these numbers.
+import type Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RfmQuery } from '../../engine/ports/rfm.ts'
 import type { EventInput, StorePort } from '../../engine/ports/store.ts'
 import { createTestSchema, type TestSchema } from '../../test/support/postgres.ts'
 import { openStore } from '../open-store.ts'
-import { rfmStatement } from './rfm-statement.ts'
+import { rfmStatement, toRfmAnswer, type RfmRow } from './rfm-statement.ts'
 
 const DAY = 86_400_000
 const now = Date.UTC(2025, 0, 1)
@@ -86,6 +87,17 @@ for (const dialect of dialects) {
       expect(await store.rfmScores(query, [])).toEqual({ population: 5, scores: [] })
     })
 
+    it('ranks the population once into boundaries that score any batch of the cohort the same', async () => {
+      // Worst first: recency 364 10 10 1 1, frequency 1 1 2 3 3, monetary 1 7 30.3 30.3 100; positions ⌈s·5/5⌉ = 1..4.
+      const population = await store.rfmPopulation(query)
+      expect(population).toEqual({ population: 5, recencyDays: [364, 10, 10, 1], frequency: [1, 1, 2, 3], monetary: [1, 7, 30.3, 30.3] })
+      const batches = [['a', 'h'], ['b', 'c'], ['d', 'e', 'f']]
+      const scores = []
+      for (const batch of batches) scores.push(...(await store.rfmScores(query, batch.map(key), population)).scores)
+      expect(scores.map(({ key: k, ...rest }) => ({ id: idOf(k), ...rest }))).toEqual(expected)
+      expect(await store.rfmPopulation({ ...query, event: 'nothing' })).toEqual({ population: 0, recencyDays: [], frequency: [], monetary: [] })
+    })
+
     it('treats an SQL-looking event type and property as plain values', async () => {
       const odd = await store.rfmScores({ ...query, event: INJECTION }, [key('c')])
       expect(odd).toEqual({ population: 1, scores: [{ key: key('c'), recencyDays: 1, frequency: 1, monetary: 1, r: 1, f: 1, m: 1 }] })
@@ -109,5 +121,38 @@ describe('rfmStatement', () => {
     expect(() => rfmStatement({ ...query, from: 1.5 }, 'sqlite', [])).toThrow(/epoch milliseconds/)
     expect(() => rfmStatement({ ...query, from: now + 1 }, 'sqlite', [])).toThrow(/starts after it ends/)
     expect(() => rfmStatement(query, 'postgres', [Number.NaN])).toThrow(/integers/)
+  })
+})
+
+describe('rfmScores by population boundaries', () => {
+  it('gives exactly the one-statement RANK() scores on a population full of ties', async () => {
+    const store = await openStore({ db: ':memory:', now: () => now })
+    try {
+      const ids = Array.from({ length: 300 }, (_, i) => `r${i}`)
+      await store.upsertCustomers(ids.map((id) => ({ id })))
+      // A deterministic spread with many ties: few distinct days, counts and amounts.
+      let seed = 7
+      const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647
+      const rows: EventInput[] = []
+      ids.forEach((customerId, i) => {
+        const count = i % 7 === 0 ? 0 : 1 + Math.floor(next() * 4)
+        for (let k = 0; k < count; k++) {
+          rows.push({ id: `q${i}-${k}`, customerId, type: 'purchase', at: now - Math.floor(next() * 20) * DAY - 1000, properties: { amount: Math.floor(next() * 5) * 2.5 } })
+        }
+      })
+      await store.insertEvents(rows)
+      const keys = (await store.getCustomers(ids)).map((c) => c.key)
+      const statement = rfmStatement(query, 'sqlite', keys)
+      const db = (store as unknown as { database: Database.Database }).database
+      const byRank = toRfmAnswer(db.prepare(statement.text).all(statement.params.bindings()) as RfmRow[])
+      const population = await store.rfmPopulation(query)
+      const batched = []
+      for (let i = 0; i < keys.length; i += 37) batched.push(...(await store.rfmScores(query, keys.slice(i, i + 37), population)).scores)
+      expect(byRank.population).toBe(population.population)
+      expect(byRank.scores.length).toBeGreaterThan(200)
+      expect(batched).toEqual(byRank.scores)
+    } finally {
+      await store.close()
+    }
   })
 })

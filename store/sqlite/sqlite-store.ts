@@ -75,8 +75,8 @@ import {
   sqlitePreviewSegment,
   sqliteWriteListMembers,
 } from '../segment/sqlite-segments.ts'
-import { sqliteRfmScores } from '../scoring/rfm-scores.ts'
-import type { RfmAnswer, RfmQuery } from '../../engine/ports/rfm.ts'
+import { sqliteRfmPopulation, sqliteRfmScores } from '../scoring/rfm-scores.ts'
+import type { RfmAnswer, RfmPopulation, RfmQuery } from '../../engine/ports/rfm.ts'
 import * as schema from './schema.ts'
 import { sqliteChannelFacts } from '../channel-facts/index.ts'
 import type { ChannelFacts, ChannelFactsQuery } from '../../engine/ports/channel-facts.ts'
@@ -582,8 +582,12 @@ export class SqliteStore implements StorePort {
     return this.run(() => sqliteListLists(this.shared.db))
   }
 
-  async rfmScores(query: RfmQuery, keys: readonly number[]): Promise<RfmAnswer> {
-    return this.run(() => sqliteRfmScores(this.shared.db, query, keys))
+  async rfmScores(query: RfmQuery, keys: readonly number[], population?: RfmPopulation): Promise<RfmAnswer> {
+    return this.run(() => sqliteRfmScores(this.shared.db, query, keys, population))
+  }
+
+  async rfmPopulation(query: RfmQuery): Promise<RfmPopulation> {
+    return this.run(() => sqliteRfmPopulation(this.shared.db, query))
   }
 
   async channelFacts(keys: readonly number[], query: ChannelFactsQuery): Promise<ChannelFacts> {
