@@ -2,10 +2,11 @@
  * The benchmark's data set: N customers with what the reference campaign and the segment
  * previews need (attributes, addresses, consents, purchases with amounts over 18 months, e-mail
  * opens and app logins, contact history so frequency caps bite, suppressions, tags, two static
- * lists), generated set-based in SQL on a SQLite file. Every value is a pure function of (seed,
- * customer, what is drawn): `bench_u(salt, i, k)` is a registered deterministic hash, so the same
- * arguments give the same file, and building 1M customers takes tens of seconds where the
- * demo generator (store/demo) needs minutes.
+ * lists, and purchases during the campaign for its measure node), generated set-based in SQL on
+ * a SQLite file. Every value is a pure function of (seed, customer, what is drawn):
+ * `bench_u(salt, i, k)` is a registered deterministic hash, so the same arguments give the same
+ * file, and building 1M customers takes about two minutes where the demo generator (store/demo)
+ * needs several.
  *
  * The built file is cached under `bench/tmp/` keyed by (customers, seed, dataset version,
  * migration count); runs work on copies of it, so each engine starts from the same store.
@@ -20,7 +21,7 @@ import { openStore } from '../store/open-store.ts'
 import type { SqliteStore } from '../store/sqlite/sqlite-store.ts'
 
 /** Bump when what the generator writes changes: cached files of older versions are not reused. */
-export const DATASET_VERSION = 2
+export const DATASET_VERSION = 3
 
 const DAY = 86_400_000
 
@@ -249,6 +250,17 @@ function generationSteps(customers: number): Step[] {
           :now - 60000 - CAST(bench_u(21, c.key, k.n) * 540 * :day AS INTEGER),
           jsonb_object('order_id', 'o-' || c.key || '-' || k.n, 'amount', round(5 + bench_u(22, c.key, k.n) * bench_u(22, c.key, k.n) * bench_u(23, c.key, k.n) * 800, 2))
         FROM customers c JOIN k ON k.n < CASE WHEN ${u(20)} < 0.28 THEN 0 ELSE 1 + CAST(${u(24)} * ${u(24)} * 9 AS INTEGER) END`,
+    },
+    {
+      label: 'purchases to come',
+      params,
+      // 5 % buy during the campaign (its measure node's goal), in six bursts at 15:00 UTC on days
+      // 1–6: few distinct times, so the simulated clock makes a few ticks, not one per event.
+      // Segments and RFM are evaluated at "now" and never see them.
+      sql: `INSERT INTO events (event_id, customer_key, type, at, properties)
+        SELECT 'f-' || c.key, c.key, 'purchase', :now + (1 + CAST(${u(25)} * 6 AS INTEGER)) * :day + 6 * 3600000,
+          jsonb_object('order_id', 'f-' || c.key, 'amount', round(10 + ${u(26)} * 190, 2))
+        FROM customers c WHERE ${has(27, 0.05)}`,
     },
     {
       label: 'opens and logins',

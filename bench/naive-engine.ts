@@ -22,19 +22,21 @@ import { END_STATE } from '../engine/compiler/journey-machine.ts'
 import { NodeRunError } from '../engine/errors.ts'
 import { admit } from '../engine/executor/admit.ts'
 import { Engine } from '../engine/executor/engine.ts'
-import type { Traveller } from '../engine/executor/move-batch.ts'
+import { matchesProperties } from '../engine/executor/event-intake.ts'
+import { memberOfPosition, type Traveller } from '../engine/executor/move-batch.ts'
 import { loadRunRuntime, type RunRuntime } from '../engine/executor/run-runtime.ts'
 import type { Flow } from '../engine/flow/schema.ts'
 import { BatchJournal } from '../engine/journal/batch-journal.ts'
 import { dispatchOutbox } from '../engine/outbox/dispatch-outbox.ts'
-import type { EngineStore, OutboxIntent, PositionRow } from '../engine/ports/engine-store.ts'
+import type { EngineStore, EventCursor, OutboxIntent, PositionRow } from '../engine/ports/engine-store.ts'
 import type { Tag } from '../engine/ports/store.ts'
 import type { NodeRegistry } from '../engine/registry/registry.ts'
 import { createIdSource } from '../engine/random.ts'
 import { assertNodeResult, exitsOf } from '../engine/sdk/check-result.ts'
 import { createNodeContext } from '../engine/sdk/context.ts'
 import { nodeDataFromStore } from '../engine/sdk/store-node-data.ts'
-import type { CohortMember, NodeResult } from '../engine/sdk/types.ts'
+import type { PropertyMatch } from '../engine/sdk/entry-spec.ts'
+import type { NodeResult } from '../engine/sdk/types.ts'
 import { openEngineStore } from '../store/open-engine-store.ts'
 import { openStore } from '../store/open-store.ts'
 import { BENCH_NOW } from './dataset.ts'
@@ -103,11 +105,16 @@ export async function runNaive(options: {
       rss.sample()
       options.onProgress?.(entered.length)
     }
-    // Later: customers due at a later time, earliest first, each restored from its position row.
+    // Later: the next due time or event a parked customer waits for, earliest first; each
+    // customer concerned is restored from its position row and run on its own.
+    await naive.startEvents()
     for (;;) {
-      const next = naive.nextDue()
-      if (next === undefined || next >= BENCH_NOW + SIMULATED_DAYS * DAY) break
+      const due = naive.nextDue()
+      const event = await naive.nextEventAt()
+      const next = Math.min(due ?? Number.POSITIVE_INFINITY, event ?? Number.POSITIVE_INFINITY)
+      if (next >= BENCH_NOW + SIMULATED_DAYS * DAY) break
       await clock.sleepUntil(next)
+      if (event === next) await naive.takeEvents(next)
       await naive.wakeDue(next)
       rss.sample()
     }
@@ -143,9 +150,11 @@ interface Journey {
 class NaiveRunner {
   /** Milliseconds spent per node id, in writes and in delivery. */
   readonly timings = new Map<string, number>()
-  /** Customers due later: key → due time (their state is the position row in the store). */
-  readonly #due = new Map<number, { at: number; id: string }>()
+  /** Customers due later: key → due time and the event that may wake them early (their state is the position row in the store). */
+  readonly #due = new Map<number, { at: number; id: string; wakeType: string | null; wakeWhere: PropertyMatch | undefined; arrivedAt: number }>()
   readonly #ids: () => string
+  /** How far the event stream was read (as the engine's per-run cursor). */
+  #cursor: EventCursor | null = null
 
   constructor(
     private readonly store: EngineStore,
@@ -167,6 +176,39 @@ class NaiveRunner {
     return earliest
   }
 
+  /** Starts reading events where the run's trigger state says (its publish time). */
+  async startEvents(): Promise<void> {
+    this.#cursor = (await this.store.getTriggerState(this.runtime.run.id)).eventCursor
+  }
+
+  #waitedTypes(): string[] {
+    return [...new Set([...this.#due.values()].flatMap((d) => (d.wakeType === null ? [] : [d.wakeType])))].sort()
+  }
+
+  /** When the next event of a type a parked customer waits for happens, or undefined. */
+  async nextEventAt(): Promise<number | undefined> {
+    const types = this.#waitedTypes()
+    if (types.length === 0) return undefined
+    return (await this.store.nextEventAt(types, this.#cursor)) ?? undefined
+  }
+
+  /** Events up to `now`: each one a parked customer waits for wakes that customer's actor, one customer at a time. */
+  async takeEvents(now: number): Promise<void> {
+    const types = this.#waitedTypes()
+    for (;;) {
+      const events = await this.store.eventsAfter(types, this.#cursor, now, 5_000)
+      if (events.length === 0) return
+      const last = events[events.length - 1]!
+      this.#cursor = { at: last.at, key: last.key }
+      for (const event of events) {
+        const waiting = this.#due.get(event.customerKey)
+        if (!waiting || waiting.wakeType !== event.type || event.at < waiting.arrivedAt || !matchesProperties(event.properties, waiting.wakeWhere)) continue
+        this.#due.delete(event.customerKey)
+        await this.#resume(event.customerKey, waiting.id, now, 'event')
+      }
+    }
+  }
+
   /** Lets one customer in (the engine's entry rules and holdout draw, for a candidate set of one) and runs it. */
   async enter(customer: { key: number; id: string }, now: number): Promise<void> {
     const admission = await admit(this.store, this.runtime, [{ customerKey: customer.key, customerId: customer.id, at: now }], now)
@@ -181,17 +223,19 @@ class NaiveRunner {
     const keys = [...this.#due].filter(([, due]) => due.at === at).sort(([a], [b]) => a - b)
     for (const [key, { id }] of keys) {
       this.#due.delete(key)
-      // The persisted state is the position row: read it back, restore the actor at its node.
-      const [position] = await this.store.getPositions(this.runtime.run.id, [key])
-      if (!position || position.state !== 'active') continue
-      const machine = this.#compiled.machine
-      const actor = createActor(machine, { snapshot: machine.resolveState({ value: position.nodeId, context: undefined }) }).start()
-      const member: CohortMember = {
-        key, id, enteredAt: position.arrivedAt,
-        ...(position.phase === 'parked' ? { wake: 'due' as const } : position.phase === 'woken' ? { wake: 'event' as const } : {}),
-      }
-      await this.#advance({ actor, traveller: { member, position } }, this.clock.now())
+      await this.#resume(key, id, at, 'due')
     }
+  }
+
+  /** Restores one customer's actor from its position row (the persisted state) and runs it at `now`. */
+  async #resume(key: number, id: string, now: number, why: 'due' | 'event'): Promise<void> {
+    const [stored] = await this.store.getPositions(this.runtime.run.id, [key])
+    if (!stored || stored.state !== 'active') return
+    // Woken by an event: the engine marks the position woken, due at the event's time.
+    const position: PositionRow = why === 'event' ? { ...stored, phase: 'woken', wakeType: null, wakeWhere: null } : stored
+    const machine = this.#compiled.machine
+    const actor = createActor(machine, { snapshot: machine.resolveState({ value: position.nodeId, context: undefined }) }).start()
+    await this.#advance({ actor, traveller: { member: memberOfPosition({ ...position, customerId: id }), position } }, now)
   }
 
   /** Steps the actor node by node until the customer parks, waits, ends or fails; then writes and delivers. */
@@ -217,7 +261,7 @@ class NaiveRunner {
           runId: run.id,
           flow: { id: compiled.flow.id, version: compiled.flow.version, priority: compiled.flow.settings.priority },
           node: { id: nodeId, type: node.definition.type, version: node.definition.version },
-          data: nodeDataFromStore(this.store.customers),
+          data: nodeDataFromStore(this.store.customers, this.store),
           ids: this.#ids,
           onLog: (entry) => journal.note(nodeId, entry.message, { level: entry.level, ...(entry.data ? { data: entry.data } : {}) }),
         })
@@ -260,7 +304,10 @@ class NaiveRunner {
         wakeWhere: null, error: null, lastOutput: null, arrivedAt: arrival, dueAt: arrival, updatedAt: now,
       }
       if (later !== undefined) final = position
-      else member = { key: member.key, id: member.id, enteredAt: arrival }
+      else {
+        const { wake: _wake, ...rest } = member
+        member = { ...rest, enteredAt: arrival }
+      }
     }
     journey.actor.stop()
 
@@ -273,7 +320,12 @@ class NaiveRunner {
       if (entries.length > 0) await tx.recordEntries(compiled.flow.id, entries)
     })
     this.#time('(writes)', writing)
-    if (final.state === 'active' && final.dueAt !== null) this.#due.set(member.key, { at: final.dueAt, id: member.id })
+    if (final.state === 'active' && final.dueAt !== null) {
+      this.#due.set(member.key, {
+        at: final.dueAt, id: member.id, wakeType: final.wakeType, arrivedAt: final.arrivedAt,
+        wakeWhere: final.wakeWhere === null ? undefined : (JSON.parse(final.wakeWhere) as PropertyMatch),
+      })
+    }
     if (outbox.length > 0) {
       const delivering = performance.now()
       await dispatchOutbox(this.store, this.channels, now, () => this.runtime.options)

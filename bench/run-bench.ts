@@ -5,6 +5,7 @@
  * another's writes. `sluice bench` (cli/commands/bench.ts) prints what this returns.
  */
 import { cpus, loadavg, totalmem } from 'node:os'
+import { rmSync } from 'node:fs'
 import path from 'node:path'
 import { BENCH_NOW, DATASET_VERSION, copyDataset, ensureDataset, type DatasetCounts } from './dataset.ts'
 import type { Flow } from '../engine/flow/schema.ts'
@@ -71,6 +72,16 @@ export interface NaiveCheck {
   oursCustomersPerSecond: number
 }
 
+/** A working copy's path, unique to this process so two runs sharing a folder never write to one file. */
+function workFile(dir: string, part: string): string {
+  return path.join(dir, `work-${part}-${process.pid}.db`)
+}
+
+/** Removes a working copy and its WAL files. */
+function removeWork(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true })
+}
+
 /** Runs the parts asked for and returns every figure. */
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const parts = new Set(options.parts ?? BENCH_PARTS)
@@ -85,14 +96,17 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
   const registry = await benchRegistry()
   const flow = await loadReferenceFlow(registry)
-  if (!flow.nodes.some((n) => n.type === 'measure')) notes.push('The reference flow ends after the wait: the measure node is not on main yet.')
 
   let reference: ReferenceResult | null = null
   if (parts.has('reference')) {
-    const work = path.join(options.dir, 'work-reference.db')
+    const work = workFile(options.dir, 'reference')
     copyDataset(dataset, work)
     progress.phase('reference campaign', dataset.counts.customers, 'customers moved')
-    reference = await runReference({ file: work, registry, flow, ...(options.batchSize ? { batchSize: options.batchSize } : {}), onProgress: (moved) => progress.update(Math.min(moved, dataset.counts.customers)) })
+    try {
+      reference = await runReference({ file: work, registry, flow, ...(options.batchSize ? { batchSize: options.batchSize } : {}), onProgress: (moved) => progress.update(Math.min(moved, dataset.counts.customers)) })
+    } finally {
+      removeWork(work)
+    }
     progress.done(`${reference.customersPerSecond.toLocaleString('en-US')} customers/s, peak RSS ${reference.peakRssMb} MB`)
   }
 
@@ -100,17 +114,27 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   if (parts.has('naive')) {
     const keys = sampleKeys(dataset.counts.customers, options.sample ?? Math.min(20_000, dataset.counts.customers))
     const budget = options.naiveSeconds ?? 60
-    const work = path.join(options.dir, 'work-naive.db')
+    const work = workFile(options.dir, 'naive')
     copyDataset(dataset, work)
     progress.phase('naive engine', keys.length, 'customers')
-    const result = await runNaive({ file: work, registry, flow, keys, population: dataset.counts.customers, budgetMs: budget * 1000, onProgress: (done) => progress.update(done) })
+    let result: NaiveResult
+    try {
+      result = await runNaive({ file: work, registry, flow, keys, population: dataset.counts.customers, budgetMs: budget * 1000, onProgress: (done) => progress.update(done) })
+    } finally {
+      removeWork(work)
+    }
     progress.done(`${result.customersPerSecond.toLocaleString('en-US')} customers/s on ${result.customers.toLocaleString('en-US')} customers`)
     if (result.timeBoxed) notes.push(`The naive engine was stopped after ${budget} s: it ran ${result.customers.toLocaleString('en-US')} of the ${keys.length.toLocaleString('en-US')} sampled customers.`)
 
     if (result.customers === 0) throw new Error('the naive engine ran no customer within its time budget: raise --naive-seconds')
     progress.phase('naive check', 0, '')
     copyDataset(dataset, work)
-    const ours = await runReference({ file: work, registry, flow: withAudience(flow, result.customerIds) })
+    let ours: ReferenceResult
+    try {
+      ours = await runReference({ file: work, registry, flow: withAudience(flow, result.customerIds) })
+    } finally {
+      removeWork(work)
+    }
     const check: NaiveCheck = {
       customers: ours.entered,
       equal: sameCounts(ours, result),
@@ -131,14 +155,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
   let ingest: IngestResult | null = null
   if (parts.has('ingest')) {
-    const work = path.join(options.dir, 'work-ingest.db')
+    const work = workFile(options.dir, 'ingest')
     copyDataset(dataset, work)
     progress.phase('ingest', 0, '')
-    ingest = await runIngest({
+    try {
+      ingest = await runIngest({
       file: work, registry, customers: dataset.counts.customers, seconds: options.ingestSeconds ?? 10,
       ...(options.ingestEvents === undefined ? {} : { events: options.ingestEvents }),
       onProgress: (phase, done, total) => progress.update(done, `${phase} ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`),
-    })
+      })
+    } finally {
+      removeWork(work)
+    }
     progress.done(`${ingest.eventsPerSecond.toLocaleString('en-US')} events/s; trigger → send p50 ${ingest.latencyMs.p50} ms, p99 ${ingest.latencyMs.p99} ms`)
   }
 
