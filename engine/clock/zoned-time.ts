@@ -60,8 +60,30 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
+/**
+ * Recent answers of zonedParts per zone. Intl's formatToParts costs ~10 µs, and batch work asks the
+ * same few (instant, zone) pairs for every customer (the throttle's calendar windows at `now` in
+ * each customer's zone): a bounded memo turns 3 s of a 100k-customer campaign into lookups.
+ */
+const partsMemo = new Map<string, Map<number, ZonedParts>>()
+const PARTS_MEMO_LIMIT = 4_096
+
 /** The calendar fields of instant `ms` in `zone`. */
 export function zonedParts(ms: number, zone: string): ZonedParts {
+  let memo = partsMemo.get(zone)
+  const known = memo?.get(ms)
+  if (known) return known
+  const parts = Object.freeze(computeZonedParts(ms, zone))
+  if (!memo) {
+    memo = new Map()
+    partsMemo.set(zone, memo)
+  }
+  if (memo.size >= PARTS_MEMO_LIMIT) memo.clear()
+  memo.set(ms, parts)
+  return parts
+}
+
+function computeZonedParts(ms: number, zone: string): ZonedParts {
   const fields: Record<string, number> = {}
   for (const part of formatterFor(zone).formatToParts(ms)) {
     if (part.type !== 'literal') fields[part.type] = Number(part.value)

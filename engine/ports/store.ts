@@ -271,9 +271,11 @@ export interface StorePort {
    * Consent, suppression, past contacts and responses per channel for the customers with these
    * keys, pooled response rates over everyone, and channel capacity used since
    * `query.capacityFrom` (contacts plus pending outbox sends): a few grouped queries, whatever
-   * the cohort size (store/channel-facts).
+   * the cohort size (store/channel-facts). With `memo`, the answers that do not depend on the
+   * cohort (pooled and per-segment counts) are kept in it and reused by later calls asking the
+   * same; the caller decides how long it lives (the engine: one tick).
    */
-  channelFacts(keys: readonly number[], query: ChannelFactsQuery): Promise<ChannelFacts>
+  channelFacts(keys: readonly number[], query: ChannelFactsQuery, memo?: Map<string, unknown>): Promise<ChannelFacts>
 
   /**
    * What the contact policy needs about a cohort (store keys), in one set-based call: contacts

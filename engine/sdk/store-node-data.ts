@@ -12,11 +12,13 @@ import type { CohortMember } from './types.ts'
 export interface NodeDataMemo {
   /** RFM population boundaries per query. */
   rfmPopulations: Map<string, Promise<RfmPopulation>>
+  /** Channel facts that do not depend on the cohort (pooled and per-segment counts), as the store keeps them. */
+  channelFacts: Map<string, unknown>
 }
 
 /** A memo for one tick. */
 export function createNodeDataMemo(): NodeDataMemo {
-  return { rfmPopulations: new Map() }
+  return { rfmPopulations: new Map(), channelFacts: new Map() }
 }
 
 /**
@@ -26,9 +28,10 @@ export function createNodeDataMemo(): NodeDataMemo {
  * tested alone) no passage is known.
  *
  * With a `memo` (the executor passes one per tick), what depends only on the store and the
- * question — the RFM population's quintile boundaries for a (window, as-of) — is computed once
- * and reused by every batch of the tick: one ranking of the population instead of one per
- * batch, and every batch of the tick scored against the same population.
+ * question — the RFM population's quintile boundaries for a (window, as-of), channel response
+ * counts pooled over everyone — is computed once and reused by every batch of the tick: one
+ * ranking of the population instead of one per batch, and every batch of the tick scored
+ * against the same population and the same pooled rates.
  */
 export function nodeDataFromStore(store: StorePort, journal?: Pick<EngineTables, 'readJournal'>, memo?: NodeDataMemo): NodeDataPort {
   return {
@@ -57,7 +60,7 @@ export function nodeDataFromStore(store: StorePort, journal?: Pick<EngineTables,
       return store.rfmScores(query, members.map((m) => m.key), await population)
     },
     async channelFacts(members: readonly CohortMember[], query) {
-      return store.channelFacts(members.map((m) => m.key), query)
+      return store.channelFacts(members.map((m) => m.key), query, memo?.channelFacts)
     },
     async contactPolicy(members: readonly CohortMember[], query) {
       return store.contactPolicyFacts(members.map((m) => m.key), query)

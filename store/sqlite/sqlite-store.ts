@@ -590,8 +590,8 @@ export class SqliteStore implements StorePort {
     return this.run(() => sqliteRfmPopulation(this.shared.db, query))
   }
 
-  async channelFacts(keys: readonly number[], query: ChannelFactsQuery): Promise<ChannelFacts> {
-    return this.run(() => sqliteChannelFacts(this.shared.db, keys, query))
+  async channelFacts(keys: readonly number[], query: ChannelFactsQuery, memo?: Map<string, unknown>): Promise<ChannelFacts> {
+    return this.run(() => sqliteChannelFacts(this.shared.db, keys, query, memo))
   }
 
   async contactPolicyFacts(keys: readonly number[], query: ContactPolicyQuery): Promise<ContactPolicyFacts> {
