@@ -199,6 +199,10 @@ describe.each([sqliteHarness(), postgresHarness()])('engine store contract: $nam
     expect(rows).toHaveLength(4)
     expect(rows[3]).toMatchObject({ kind: 'detail', customerKey: 5, data: '{"reason":"x"}' })
     expect(await engine.readJournal('r1', { afterId: rows[2]?.id as number })).toHaveLength(1)
+    // Only some kinds (the measure report reads group rows, not per-customer details).
+    expect((await engine.readJournal('r1', { kinds: ['route'] })).map((r) => r.count)).toEqual([2, 1, 3])
+    expect((await engine.readJournal('r1', { kinds: ['detail', 'held'], nodeId: 'filter' })).map((r) => r.customerKey)).toEqual([5])
+    expect(await engine.readJournal('r1', { kinds: ['arrive'] })).toEqual([])
   })
 
   it('writes outbox intents once per key and tracks delivery', async () => {

@@ -23,7 +23,7 @@ export async function passagesOf(
   if (wanted?.size === 0) return passed
   let afterId = 0
   for (;;) {
-    const rows = await journal.readJournal(runId, { nodeId, afterId, limit: PAGE })
+    const rows = await journal.readJournal(runId, { nodeId, afterId, limit: PAGE, kinds: ['route'] })
     for (const row of rows) {
       if (row.kind !== 'route' || row.keys === null || row.at > until) continue
       for (const key of unpackKeys(row.keys)) {

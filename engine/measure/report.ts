@@ -211,7 +211,8 @@ async function readJournalSets(store: EngineTables, runId: string, anchorNode: s
   const reached = new Map<number, number>()
   let afterId = 0
   for (;;) {
-    const rows = await store.readJournal(runId, { afterId, limit: PAGE })
+    // Group rows only: the per-customer detail rows (most of a journal) are not needed here.
+    const rows = await store.readJournal(runId, { afterId, limit: PAGE, kinds: ['arrive', 'route', 'held'] })
     for (const row of rows) {
       if (row.keys === null) continue
       if (row.kind === 'arrive') {

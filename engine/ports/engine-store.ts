@@ -335,8 +335,8 @@ export interface EngineTables {
   nextEventAt(types: readonly string[], after: EventCursor | null): Promise<number | null>
 
   appendJournal(rows: readonly JournalRow[]): Promise<void>
-  /** Journal rows of a run in write order, optionally of one node, after an id, at most `limit`. */
-  readJournal(runId: string, options?: { nodeId?: string; afterId?: number; limit?: number }): Promise<StoredJournalRow[]>
+  /** Journal rows of a run in write order, optionally of one node and of some kinds, after an id, at most `limit`. */
+  readJournal(runId: string, options?: { nodeId?: string; afterId?: number; limit?: number; kinds?: readonly JournalKind[] }): Promise<StoredJournalRow[]>
   journalTotals(runId: string): Promise<JournalTotal[]>
   /** The highest batch number journalled for the run (0 when none). */
   lastBatch(runId: string): Promise<number>

@@ -12,6 +12,7 @@ import type pg from 'pg'
 import type {
   GoalAnswer,
   GoalQuery,
+  JournalKind,
   CustomerRef,
   DuePosition,
   EngineEvent,
@@ -114,7 +115,7 @@ const SQL_TEXT = {
     SELECT run_id, batch, node_id, kind, output, at, count, keys, customer_key, data FROM jsonb_to_recordset($1::jsonb)
       AS r(run_id text, batch int, node_id text, kind text, output text, at bigint, count int, keys text, customer_key int, data text)`,
   readJournal: `SELECT id, run_id AS "runId", batch, node_id AS "nodeId", kind, output, at, count, keys, customer_key AS "customerKey", data
-    FROM journal WHERE run_id = $1 AND ($2::text IS NULL OR node_id = $2) AND id > $3 ORDER BY id LIMIT $4`,
+    FROM journal WHERE run_id = $1 AND ($2::text IS NULL OR node_id = $2) AND ($5::text[] IS NULL OR kind = ANY($5)) AND id > $3 ORDER BY id LIMIT $4`,
   journalTotals: `SELECT node_id AS "nodeId", kind, output, sum(count) AS count FROM journal
     WHERE run_id = $1 AND kind IN ('arrive', 'route', 'park', 'error', 'held') GROUP BY node_id, kind, output ORDER BY 1, 2, 3`,
   lastBatch: 'SELECT coalesce(max(batch), 0) AS batch FROM journal WHERE run_id = $1',
@@ -350,8 +351,8 @@ export class PgEngineStore implements EngineStore {
     }
   }
 
-  async readJournal(runId: string, options: { nodeId?: string; afterId?: number; limit?: number } = {}): Promise<StoredJournalRow[]> {
-    const rows = (await this.query(SQL_TEXT.readJournal, [runId, options.nodeId ?? null, options.afterId ?? 0, options.limit ?? null])).rows
+  async readJournal(runId: string, options: { nodeId?: string; afterId?: number; limit?: number; kinds?: readonly JournalKind[] } = {}): Promise<StoredJournalRow[]> {
+    const rows = (await this.query(SQL_TEXT.readJournal, [runId, options.nodeId ?? null, options.afterId ?? 0, options.limit ?? null, options.kinds ? [...options.kinds] : null])).rows
     return rows.map((row) => ({
       id: num(row.id), runId: String(row.runId), batch: num(row.batch), nodeId: String(row.nodeId), kind: row.kind as JournalRow['kind'],
       output: row.output === null ? null : String(row.output), at: num(row.at), count: num(row.count),

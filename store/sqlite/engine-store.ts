@@ -18,6 +18,7 @@ import type Database from 'better-sqlite3'
 import type {
   GoalAnswer,
   GoalQuery,
+  JournalKind,
   CustomerRef,
   DuePosition,
   EngineEvent,
@@ -114,7 +115,7 @@ const SQL_TEXT = {
   appendJournal: `INSERT INTO journal (run_id, batch, node_id, kind, output, at, count, keys, customer_key, data)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   readJournal: `SELECT id, run_id AS runId, batch, node_id AS nodeId, kind, output, at, count, keys, customer_key AS customerKey, data
-    FROM journal WHERE run_id = ? AND (? IS NULL OR node_id = ?) AND id > ? ORDER BY id LIMIT ?`,
+    FROM journal WHERE run_id = ? AND (? IS NULL OR node_id = ?) AND (? IS NULL OR kind IN (SELECT value FROM json_each(?))) AND id > ? ORDER BY id LIMIT ?`,
   journalTotals: `SELECT node_id AS nodeId, kind, output, sum(count) AS count FROM journal
     WHERE run_id = ? AND kind IN ('arrive', 'route', 'park', 'error', 'held') GROUP BY node_id, kind, output ORDER BY node_id, kind, output`,
   lastBatch: 'SELECT coalesce(max(batch), 0) FROM journal WHERE run_id = ?',
@@ -360,9 +361,10 @@ export class SqliteEngineStore implements EngineStore {
     })
   }
 
-  async readJournal(runId: string, options: { nodeId?: string; afterId?: number; limit?: number } = {}): Promise<StoredJournalRow[]> {
+  async readJournal(runId: string, options: { nodeId?: string; afterId?: number; limit?: number; kinds?: readonly JournalKind[] } = {}): Promise<StoredJournalRow[]> {
     const nodeId = options.nodeId ?? null
-    return this.run(() => this.statement('readJournal').all(runId, nodeId, nodeId, options.afterId ?? 0, options.limit ?? NO_LIMIT) as StoredJournalRow[])
+    const kinds = options.kinds ? JSON.stringify(options.kinds) : null
+    return this.run(() => this.statement('readJournal').all(runId, nodeId, nodeId, kinds, kinds, options.afterId ?? 0, options.limit ?? NO_LIMIT) as StoredJournalRow[])
   }
 
   async journalTotals(runId: string): Promise<JournalTotal[]> {
