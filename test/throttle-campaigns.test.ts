@@ -10,6 +10,7 @@ import type { OpenStoreOptions } from '../store/open-store.ts'
 import { createTestSchema, type TestSchema } from './support/postgres.ts'
 import throttle from '../nodes/throttle/index.ts'
 import { DAY, engineHarness, flowOf, HOUR, sendNode, T0, type EngineHarness } from './engine-harness.ts'
+import { readDetails } from '../engine/journal/batch-journal.ts'
 
 function campaign(id: string, customers: string[], at: number, gate: Record<string, unknown>, priority = 1) {
   return flowOf(
@@ -64,9 +65,9 @@ describe.each(['sqlite', 'postgres'] as const)('throttle in running flows on %s'
     expect(wednesday).toEqual(['b', 'c'])
     expect(await sent(runs.nextMonday.id)).toEqual(['a', 'b', 'c'])
     const held = async (runId: string) =>
-      (await h.engineStore.readJournal(runId, { nodeId: 'gate' }))
-        .filter((row) => row.kind === 'detail' && row.output === 'held')
-        .map((row) => [row.customerKey, (JSON.parse(row.data ?? '{}') as { reason?: string }).reason])
+      readDetails(await h.engineStore.readJournal(runId, { nodeId: 'gate' }))
+        .filter((d) => d.output === 'held')
+        .map((d) => [d.customerKey, d.detail.reason])
     const keys = new Map((await h.store.getCustomers(['a', 'b'])).map((c) => [c.key, c.id]))
     const heldWednesday = [...(await held(runs.wednesday.id)), ...(await held(runs.wednesdayLate.id))].map(([key, reason]) => [keys.get(key as number), reason])
     expect(heldWednesday.sort()).toEqual([['a', 'cap:sms:week'], ['b', 'cap:sms:week']])
@@ -101,9 +102,9 @@ describe.each(['sqlite', 'postgres'] as const)('throttle in running flows on %s'
     expect(await sentAt(renewal.id)).toEqual(['2025-03-09T08:00:00.000Z'])
     // Held for priority until Sunday 22:00, then by the cap (the renewal's SMS that day) until Monday 00:00.
     expect(await sentAt(newsletter.id)).toEqual(['2025-03-10T00:00:00.000Z'])
-    const reasons = (await h.engineStore.readJournal(newsletter.id, { nodeId: 'gate' }))
-      .filter((row) => row.kind === 'detail' && row.output === null)
-      .map((row) => (JSON.parse(row.data ?? '{}') as { reason?: string }).reason)
+    const reasons = readDetails(await h.engineStore.readJournal(newsletter.id, { nodeId: 'gate' }))
+      .filter((d) => d.output === null)
+      .map((d) => d.detail.reason)
     expect(reasons).toEqual(['priority', 'cap:sms:day'])
   })
 

@@ -173,7 +173,9 @@ export class Engine {
       }
       if (run.accepting) continue
       // A run is over when nobody is in it and its last send was delivered or dead-lettered.
-      const active = (await this.#store.countPositions(run.id)).some((c) => c.state === 'active')
+      // Every active position has a due time, so one probe of positions_next answers "anyone
+      // left?" where counting the run's positions per node scanned all of them at every tick.
+      const active = (await this.#store.nextDueAt([run.id])) !== null
       const sending = (await this.#store.outboxCounts(run.id)).some((c) => c.state === 'pending')
       if (active || sending) continue
       await advanceRun(this.#store, run, { type: 'complete' }, now)

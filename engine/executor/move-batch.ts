@@ -13,7 +13,7 @@ import { BatchJournal } from '../journal/batch-journal.ts'
 import type { EngineStore, OutboxIntent, PositionRow } from '../ports/engine-store.ts'
 import type { NodeDataPort } from '../ports/node-data.ts'
 import type { ContactPolicy } from '../policy/contact-policy.ts'
-import type { Tag } from '../ports/store.ts'
+import type { Customer, Tag } from '../ports/store.ts'
 import { createIdSource } from '../random.ts'
 import { assertNodeResult, exitsOf, type Exit } from '../sdk/check-result.ts'
 import { createNodeContext } from '../sdk/context.ts'
@@ -92,6 +92,7 @@ export async function moveBatch(
   const tags: { customerId: string; tag: Tag }[] = []
   const pending = new Map<string, Traveller[]>()
   const ran = new Set<string>()
+  const data = withProfileMemo(env.data)
   let nodeRuns = 0
 
   // A customer erased from the store since it entered cannot be run; its journey ends here.
@@ -131,7 +132,7 @@ export async function moveBatch(
         flow: { id: compiled.flow.id, version: compiled.flow.version, priority: compiled.flow.settings.priority },
         ...(env.contactPolicy ? { contactPolicy: env.contactPolicy } : {}),
         node: { id: nodeId, type: node.definition.type, version: node.definition.version },
-        data: env.data,
+        data,
         ids,
         onLog: (entry) => journal.note(nodeId, entry.message, { level: entry.level, ...(entry.data ? { data: entry.data } : {}) }),
       })
@@ -227,6 +228,28 @@ export async function moveBatch(
     sends: outbox.length,
     finished: final.filter((p) => p.state === 'done').length,
     failed: final.filter((p) => p.state === 'error').length,
+  }
+}
+
+/**
+ * The data port for one batch, remembering the profiles it read: nothing is written before the
+ * batch commits, so a later node of the batch (choose-channel after throttle) gets the same
+ * customers without reading them again.
+ */
+function withProfileMemo(data: NodeDataPort): NodeDataPort {
+  const known = new Map<string, Customer>()
+  return {
+    ...data,
+    async customers(members) {
+      const missing = members.filter((m) => !known.has(m.id))
+      if (missing.length > 0) for (const customer of await data.customers(missing)) known.set(customer.id, customer)
+      const found: Customer[] = []
+      for (const member of members) {
+        const customer = known.get(member.id)
+        if (customer) found.push(customer)
+      }
+      return found
+    },
   }
 }
 

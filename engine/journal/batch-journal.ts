@@ -1,16 +1,25 @@
 /**
  * The journal of one batch, collected in memory while the executor moves the batch and written
  * in the batch's transaction. Compact by construction: one row per (node, kind, output) group
- * with the customers packed, plus a `detail` row only for a customer whose node gave a reason or
- * values, and `note` rows for node logs and notes. Together with the run's pinned flow version,
+ * with the customers packed; the reasons and values nodes gave go in `detail` rows, also one per
+ * (node, output) group (keys packed, `data` a JSON array of the details in key order; a group of
+ * one customer keeps the single form: `customerKey` and the detail object), and `note` rows
+ * for node logs and notes. readDetails() expands either form. Together with the run's pinned flow version,
  * seed and the batch's `now`, this is what explains a customer's path and what replay reads.
  */
 import type { JournalKind, JournalRow } from '../ports/engine-store.ts'
-import { packKeys } from './packed-keys.ts'
+import { packKeys, unpackKeys } from './packed-keys.ts'
+
+/** Details of one (node, output) group, filled in while the batch moves and packed by rows(). */
+interface DetailGroup {
+  row: JournalRow
+  details: { key: number; detail: { reason?: string; values?: Record<string, unknown> } }[]
+}
 
 /** Collects the journal rows of one batch. */
 export class BatchJournal {
   readonly #rows: JournalRow[] = []
+  readonly #details = new Map<string, DetailGroup>()
 
   constructor(
     readonly runId: string,
@@ -24,10 +33,20 @@ export class BatchJournal {
     this.#rows.push(this.#row(nodeId, kind, output, { count: keys.length, keys: packKeys(keys), data }))
   }
 
-  /** One customer's reason and values (only written when the node gave one). */
+  /**
+   * One customer's reason and values (only kept when the node gave one). The group's row takes
+   * the place of its first detail, so details stay next to the route they explain.
+   */
   detail(nodeId: string, output: string | null, customerKey: number, detail: { reason?: string; values?: Record<string, unknown> }): void {
     if (detail.reason === undefined && detail.values === undefined) return
-    this.#rows.push(this.#row(nodeId, 'detail', output, { count: 1, customerKey, data: detail }))
+    const id = JSON.stringify([nodeId, output])
+    let group = this.#details.get(id)
+    if (!group) {
+      group = { row: this.#row(nodeId, 'detail', output, { count: 0 }), details: [] }
+      this.#details.set(id, group)
+      this.#rows.push(group.row)
+    }
+    group.details.push({ key: customerKey, detail })
   }
 
   /** A note or log line of a node, about the batch or one customer. */
@@ -43,6 +62,7 @@ export class BatchJournal {
 
   /** The rows collected so far, in the order they happened. */
   rows(): JournalRow[] {
+    for (const { row, details } of this.#details.values()) packDetails(row, details)
     return [...this.#rows]
   }
 
@@ -60,4 +80,46 @@ export class BatchJournal {
       data: extra.data === undefined ? null : JSON.stringify(extra.data),
     }
   }
+}
+
+/** Fills a detail group's row: the single form for one customer, keys packed with an aligned array otherwise. */
+function packDetails(row: JournalRow, details: DetailGroup['details']): void {
+  row.count = details.length
+  if (details.length === 1) {
+    const [only] = details as [DetailGroup['details'][number]]
+    row.customerKey = only.key
+    row.keys = null
+    row.data = JSON.stringify(only.detail)
+    return
+  }
+  const sorted = [...details].sort((a, b) => a.key - b.key)
+  row.customerKey = null
+  row.keys = packKeys(sorted.map((d) => d.key))
+  row.data = JSON.stringify(sorted.map((d) => d.detail))
+}
+
+/** One customer's detail as readDetails gives it. */
+export interface CustomerDetail {
+  customerKey: number
+  nodeId: string
+  output: string | null
+  batch: number
+  at: number
+  detail: { reason?: string; values?: Record<string, unknown> }
+}
+
+/** The per-customer details of journal rows (either form of `detail` row), in row then key order. */
+export function readDetails(rows: readonly JournalRow[]): CustomerDetail[] {
+  const out: CustomerDetail[] = []
+  for (const row of rows) {
+    if (row.kind !== 'detail' || row.data === null) continue
+    const base = { nodeId: row.nodeId, output: row.output, batch: row.batch, at: row.at }
+    if (row.keys === null) {
+      out.push({ ...base, customerKey: row.customerKey as number, detail: JSON.parse(row.data) as CustomerDetail['detail'] })
+      continue
+    }
+    const details = JSON.parse(row.data) as CustomerDetail['detail'][]
+    unpackKeys(row.keys).forEach((customerKey, i) => out.push({ ...base, customerKey, detail: details[i] as CustomerDetail['detail'] }))
+  }
+  return out
 }

@@ -26,9 +26,12 @@ export async function customerTrail(store: Pick<EngineTables, 'readJournal'>, ru
     const rows = await store.readJournal(runId, { afterId, limit: PAGE })
     if (rows.length === 0) break
     for (const row of rows) {
-      const concerns = row.customerKey === customerKey || (row.keys !== null && unpackKeys(row.keys).includes(customerKey))
-      if (!concerns) continue
-      const data = row.data === null ? undefined : (JSON.parse(row.data) as unknown)
+      // Single rows name the customer; group rows pack keys (a packed detail row holds one detail per key, in key order).
+      const single = row.customerKey === customerKey
+      const index = single || row.keys === null ? -1 : unpackKeys(row.keys).indexOf(customerKey)
+      if (!single && index < 0) continue
+      const parsed = row.data === null ? undefined : (JSON.parse(row.data) as unknown)
+      const data = row.kind === 'detail' && index >= 0 && Array.isArray(parsed) ? (parsed[index] as unknown) : parsed
       steps.push({ batch: row.batch, at: row.at, nodeId: row.nodeId, kind: row.kind, output: row.output, ...(data === undefined ? {} : { data }) })
     }
     afterId = rows[rows.length - 1]?.id as number

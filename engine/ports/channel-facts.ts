@@ -13,8 +13,12 @@ export interface ChannelFactsQuery {
   history: { from: number; to: number }
   /** An event of type `event` counts as one response on `channel` (e.g. `email_open` → email). */
   responses: readonly { event: string; channel: Channel }[]
-  /** Capacity use is counted from this time (the start of the capacity day) to `history.to`. */
-  capacityFrom: number
+  /**
+   * Capacity use is counted from this time (the start of the capacity day) to `history.to`.
+   * Omitted when no channel has a daily capacity: `used` is then empty (counting every pending
+   * send of the tick in each batch is what made a large cohort slow).
+   */
+  capacityFrom?: number
   /**
    * Also pool contacts and responses per segment: customers grouped by the value of this
    * attribute (e.g. `region`, `tier`), so a customer with little history borrows the rate of

@@ -90,7 +90,7 @@ export default defineNode({
         channels,
         history: { from: now - config.responses.days * DAY, to: now },
         responses: config.responses.events,
-        capacityFrom: startOfLocalDay(now, capacityZone),
+        ...(capacity.size > 0 ? { capacityFrom: startOfLocalDay(now, capacityZone) } : {}),
         ...(config.responses.scope === 'segment' && config.responses.segmentBy ? { segmentBy: config.responses.segmentBy } : {}),
         ...(config.responses.conversion ? { conversion: { event: config.responses.conversion.event, withinMs: config.responses.conversion.withinDays * DAY } } : {}),
       }),

@@ -22,7 +22,8 @@ export interface FactsStatements {
   responses: FactsStatement
   pooledContacts: FactsStatement
   pooledResponses: FactsStatement
-  used: FactsStatement
+  /** Only with `capacityFrom`. */
+  used?: FactsStatement
   /** Only with `conversion`. */
   conversions?: FactsStatement
   pooledConversions?: FactsStatement
@@ -110,11 +111,15 @@ export function channelFactsStatements(dialect: Dialect, keys: readonly number[]
     ),
     // Delivered sends are contacts; sends still waiting in the outbox count too, so two
     // campaigns in one tick cannot both take the last slot of a channel's day.
-    used: build(
-      (p) => `SELECT channel, count(*) AS n FROM contacts WHERE at >= ${p()} GROUP BY channel
+    ...(query.capacityFrom === undefined
+      ? {}
+      : {
+          used: build(
+            (p) => `SELECT channel, count(*) AS n FROM contacts WHERE at >= ${p()} GROUP BY channel
         UNION ALL SELECT channel, count(*) AS n FROM outbox WHERE state = 'pending' AND created_at >= ${p()} GROUP BY channel`,
-      [query.capacityFrom, query.capacityFrom],
-    ),
+            [query.capacityFrom, query.capacityFrom],
+          ),
+        }),
     ...(query.segmentBy === undefined ? {} : segmentStatements(dialect, keyJson, mapJson, query.segmentBy, from, to)),
     ...(query.conversion === undefined ? {} : conversionStatements(dialect, keyJson, query.conversion, query.segmentBy, from, to)),
   }
@@ -192,7 +197,7 @@ export function assembleChannelFacts(keys: readonly number[], query: ChannelFact
     for (const row of list) if (wanted.has(String(row.channel))) stats(pooled, row.channel as Channel)[field] += Number(row.n)
   }
   const used: Partial<Record<Channel, number>> = {}
-  for (const row of rows.used) {
+  for (const row of rows.used ?? []) {
     const channel = row.channel as Channel
     if (wanted.has(channel)) used[channel] = (used[channel] ?? 0) + Number(row.n)
   }

@@ -142,6 +142,9 @@ export const outbox = sqliteTable(
   (t) => [
     index('outbox_due').on(t.nextAttemptAt, t.id).where(sql`state = 'pending'`),
     index('outbox_run').on(t.runId, t.id),
+    // A cohort's sends still pending (contact policy counts them): probed per customer, not by
+    // scanning every pending intent of the tick in each batch.
+    index('outbox_pending_customer').on(t.customerKey).where(sql`state = 'pending'`),
     check('outbox_state', oneOf('state', ['pending', 'sent', 'dead'])),
   ],
 )

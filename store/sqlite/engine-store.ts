@@ -74,8 +74,7 @@ const SQL_TEXT = {
     audience_done = excluded.audience_done`,
   getEntries: `SELECT customer_key AS customerKey, last_entry_at AS lastEntryAt, count FROM entries
     WHERE flow_id = ? AND customer_key IN (SELECT value FROM json_each(?))`,
-  recordEntry: `INSERT INTO entries (flow_id, customer_key, last_entry_at, count) VALUES (?, ?, ?, 1)
-    ON CONFLICT (flow_id, customer_key) DO UPDATE SET last_entry_at = excluded.last_entry_at, count = entries.count + 1`,
+  recordEntriesHead: 'INSERT INTO entries (flow_id, customer_key, last_entry_at, count)',
   // CROSS JOIN fixes the order (runs, then keys, then one primary-key probe each): left to
   // itself the planner scans the run's positions once per key, quadratic in the cohort.
   activeInFlow: `SELECT DISTINCT p.customer_key FROM runs r CROSS JOIN json_each(?) j CROSS JOIN positions p
@@ -112,8 +111,7 @@ const SQL_TEXT = {
     ORDER BY e.at, e.key LIMIT ?`,
   nextEventAt: `SELECT min(m) FROM (SELECT (SELECT min(at) FROM events WHERE type = j.value AND at >= ? AND (at > ? OR key > ?)) AS m
     FROM json_each(?) j)`,
-  appendJournal: `INSERT INTO journal (run_id, batch, node_id, kind, output, at, count, keys, customer_key, data)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  appendJournalHead: 'INSERT INTO journal (run_id, batch, node_id, kind, output, at, count, keys, customer_key, data)',
   readJournal: `SELECT id, run_id AS runId, batch, node_id AS nodeId, kind, output, at, count, keys, customer_key AS customerKey, data
     FROM journal WHERE run_id = ? AND (? IS NULL OR node_id = ?) AND (? IS NULL OR kind IN (SELECT value FROM json_each(?))) AND id > ? ORDER BY id LIMIT ?`,
   journalTotals: `SELECT node_id AS nodeId, kind, output, sum(count) AS count FROM journal
@@ -123,7 +121,9 @@ const SQL_TEXT = {
     next_attempt_at, last_error, created_at, sent_at)`,
   dueOutbox: `SELECT ${OUTBOX_COLUMNS} FROM outbox o LEFT JOIN customers c ON c.key = o.customer_key
     WHERE o.state = 'pending' AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.id LIMIT ?`,
-  updateOutbox: 'UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, sent_at = ? WHERE id = ?',
+  // One statement per group of identical outcomes (a dispatched page is mostly "sent, 1st attempt, now").
+  updateOutbox: `UPDATE outbox SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, sent_at = ?
+    WHERE id IN (SELECT value FROM json_each(?))`,
   nextOutboxAt: "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'",
   listOutbox: `SELECT ${OUTBOX_COLUMNS} FROM outbox o LEFT JOIN customers c ON c.key = o.customer_key
     WHERE (? IS NULL OR o.run_id = ?) AND o.id > ? ORDER BY o.id LIMIT ?`,
@@ -144,6 +144,9 @@ const RUN_UPDATE_COLUMNS: Record<string, string> = {
 
 const POSITION_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
 const OUTBOX_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, NULL, ?, NULL)"
+const JOURNAL_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+const ENTRY_ROW = '(?, ?, ?, 1)'
+const ENTRY_CONFLICT = 'ON CONFLICT (flow_id, customer_key) DO UPDATE SET last_entry_at = excluded.last_entry_at, count = entries.count + 1'
 
 const statementCache = new WeakMap<Database.Database, Map<string, Database.Statement>>()
 const insertCache = new WeakMap<Database.Database, Map<string, MultiRowInsert>>()
@@ -277,8 +280,9 @@ export class SqliteEngineStore implements EngineStore {
   async recordEntries(flowId: string, rows: readonly { customerKey: number; at: number }[]): Promise<void> {
     if (rows.length === 0) return
     await this.run(() => {
-      const insert = this.statement('recordEntry')
-      for (const row of rows) insert.run(flowId, row.customerKey, row.at)
+      const values: unknown[] = []
+      for (const row of rows) values.push(flowId, row.customerKey, row.at)
+      this.insert('recordEntriesHead', ENTRY_ROW, ENTRY_CONFLICT).run(values)
     })
   }
 
@@ -356,8 +360,10 @@ export class SqliteEngineStore implements EngineStore {
   async appendJournal(rows: readonly JournalRow[]): Promise<void> {
     if (rows.length === 0) return
     await this.run(() => {
-      const insert = this.statement('appendJournal')
-      for (const r of rows) insert.run(r.runId, r.batch, r.nodeId, r.kind, r.output, r.at, r.count, r.keys, r.customerKey, r.data)
+      const values: unknown[] = []
+      for (const r of rows) values.push(r.runId, r.batch, r.nodeId, r.kind, r.output, r.at, r.count, r.keys, r.customerKey, r.data)
+      // Multi-row statements keep the rows' order, so journal ids still follow the batch's order.
+      this.insert('appendJournalHead', JOURNAL_ROW).run(values)
     })
   }
 
@@ -391,8 +397,15 @@ export class SqliteEngineStore implements EngineStore {
   async updateOutbox(updates: readonly OutboxUpdate[]): Promise<void> {
     if (updates.length === 0) return
     await this.run(() => {
+      const groups = new Map<string, { update: OutboxUpdate; ids: number[] }>()
+      for (const u of updates) {
+        const key = JSON.stringify([u.state, u.attempts, u.nextAttemptAt, u.lastError, u.sentAt])
+        const group = groups.get(key)
+        if (group) group.ids.push(u.id)
+        else groups.set(key, { update: u, ids: [u.id] })
+      }
       const update = this.statement('updateOutbox')
-      for (const u of updates) update.run(u.state, u.attempts, u.nextAttemptAt, u.lastError, u.sentAt, u.id)
+      for (const { update: u, ids } of groups.values()) update.run(u.state, u.attempts, u.nextAttemptAt, u.lastError, u.sentAt, JSON.stringify(ids))
     })
   }
 

@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_pending_customer" ON "outbox" USING btree ("customer_key") WHERE state = 'pending';
