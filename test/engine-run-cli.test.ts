@@ -114,5 +114,8 @@ describe('sluice run', () => {
     writeFileSync(bad, JSON.stringify({ id: 'bad', name: 'Bad', version: 1, nodes: [{ id: 'start', type: 'trigger', config: {} }], edges: [], settings: { priority: 1, entry: { policy: 'once' }, holdout: { percent: 0 } } }))
     const invalid = await runCommand(register, ['run', bad, '--db', db])
     expect((invalid.error as Error).message).toMatch(/nodes\[start\]\.config: give exactly one of "event", "schedule", "audience"/)
+    // No measure node and no settings.goal: no measure report, and nothing to break down.
+    expect(((await run('--by', 'tier')).error as Error).message).toBe('--by and --by-tag break down the measure report, but flow "welcome" has no measure node and no settings.goal')
+    expect(((await run('--by', 'tier', '--by-tag', 'cell')).error as Error).message).toBe('give --by or --by-tag, not both')
   })
 })
