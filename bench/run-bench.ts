@@ -53,7 +53,7 @@ export interface BenchResults {
     now: string
   }
   reference: ReferenceResult | null
-  naive: (NaiveResult & { check: NaiveCheck }) | null
+  naive: (Omit<NaiveResult, 'customerIds'> & { check: NaiveCheck }) | null
   /** Our customers per second over the naive engine's. */
   ratio: number | null
   segmentPreviewMs: SegmentResult | null
@@ -143,7 +143,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     }
     progress.done(check.equal ? `per-node counts equal on the same ${check.customers} customers` : 'per-node counts DIFFER from ours on the same customers')
     if (!check.equal) notes.push('The naive engine\'s per-node counts differ from ours on the same customers: its figure is not comparable.')
-    naive = { ...result, check }
+    // The ids were for the check; results.json keeps the counts.
+    const { customerIds: _ids, ...figures } = result
+    naive = { ...figures, check }
   }
 
   let segmentPreviewMs: SegmentResult | null = null
