@@ -73,7 +73,7 @@ export function formatReport(results: BenchResults): string {
 function formatNaive(naive: NonNullable<BenchResults['naive']>): string {
   const parts = Object.entries(naive.msPerCustomer).sort(([, a], [, b]) => b - a).map(([part, ms]) => `${part} ${ms} ms`)
   const check = naive.check.equal
-    ? `same per-node counts as our engine on the same ${n(naive.check.customers)} customers (ours ran them at ${n(naive.check.oursCustomersPerSecond)}/s)`
+    ? `same per-node counts as our engine on the same ${n(naive.check.customers)} customers (ours ran them at ${naive.check.oursCustomersPerSecond}/s)`
     : `per-node counts DIFFER from our engine on the same ${n(naive.check.customers)} customers`
   return `Naive engine: ${check}; time per customer: ${parts.join(', ')}`
 }

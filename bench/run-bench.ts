@@ -139,7 +139,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       customers: ours.entered,
       equal: sameCounts(ours, result),
       ours: { nodes: ours.nodes, sends: ours.sends, held: ours.held },
-      oursCustomersPerSecond: ours.customersPerSecond,
+      oursCustomersPerSecond: round(ours.entered / ours.seconds, 1),
     }
     progress.done(check.equal ? `per-node counts equal on the same ${check.customers} customers` : 'per-node counts DIFFER from ours on the same customers')
     if (!check.equal) notes.push('The naive engine\'s per-node counts differ from ours on the same customers: its figure is not comparable.')
