@@ -23,6 +23,9 @@ import type { Flow } from '../../engine/flow/schema.ts'
 import { MEASURE_NODE_TYPE, measureReport, type MeasureReport } from '../../engine/measure/report.ts'
 import { loadProjectConfig } from '../../engine/registry/project-config.ts'
 import type { EngineStore } from '../../engine/ports/engine-store.ts'
+import type { StorePort } from '../../engine/ports/store.ts'
+import type { ContactPolicy } from '../../engine/policy/contact-policy.ts'
+import type { NodeRegistry } from '../../engine/registry/registry.ts'
 import { Scheduler, type SchedulerReport } from '../../engine/scheduler/scheduler.ts'
 import { openEngineStore } from '../../store/open-engine-store.ts'
 import { addRegistryOptions, registryFromOptions, type RegistryOptionValues } from '../registry-options.ts'
@@ -88,22 +91,13 @@ export function register(program: Command): void {
     if ((flags.by !== undefined || flags.byTag !== undefined) && !measured(flow)) {
       throw new UserError('cli.run', `--by and --by-tag break down the measure report, but flow "${flow.id}" has no measure node and no settings.goal`)
     }
-    const report = await withStore(flags, async (store) => {
-      const clock = new SimulatedClock(start)
-      const engineStore = openEngineStore(store)
-      const engine = new Engine({ store: engineStore, registry, clock, channels: allChannelsThrough(createLogChannel()), ...(contactPolicy ? { contactPolicy } : {}) })
-      const simulate = async () => {
-        const run = await engine.publish(flow, { ...(flags.seed ? { seed: flags.seed } : {}), ...(batchSize ? { options: { batchSize } } : {}) })
-        const session = await new Scheduler(engine, clock).runUntil(until)
-        const report = toReport(await engine.summary(run.id), session, start, until, flags.keep === true)
-        if (measured(flow)) {
-          // As of the last simulated instant: later events in the store were not seen by the run either.
-          report.measure = await measureReport(engineStore, run.id, { now: until - 1, ...(flags.by ? { by: flags.by } : {}), ...(flags.byTag ? { byTag: flags.byTag } : {}) })
-        }
-        return report
-      }
-      return flags.keep ? simulate() : rolledBack(engineStore, simulate)
-    })
+    const report = await withStore(flags, (store) =>
+      simulateFlow(store, {
+        flow, registry, start, until, keep: flags.keep === true,
+        ...(flags.seed ? { seed: flags.seed } : {}), ...(batchSize ? { batchSize } : {}), ...(contactPolicy ? { contactPolicy } : {}),
+        ...(flags.by ? { by: flags.by } : {}), ...(flags.byTag ? { byTag: flags.byTag } : {}),
+      }),
+    )
     if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
     else process.stdout.write(formatReport(report, describeStore(flags)))
   })
@@ -112,6 +106,46 @@ export function register(program: Command): void {
 /** Whether the flow has a goal to report on. */
 function measured(flow: Flow): boolean {
   return flow.settings.goal !== undefined || flow.nodes.some((node) => node.type === MEASURE_NODE_TYPE)
+}
+
+/** What {@link simulateFlow} runs. */
+export interface SimulateOptions {
+  flow: Flow
+  registry: NodeRegistry
+  start: number
+  /** Exclusive. */
+  until: number
+  /** Commit the run instead of rolling it back. */
+  keep: boolean
+  seed?: string
+  batchSize?: number
+  contactPolicy?: ContactPolicy
+  /** Measure report breakdown by a customer attribute or a tag. */
+  by?: string
+  byTag?: string
+}
+
+/**
+ * Publishes `flow` and runs it on a simulated clock from `start` to `until` against `store`
+ * (sends through `log`), with the measure report for a measured flow: what `sluice run` does.
+ * Rolled back unless `keep`.
+ */
+export async function simulateFlow(store: StorePort, options: SimulateOptions): Promise<RunReport> {
+  const { flow, registry, start, until, contactPolicy } = options
+  const clock = new SimulatedClock(start)
+  const engineStore = openEngineStore(store)
+  const engine = new Engine({ store: engineStore, registry, clock, channels: allChannelsThrough(createLogChannel()), ...(contactPolicy ? { contactPolicy } : {}) })
+  const simulate = async () => {
+    const run = await engine.publish(flow, { ...(options.seed ? { seed: options.seed } : {}), ...(options.batchSize ? { options: { batchSize: options.batchSize } } : {}) })
+    const session = await new Scheduler(engine, clock).runUntil(until)
+    const report = toReport(await engine.summary(run.id), session, start, until, options.keep)
+    if (measured(flow)) {
+      // As of the last simulated instant: later events in the store were not seen by the run either.
+      report.measure = await measureReport(engineStore, run.id, { now: until - 1, ...(options.by ? { by: options.by } : {}), ...(options.byTag ? { byTag: options.byTag } : {}) })
+    }
+    return report
+  }
+  return options.keep ? simulate() : rolledBack(engineStore, simulate)
 }
 
 function parseBatchSize(value: string | undefined): number | undefined {

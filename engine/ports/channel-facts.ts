@@ -30,6 +30,13 @@ export interface ChannelFactsQuery {
    * as one response on the contact's channel: conversions credited to the channel that preceded them.
    */
   conversion?: { event: string; withinMs: number }
+  /**
+   * Count past contacts and responses (per customer, pooled, per segment). Default true; false
+   * when the caller only needs consent, suppression and capacity (strategies that do not learn
+   * from past response): the pooled counts scan the whole history window, which dominated
+   * back-tests that send a few customers per tick.
+   */
+  stats?: boolean
 }
 
 /** Contacts made and responses seen on one channel (response events plus converted contacts). */

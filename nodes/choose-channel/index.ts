@@ -91,6 +91,8 @@ export default defineNode({
         history: { from: now - config.responses.days * DAY, to: now },
         responses: config.responses.events,
         ...(capacity.size > 0 ? { capacityFrom: startOfLocalDay(now, capacityZone) } : {}),
+        // Only the learning strategies read past response; the others skip its history scans.
+        stats: config.strategy === 'best-response' || config.strategy === 'bandit',
         ...(config.responses.scope === 'segment' && config.responses.segmentBy ? { segmentBy: config.responses.segmentBy } : {}),
         ...(config.responses.conversion ? { conversion: { event: config.responses.conversion.event, withinMs: config.responses.conversion.withinDays * DAY } } : {}),
       }),

@@ -18,12 +18,13 @@ export interface FactsStatement {
 export interface FactsStatements {
   consents: FactsStatement
   suppressed: FactsStatement
-  contacts: FactsStatement
-  responses: FactsStatement
-  pooledContacts: FactsStatement
-  pooledResponses: FactsStatement
   /** Only with `capacityFrom`. */
   used?: FactsStatement
+  /** Unless `stats` is false. */
+  contacts?: FactsStatement
+  responses?: FactsStatement
+  pooledContacts?: FactsStatement
+  pooledResponses?: FactsStatement
   /** Only with `conversion`. */
   conversions?: FactsStatement
   pooledConversions?: FactsStatement
@@ -36,7 +37,7 @@ export interface FactsStatements {
 }
 
 /** Rows per statement, as the drivers return them (counts may be strings on Postgres). */
-export type FactsRows = { [K in keyof FactsStatements]-?: Record<string, unknown>[] }
+export type FactsRows = { [K in keyof FactsStatements]: Record<string, unknown>[] }
 
 /** Builds the parameter placeholders of a dialect: `?` on SQLite, `$n` on Postgres. */
 function placeholders(dialect: Dialect): () => string {
@@ -82,7 +83,7 @@ export function channelFactsStatements(dialect: Dialect, keys: readonly number[]
   const mapJson = JSON.stringify(query.responses.map((r) => ({ event: r.event, channel: r.channel })))
   const { from, to } = query.history
   const build = (make: (p: () => string) => string, params: unknown[]): FactsStatement => ({ text: make(placeholders(dialect)), params })
-  return {
+  const facts = {
     consents: build((p) => `SELECT customer_key AS k, channel, status FROM consents WHERE customer_key IN ${keysIn(dialect, p())}`, [keyJson]),
     suppressed: build(
       // Driven from the cohort's keys, one suppression probe each: as a join SQLite walked every
@@ -93,6 +94,21 @@ export function channelFactsStatements(dialect: Dialect, keys: readonly number[]
           WHERE a.customer_key IN ${keysIn(dialect, p())}`,
       [keyJson, keyJson],
     ),
+    // Delivered sends are contacts; sends still waiting in the outbox count too, so two
+    // campaigns in one tick cannot both take the last slot of a channel's day.
+    ...(query.capacityFrom === undefined
+      ? {}
+      : {
+          used: build(
+            (p) => `SELECT channel, count(*) AS n FROM contacts WHERE at >= ${p()} GROUP BY channel
+        UNION ALL SELECT channel, count(*) AS n FROM outbox WHERE state = 'pending' AND created_at >= ${p()} GROUP BY channel`,
+            [query.capacityFrom, query.capacityFrom],
+          ),
+        }),
+  }
+  if (query.stats === false) return facts
+  return {
+    ...facts,
     contacts: build(
       (p) => `SELECT customer_key AS k, channel, count(*) AS n FROM contacts
         WHERE customer_key IN ${keysIn(dialect, p())} AND at >= ${p()} AND at < ${p()} GROUP BY customer_key, channel`,
@@ -109,17 +125,6 @@ export function channelFactsStatements(dialect: Dialect, keys: readonly number[]
         WHERE e.at >= ${p()} AND e.at < ${p()} GROUP BY m.channel`,
       [mapJson, from, to],
     ),
-    // Delivered sends are contacts; sends still waiting in the outbox count too, so two
-    // campaigns in one tick cannot both take the last slot of a channel's day.
-    ...(query.capacityFrom === undefined
-      ? {}
-      : {
-          used: build(
-            (p) => `SELECT channel, count(*) AS n FROM contacts WHERE at >= ${p()} GROUP BY channel
-        UNION ALL SELECT channel, count(*) AS n FROM outbox WHERE state = 'pending' AND created_at >= ${p()} GROUP BY channel`,
-            [query.capacityFrom, query.capacityFrom],
-          ),
-        }),
     ...(query.segmentBy === undefined ? {} : segmentStatements(dialect, keyJson, mapJson, query.segmentBy, from, to)),
     ...(query.conversion === undefined ? {} : conversionStatements(dialect, keyJson, query.conversion, query.segmentBy, from, to)),
   }
@@ -186,14 +191,14 @@ export function assembleChannelFacts(keys: readonly number[], query: ChannelFact
     const facts = of(row.k)
     if (facts) facts.suppressed.push(row.scope as CustomerChannelFacts['suppressed'][number])
   }
-  for (const [list, field] of [[rows.contacts, 'contacts'], [rows.responses, 'responses'], [rows.conversions ?? [], 'responses']] as const) {
+  for (const [list, field] of [[rows.contacts ?? [], 'contacts'], [rows.responses ?? [], 'responses'], [rows.conversions ?? [], 'responses']] as const) {
     for (const row of list) {
       const facts = of(row.k)
       if (facts && wanted.has(String(row.channel))) stats(facts.stats, row.channel as Channel)[field] += Number(row.n)
     }
   }
   const pooled: Partial<Record<Channel, ChannelStats>> = {}
-  for (const [list, field] of [[rows.pooledContacts, 'contacts'], [rows.pooledResponses, 'responses'], [rows.pooledConversions ?? [], 'responses']] as const) {
+  for (const [list, field] of [[rows.pooledContacts ?? [], 'contacts'], [rows.pooledResponses ?? [], 'responses'], [rows.pooledConversions ?? [], 'responses']] as const) {
     for (const row of list) if (wanted.has(String(row.channel))) stats(pooled, row.channel as Channel)[field] += Number(row.n)
   }
   const used: Partial<Record<Channel, number>> = {}
@@ -201,12 +206,12 @@ export function assembleChannelFacts(keys: readonly number[], query: ChannelFact
     const channel = row.channel as Channel
     if (wanted.has(channel)) used[channel] = (used[channel] ?? 0) + Number(row.n)
   }
-  if (query.segmentBy === undefined) return { customers, pooled, used }
+  if (query.segmentBy === undefined || query.stats === false) return { customers, pooled, used }
   const segmentOf = new Map<number, string | null>()
   for (const key of keys) segmentOf.set(key, null)
-  for (const row of rows.segments) segmentOf.set(Number(row.k), row.g === null || row.g === undefined ? null : String(row.g))
+  for (const row of rows.segments ?? []) segmentOf.set(Number(row.k), row.g === null || row.g === undefined ? null : String(row.g))
   const bySegment = new Map<string, Partial<Record<Channel, ChannelStats>>>()
-  for (const [list, field] of [[rows.segmentContacts, 'contacts'], [rows.segmentResponses, 'responses'], [rows.segmentConversions ?? [], 'responses']] as const) {
+  for (const [list, field] of [[rows.segmentContacts ?? [], 'contacts'], [rows.segmentResponses ?? [], 'responses'], [rows.segmentConversions ?? [], 'responses']] as const) {
     for (const row of list) {
       if (!wanted.has(String(row.channel))) continue
       const group = bySegment.get(String(row.g)) ?? {}

@@ -137,6 +137,13 @@ describe.each(['sqlite', 'postgres'] as const)('channelFacts on %s', (dialect) =
     expect(short.customers.get(keys.get('a')!)?.stats.email).toEqual({ contacts: 2, responses: 3 })
   })
 
+  it('skips past response when stats are not asked: consent, suppression and capacity only', async () => {
+    const facts = await store.channelFacts(['a', 'b', 'c'].map((id) => keys.get(id)!), { ...QUERY, stats: false, segmentBy: 'region', conversion: { event: 'purchase', withinMs: DAY } })
+    const none = { customers: Object.fromEntries(Object.entries(EXPECTED.customers).map(([id, f]) => [id, { ...f, stats: {} }])), pooled: {}, used: EXPECTED.used }
+    expect(plain(facts, keys)).toEqual(none)
+    expect(facts.segmentOf).toBeUndefined()
+  })
+
   it('treats an injection-looking event type as a value', async () => {
     const facts = await store.channelFacts([keys.get('a')!], { ...QUERY, responses: [{ event: "email_open'; DROP TABLE events; --", channel: 'email' }] })
     expect(facts.customers.get(keys.get('a')!)?.stats.email).toEqual({ contacts: 2, responses: 0 })
@@ -151,7 +158,11 @@ describe('channelFactsStatements', () => {
       expect(statement.text).not.toContain('x-secret-event')
       expect(statement.text).not.toContain(String(NOW))
     }
-    expect(statements.responses.params).toEqual([JSON.stringify([{ event: 'x-secret-event', channel: 'email' }]), '[1,2]', NOW - 30 * DAY, NOW])
+    expect(statements.responses?.params).toEqual([JSON.stringify([{ event: 'x-secret-event', channel: 'email' }]), '[1,2]', NOW - 30 * DAY, NOW])
+  })
+
+  it('asks only consent, suppression and capacity when stats are off', () => {
+    expect(Object.keys(channelFactsStatements('sqlite', [1], { ...QUERY, stats: false, segmentBy: 'region' }))).toEqual(['consents', 'suppressed', 'used'])
   })
 
   it('refuses keys that are not integers and unknown channels', () => {
