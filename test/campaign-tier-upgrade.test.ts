@@ -6,7 +6,7 @@
  * computed with Intl, independently of the engine's zone arithmetic.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AS_OF, journalDetails, journalKeys, localTime, runDemoCampaign, START, type DemoCampaign } from './support/demo-campaign.ts'
+import { AS_OF, journalDetails, journalKeys, localTime, nextLocalHour, runDemoCampaign, START, type DemoCampaign } from './support/demo-campaign.ts'
 
 const TIERS = ['bronze', 'silver', 'gold', 'platinum']
 const QUIET_FROM = 21
@@ -21,16 +21,6 @@ let consented: Set<number>
 const quiet = (at: number, zone: string) => {
   const { hour } = localTime(at, zone)
   return hour >= QUIET_FROM || hour < QUIET_TO
-}
-
-/** The first instant at or after `at` (on a whole minute) that is 08:00 local. */
-function nextMorning(at: number, zone: string): number {
-  let t = Math.ceil(at / 60_000) * 60_000
-  for (;;) {
-    const { hour, minute } = localTime(t, zone)
-    if (hour === QUIET_TO && minute === 0) return t
-    t += 60_000
-  }
 }
 
 beforeAll(async () => {
@@ -86,7 +76,7 @@ describe('tier-upgrade campaign on the demo (last eight weeks)', () => {
     )
     expect(sentAt.size).toBe(222)
     for (const u of upgrades.filter((x) => consented.has(x.key))) {
-      expect(sentAt.get(u.key), `customer ${u.key} upgraded at ${new Date(u.at).toISOString()} in ${u.zone}`).toBe(quiet(u.at, u.zone) ? nextMorning(u.at, u.zone) : u.at)
+      expect(sentAt.get(u.key), `customer ${u.key} upgraded at ${new Date(u.at).toISOString()} in ${u.zone}`).toBe(quiet(u.at, u.zone) ? nextLocalHour(u.at, u.zone, QUIET_TO) : u.at)
     }
   })
 

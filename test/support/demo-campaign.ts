@@ -69,3 +69,13 @@ export async function journalKeys(campaign: DemoCampaign, nodeId: string, kind: 
     .filter((row) => row.kind === kind && (output === undefined || row.output === output) && row.keys !== null)
     .map((row) => ({ at: row.at, keys: unpackKeys(row.keys as string) }))
 }
+
+/** The first whole minute at or after `at` that is `hour`:00 local time in `zone` (a minute-by-minute walk, deliberately naive). */
+export function nextLocalHour(at: number, zone: string, hour: number): number {
+  let t = Math.ceil(at / 60_000) * 60_000
+  for (;;) {
+    const local = localTime(t, zone)
+    if (local.hour === hour && local.minute === 0) return t
+    t += 60_000
+  }
+}
