@@ -187,6 +187,31 @@ describe.each([sqliteHarness(), postgresHarness()])('engine store contract: $nam
     expect(await engine.nextEventAt(['nothing'], null)).toBeNull()
   })
 
+  it('finds the next event that can wake a customer parked in the run, before a bound', async () => {
+    await store.insertEvents([
+      { id: 'p-1', customerId: 'c-1', type: 'purchase', at: T0 + HOUR },
+      { id: 'p-2', customerId: 'c-2', type: 'purchase', at: T0 + 2 * HOUR },
+      { id: 'p-3', customerId: 'c-2', type: 'purchase', at: T0 + 3 * HOUR },
+      { id: 'l-1', customerId: 'c-2', type: 'login', at: T0 + 30 * 60_000 },
+    ])
+    // c-2 waits for a purchase in r1; c-1 is in r1 but waits for nothing, and waits for a purchase in r2.
+    await engine.writePositions([
+      position('r1', key('c-1'), { nodeId: 'wait', dueAt: T0 + 9 * HOUR }),
+      position('r1', key('c-2'), { nodeId: 'wait', dueAt: T0 + 9 * HOUR, phase: 'parked', wakeType: 'purchase' }),
+      position('r2', key('c-1'), { nodeId: 'wait', dueAt: T0 + 9 * HOUR, phase: 'parked', wakeType: 'purchase' }),
+    ])
+    expect(await engine.nextWakeEventAt('r1', ['purchase'], null, null)).toBe(T0 + 2 * HOUR)
+    expect(await engine.nextWakeEventAt('r2', ['purchase'], null, null)).toBe(T0 + HOUR)
+    const p2 = (await engine.eventsAfter(['purchase'], null, T0 + 2 * HOUR, 10))[1]!
+    expect(await engine.nextWakeEventAt('r1', ['purchase'], { at: p2.at, key: p2.key }, null)).toBe(T0 + 3 * HOUR)
+    // Nothing before the bound (exclusive), another type, a customer no longer waiting: null.
+    expect(await engine.nextWakeEventAt('r1', ['purchase'], null, T0 + 2 * HOUR)).toBeNull()
+    expect(await engine.nextWakeEventAt('r1', ['login'], null, null)).toBeNull()
+    await engine.writePositions([position('r1', key('c-2'), { state: 'done', dueAt: null, lastOutput: 'timeout' })])
+    expect(await engine.nextWakeEventAt('r1', ['purchase'], null, null)).toBeNull()
+    expect(await engine.nextWakeEventAt('r1', [], null, null)).toBeNull()
+  })
+
   it('appends and totals the journal', async () => {
     const row = { runId: 'r1', batch: 1, nodeId: 'filter', kind: 'route' as const, output: 'match', at: T0, count: 2, keys: 'AQI', customerKey: null, data: null }
     await engine.appendJournal([row, { ...row, output: 'no match', count: 1 }, { ...row, batch: 2, count: 3 }, { ...row, kind: 'detail', output: 'match', count: 1, keys: null, customerKey: 5, data: '{"reason":"x"}' }])

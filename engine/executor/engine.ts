@@ -19,7 +19,7 @@ import { StoreUnavailableError } from '../errors.ts'
 import type { Flow } from '../flow/schema.ts'
 import { BatchJournal } from '../journal/batch-journal.ts'
 import { dispatchOutbox } from '../outbox/dispatch-outbox.ts'
-import type { EngineStore, RunRow } from '../ports/engine-store.ts'
+import type { EngineStore, EventCursor, RunRow } from '../ports/engine-store.ts'
 import type { NodeRegistry } from '../registry/registry.ts'
 import type { ContactPolicy } from '../policy/contact-policy.ts'
 import { createNodeDataMemo, nodeDataFromStore } from '../sdk/store-node-data.ts'
@@ -152,15 +152,23 @@ export class Engine {
   async nextWakeAt(): Promise<number | null> {
     const runtimes = await this.#running()
     const times: (number | null)[] = [await this.#store.nextDueAt([...runtimes.keys()]), await this.#store.nextOutboxAt()]
+    const wakeScans: { runId: string; types: string[]; cursor: EventCursor | null }[] = []
     for (const runtime of runtimes.values()) {
       times.push(await nextAudienceAt(this.#store, runtime))
-      const { types } = await listenedTypes(this.#store, runtime)
+      const { entryType, types } = await listenedTypes(this.#store, runtime)
       const state = await this.#store.getTriggerState(runtime.run.id)
-      times.push(await this.#store.nextEventAt(types, state.eventCursor))
+      if (entryType) times.push(await this.#store.nextEventAt([entryType], state.eventCursor))
+      // Types only parked customers wait for: just the events of those customers call for a tick
+      // (a back-test otherwise ticks at every purchase of the store while a few carts wait).
+      const wakeOnly = types.filter((type) => type !== entryType)
+      if (wakeOnly.length > 0) wakeScans.push({ runId: runtime.run.id, types: wakeOnly, cursor: state.eventCursor })
     }
     if ((await this.#startable()).length > 0) times.push(this.#clock.now())
     const known = times.filter((t): t is number => t !== null)
-    return known.length === 0 ? null : Math.min(...known)
+    let next = known.length === 0 ? null : Math.min(...known)
+    // Only events before the next tick we already know of matter: that tick takes in the rest.
+    for (const scan of wakeScans) next = (await this.#store.nextWakeEventAt(scan.runId, scan.types, scan.cursor, next)) ?? next
+    return next
   }
 
   /** Completes runs that take no entries and hold nobody; ends audience entry once the audience is in; starts drained successors. */

@@ -333,6 +333,12 @@ export interface EngineTables {
   eventsAfter(types: readonly string[], after: EventCursor | null, until: number, limit: number): Promise<EngineEvent[]>
   /** The time of the first event of these types after `after`, or null. */
   nextEventAt(types: readonly string[], after: EventCursor | null): Promise<number | null>
+  /**
+   * The time of the first event of these types after `after` and before `before` whose customer
+   * has an active position in the run waiting for that type (`wake_type`), or null: an event that
+   * can wake no one in the run is no reason for a tick. Scans events in time order up to `before`.
+   */
+  nextWakeEventAt(runId: string, types: readonly string[], after: EventCursor | null, before: number | null): Promise<number | null>
 
   appendJournal(rows: readonly JournalRow[]): Promise<void>
   /** Journal rows of a run in write order, optionally of one node and of some kinds, after an id, at most `limit`. */

@@ -111,6 +111,9 @@ const SQL_TEXT = {
     WHERE e.type = ANY($1::text[]) AND e.at >= $2 AND (e.at > $2 OR e.key > $3) AND e.at <= $4
     ORDER BY e.at, e.key LIMIT $5`,
   nextEventAt: `SELECT min((SELECT min(at) FROM events WHERE type = t AND at >= $2 AND (at > $2 OR key > $3))) AS m FROM unnest($1::text[]) AS t`,
+  nextWakeEventAt: `SELECT min((SELECT e.at FROM events e WHERE e.type = t AND e.at >= $2 AND (e.at > $2 OR e.key > $3) AND e.at < $4
+      AND EXISTS (SELECT 1 FROM positions p WHERE p.run_id = $5 AND p.customer_key = e.customer_key AND p.state = 'active' AND p.wake_type = e.type)
+      ORDER BY e.at LIMIT 1)) AS m FROM unnest($1::text[]) AS t`,
   appendJournal: `INSERT INTO journal (run_id, batch, node_id, kind, output, at, count, keys, customer_key, data)
     SELECT run_id, batch, node_id, kind, output, at, count, keys, customer_key, data FROM jsonb_to_recordset($1::jsonb)
       AS r(run_id text, batch int, node_id text, kind text, output text, at bigint, count int, keys text, customer_key int, data text)`,
@@ -339,6 +342,13 @@ export class PgEngineStore implements EngineStore {
     if (types.length === 0) return null
     const from = after ?? MIN_CURSOR
     return numOrNull((await this.query(SQL_TEXT.nextEventAt, [[...types], from.at, from.key])).rows[0]?.m)
+  }
+
+  async nextWakeEventAt(runId: string, types: readonly string[], after: EventCursor | null, before: number | null): Promise<number | null> {
+    if (types.length === 0) return null
+    const from = after ?? MIN_CURSOR
+    const to = before ?? Number.MAX_SAFE_INTEGER
+    return numOrNull((await this.query(SQL_TEXT.nextWakeEventAt, [[...types], from.at, from.key, to, runId])).rows[0]?.m)
   }
 
   async appendJournal(rows: readonly JournalRow[]): Promise<void> {

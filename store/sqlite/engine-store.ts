@@ -111,6 +111,9 @@ const SQL_TEXT = {
     ORDER BY e.at, e.key LIMIT ?`,
   nextEventAt: `SELECT min(m) FROM (SELECT (SELECT min(at) FROM events WHERE type = j.value AND at >= ? AND (at > ? OR key > ?)) AS m
     FROM json_each(?) j)`,
+  nextWakeEventAt: `SELECT min(m) FROM (SELECT (SELECT e.at FROM events e WHERE e.type = j.value AND e.at >= ? AND (e.at > ? OR e.key > ?) AND e.at < ?
+      AND EXISTS (SELECT 1 FROM positions p WHERE p.run_id = ? AND p.customer_key = e.customer_key AND p.state = 'active' AND p.wake_type = e.type)
+      ORDER BY e.at LIMIT 1) AS m FROM json_each(?) j)`,
   appendJournalHead: 'INSERT INTO journal (run_id, batch, node_id, kind, output, at, count, keys, customer_key, data)',
   readJournal: `SELECT id, run_id AS runId, batch, node_id AS nodeId, kind, output, at, count, keys, customer_key AS customerKey, data
     FROM journal WHERE run_id = ? AND (? IS NULL OR node_id = ?) AND (? IS NULL OR kind IN (SELECT value FROM json_each(?))) AND id > ? ORDER BY id LIMIT ?`,
@@ -355,6 +358,13 @@ export class SqliteEngineStore implements EngineStore {
     if (types.length === 0) return null
     const from = after ?? { at: Number.MIN_SAFE_INTEGER, key: Number.MIN_SAFE_INTEGER }
     return this.run(() => this.statement('nextEventAt', true).get(from.at, from.at, from.key, JSON.stringify(types)) as number | null)
+  }
+
+  async nextWakeEventAt(runId: string, types: readonly string[], after: EventCursor | null, before: number | null): Promise<number | null> {
+    if (types.length === 0) return null
+    const from = after ?? { at: Number.MIN_SAFE_INTEGER, key: Number.MIN_SAFE_INTEGER }
+    const to = before ?? Number.MAX_SAFE_INTEGER
+    return this.run(() => this.statement('nextWakeEventAt', true).get(from.at, from.at, from.key, to, runId, JSON.stringify(types)) as number | null)
   }
 
   async appendJournal(rows: readonly JournalRow[]): Promise<void> {
