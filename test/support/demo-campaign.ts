@@ -5,6 +5,7 @@
  * then the flow run by the same function `sluice run` calls, kept so the test can read the
  * outbox, contact history and journal back — through the store port and with plain SQL.
  */
+import { fileURLToPath } from 'node:url'
 import type Database from 'better-sqlite3'
 import { simulateFlow, type RunReport } from '../../cli/commands/run.ts'
 import { loadFlowFile } from '../../engine/flow/files.ts'
@@ -38,7 +39,7 @@ export async function runDemoCampaign(flowId: string): Promise<DemoCampaign> {
   const store = await openStore({ db: ':memory:', now: () => AS_OF })
   await loadDemo(store, { asOf: AS_OF })
   const registry = await loadRegistry({ root: false })
-  const flow = await loadFlowFile(new URL(`../../flows/${flowId}.flow.json`, import.meta.url).pathname, registry)
+  const flow = await loadFlowFile(fileURLToPath(new URL(`../../flows/${flowId}.flow.json`, import.meta.url)), registry)
   const report = await simulateFlow(store, { flow, registry, start: START, until: AS_OF, keep: true })
   return { store, report, db: (store as SqliteStore).database, close: () => store.close() }
 }
