@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url'
 import type Database from 'better-sqlite3'
 import { simulateFlow, type RunReport } from '../../cli/commands/run.ts'
 import { loadFlowFile } from '../../engine/flow/files.ts'
+import { readDetails } from '../../engine/journal/batch-journal.ts'
 import { unpackKeys } from '../../engine/journal/packed-keys.ts'
-import type { JournalKind, StoredJournalRow } from '../../engine/ports/engine-store.ts'
+import type { JournalKind } from '../../engine/ports/engine-store.ts'
 import type { StorePort } from '../../engine/ports/store.ts'
 import { loadRegistry } from '../../engine/registry/load-nodes.ts'
 import { loadDemo } from '../../store/demo/load-demo.ts'
@@ -44,10 +45,10 @@ export async function runDemoCampaign(flowId: string): Promise<DemoCampaign> {
   return { store, report, db: (store as SqliteStore).database, close: () => store.close() }
 }
 
-/** The journal's per-customer detail rows of one node (reasons and values), with the customer id. */
-export async function journalDetails(campaign: DemoCampaign, nodeId: string): Promise<(StoredJournalRow & { reason?: string })[]> {
+/** The journal's per-customer details of one node (reason, output — null for a deferral — and time), however they were packed. */
+export async function journalDetails(campaign: DemoCampaign, nodeId: string): Promise<{ customerKey: number; output: string | null; at: number; reason?: string }[]> {
   const rows = await openEngineStore(campaign.store).readJournal(campaign.report.runId, { nodeId })
-  return rows.filter((row) => row.kind === 'detail').map((row) => ({ ...row, ...(JSON.parse(row.data ?? '{}') as { reason?: string }) }))
+  return readDetails(rows).map((d) => ({ customerKey: d.customerKey, output: d.output, at: d.at, ...(d.detail.reason === undefined ? {} : { reason: d.detail.reason }) }))
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>()
