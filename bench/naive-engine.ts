@@ -8,6 +8,15 @@
  * A customer who parks or waits is persisted as its position row and its actor restored from
  * it when due, as an actor-per-customer engine restores snapshots.
  *
+ * Like any sane per-customer engine it does not recompute, for every customer, answers that do
+ * not depend on the customer: the RFM population's quintile boundaries and the pooled channel
+ * response counts are kept for one simulated instant (the engine's per-tick memo,
+ * engine/sdk/store-node-data.ts). Without that memo it ranked ~700,000 buyers again for each
+ * customer on 1M (16–23 s each), and the ratio measured that instead of per-customer against
+ * batch execution. The time spent filling the memo is a one-off per instant, not a per-customer
+ * cost, so it is reported apart and the rate is projected to the whole population as
+ * one-offs + customers × the per-customer time measured on the sample.
+ *
  * Nothing here sleeps or does work the engine does not: the only difference is granularity.
  * Equivalence is checked by the smoke test: on the same customers, its per-node counts equal
  * the engine's.
@@ -34,9 +43,10 @@ import type { NodeRegistry } from '../engine/registry/registry.ts'
 import { createIdSource } from '../engine/random.ts'
 import { assertNodeResult, exitsOf } from '../engine/sdk/check-result.ts'
 import { createNodeContext } from '../engine/sdk/context.ts'
-import { nodeDataFromStore } from '../engine/sdk/store-node-data.ts'
+import { createNodeDataMemo, nodeDataFromStore, type NodeDataMemo } from '../engine/sdk/store-node-data.ts'
 import type { PropertyMatch } from '../engine/sdk/entry-spec.ts'
 import type { NodeResult } from '../engine/sdk/types.ts'
+import type { NodeDataPort } from '../engine/ports/node-data.ts'
 import { openEngineStore } from '../store/open-engine-store.ts'
 import { openStore } from '../store/open-store.ts'
 import { BENCH_NOW } from './dataset.ts'
@@ -56,18 +66,47 @@ export interface NaiveResult extends RunCounts {
   sampled: boolean
   /** True when the time budget ended entries before the whole sample was in. */
   timeBoxed: boolean
+  /** Wall time of the run on its customers. */
   seconds: number
+  /** Of `seconds`, the time spent on answers that do not depend on the customer (once per simulated instant). */
+  sharedSeconds: number
+  /** `customers / seconds`: the rate on the sample, its one-offs included. */
+  measuredCustomersPerSecond: number
+  /** Projected time for the whole population: the one-offs once, plus the per-customer time of the sample for each customer. */
+  projectedSeconds: number
+  /** `population / projectedSeconds`: the rate the ratio compares with ours (which ran the whole population). */
   customersPerSecond: number
   peakRssMb: number
-  /** Where the naive engine's time went: milliseconds per customer in each node's `run`, and in writes and delivery. */
+  /** Where the per-customer time went: milliseconds per customer in each node's `run` (one-offs excluded), and in writes and delivery. */
   msPerCustomer: Record<string, number>
   finished: boolean
 }
 
-/** Store keys of a sample of `size` customers spread evenly over keys 1..population. */
+/**
+ * Store keys of a sample of `size` customers spread evenly over keys 1..population, ordered by
+ * the bit-reversed sequence 0, ½, ¼, ¾, ⅛… of their rank's place in the sample: every prefix is
+ * spread over the whole key range too, so a time-boxed run that stops part way still samples the
+ * whole population, not its lowest keys.
+ */
 export function sampleKeys(population: number, size: number): number[] {
   const n = Math.min(size, population)
-  return Array.from({ length: n }, (_, i) => 1 + Math.floor((i * population) / n))
+  const bits = Math.ceil(Math.log2(Math.max(2, n)))
+  const taken = new Uint8Array(n)
+  const keys: number[] = []
+  // 2^bits ≥ n places cover every rank; the first place to reach a rank fixes its turn.
+  for (let r = 0; r < 2 ** bits; r++) {
+    const rank = Math.floor((reverseBits(r, bits) * n) / 2 ** bits)
+    if (taken[rank]) continue
+    taken[rank] = 1
+    keys.push(1 + Math.floor((rank * population) / n))
+  }
+  return keys
+}
+
+function reverseBits(value: number, bits: number): number {
+  let reversed = 0
+  for (let b = 0; b < bits; b++) reversed = (reversed << 1) | ((value >> b) & 1)
+  return reversed
 }
 
 /** Runs `flow` on `file` (a copy of the data set) the naive way, for the customers with `keys`. */
@@ -77,7 +116,7 @@ export async function runNaive(options: {
   flow: Flow
   keys: readonly number[]
   population: number
-  /** Stop letting customers in after this long (the ones in finish); default no limit. */
+  /** Stop letting customers in after this much per-customer time (one-offs excluded; the ones in finish); default no limit. */
   budgetMs?: number
   onProgress?: (done: number) => void
 }): Promise<NaiveResult> {
@@ -94,12 +133,13 @@ export async function runNaive(options: {
     const run = await engine.publish(options.flow, { seed: 'bench' })
     const runtime = await loadRunRuntime(engineStore, options.registry, run)
     const naive = new NaiveRunner(engineStore, runtime, channels, clock)
-    const customers = await engineStore.customersByKeys(options.keys)
+    const byKey = new Map((await engineStore.customersByKeys(options.keys)).map((c) => [c.key, c]))
+    const customers = options.keys.flatMap((key) => byKey.get(key) ?? [])
 
-    // Entry: each customer is admitted, gets its actor and runs until it parks, waits or ends.
+    // Entry, in the sample's order: each customer is admitted, gets its actor and runs until it parks, waits or ends.
     const entered: { key: number; id: string }[] = []
     for (const customer of customers) {
-      if (options.budgetMs !== undefined && performance.now() - started > options.budgetMs) break
+      if (options.budgetMs !== undefined && performance.now() - started - naive.sharedMs > options.budgetMs) break
       await naive.enter(customer, BENCH_NOW)
       entered.push(customer)
       rss.sample()
@@ -121,6 +161,8 @@ export async function runNaive(options: {
     const seconds = (performance.now() - started) / 1000
     rss.stop()
     const counts = countsOf(await engine.summary(run.id), options.flow)
+    const sharedSeconds = naive.sharedMs / 1000
+    const projectedSeconds = sharedSeconds + ((seconds - sharedSeconds) / Math.max(1, entered.length)) * options.population
     return {
       customers: entered.length,
       customerIds: entered.map((c) => c.id),
@@ -128,7 +170,10 @@ export async function runNaive(options: {
       sampled: entered.length < options.population,
       timeBoxed: entered.length < customers.length,
       seconds: round(seconds, 2),
-      customersPerSecond: round(entered.length / seconds, 2),
+      sharedSeconds: round(sharedSeconds, 2),
+      measuredCustomersPerSecond: round(entered.length / seconds, 2),
+      projectedSeconds: round(projectedSeconds, 0),
+      customersPerSecond: round(options.population / projectedSeconds, 2),
       peakRssMb: rss.peakMb(),
       msPerCustomer: Object.fromEntries([...naive.timings].map(([part, ms]) => [part, round(ms / Math.max(1, entered.length), 3)])),
       finished: counts.positions.active === 0 && counts.delivery.pending === 0,
@@ -148,13 +193,17 @@ interface Journey {
 
 /** The per-customer machinery: admit, step an actor through nodes, write, deliver. */
 class NaiveRunner {
-  /** Milliseconds spent per node id, in writes and in delivery. */
+  /** Milliseconds spent per node id (one-offs excluded), in writes and in delivery. */
   readonly timings = new Map<string, number>()
+  /** Milliseconds spent filling the per-instant memo: answers that do not depend on the customer. */
+  sharedMs = 0
   /** Customers due later: key → due time and the event that may wake them early (their state is the position row in the store). */
   readonly #due = new Map<number, { at: number; id: string; wakeType: string | null; wakeWhere: PropertyMatch | undefined; arrivedAt: number }>()
   readonly #ids: () => string
   /** How far the event stream was read (as the engine's per-run cursor). */
   #cursor: EventCursor | null = null
+  /** Answers that do not depend on the customer, kept for one simulated instant as the engine keeps them for one tick. */
+  #instant: { at: number; data: NodeDataPort } | undefined
 
   constructor(
     private readonly store: EngineStore,
@@ -253,6 +302,7 @@ class NaiveRunner {
       if (!node) throw new Error(`naive engine: the actor is at "${nodeId}", which is not a node of the flow`)
       if (position.phase === 'arrive' && position.attempt === 0) journal.group(nodeId, 'arrive', null, [member.key])
       const started = performance.now()
+      const sharedBefore = this.sharedMs
       let result: NodeResult
       try {
         const ctx = createNodeContext({
@@ -261,7 +311,7 @@ class NaiveRunner {
           runId: run.id,
           flow: { id: compiled.flow.id, version: compiled.flow.version, priority: compiled.flow.settings.priority },
           node: { id: nodeId, type: node.definition.type, version: node.definition.version },
-          data: nodeDataFromStore(this.store.customers, this.store),
+          data: this.#dataAt(now),
           ids: this.#ids,
           onLog: (entry) => journal.note(nodeId, entry.message, { level: entry.level, ...(entry.data ? { data: entry.data } : {}) }),
         })
@@ -273,7 +323,7 @@ class NaiveRunner {
         final = { ...position, nodeId, state: 'error', dueAt: null, error: message, updatedAt: now }
         break
       } finally {
-        this.#time(nodeId, started)
+        this.#time(nodeId, started, this.sharedMs - sharedBefore)
       }
       this.#collect(nodeId, result, position, journal, outbox, tags, now)
       const [exit] = exitsOf(result)
@@ -354,7 +404,29 @@ class NaiveRunner {
     for (const note of result.notes ?? []) journal.note(nodeId, note.message, { level: note.level ?? 'info', ...(note.data ? { data: note.data } : {}) })
   }
 
-  #time(part: string, started: number): void {
-    this.timings.set(part, (this.timings.get(part) ?? 0) + performance.now() - started)
+  /** The data port of the instant `now`, with a fresh memo whenever the simulated clock has moved. */
+  #dataAt(now: number): NodeDataPort {
+    if (this.#instant?.at !== now) this.#instant = { at: now, data: this.#timedApart(createNodeDataMemo()) }
+    return this.#instant.data
+  }
+
+  /** The data port over `memo`, where a call that fills the memo counts as a one-off (the customer's own share of that call is small). */
+  #timedApart(memo: NodeDataMemo): NodeDataPort {
+    const data = nodeDataFromStore(this.store.customers, this.store, memo)
+    const filled = () => memo.rfmPopulations.size + memo.channelFacts.size
+    const timed = async <T>(call: () => Promise<T>): Promise<T> => {
+      const before = filled()
+      const started = performance.now()
+      try {
+        return await call()
+      } finally {
+        if (filled() > before) this.sharedMs += performance.now() - started
+      }
+    }
+    return { ...data, rfm: (members, query) => timed(() => data.rfm(members, query)), channelFacts: (members, query) => timed(() => data.channelFacts(members, query)) }
+  }
+
+  #time(part: string, started: number, excludedMs = 0): void {
+    this.timings.set(part, (this.timings.get(part) ?? 0) + performance.now() - started - excludedMs)
   }
 }

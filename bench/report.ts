@@ -1,6 +1,8 @@
 /**
- * The benchmark's final table: each figure with its target (issue #7) and how far from it it
- * is, then the reference campaign's counts (the proof that the work measured was done).
+ * The benchmark's final table: each figure with its target (issue #7), how far from it it is and
+ * the wall time of the part that measured it, the whole run against its 10-minute budget; then
+ * what the naive engine is and did, and the reference campaign's counts (the proof that the
+ * work measured was done).
  */
 import Table from 'cli-table3'
 import type { BenchResults } from './run-bench.ts'
@@ -13,7 +15,12 @@ export const TARGETS = {
   segmentP95Ms: 500,
   ingestEventsPerSecond: 20_000,
   latencyP99Ms: 100,
+  /** `npm run bench` on 1M customers, from nothing (the data set built in the run). */
+  totalSeconds: 600,
 } as const
+
+/** The size the targets are set for: the whole-run budget is judged only on a full run of it. */
+const TARGET_CUSTOMERS = 1_000_000
 
 const n = (value: number) => value.toLocaleString('en-US')
 
@@ -33,35 +40,46 @@ export function formatReport(results: BenchResults): string {
     `Data set: ${n(d.counts.customers)} customers, ${n(d.counts.events)} events (${n(d.counts.purchases)} purchases), ${n(d.counts.contacts)} past contacts, ${d.megabytes} MB; ` +
       `${d.cached ? `cached (checked in ${d.buildSeconds} s)` : `built in ${d.buildSeconds} s`}; campaign time ${d.now}`,
   ]
-  const table = new Table({ head: ['measure', 'result', 'target', 'vs target'], style: { head: [], border: [], compact: true } })
+  const table = new Table({ head: ['measure', 'result', 'target', 'vs target', 'part time'], style: { head: [], border: [], compact: true } })
+  const time = (part: keyof BenchResults['partSeconds']) => {
+    const seconds = results.partSeconds[part]
+    return seconds === undefined ? '' : `${seconds} s`
+  }
+  table.push(['data set', `${n(d.counts.customers)} customers, ${n(d.counts.events)} events, ${d.cached ? 'cached' : 'built in this run'}`, '', '', time('dataset')])
   const r = results.reference
   if (r) {
     table.push(
-      ['reference campaign', `${n(r.customersPerSecond)} customers/s (${n(r.customers)} in ${r.seconds} s)`, `≥ ${n(TARGETS.customersPerSecond)}/s`, versus(r.customersPerSecond, TARGETS.customersPerSecond, true)],
-      ['peak RSS (reference)', `${r.peakRssMb} MB`, `≤ ${n(TARGETS.peakRssMb)} MB`, versus(r.peakRssMb, TARGETS.peakRssMb, false)],
+      ['reference campaign', `${n(r.customersPerSecond)} customers/s (${n(r.customers)} in ${r.seconds} s)`, `≥ ${n(TARGETS.customersPerSecond)}/s`, versus(r.customersPerSecond, TARGETS.customersPerSecond, true), time('reference')],
+      ['peak RSS (reference)', `${r.peakRssMb} MB`, `≤ ${n(TARGETS.peakRssMb)} MB`, versus(r.peakRssMb, TARGETS.peakRssMb, false), ''],
     )
   }
   const naive = results.naive
   if (naive) {
-    const scope = `${n(naive.customers)} of ${n(naive.population)} customers${naive.timeBoxed ? ', time-boxed' : naive.sampled ? ', a sample' : ''}`
-    table.push(['naive engine (actor per customer)', `${n(naive.customersPerSecond)} customers/s (${scope}, ${naive.seconds} s)`, '', ''])
-    if (results.ratio !== null) table.push(['ours / naive', `${n(results.ratio)}×`, `≥ ${TARGETS.ratio}×`, versus(results.ratio, TARGETS.ratio, true)])
+    const scope = naive.sampled ? `projected to ${n(naive.population)} from ${n(naive.customers)} sampled` : `${n(naive.customers)} customers`
+    table.push(['naive engine (actor per customer)', `${n(naive.customersPerSecond)} customers/s (${scope}; see below)`, '', '', time('naive')])
+    if (results.ratio !== null) table.push(['ours / naive', `${n(results.ratio)}×`, `≥ ${TARGETS.ratio}×`, versus(results.ratio, TARGETS.ratio, true), ''])
   }
   const seg = results.segmentPreviewMs
   if (seg) {
     table.push(
-      ['segment preview p50', `${seg.p50} ms (${seg.segments.length} segments)`, '', ''],
-      ['segment preview p95', `${seg.p95} ms (max ${seg.max} ms)`, `≤ ${TARGETS.segmentP95Ms} ms`, versus(seg.p95, TARGETS.segmentP95Ms, false)],
+      ['segment preview p50', `${seg.p50} ms (${seg.segments.length} segments)`, '', '', time('segments')],
+      ['segment preview p95', `${seg.p95} ms (max ${seg.max} ms)`, `≤ ${TARGETS.segmentP95Ms} ms`, versus(seg.p95, TARGETS.segmentP95Ms, false), ''],
     )
   }
   const ingest = results.ingest
   if (ingest) {
     table.push(
-      ['event ingest (store, 1,000/call)', `${n(ingest.eventsPerSecond)} events/s (${n(ingest.events)} in ${ingest.seconds} s)`, `≥ ${n(TARGETS.ingestEventsPerSecond)}/s`, versus(ingest.eventsPerSecond, TARGETS.ingestEventsPerSecond, true)],
-      ['trigger → send p50', `${ingest.latencyMs.p50} ms (at ${n(ingest.latency.achievedRate)} events/s for ${ingest.latency.seconds} s)`, '', ''],
-      ['trigger → send p99', `${ingest.latencyMs.p99} ms (max ${ingest.latency.max} ms, ${n(ingest.latency.sends)} sends)`, `≤ ${TARGETS.latencyP99Ms} ms`, versus(ingest.latencyMs.p99, TARGETS.latencyP99Ms, false)],
+      ['event ingest (store, 1,000/call)', `${n(ingest.eventsPerSecond)} events/s (${n(ingest.events)} in ${ingest.seconds} s)`, `≥ ${n(TARGETS.ingestEventsPerSecond)}/s`, versus(ingest.eventsPerSecond, TARGETS.ingestEventsPerSecond, true), time('ingest')],
+      ['trigger → send p50', `${ingest.latencyMs.p50} ms (at ${n(ingest.latency.achievedRate)} events/s for ${ingest.latency.seconds} s)`, '', '', ''],
+      ['trigger → send p99', `${ingest.latencyMs.p99} ms (max ${ingest.latency.max} ms, ${n(ingest.latency.sends)} sends)`, `≤ ${TARGETS.latencyP99Ms} ms`, versus(ingest.latencyMs.p99, TARGETS.latencyP99Ms, false), ''],
     )
   }
+  // The 10-minute budget is for a full run on 1M customers; a smaller or partial run only reports its time.
+  const full = d.counts.customers >= TARGET_CUSTOMERS && r !== null && naive !== null && seg !== null && ingest !== null
+  table.push([
+    'whole run', `${results.totalSeconds} s${d.cached ? ' (data set cached)' : ''}`, full ? `≤ ${TARGETS.totalSeconds} s` : '',
+    full ? versus(results.totalSeconds, TARGETS.totalSeconds, false) : '', `${results.totalSeconds} s`,
+  ])
   lines.push(table.toString())
   if (r) lines.push(formatCounts(r))
   if (naive) lines.push(formatNaive(naive))
@@ -69,13 +87,21 @@ export function formatReport(results: BenchResults): string {
   return `${lines.join('\n')}\n`
 }
 
-/** Where the naive engine's time went, and whether it did the same work. */
+/** What the naive engine is, how its figure was obtained, whether it did the same work, and where its time went. */
 function formatNaive(naive: NonNullable<BenchResults['naive']>): string {
   const parts = Object.entries(naive.msPerCustomer).sort(([, a], [, b]) => b - a).map(([part, ms]) => `${part} ${ms} ms`)
+  const perCustomerMs = ((naive.seconds - naive.sharedSeconds) * 1000) / Math.max(1, naive.customers)
   const check = naive.check.equal
-    ? `same per-node counts as our engine on the same ${n(naive.check.customers)} customers (ours ran them at ${naive.check.oursCustomersPerSecond}/s)`
-    : `per-node counts DIFFER from our engine on the same ${n(naive.check.customers)} customers`
-  return `Naive engine: ${check}; time per customer: ${parts.join(', ')}`
+    ? `Same per-node counts as our engine on the same ${n(naive.check.customers)} customers (ours ran them at ${n(naive.check.oursCustomersPerSecond)}/s, its fixed costs weighing on so few).`
+    : `Its per-node counts DIFFER from our engine's on the same ${n(naive.check.customers)} customers: the ratio is not comparable.`
+  return [
+    'Naive engine: one xstate actor per customer, the same node declarations run on a cohort of one, one transaction per customer step;',
+    'answers that do not depend on the customer (RFM population boundaries, pooled channel counts) computed once per simulated instant, as our engine does once per tick.',
+    `It ran ${n(naive.customers)} customers${naive.sampled ? ` (an even sample of ${n(naive.population)}${naive.timeBoxed ? ', time-boxed' : ''})` : ''} in ${naive.seconds} s, ${naive.sharedSeconds} s of it one-offs: ${n(naive.measuredCustomersPerSecond)} customers/s measured;`,
+    `for ${n(naive.population)} customers ${naive.sharedSeconds} s + ${n(naive.population)} × ${perCustomerMs.toFixed(2)} ms = ${n(naive.projectedSeconds)} s, ${n(naive.customersPerSecond)} customers/s (the ratio's figure).`,
+    check,
+    `Per customer: ${parts.join(', ')}.`,
+  ].join('\n')
 }
 
 /** Per-node counts of the reference run. */

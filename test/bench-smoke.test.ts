@@ -21,6 +21,9 @@ describe('sluice bench --customers 10000 (smoke)', () => {
     results = await runBench({ customers: 10_000, sample: 150, naiveSeconds: 20, ingestEvents: 5_000, ingestSeconds: 1, dir, progress: silentProgress })
     expect(results.dataset.counts.customers).toBe(10_000)
     expect(results.dataset.counts.purchases).toBeGreaterThan(10_000)
+    // Each part's wall time is reported (their values are not asserted).
+    expect(Object.keys(results.partSeconds).sort()).toEqual(['dataset', 'ingest', 'naive', 'reference', 'segments'])
+    expect(results.totalSeconds).toBeGreaterThan(0)
   })
 
   it('the reference campaign let everyone in and finished everyone, every send delivered', () => {
@@ -53,6 +56,16 @@ describe('sluice bench --customers 10000 (smoke)', () => {
     expect(results.ratio).toBeGreaterThan(0)
   })
 
+  it('the naive engine ranked the RFM population once, as a one-off, and projects its rate to the whole population', () => {
+    const naive = results.naive!
+    expect(naive.sharedSeconds).toBeGreaterThan(0)
+    expect(naive.sharedSeconds).toBeLessThan(naive.seconds)
+    expect(naive.sampled).toBe(true)
+    expect(naive.projectedSeconds).toBeGreaterThan(naive.seconds)
+    expect(naive.customersPerSecond).toBeCloseTo(naive.population / naive.projectedSeconds, 0)
+    expect(results.ratio).toBeCloseTo(results.reference!.customersPerSecond / naive.customersPerSecond, 0)
+  })
+
   it('previews 20 segments, each matching some customers but not all', () => {
     const seg = results.segmentPreviewMs!
     expect(seg.segments).toHaveLength(20)
@@ -73,6 +86,7 @@ describe('sluice bench --customers 10000 (smoke)', () => {
 
   it('formats the table with every part', () => {
     const text = formatReport(results)
-    for (const row of ['reference campaign', 'naive engine', 'ours / naive', 'segment preview p95', 'event ingest', 'trigger → send p99']) expect(text).toContain(row)
+    for (const row of ['reference campaign', 'naive engine', 'ours / naive', 'segment preview p95', 'event ingest', 'trigger → send p99', 'whole run', 'part time']) expect(text).toContain(row)
+    expect(text).toContain('Naive engine: one xstate actor per customer')
   })
 })

@@ -12,7 +12,7 @@ import { UserError } from '../../engine/errors.ts'
 import { DEFAULT_BENCH_DIR } from '../../bench/dataset.ts'
 import { createBenchProgress } from '../../bench/progress.ts'
 import { formatReport } from '../../bench/report.ts'
-import { BENCH_PARTS, runBench, type BenchPart } from '../../bench/run-bench.ts'
+import { BENCH_PARTS, NAIVE_SECONDS, runBench, type BenchPart } from '../../bench/run-bench.ts'
 
 const DEFAULT_RESULTS = fileURLToPath(new URL('../../bench/results.json', import.meta.url))
 
@@ -41,7 +41,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'where to write the results JSON', DEFAULT_RESULTS)
     .option('--seed <seed>', 'seed of the generated data set', 'bench')
     .option('--batch-size <n>', 'engine batch size (default 5000)')
-    .option('--naive-seconds <n>', 'naive engine: stop letting customers in after this many seconds', '60')
+    .option('--naive-seconds <n>', 'naive engine: stop letting customers in after this many seconds of per-customer work', String(NAIVE_SECONDS))
     .option('--ingest-seconds <n>', 'duration of the steady-rate ingest phase', '10')
     .option('--json', 'print the results as JSON instead of the table')
     .action(async (flags: BenchFlags) => {
@@ -54,7 +54,7 @@ export function register(program: Command): void {
         ...(flags.sample === undefined ? {} : { sample: wholeNumber(flags.sample, '--sample', 1, customers) }),
         ...(flags.batchSize === undefined ? {} : { batchSize: wholeNumber(flags.batchSize, '--batch-size', 1, 100_000) }),
         ingestSeconds: wholeNumber(flags.ingestSeconds ?? '10', '--ingest-seconds', 1, 600),
-        naiveSeconds: wholeNumber(flags.naiveSeconds ?? '60', '--naive-seconds', 1, 3_600),
+        naiveSeconds: wholeNumber(flags.naiveSeconds ?? String(NAIVE_SECONDS), '--naive-seconds', 1, 3_600),
         progress: createBenchProgress(),
       })
       await writeFile(flags.out, `${JSON.stringify(results, null, 2)}\n`)
