@@ -6,6 +6,7 @@ import type { RfmQuery } from '../../engine/ports/rfm.ts'
 import type { EventInput, StorePort } from '../../engine/ports/store.ts'
 import { createTestSchema, type TestSchema } from '../../test/support/postgres.ts'
 import { openStore } from '../open-store.ts'
+import { scanPays } from './rfm-scores.ts'
 import { rfmStatement, toRfmAnswer, type RfmRow } from './rfm-statement.ts'
 
 const DAY = 86_400_000
@@ -125,7 +126,7 @@ describe('rfmStatement', () => {
 })
 
 describe('rfmScores by population boundaries', () => {
-  it('gives exactly the one-statement RANK() scores on a population full of ties', async () => {
+  it('gives exactly the one-statement RANK() scores on a population full of ties, the events scanned or read by index', async () => {
     const store = await openStore({ db: ':memory:', now: () => now })
     try {
       const ids = Array.from({ length: 300 }, (_, i) => `r${i}`)
@@ -151,6 +152,14 @@ describe('rfmScores by population boundaries', () => {
       expect(byRank.population).toBe(population.population)
       expect(byRank.scores.length).toBeGreaterThan(200)
       expect(batched).toEqual(byRank.scores)
+
+      // Enough other events that purchases drop below one in 16: the population is read through
+      // the (type, at) index instead of a table scan, with the same boundaries.
+      expect(scanPays(db, query)).toBe(true)
+      const others = Array.from({ length: 16 * rows.length }, (_, i): EventInput => ({ id: `v${i}`, customerId: ids[i % ids.length] as string, type: 'page_view', at: now - DAY, properties: {} }))
+      await store.insertEvents(others)
+      expect(scanPays(db, query)).toBe(false)
+      expect(await store.rfmPopulation(query)).toEqual(population)
     } finally {
       await store.close()
     }

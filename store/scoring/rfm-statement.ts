@@ -9,18 +9,15 @@
  * best (recency: most days since the last purchase first; frequency and monetary: smallest
  * first). `RANK()` gives tied rows the lowest rank of their group, so ties share the lower score.
  * Recency is counted in whole days so purchases on the same day tie.
+ *
+ * The store scores through rfm-population.ts (the population ranked once per tick, batches
+ * scored against its boundaries); this statement is the definition those scores are tested
+ * against (rfm-scores.test.ts).
  */
 import type { Dialect } from '../../engine/ports/store.ts'
 import type { RfmAnswer, RfmQuery, RfmScore } from '../../engine/ports/rfm.ts'
-import { segmentDialect, SqlParams } from '../segment/sql-dialect.ts'
-
-const MS_PER_DAY = 86_400_000
-
-/** SQL text and its bound values. */
-export interface RfmStatement {
-  text: string
-  params: SqlParams
-}
+import { SqlParams } from '../segment/sql-dialect.ts'
+import { checkRfmQuery, measuresSql, type RfmStatement } from './rfm-measures.ts'
 
 /** A row as both drivers return it (Postgres gives bigint and numeric as text). */
 export interface RfmRow {
@@ -35,17 +32,6 @@ export interface RfmRow {
   n: number | string
 }
 
-/** Checks the query's values before they are bound (times must be integer epoch ms). */
-export function checkRfmQuery(query: RfmQuery, keys: readonly number[]): void {
-  if (!Number.isSafeInteger(query.from) || !Number.isSafeInteger(query.now)) {
-    throw new Error(`RFM window bounds must be epoch milliseconds, got from=${String(query.from)} now=${String(query.now)}`)
-  }
-  if (query.from > query.now) throw new Error(`RFM window starts after it ends (from=${query.from}, now=${query.now})`)
-  if (typeof query.event !== 'string' || query.event.length === 0) throw new Error('RFM event type must be a non-empty string')
-  if (typeof query.amountProperty !== 'string' || query.amountProperty.length === 0) throw new Error('RFM amount property must be a non-empty string')
-  for (const key of keys) if (!Number.isSafeInteger(key)) throw new Error(`customer keys must be integers, got ${String(key)}`)
-}
-
 /**
  * The scores of the cohort's buyers (`keys`), ranked over the whole population, in one
  * statement. It always returns at least one row: the population size `n` comes from a one-row
@@ -55,26 +41,14 @@ export function checkRfmQuery(query: RfmQuery, keys: readonly number[]): void {
 export function rfmStatement(query: RfmQuery, dialect: Dialect, keys: readonly number[]): RfmStatement {
   checkRfmQuery(query, keys)
   const params = new SqlParams(dialect)
-  const sql = segmentDialect(dialect)
-  const type = sql.text(params, query.event)
-  // better-sqlite3 binds JS numbers as REAL: cast, or `(now - last) / day` would not be whole days.
-  const integer = (value: number) => (dialect === 'sqlite' ? `CAST(${sql.integer(params, value)} AS INTEGER)` : sql.integer(params, value))
-  const from = integer(query.from)
-  const now = integer(query.now)
-  const amount = sql.typed(sql.ref(params, 'e.properties', query.amountProperty), 'number')
   const cohort =
     dialect === 'sqlite'
       ? `r.key IN (SELECT value FROM json_each(${params.add(JSON.stringify(keys))}))`
       : `r.key = ANY(${params.add(keys, 'int[]')})`
   const score = (rank: string) => `1 + 5 * (r.${rank} - 1) / r.n`
-  const text = `WITH bought AS (
-      SELECT e.customer_key AS key, max(e.at) AS last_at, count(*) AS frequency, ${sql.round6(`coalesce(sum(${amount}), 0)`)} AS monetary
-      FROM events e
-      WHERE e.type = ${type} AND e.at >= ${from} AND e.at <= ${now}
-      GROUP BY e.customer_key
-    ), ranked AS (
-      SELECT key, (${now} - last_at) / ${MS_PER_DAY} AS recency_days, frequency, monetary,
-        rank() OVER (ORDER BY (${now} - last_at) / ${MS_PER_DAY} DESC) AS r_rank,
+  const text = `WITH bought AS (${measuresSql(query, dialect, params)}), ranked AS (
+      SELECT key, recency_days, frequency, monetary,
+        rank() OVER (ORDER BY recency_days DESC) AS r_rank,
         rank() OVER (ORDER BY frequency) AS f_rank,
         rank() OVER (ORDER BY monetary) AS m_rank,
         count(*) OVER () AS n
