@@ -10,6 +10,7 @@ import {
   validateCustomers,
   validateEvents,
   validateSuppressions,
+  validateTagRows,
 } from './validate-input.ts'
 
 const issuesOf = (fn: () => unknown) => {
@@ -122,6 +123,32 @@ describe('batch folding', () => {
   it('normalises suppressed addresses like customer addresses', () => {
     expect(validateSuppressions([{ scope: 'email', value: ' X@Y.COM', reason: 'bounce', at: 1 }])[0]?.value).toBe('x@y.com')
     expect(validateSuppressions([{ scope: 'customer', value: 'C-1', reason: 'legal', at: 1 }])[0]?.value).toBe('C-1')
+  })
+})
+
+describe('validateTagRows', () => {
+  const good = { customerId: 'c-1', tag: { name: 'rfm_r', layer: 'predictive' as const, value: 4, at: 1, source: 'flow:f/score' } }
+
+  it('accepts well-formed rows as they are', () => {
+    const rows = [good, { customerId: 'c-2', tag: { name: 'vip', layer: 'raw' as const, value: null, at: 2, source: null as never } }]
+    expect(validateTagRows(rows)).toBe(rows)
+  })
+
+  it('refuses each malformed row among well-formed ones, naming it', () => {
+    const bad = [
+      { customerId: ' ', tag: good.tag },
+      { customerId: 'c-1', tag: { ...good.tag, name: 'a\u0000b' } },
+      { customerId: 'c-1', tag: { ...good.tag, layer: 'guess' } },
+      { customerId: 'c-1', tag: { ...good.tag, value: Number.NaN } },
+      { customerId: 'c-1', tag: { ...good.tag, value: 'x\u0000' } },
+      { customerId: 'c-1', tag: { ...good.tag, at: 1.5 } },
+      { customerId: 'c-1', tag: { ...good.tag, source: 7 } },
+      { customerId: 'c-1', tag: 'rfm_r=4' },
+    ]
+    for (const row of bad) {
+      const error = issuesOf(() => validateTagRows([good, row as never, good]))
+      expect(error.issues.map((issue) => issue.path)).toEqual([expect.stringMatching(/^tags\[1\]/)])
+    }
   })
 })
 

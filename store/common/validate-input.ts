@@ -461,8 +461,29 @@ export function validateAttributeDefs(defs: AttributeDef[]): AttributeDef[] {
   return out
 }
 
+/**
+ * Whether every check of validateTag passes for this row, tested without building issue paths:
+ * the engine writes five score tags per customer of a batch, and the paths cost more than the
+ * checks. A row that fails goes through the full validation, which names its problems.
+ */
+function isValidTagRow(row: unknown): row is { customerId: string; tag: Tag } {
+  if (!isPlainObject(row) || !isCleanText(row.customerId) || !isPlainObject(row.tag)) return false
+  const { name, layer, value, at, source } = row.tag
+  return (
+    isCleanText(name) &&
+    isOneOf(TAG_LAYERS, layer) &&
+    isAttributeValue(value) &&
+    (typeof value !== 'string' || !hasNul(value)) &&
+    typeof at === 'number' &&
+    Number.isSafeInteger(at) &&
+    (source === undefined || source === null || (typeof source === 'string' && !hasNul(source)))
+  )
+}
+
 /** Validates `setTags` rows. */
 export function validateTagRows(rows: { customerId: string; tag: Tag }[]): { customerId: string; tag: Tag }[] {
+  const input: unknown = rows // callers outside TypeScript may pass anything
+  if (Array.isArray(input) && input.every(isValidTagRow)) return input
   const issues = new IssueCollector()
   if (!checkRows(issues, rows, 'tags')) issues.throwIfAny('tag batch')
   const out: { customerId: string; tag: Tag }[] = []

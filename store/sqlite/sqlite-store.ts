@@ -155,6 +155,8 @@ const SQL_TEXT = {
 const ADDRESS_COLUMNS = 'INSERT INTO customer_addresses (customer_key, kind, address)'
 const TAG_COLUMNS = 'INSERT INTO customer_tags (customer_key, name, layer, value, num, at, source)'
 const TAG_ROW = '(?, ?, ?, ?, ?, ?, ?)'
+/** Values per tag row (the placeholders of TAG_ROW). */
+const TAG_WIDTH = 7
 
 // The batch write statements, as multi-row inserts: [head, one row's placeholders, tail].
 const MULTI_ROW_TEXT = {
@@ -531,8 +533,9 @@ export class SqliteStore implements StorePort {
     await this.write(() => {
       const keys = this.resolveCustomerKeys(rows.map((row) => row.customerId))
       throwUnknownCustomers('tags', rows, keys)
-      const values: unknown[] = []
-      for (const row of rows) pushTag(values, keys.get(row.customerId) as number, row.tag)
+      // Sized up front: the engine writes five score tags per customer of a batch.
+      const values: unknown[] = new Array(rows.length * TAG_WIDTH)
+      rows.forEach((row, i) => writeTag(values, i * TAG_WIDTH, keys.get(row.customerId) as number, row.tag))
       this.insert('upsertTags').run(values)
     })
   }
@@ -705,7 +708,20 @@ function sortedAddressRows(values: unknown[]): unknown[] {
   return order.flatMap((i) => [values[i], values[i + 1], values[i + 2]])
 }
 
-/** Appends a tag row's values (in the column order of the tag statements). */
+/** Writes a tag row's values (in the column order of the tag statements) into `values` from `offset`. */
+function writeTag(values: unknown[], offset: number, key: number, tag: Tag): void {
+  const { value } = tag
+  values[offset] = key
+  values[offset + 1] = tag.name
+  values[offset + 2] = tag.layer
+  // A validated value is a JSON scalar: only a string needs JSON.stringify's quoting and escapes.
+  values[offset + 3] = typeof value === 'string' ? JSON.stringify(value) : String(value)
+  values[offset + 4] = tagNumber(value)
+  values[offset + 5] = tag.at
+  values[offset + 6] = tag.source ?? null
+}
+
+/** Appends a tag row's values. */
 function pushTag(values: unknown[], key: number, tag: Tag): void {
-  values.push(key, tag.name, tag.layer, JSON.stringify(tag.value), tagNumber(tag.value), tag.at, tag.source ?? null)
+  writeTag(values, values.length, key, tag)
 }
