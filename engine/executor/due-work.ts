@@ -39,7 +39,13 @@ export async function runDueWork(env: ExecutorEnv, runtimes: ReadonlyMap<string,
   return outcome
 }
 
+/** The traveller of a due position: the member a node sees and a position row of its own (updated in place by moveBatch). */
 function toTraveller(due: DuePosition): Traveller {
-  const { customerId: _id, trigger: _trigger, ...position } = due
-  return { member: memberOfPosition(due), position: position satisfies PositionRow }
+  const position: PositionRow = {
+    runId: due.runId, customerKey: due.customerKey, nodeId: due.nodeId, state: due.state, dueAt: due.dueAt, phase: due.phase,
+    wakeType: due.wakeType, wakeWhere: due.wakeWhere, attempt: due.attempt, seq: due.seq, holdout: due.holdout,
+    enteredAt: due.enteredAt, arrivedAt: due.arrivedAt, triggerEventKey: due.triggerEventKey, lastOutput: due.lastOutput,
+    error: due.error, updatedAt: due.updatedAt,
+  }
+  return { member: memberOfPosition(due), position }
 }

@@ -15,7 +15,7 @@ import type { NodeDataPort } from '../ports/node-data.ts'
 import type { ContactPolicy } from '../policy/contact-policy.ts'
 import type { Customer, Tag } from '../ports/store.ts'
 import { createIdSource } from '../random.ts'
-import { assertNodeResult, exitsOf, type Exit } from '../sdk/check-result.ts'
+import { assertNodeResult, type Exit } from '../sdk/check-result.ts'
 import { createNodeContext } from '../sdk/context.ts'
 import type { CohortMember, NodeResult } from '../sdk/types.ts'
 import type { CompiledNode } from '../compiler/compile-flow.ts'
@@ -61,14 +61,11 @@ export interface BatchOutcome {
 
 /** The member a node sees for a position picked up as due. */
 export function memberOfPosition(position: PositionRow & { customerId: string; trigger?: CohortMember['trigger'] }): CohortMember {
-  return {
-    key: position.customerKey,
-    id: position.customerId,
-    enteredAt: position.arrivedAt,
-    flowEnteredAt: position.enteredAt,
-    ...(position.phase === 'parked' ? { wake: 'due' as const } : position.phase === 'woken' ? { wake: 'event' as const } : {}),
-    ...(position.trigger ? { trigger: position.trigger } : {}),
-  }
+  const member: CohortMember = { key: position.customerKey, id: position.customerId, enteredAt: position.arrivedAt, flowEnteredAt: position.enteredAt }
+  if (position.phase === 'parked') member.wake = 'due'
+  else if (position.phase === 'woken') member.wake = 'event'
+  if (position.trigger) member.trigger = position.trigger
+  return member
 }
 
 /**
@@ -114,7 +111,11 @@ export async function moveBatch(
     // A `whole` node sees everyone due at once (next tick); a node already run in this batch
     // (a loop through a zero-length wait) runs again next tick rather than twice in one batch.
     if (ran.has(nodeId) || (node.cohort === 'whole' && !isStart)) {
-      for (const t of group) final.push({ ...t.position, dueAt: t.position.dueAt ?? now, updatedAt: now })
+      for (const t of group) {
+        t.position.dueAt ??= now
+        t.position.updatedAt = now
+        final.push(t.position)
+      }
       continue
     }
     ran.add(nodeId)
@@ -124,6 +125,7 @@ export async function moveBatch(
 
     const members = group.map((t) => t.member)
     let result: NodeResult
+    let exits: Exit[]
     try {
       const ctx = createNodeContext({
         clock: { now: () => now },
@@ -137,7 +139,7 @@ export async function moveBatch(
         onLog: (entry) => journal.note(nodeId, entry.message, { level: entry.level, ...(entry.data ? { data: entry.data } : {}) }),
       })
       result = await node.definition.run({ config: node.config, customers: members, ctx })
-      assertNodeResult({ nodeId, runId: run.id }, members, result, node.outputs)
+      exits = assertNodeResult({ nodeId, runId: run.id }, members, result, node.outputs)
     } catch (error) {
       const message = (error instanceof NodeRunError ? error : new NodeRunError(nodeId, run.id, error)).message
       const retried: number[] = []
@@ -157,18 +159,28 @@ export async function moveBatch(
       continue
     }
 
-    const byId = new Map(group.map((t) => [t.member.id, t]))
+    // Exits are grouped by output first: where an output leads is asked once per group, and the
+    // journal gets one row per group. Positions are updated in place: each traveller belongs to
+    // this batch and ends in `final` (or moves on) exactly once.
+    const byId = new Map<string, Traveller>()
+    for (const t of group) byId.set(t.member.id, t)
     const byOutput = new Map<string, Exit[]>()
     const parked: number[] = []
-    for (const exit of exitsOf(result)) {
+    for (const exit of exits) {
       const t = byId.get(exit.customer.id) as Traveller
       if (exit.park) {
         const { until, wakeOn, reason } = exit.park
-        final.push({
-          ...t.position, nodeId, state: 'active', dueAt: Math.max(until, now + 1), phase: 'parked',
-          wakeType: wakeOn?.type ?? null, wakeWhere: wakeOn?.where ? JSON.stringify(wakeOn.where) : null,
-          attempt: 0, error: null, updatedAt: now,
-        })
+        const p = t.position
+        p.nodeId = nodeId
+        p.state = 'active'
+        p.dueAt = Math.max(until, now + 1)
+        p.phase = 'parked'
+        p.wakeType = wakeOn?.type ?? null
+        p.wakeWhere = wakeOn?.where ? JSON.stringify(wakeOn.where) : null
+        p.attempt = 0
+        p.error = null
+        p.updatedAt = now
+        final.push(p)
         parked.push(t.member.key)
         if (reason !== undefined) journal.detail(nodeId, null, t.member.key, { reason })
         continue
@@ -180,34 +192,55 @@ export async function moveBatch(
     }
     journal.group(nodeId, 'park', null, parked)
 
-    for (const [output, exits] of byOutput) {
+    for (const [output, outputExits] of byOutput) {
       const next = compiled.next(nodeId, output)
-      journal.group(nodeId, 'route', output, exits.map((e) => e.customer.key))
-      for (const exit of exits) {
+      const keys: number[] = new Array(outputExits.length)
+      for (let i = 0; i < outputExits.length; i++) keys[i] = outputExits[i]!.customer.key
+      journal.group(nodeId, 'route', output, keys)
+      const onward = next.kind === 'end' ? undefined : next.nodeId
+      let waiting = onward === undefined ? undefined : pending.get(onward)
+      for (const exit of outputExits) {
         const t = byId.get(exit.customer.id) as Traveller
-        journal.detail(nodeId, output, t.member.key, {
-          ...(exit.reason === undefined ? {} : { reason: exit.reason }),
-          ...(exit.values === undefined ? {} : { values: exit.values }),
-        })
-        if (next.kind === 'end') {
-          final.push({ ...t.position, nodeId, state: 'done', dueAt: null, phase: 'arrive', wakeType: null, wakeWhere: null, attempt: 0, error: null, lastOutput: output, updatedAt: now })
+        const { reason, values } = exit
+        if (reason !== undefined || values !== undefined) journal.detail(nodeId, output, t.member.key, values === undefined ? { reason } : reason === undefined ? { values } : { reason, values })
+        const p = t.position
+        p.wakeType = null
+        p.wakeWhere = null
+        p.attempt = 0
+        p.error = null
+        p.updatedAt = now
+        if (onward === undefined) {
+          p.nodeId = nodeId
+          p.state = 'done'
+          p.dueAt = null
+          p.phase = 'arrive'
+          p.lastOutput = output
+          final.push(p)
           continue
         }
         const later = exit.at !== undefined && exit.at > now ? exit.at : undefined
         // Passing straight through, the customer arrives at the next node when it was due here.
-        const arrival = later ?? Math.min(t.position.dueAt ?? now, now)
-        const position: PositionRow = {
-          ...t.position, nodeId: next.nodeId, state: 'active', seq: t.position.seq + 1, attempt: 0, phase: 'arrive', wakeType: null,
-          wakeWhere: null, error: null, lastOutput: null, arrivedAt: arrival, dueAt: arrival, updatedAt: now,
+        const arrival = later ?? Math.min(p.dueAt ?? now, now)
+        p.nodeId = onward
+        p.state = 'active'
+        p.seq += 1
+        p.phase = 'arrive'
+        p.lastOutput = null
+        p.arrivedAt = arrival
+        p.dueAt = arrival
+        if (later !== undefined) {
+          final.push(p)
+          continue
         }
-        if (later !== undefined) final.push(position)
-        else {
-          const { wake: _wake, ...rest } = t.member
-          const moved = { member: { ...rest, enteredAt: arrival }, position }
-          const list = pending.get(next.nodeId)
-          if (list) list.push(moved)
-          else pending.set(next.nodeId, [moved])
+        const m = t.member
+        // A fresh member for the next node: arrival time moves on, a wake reason does not.
+        const member: CohortMember = { key: m.key, id: m.id, enteredAt: arrival, flowEnteredAt: m.flowEnteredAt }
+        if (m.trigger !== undefined) member.trigger = m.trigger
+        if (waiting === undefined) {
+          waiting = []
+          pending.set(onward, waiting)
         }
+        waiting.push({ member, position: p })
       }
     }
     collectSideEffects(runtime, node, result, byId, now, journal, outbox, tags)

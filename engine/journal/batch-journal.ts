@@ -20,6 +20,7 @@ interface DetailGroup {
 export class BatchJournal {
   readonly #rows: JournalRow[] = []
   readonly #details = new Map<string, DetailGroup>()
+  #lastDetails: DetailGroup | undefined
 
   constructor(
     readonly runId: string,
@@ -39,12 +40,17 @@ export class BatchJournal {
    */
   detail(nodeId: string, output: string | null, customerKey: number, detail: { reason?: string; values?: Record<string, unknown> }): void {
     if (detail.reason === undefined && detail.values === undefined) return
-    const id = JSON.stringify([nodeId, output])
-    let group = this.#details.get(id)
-    if (!group) {
-      group = { row: this.#row(nodeId, 'detail', output, { count: 0 }), details: [] }
-      this.#details.set(id, group)
-      this.#rows.push(group.row)
+    // The executor gives a group's details one after the other: keep the last group at hand.
+    let group = this.#lastDetails
+    if (group === undefined || group.row.nodeId !== nodeId || group.row.output !== output) {
+      const id = `${nodeId}\u0000${output ?? ''}\u0000${output === null ? 0 : 1}`
+      group = this.#details.get(id)
+      if (!group) {
+        group = { row: this.#row(nodeId, 'detail', output, { count: 0 }), details: [] }
+        this.#details.set(id, group)
+        this.#rows.push(group.row)
+      }
+      this.#lastDetails = group
     }
     group.details.push({ key: customerKey, detail })
   }
@@ -92,7 +98,8 @@ function packDetails(row: JournalRow, details: DetailGroup['details']): void {
     row.data = JSON.stringify(only.detail)
     return
   }
-  const sorted = [...details].sort((a, b) => a.key - b.key)
+  // Cohorts come in key order, so the details usually are already.
+  const sorted = details.every((d, i) => i === 0 || (details[i - 1] as DetailGroup['details'][number]).key < d.key) ? details : [...details].sort((a, b) => a.key - b.key)
   row.customerKey = null
   row.keys = packKeys(sorted.map((d) => d.key))
   row.data = JSON.stringify(sorted.map((d) => d.detail))

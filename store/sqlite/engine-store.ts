@@ -486,11 +486,16 @@ function toPosition(row: Omit<PositionRow, 'holdout'> & { holdout: number }): Po
   return { ...row, holdout: row.holdout === 1 }
 }
 
+// Built field by field (no rest/spread): this runs for every customer picked up as due.
 function toDuePosition(row: DueRecord): DuePosition {
-  const { customerId, eventId, eventType, eventAt, eventProperties, ...position } = row
-  const due: DuePosition = { ...toPosition(position), customerId: customerId ?? '' }
-  if (eventId !== null && eventType !== null && eventAt !== null) {
-    due.trigger = { id: eventId, type: eventType, at: eventAt, properties: JSON.parse(eventProperties ?? '{}') as Record<string, unknown> }
+  const due: DuePosition = {
+    runId: row.runId, customerKey: row.customerKey, nodeId: row.nodeId, state: row.state, dueAt: row.dueAt, phase: row.phase,
+    wakeType: row.wakeType, wakeWhere: row.wakeWhere, attempt: row.attempt, seq: row.seq, holdout: row.holdout === 1,
+    enteredAt: row.enteredAt, arrivedAt: row.arrivedAt, triggerEventKey: row.triggerEventKey, lastOutput: row.lastOutput,
+    error: row.error, updatedAt: row.updatedAt, customerId: row.customerId ?? '',
+  }
+  if (row.eventId !== null && row.eventType !== null && row.eventAt !== null) {
+    due.trigger = { id: row.eventId, type: row.eventType, at: row.eventAt, properties: JSON.parse(row.eventProperties ?? '{}') as Record<string, unknown> }
   }
   return due
 }
