@@ -240,6 +240,10 @@ describe.each([sqliteHarness(), postgresHarness()])('engine store contract: $nam
     expect(await engine.nextOutboxAt()).toBe(T0 + HOUR)
     expect(await engine.outboxCounts('r1')).toEqual([{ channel: 'email', state: 'pending', count: 1 }, { channel: 'email', state: 'sent', count: 1 }])
     expect((await engine.listOutbox({ runId: 'r1' })).map((o) => o.state)).toEqual(['sent', 'pending'])
+    expect(await engine.hasPendingSends('r1')).toBe(true)
+    expect(await engine.hasPendingSends('r2')).toBe(false)
+    await engine.updateOutbox([{ id: (await engine.dueOutbox(T0 + HOUR, 10))[0]?.id as number, state: 'dead', attempts: 1, nextAttemptAt: T0 + HOUR, lastError: 'gone', sentAt: null }])
+    expect(await engine.hasPendingSends('r1')).toBe(false)
   })
 
   it('commits engine rows and customer-store rows together, or neither', async () => {

@@ -184,7 +184,7 @@ export class Engine {
       // Every active position has a due time, so one probe of positions_next answers "anyone
       // left?" where counting the run's positions per node scanned all of them at every tick.
       const active = (await this.#store.nextDueAt([run.id])) !== null
-      const sending = (await this.#store.outboxCounts(run.id)).some((c) => c.state === 'pending')
+      const sending = await this.#store.hasPendingSends(run.id)
       if (active || sending) continue
       await advanceRun(this.#store, run, { type: 'complete' }, now)
       report.completed.push(run.id)

@@ -356,6 +356,11 @@ export interface EngineTables {
   nextOutboxAt(): Promise<number | null>
   /** Intents of a run (all when omitted), in id order. */
   listOutbox(options?: { runId?: string; afterId?: number; limit?: number }): Promise<OutboxRow[]>
+  /**
+   * True while an intent of the run is pending. Asked by run settlement at every tick: a probe of
+   * pending intents only, where counting the run's outbox grew with every send it ever made.
+   */
+  hasPendingSends(runId: string): Promise<boolean>
   /** Counts per run, channel and state. */
   outboxCounts(runId?: string): Promise<{ channel: Channel; state: OutboxState; count: number }[]>
 

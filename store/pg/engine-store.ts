@@ -137,6 +137,7 @@ const SQL_TEXT = {
   nextOutboxAt: `SELECT min(next_attempt_at) AS m FROM outbox WHERE state = 'pending'`,
   listOutbox: `SELECT ${OUTBOX_COLUMNS} FROM outbox o LEFT JOIN customers c ON c.key = o.customer_key
     WHERE ($1::text IS NULL OR o.run_id = $1) AND o.id > $2 ORDER BY o.id LIMIT $3`,
+  hasPendingSends: `SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'pending' AND run_id = $1) AS pending`,
   outboxCounts: `SELECT channel, state, count(*) AS count FROM outbox WHERE ($1::text IS NULL OR run_id = $1) GROUP BY channel, state ORDER BY 1, 2`,
 } as const
 
@@ -409,6 +410,10 @@ export class PgEngineStore implements EngineStore {
 
   async listOutbox(options: { runId?: string; afterId?: number; limit?: number } = {}): Promise<OutboxRow[]> {
     return (await this.query(SQL_TEXT.listOutbox, [options.runId ?? null, options.afterId ?? 0, options.limit ?? null])).rows.map(toOutbox)
+  }
+
+  async hasPendingSends(runId: string): Promise<boolean> {
+    return (await this.query(SQL_TEXT.hasPendingSends, [runId])).rows[0]?.pending === true
   }
 
   async outboxCounts(runId?: string): Promise<{ channel: Channel; state: OutboxRow['state']; count: number }[]> {

@@ -130,6 +130,8 @@ const SQL_TEXT = {
   nextOutboxAt: "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'",
   listOutbox: `SELECT ${OUTBOX_COLUMNS} FROM outbox o LEFT JOIN customers c ON c.key = o.customer_key
     WHERE (? IS NULL OR o.run_id = ?) AND o.id > ? ORDER BY o.id LIMIT ?`,
+  // Through the partial index of pending intents: delivered ones are never visited.
+  hasPendingSends: "SELECT EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_due WHERE state = 'pending' AND run_id = ?)",
   outboxCounts: `SELECT channel, state, count(*) AS count FROM outbox WHERE (? IS NULL OR run_id = ?) GROUP BY channel, state ORDER BY channel, state`,
 } as const
 
@@ -426,6 +428,10 @@ export class SqliteEngineStore implements EngineStore {
   async listOutbox(options: { runId?: string; afterId?: number; limit?: number } = {}): Promise<OutboxRow[]> {
     const runId = options.runId ?? null
     return this.run(() => this.statement('listOutbox').all(runId, runId, options.afterId ?? 0, options.limit ?? NO_LIMIT) as OutboxRow[])
+  }
+
+  async hasPendingSends(runId: string): Promise<boolean> {
+    return this.run(() => this.statement('hasPendingSends', true).get(runId) === 1)
   }
 
   async outboxCounts(runId?: string): Promise<{ channel: Channel; state: OutboxRow['state']; count: number }[]> {
