@@ -118,7 +118,8 @@ export async function runNaive(options: {
   population: number
   /** Stop letting customers in after this much per-customer time (one-offs excluded; the ones in finish); default no limit. */
   budgetMs?: number
-  onProgress?: (done: number) => void
+  /** After each entry: customers in, and seconds of per-customer work so far (what the budget counts). */
+  onProgress?: (done: number, workSeconds: number) => void
 }): Promise<NaiveResult> {
   const clock = new SimulatedClock(BENCH_NOW)
   const store = await openStore({ db: options.file, now: () => clock.now() })
@@ -143,7 +144,7 @@ export async function runNaive(options: {
       await naive.enter(customer, BENCH_NOW)
       entered.push(customer)
       rss.sample()
-      options.onProgress?.(entered.length)
+      options.onProgress?.(entered.length, (performance.now() - started - naive.sharedMs) / 1000)
     }
     // Later: the next due time or event a parked customer waits for, earliest first; each
     // customer concerned is restored from its position row and run on its own.
