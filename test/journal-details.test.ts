@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { BatchJournal, readDetails } from '../engine/journal/batch-journal.ts'
 import { customerTrail } from '../engine/journal/customer-trail.ts'
+import { decodeDetails } from '../engine/journal/detail-codec.ts'
 import { unpackKeys } from '../engine/journal/packed-keys.ts'
 import type { StorePort } from '../engine/ports/store.ts'
 import { openEngineStore } from '../store/open-engine-store.ts'
@@ -29,7 +30,7 @@ describe('journal details', () => {
       ['send', 'arrive', null, 3],
     ])
     expect(unpackKeys(rows[1]?.keys as string)).toEqual([10, 20, 30])
-    expect(JSON.parse(rows[1]?.data as string)).toEqual([{ reason: 'score 7', values: { score: 7 } }, { reason: 'score 8' }, { reason: 'score 9', values: { score: 9 } }])
+    expect(decodeDetails(rows[1]?.data as string)).toEqual([{ reason: 'score 7', values: { score: 7 } }, { reason: 'score 8' }, { reason: 'score 9', values: { score: 9 } }])
     expect(rows[3]).toMatchObject({ customerKey: 50, keys: null, data: '{"reason":"score 3"}' })
     expect(readDetails(rows).map((d) => [d.customerKey, d.output, d.detail.reason])).toEqual([
       [10, 'pass', 'score 7'],

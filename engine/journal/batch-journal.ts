@@ -2,12 +2,13 @@
  * The journal of one batch, collected in memory while the executor moves the batch and written
  * in the batch's transaction. Compact by construction: one row per (node, kind, output) group
  * with the customers packed; the reasons and values nodes gave go in `detail` rows, also one per
- * (node, output) group (keys packed, `data` a JSON array of the details in key order; a group of
- * one customer keeps the single form: `customerKey` and the detail object), and `note` rows
- * for node logs and notes. readDetails() expands either form. Together with the run's pinned flow version,
+ * (node, output) group (keys packed, `data` the details in key order as a shape table, see
+ * detail-codec.ts; a group of one customer keeps the single form: `customerKey` and the detail
+ * object), and `note` rows for node logs and notes. readDetails() expands either form. Together with the run's pinned flow version,
  * seed and the batch's `now`, this is what explains a customer's path and what replay reads.
  */
 import type { JournalKind, JournalRow } from '../ports/engine-store.ts'
+import { decodeDetails, encodeDetails } from './detail-codec.ts'
 import { packKeys, unpackKeys } from './packed-keys.ts'
 
 /** Details of one (node, output) group, filled in while the batch moves and packed by rows(). */
@@ -102,7 +103,7 @@ function packDetails(row: JournalRow, details: DetailGroup['details']): void {
   const sorted = details.every((d, i) => i === 0 || (details[i - 1] as DetailGroup['details'][number]).key < d.key) ? details : [...details].sort((a, b) => a.key - b.key)
   row.customerKey = null
   row.keys = packKeys(sorted.map((d) => d.key))
-  row.data = JSON.stringify(sorted.map((d) => d.detail))
+  row.data = encodeDetails(sorted.map((d) => d.detail))
 }
 
 /** One customer's detail as readDetails gives it. */
@@ -125,7 +126,7 @@ export function readDetails(rows: readonly JournalRow[]): CustomerDetail[] {
       out.push({ ...base, customerKey: row.customerKey as number, detail: JSON.parse(row.data) as CustomerDetail['detail'] })
       continue
     }
-    const details = JSON.parse(row.data) as CustomerDetail['detail'][]
+    const details = decodeDetails(row.data)
     unpackKeys(row.keys).forEach((customerKey, i) => out.push({ ...base, customerKey, detail: details[i] as CustomerDetail['detail'] }))
   }
   return out

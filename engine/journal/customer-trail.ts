@@ -4,6 +4,7 @@
  * few: one per batch, node and output), fine for an operator's question; replay reads the same rows.
  */
 import type { EngineTables, JournalKind } from '../ports/engine-store.ts'
+import { decodeDetailAt } from './detail-codec.ts'
 import { unpackKeys } from './packed-keys.ts'
 
 /** One step of a customer's path through a run. */
@@ -30,8 +31,7 @@ export async function customerTrail(store: Pick<EngineTables, 'readJournal'>, ru
       const single = row.customerKey === customerKey
       const index = single || row.keys === null ? -1 : unpackKeys(row.keys).indexOf(customerKey)
       if (!single && index < 0) continue
-      const parsed = row.data === null ? undefined : (JSON.parse(row.data) as unknown)
-      const data = row.kind === 'detail' && index >= 0 && Array.isArray(parsed) ? (parsed[index] as unknown) : parsed
+      const data = row.data === null ? undefined : row.kind === 'detail' && index >= 0 ? decodeDetailAt(row.data, index) : (JSON.parse(row.data) as unknown)
       steps.push({ batch: row.batch, at: row.at, nodeId: row.nodeId, kind: row.kind, output: row.output, ...(data === undefined ? {} : { data }) })
     }
     afterId = rows[rows.length - 1]?.id as number
