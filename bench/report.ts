@@ -81,6 +81,7 @@ export function formatReport(results: BenchResults): string {
     full ? versus(results.totalSeconds, TARGETS.totalSeconds, false) : '', `${results.totalSeconds} s`,
   ])
   lines.push(table.toString())
+  if (seg) lines.push(formatSegments(seg))
   if (r) lines.push(formatCounts(r))
   if (naive) lines.push(formatNaive(naive))
   for (const note of results.notes) lines.push(`Note: ${note}`)
@@ -102,6 +103,13 @@ function formatNaive(naive: NonNullable<BenchResults['naive']>): string {
     check,
     `Per customer: ${parts.join(', ')}.`,
   ].join('\n')
+}
+
+/** Each segment preview, so a slow shape shows: its count, wall time and CPU time. */
+function formatSegments(seg: NonNullable<BenchResults['segmentPreviewMs']>): string {
+  const table = new Table({ head: ['segment', 'matches', 'ms', 'CPU ms'], colAligns: ['left', 'right', 'right', 'right'], style: { head: [], border: [], compact: true } })
+  for (const s of seg.segments) table.push([s.name, n(s.count), n(s.ms), n(s.cpuMs)])
+  return `Segment previews (over ${TARGETS.segmentP95Ms} ms: ${seg.segments.filter((s) => s.ms > TARGETS.segmentP95Ms).length} of ${seg.segments.length})\n${table.toString()}`
 }
 
 /** Per-node counts of the reference run. */

@@ -2,13 +2,18 @@
 // segments over the same generated data set (telco attributes, addresses, consents, twelve
 // months of events) plus score / RFM tags, odd attribute values and a static list. For each
 // segment both dialects must agree, the cohort (probe) evaluation must agree with the
-// whole-store (set) one, and the segment must select some but not all customers, so a
-// compiler that matched everyone or no one would fail here.
+// whole-store (set) one, a preview's sample must be the same whether it tests customers one by
+// one or gathers every condition's keys first, and the segment must select some but not all
+// customers, so a compiler that matched everyone or no one would fail here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CustomerInput, StorePort, Tag } from '../engine/ports/store.ts'
-import { RFM_CELLS, type Segment } from '../engine/segment/index.ts'
+import { parseSegment, RFM_CELLS, type Segment } from '../engine/segment/index.ts'
 import { generateIntoStore, generatedCustomerId } from '../store/demo/generate.ts'
 import { openStore } from '../store/open-store.ts'
+import type { PgStore } from '../store/pg/pg-store.ts'
+import type { EvaluationMode } from '../store/segment/compile-segment.ts'
+import { sampleStatement } from '../store/segment/segment-statements.ts'
+import type { SqliteStore } from '../store/sqlite/sqlite-store.ts'
 import { createTestSchema, type TestSchema } from './support/postgres.ts'
 import { createTempFolder, type TempFolder } from './support/sqlite.ts'
 
@@ -106,6 +111,17 @@ async function load(store: StorePort): Promise<Side['idsByKey']> {
   }
 }
 
+/** The first `limit` ids of a preview's sample evaluated in `mode` (previewSegment picks the mode by the count). */
+async function sampleIn(side: Side, segment: Segment, mode: EvaluationMode, limit: number): Promise<string[]> {
+  const statement = sampleStatement(parseSegment(segment), side.store.dialect, now, limit, mode)
+  if (side.store.dialect === 'sqlite') {
+    const rows = (side.store as SqliteStore).database.prepare(statement.text).all(statement.params.bindings()) as { id: string }[]
+    return rows.map((row) => row.id)
+  }
+  const result = await (side.store as PgStore).pool.query<{ id: string }>(statement.text, statement.params.values)
+  return result.rows.map((row) => row.id)
+}
+
 function idsOf(side: Side, keys: Set<number>): string[] {
   return [...keys].map((key) => side.idsByKey.get(key) as string).sort()
 }
@@ -139,6 +155,7 @@ describe('segments give the same customers on SQLite and Postgres', () => {
       const preview = await side.store.previewSegment(segment as Segment, { now, sample: 5 })
       expect(preview.count, `${side.name} count`).toBe(all.length)
       expect(preview.sample, `${side.name} sample`).toEqual(all.slice(0, 5))
+      for (const mode of ['set', 'probe'] as const) expect(await sampleIn(side, segment as Segment, mode, 5), `${side.name} sample by ${mode}`).toEqual(all.slice(0, 5))
       // A cohort (every 7th customer) evaluated by probes agrees with the set-based answer.
       const cohort = [...side.idsByKey.keys()].filter((key) => key % 7 === 3)
       const inCohort = new Set(cohort.map((key) => side.idsByKey.get(key)))

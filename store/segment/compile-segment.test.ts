@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseSegment } from '../../engine/segment/index.ts'
-import { countStatement, matchStatement } from './segment-statements.ts'
+import { countStatement, matchStatement, sampleStatement } from './segment-statements.ts'
 
 const now = Date.UTC(2025, 0, 1)
 const MARK = 'zq'
@@ -31,6 +31,8 @@ describe.each(['sqlite', 'postgres'] as const)('compiled SQL on %s', (dialect) =
   it.each([
     ['count', countStatement(segment, dialect, now)],
     ['cohort match', matchStatement(segment, dialect, now, [1, 2, 3])],
+    ['sample by probes', sampleStatement(segment, dialect, now, 10, 'probe')],
+    ['sample from gathered keys', sampleStatement(segment, dialect, now, 10, 'set')],
   ])('%s binds every value and name as a parameter', (_name, statement) => {
     expect(statement.text).not.toMatch(new RegExp(`${MARK}|987654|DROP|wechat|at-risk`, 'i'))
     expect(statement.params.values.length).toBeGreaterThan(25)

@@ -5,11 +5,13 @@
  * only sees plain epoch-ms bounds.
  *
  * Two evaluation shapes with the same results:
- * - `set` (count preview, audiences over the whole store): related rows are gathered once per
- *   condition (`c.key IN (SELECT customer_key …)`), which scans an index range once instead
- *   of probing it per customer;
- * - `probe` (a cohort of known keys): correlated `EXISTS` per member through the
- *   (customer_key, …) indexes, so a cohort of 500 costs 500 index probes, not a full scan.
+ * - `set` (count preview, audiences over the whole store): rows gathered from an index range
+ *   once per condition (`c.key IN (SELECT customer_key …)`) where that range is narrower than
+ *   the customers (events in a window, a tag's rows, a list's members), instead of probing it
+ *   per customer; dense relations (addresses, consents) stay probes, which cost less there;
+ * - `probe` (a cohort of known keys, and the first matches of a preview's sample): correlated
+ *   `EXISTS` per member through the (customer_key, …) indexes, so a cohort of 500 costs 500
+ *   index probes, not a full scan.
  *
  * Two-valued logic: every leaf is `(…) IS TRUE`, so a missing attribute makes a comparison
  * false (never NULL), and `not` of it is true, as people read it.
@@ -64,8 +66,12 @@ function compileCondition(condition: SegmentCondition, ctx: Context): string {
       return compileTag({ type: 'tag', name: RFM_CELL_TAG, op: 'in', values: condition.cells }, ctx)
     case 'event':
       return compileEvent(condition, ctx)
-    case 'list':
-      return related('static_list_members m JOIN static_lists l ON l.key = m.list_key', 'm', [`l.name = ${ctx.dialect.text(ctx.params, condition.list)}`])
+    case 'list': {
+      const list = `m.list_key = (SELECT l.key FROM static_lists l WHERE l.name = ${ctx.dialect.text(ctx.params, condition.list)})`
+      // A list is usually a small part of the store: reading its members beats probing every
+      // customer (10,000 of 1M customers: 10 ms instead of 270 ms on SQLite).
+      return ctx.mode === 'set' ? gathered('static_list_members m', 'm', [list]) : related('static_list_members m', 'm', [list])
+    }
     case 'address':
       return related('customer_addresses a', 'a', [`a.kind = ${ctx.dialect.text(ctx.params, condition.kind)}`])
     case 'consent': {
@@ -93,6 +99,11 @@ function compileCondition(condition: SegmentCondition, ctx: Context): string {
 function related(table: string, alias: string, conditions: string[]): string {
   const where = conditions.length > 0 ? ` AND ${conditions.join(' AND ')}` : ''
   return `EXISTS (SELECT 1 FROM ${table} WHERE ${alias}.customer_key = c.key${where})`
+}
+
+/** "The customer has a row in `table` matching `conditions`", the keys gathered from an index range first. */
+function gathered(table: string, alias: string, conditions: string[]): string {
+  return `c.key IN (SELECT ${alias}.customer_key FROM ${table} WHERE ${conditions.join(' AND ')})`
 }
 
 /** A value comparison on one JSON scalar; false (not NULL) when the value is missing or of another type. */
@@ -166,6 +177,13 @@ function orderPredicate(expr: string, c: Partial<Comparison<string>>, bind: (val
   return `${expr} ${op} ${bind(c.value as Scalar)}`
 }
 
+/**
+ * A tag condition. "Has the tag" reads only the (name, num) index, so over the whole store its
+ * keys are gathered from there: the cost follows the tag's rows, not the customers (a tag on
+ * 2 % of 1M customers: 60 ms instead of 260 ms on SQLite). Comparisons read each tag row's
+ * value, and a dense tag (a score every customer has) gathered costs more than one probe per
+ * customer, above all inside an `any` (the win-back segment: 2.0 s instead of 1.7 s).
+ */
 function compileTag(condition: TagCondition, ctx: Context): string {
   const { dialect, params } = ctx
   const conditions = [`t.name = ${dialect.text(params, condition.name)}`]
@@ -181,18 +199,26 @@ function compileTag(condition: TagCondition, ctx: Context): string {
   } else if (kind !== 'exists') {
     conditions.push(compileComparison(ref, condition, ctx))
   }
-  return related('customer_tags t', 't', conditions)
+  const indexOnly = kind === 'exists' && !condition.setWithin
+  return ctx.mode === 'set' && indexOnly ? gathered('customer_tags t', 't', conditions) : related('customer_tags t', 't', conditions)
 }
 
-/** The aggregate a behaviour condition compares, and whether a customer without matching events passes. */
-function eventMeasure(condition: EventCondition, ctx: Context): { aggregate: string; predicate: string; zeroPasses: boolean } | undefined {
+/** The aggregate a behaviour condition compares, how it is compared, and whether a customer without matching events passes. */
+interface EventMeasure {
+  /** The aggregate over the matching events `e`, e.g. `count(*)` or `max(e.at)`. */
+  aggregate: string
+  /** The comparison applied to `expr` (the aggregate, or a subquery computing it). */
+  compare: (expr: string) => string
+  zeroPasses: boolean
+}
+
+function eventMeasure(condition: EventCondition, ctx: Context): EventMeasure | undefined {
   const { dialect, params } = ctx
   const occurrence = condition.first ?? condition.last
   if (occurrence) {
     const range = dateRange(occurrence, ctx.now)
-    const aggregate = condition.first ? 'min(e.at)' : 'max(e.at)'
-    const predicate = `${aggregate} ${range.negate ? 'NOT ' : ''}BETWEEN ${dialect.integer(params, range.lo)} AND ${dialect.integer(params, range.hi)}`
-    return { aggregate, predicate, zeroPasses: false }
+    const bounds = `${range.negate ? 'NOT ' : ''}BETWEEN ${dialect.integer(params, range.lo)} AND ${dialect.integer(params, range.hi)}`
+    return { aggregate: condition.first ? 'min(e.at)' : 'max(e.at)', compare: (expr) => `${expr} ${bounds}`, zeroPasses: false }
   }
   const measure: AggregateComparison | undefined = condition.aggregate
   if (!measure) return undefined
@@ -224,7 +250,7 @@ function eventMeasure(condition: EventCondition, ctx: Context): { aggregate: str
       throw new Error(`unknown aggregate ${String(unknown)}`)
     }
   }
-  return { aggregate, predicate: orderPredicate(aggregate, measure, (v) => dialect.number(params, Number(v))), zeroPasses }
+  return { aggregate, compare: (expr) => orderPredicate(expr, measure, (v) => dialect.number(params, Number(v))), zeroPasses }
 }
 
 /**
@@ -253,9 +279,12 @@ function compileEvent(condition: EventCondition, ctx: Context): string {
   // event rows. Conditions on properties must read each event row: on SQLite those rows are
   // then read per customer through (customer_key, type, at), where a customer's events sit
   // together, instead of in time order all over the table (2 s instead of 18 s for a year of
-  // purchases over 1M customers).
+  // purchases over 1M customers). A first / last date is one index seek per customer there
+  // (SQLite reads min / max at one end of the index range), where grouping every event of the
+  // window by customer sorts them all (1M customers, 2.6M purchases: 0.5 s instead of 4.6 s).
   const readsProperties = (condition.where?.length ?? 0) > 0 || (condition.aggregate?.of ?? 'count') !== 'count'
-  const gather = ctx.mode === 'set' && !(dialect.name === 'sqlite' && readsProperties)
+  const occurrence = condition.first !== undefined || condition.last !== undefined
+  const gather = ctx.mode === 'set' && !(dialect.name === 'sqlite' && (readsProperties || occurrence))
   const anyEvent = gather ? `c.key IN (SELECT e.customer_key FROM events e WHERE ${where})` : `EXISTS (SELECT 1 FROM events e WHERE e.customer_key = c.key AND ${where})`
   if (shortcut === 'some') return anyEvent
   if (shortcut === 'none') return `NOT ${anyEvent}`
@@ -263,12 +292,13 @@ function compileEvent(condition: EventCondition, ctx: Context): string {
   const measure = eventMeasure(condition, ctx)
   if (!measure) return anyEvent
   if (!gather) {
-    // An aggregate without GROUP BY always yields one row (count 0 for no events), so HAVING
-    // decides, including for "at most N" where no events at all passes.
-    return `EXISTS (SELECT ${measure.aggregate} FROM events e WHERE e.customer_key = c.key AND ${where} HAVING ${measure.predicate})`
+    // The aggregate of one customer's matching events as a scalar subquery: without GROUP BY it
+    // always yields one row (count 0, sum 0, or NULL for min / max / avg of no events, which
+    // never compares true), so "at most N" passes customers without events.
+    return `(${measure.compare(`(SELECT ${measure.aggregate} FROM events e WHERE e.customer_key = c.key AND ${where})`)}) IS TRUE`
   }
   const grouped = (predicate: string) => `SELECT e.customer_key FROM events e WHERE ${where} GROUP BY e.customer_key HAVING ${predicate}`
   // Customers without matching events are absent from the grouping: when zero passes (at most,
   // sum < x) match everyone except those whose aggregate fails.
-  return measure.zeroPasses ? `NOT (c.key IN (${grouped(`NOT (${measure.predicate})`)}))` : `c.key IN (${grouped(measure.predicate)})`
+  return measure.zeroPasses ? `NOT (c.key IN (${grouped(`NOT (${measure.compare(measure.aggregate)})`)}))` : `c.key IN (${grouped(measure.compare(measure.aggregate))})`
 }

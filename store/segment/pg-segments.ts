@@ -6,7 +6,7 @@
 import type { ListMembersResult, SegmentPreview, StaticList } from '../../engine/ports/store.ts'
 import type { Segment } from '../../engine/segment/schema.ts'
 import { parseSegment } from '../../engine/segment/validate-segment.ts'
-import { countStatement, matchStatement, sampleStatement, type SegmentStatement } from './segment-statements.ts'
+import { countStatement, MAX_CUSTOMER_KEY_SQL, matchStatement, sampleMode, sampleStatement, type SegmentStatement } from './segment-statements.ts'
 import { sampleSize } from './sqlite-segments.ts'
 import {
   checkListDescription,
@@ -42,8 +42,12 @@ export async function pgPreviewSegment(query: PgQuery, input: Segment, options: 
   const segment = parseSegment(input)
   const limit = sampleSize(options.sample)
   const [counted] = await rows<{ n: number | string }>(query, countStatement(segment, 'postgres', options.now))
-  const sample = limit === 0 ? [] : (await rows<{ id: string }>(query, sampleStatement(segment, 'postgres', options.now, limit))).map((row) => row.id)
-  return { count: Number(counted?.n ?? 0), sample }
+  const count = Number(counted?.n ?? 0)
+  if (limit === 0 || count === 0) return { count, sample: [] }
+  const [range] = await query<{ k: number | string }>(MAX_CUSTOMER_KEY_SQL, [])
+  const mode = sampleMode(count, Number(range?.k ?? 0), limit)
+  const sample = (await rows<{ id: string }>(query, sampleStatement(segment, 'postgres', options.now, limit, mode))).map((row) => row.id)
+  return { count, sample }
 }
 
 /** Creates an empty list; fails when the name is taken. */

@@ -10,7 +10,7 @@ import type { ListMembersResult, SegmentPreview, StaticList } from '../../engine
 import { isoTimeToEpochMs } from '../../engine/segment/iso-time.ts'
 import type { Segment } from '../../engine/segment/schema.ts'
 import { parseSegment } from '../../engine/segment/validate-segment.ts'
-import { countStatement, matchStatement, sampleStatement, type SegmentStatement } from './segment-statements.ts'
+import { countStatement, MAX_CUSTOMER_KEY_SQL, matchStatement, sampleMode, sampleStatement, type SegmentStatement } from './segment-statements.ts'
 import { SQLITE_ISO_MS_FUNCTION } from './sql-dialect.ts'
 import {
   checkListDescription,
@@ -55,8 +55,12 @@ export function sqlitePreviewSegment(db: Database.Database, input: Segment, opti
   const segment = parseSegment(input)
   const limit = sampleSize(options.sample)
   const [counted] = all(db, countStatement(segment, 'sqlite', options.now)) as { n: number }[]
-  const sample = limit === 0 ? [] : (all(db, sampleStatement(segment, 'sqlite', options.now, limit)) as { id: string }[]).map((row) => row.id)
-  return { count: counted?.n ?? 0, sample }
+  const count = counted?.n ?? 0
+  if (limit === 0 || count === 0) return { count, sample: [] }
+  const { k: maxKey } = db.prepare(MAX_CUSTOMER_KEY_SQL).get() as { k: number }
+  const mode = sampleMode(count, maxKey, limit)
+  const sample = (all(db, sampleStatement(segment, 'sqlite', options.now, limit, mode)) as { id: string }[]).map((row) => row.id)
+  return { count, sample }
 }
 
 /** The sample size asked for, checked. */
