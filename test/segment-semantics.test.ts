@@ -36,7 +36,7 @@ const customers: CustomerInput[] = [
   },
   {
     id: 'f3',
-    attributes: { tenure: '12', plan: INJECTION, signup: '2024-02-30', vip: 1, code: '5' },
+    attributes: { tenure: '12', plan: INJECTION, signup: '2024-02-30', vip: 1, code: '5', renewal: '2023-03-02T03:00:00+05:00' },
     tags: [
       { name: 'rfm_cell', layer: 'model', value: 'lost', at: now - DAY },
       { name: 'flag', layer: 'raw', value: true, at: now - DAY },
@@ -88,6 +88,8 @@ const CASES: [string, unknown, string[]][] = [
   ['date eq a day, with a -02:00 offset moving it to the next UTC day', attr('signup', 'eq', { value: '2023-06-02' }), ['f2']],
   ['date more than 12 months ago', attr('signup', 'older-than', { amount: 12, unit: 'months' }), ['f2']],
   ['date with a +0530 offset within the next 10 days', attr('renewal', 'within-next', { amount: 10, unit: 'days' }), ['f5']],
+  ['date eq a day, with a +05:00 offset moving it to the previous UTC day', attr('renewal', 'eq', { value: '2023-03-01' }), ['f3']],
+  ['date within a range ending the day before a +05:00 instant\'s local date', attr('renewal', 'between', { from: '2023-02-01', to: '2023-03-01' }), ['f3']],
   ['an impossible date inside the range is still not a date', attr('signup', 'between', { from: '2024-02-01', to: '2024-03-31' }), []],
   ['date neq: valid dates on other days', attr('signup', 'neq', { value: '2024-12-15' }), ['f2', 'f5']],
   ['date gte a day includes instants later that day', attr('signup', 'gte', { value: '2024-12-31' }), ['f5']],
