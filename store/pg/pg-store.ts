@@ -154,10 +154,21 @@ const SQL_TEXT = {
     ON CONFLICT (customer_key, name) DO UPDATE SET layer = excluded.layer, value = excluded.value,
       num = excluded.num, at = excluded.at, source = excluded.source`,
   resolveCustomers: 'SELECT external_id AS id, key FROM customers WHERE external_id = ANY($1::text[])',
+  // Keys resolved in the insert itself (one round trip): `i` is each event's place in the batch,
+  // so the events of unknown customers come back by index; rows go in in batch order.
   insertEvents: `
-    INSERT INTO events (event_id, customer_key, type, at, properties)
-    SELECT id, k, type, at, props FROM jsonb_to_recordset($1::jsonb) AS r(id text, k int, type text, at bigint, props jsonb)
-    ON CONFLICT (event_id) DO NOTHING`,
+    WITH input AS (
+      SELECT r.i, r.id, c.key, r.type, r.at, r.props
+      FROM jsonb_to_recordset($1::jsonb) AS r(i int, id text, customer text, type text, at bigint, props jsonb)
+      LEFT JOIN customers c ON c.external_id = r.customer
+    ), inserted AS (
+      INSERT INTO events (event_id, customer_key, type, at, properties)
+      SELECT id, key, type, at, props FROM input WHERE key IS NOT NULL ORDER BY i
+      ON CONFLICT (event_id) DO NOTHING
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM inserted)::int AS inserted,
+      coalesce((SELECT array_agg(i ORDER BY i) FROM input WHERE key IS NULL), '{}') AS unknown`,
   // Latest statement wins; on a tie the later write wins.
   upsertConsents: `
     INSERT INTO consents AS c (customer_key, channel, status, at, source)
@@ -357,22 +368,21 @@ export class PgStore implements StorePort {
 
   async insertEvents(input: EventInput[]): Promise<EventInsertResult> {
     const rows = validateEvents(input)
+    // Properties are already JSON text: spliced in rather than parsed and serialised again.
+    const payload = rows.map(
+      (row, i) => `{"i":${i},"id":${JSON.stringify(row.id)},"customer":${JSON.stringify(row.customerId)},"type":${JSON.stringify(row.type)},"at":${row.at},"props":${row.propertiesJson}}`,
+    )
     return this.write(async (db) => {
-      const keys = await this.resolveCustomerKeys(db, rows.map((row) => row.customerId))
-      const unknownCustomers: number[] = []
-      const known: string[] = []
-      rows.forEach((row, index) => {
-        const key = keys.get(row.customerId)
-        if (key === undefined) unknownCustomers.push(index)
-        // Properties are already JSON text: splice them in rather than parse and re-serialise.
-        else known.push(`{"id":${JSON.stringify(row.id)},"k":${key},"type":${JSON.stringify(row.type)},"at":${row.at},"props":${row.propertiesJson}}`)
-      })
       let inserted = 0
-      for (const batch of chunks(known, BATCH)) {
-        inserted += (await this.query(db, SQL_TEXT.insertEvents, [`[${batch.join(',')}]`])).rowCount ?? 0
+      const unknownCustomers: number[] = []
+      for (const batch of chunks(payload, BATCH)) {
+        const result = await this.query<{ inserted: number; unknown: number[] }>(db, SQL_TEXT.insertEvents, [`[${batch.join(',')}]`])
+        const row = result.rows[0] as { inserted: number; unknown: number[] }
+        inserted += row.inserted
+        unknownCustomers.push(...row.unknown)
       }
-      return { inserted, duplicates: known.length - inserted, unknownCustomers }
-    })
+      return { inserted, duplicates: rows.length - unknownCustomers.length - inserted, unknownCustomers }
+    }, { deferFsync: true })
   }
 
   async listEvents(customerId: string, options: { type?: string; from?: number; to?: number } = {}): Promise<StoredEvent[]> {
@@ -630,13 +640,20 @@ export class PgStore implements StorePort {
   }
 
   /** Runs a multi-statement write atomically: inside the open transaction, or in a new one. */
-  private async write<T>(work: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async write<T>(work: (db: pg.PoolClient) => Promise<T>, options: { deferFsync?: boolean } = {}): Promise<T> {
     const current = this.currentTx()
     if (current) {
       if (!current.open) throw transactionFinished()
       return work(current.client)
     }
-    return this.transaction(() => work((this.shared.scope.getStore() as TxContext).client))
+    return this.transaction(async () => {
+      const { client } = this.shared.scope.getStore() as TxContext
+      // Asynchronous commit for this transaction only: COMMIT returns before its WAL is flushed
+      // (the WAL writer flushes within wal_writer_delay); a crash of the server can lose it, never
+      // corrupt anything (docs/decisions.md #13).
+      if (options.deferFsync) await this.query(client, 'SET LOCAL synchronous_commit = off', [])
+      return work(client)
+    })
   }
 
   private query<R extends pg.QueryResultRow = pg.QueryResultRow>(db: Queryable, text: string, params: unknown[]): Promise<pg.QueryResult<R>> {
