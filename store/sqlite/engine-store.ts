@@ -9,7 +9,9 @@
  * NORMAL is already safe against a process crash (SIGKILL loses nothing committed), but a power
  * loss may drop the last commits; FULL syncs the WAL on every commit so a delivered send's ledger
  * row survives that too. The cost is one fsync per batch transaction (batches are thousands of
- * customers), not per customer.
+ * customers), not per customer. Checkpoints run on a worker thread
+ * (store/sqlite/background-checkpoints.ts), so no commit of the engine's process pays for copying
+ * the WAL into the database file.
  *
  * Outside a transaction every call runs in a short transaction of its own: the store serialises
  * transactions on its one connection, so a call never reads another caller's uncommitted rows.
@@ -176,9 +178,13 @@ export class SqliteEngineStore implements EngineStore {
     private readonly inTransaction: boolean,
   ) {}
 
-  /** The engine store over `store`'s connection; switches the connection to `synchronous = FULL` (see the module note). */
+  /**
+   * The engine store over `store`'s connection; switches the connection to `synchronous = FULL`
+   * and its WAL checkpoints to a worker thread (see the module note).
+   */
   static open(store: SqliteStore): SqliteEngineStore {
     store.database.pragma('synchronous = FULL')
+    store.checkpointInBackground()
     return new SqliteEngineStore(store, store, false)
   }
 

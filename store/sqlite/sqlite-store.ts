@@ -66,6 +66,7 @@ import {
   validateTagRows,
 } from '../common/validate-input.ts'
 import { mapSqliteError, openSqliteDatabase, type SqliteConnectionOptions } from './connection.ts'
+import { BackgroundCheckpoints } from './background-checkpoints.ts'
 import { DeferredIndexes, type DeferrableTable } from './deferred-indexes.ts'
 import { MultiRowInsert } from './multi-row-insert.ts'
 import {
@@ -110,6 +111,8 @@ interface Shared {
    * the port, and the foreign keys would refuse a stale key) and dropped when it ends.
    */
   recentKeys: { tx: TxHandle; keys: Map<string, number> } | null
+  /** The worker that checkpoints the WAL, once `checkpointInBackground()` started it. */
+  checkpoints: BackgroundCheckpoints | null
   /** Settles when the open transaction ends; null when none is open. */
   active: Promise<void> | null
   /** The transaction the current async context runs in, so calls from inside `fn` join it. */
@@ -217,6 +220,7 @@ export class SqliteStore implements StorePort {
         inserts: new Map(),
         deferred: new DeferredIndexes(db),
         recentKeys: null,
+        checkpoints: null,
         active: null,
         scope: new AsyncLocalStorage(),
       },
@@ -238,7 +242,20 @@ export class SqliteStore implements StorePort {
     // Waiting for the open transaction from inside it would never end.
     if (this.currentTx()) throw new Error('close() cannot be called inside a transaction')
     while (this.shared.active) await this.shared.active
+    await this.shared.checkpoints?.stop()
+    this.shared.checkpoints = null
     if (this.shared.db.open) this.shared.db.close()
+  }
+
+  /**
+   * Moves WAL checkpoints from this connection's commits to a worker thread
+   * (store/sqlite/background-checkpoints.ts), for a long-running process such as the engine's.
+   * File databases only (`:memory:` has no WAL); starting it twice is a no-op; `close()` stops it.
+   */
+  checkpointInBackground(): void {
+    const { db } = this.shared
+    if (db.memory || this.shared.checkpoints) return
+    this.shared.checkpoints = BackgroundCheckpoints.start(db, { busyTimeoutMs: db.pragma('busy_timeout', { simple: true }) as number })
   }
 
   async transaction<T>(fn: (tx: StorePort) => Promise<T>): Promise<T> {
