@@ -1,5 +1,5 @@
 /**
- * How an event batch commits (docs/decisions.md #15): written on its own, `insertEvents` commits
+ * How an event batch commits (docs/decisions.md #16): written on its own, `insertEvents` commits
  * without waiting for the flush to disk — SQLite at `synchronous = NORMAL` even when the engine
  * store has set the connection to FULL, Postgres with `synchronous_commit = off` for that
  * transaction only — and inside a caller's transaction it commits as that transaction does.

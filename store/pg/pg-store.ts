@@ -650,7 +650,7 @@ export class PgStore implements StorePort {
       const { client } = this.shared.scope.getStore() as TxContext
       // Asynchronous commit for this transaction only: COMMIT returns before its WAL is flushed
       // (the WAL writer flushes within wal_writer_delay); a crash of the server can lose it, never
-      // corrupt anything (docs/decisions.md #15).
+      // corrupt anything (docs/decisions.md #16).
       if (options.deferFsync) await this.query(client, 'SET LOCAL synchronous_commit = off', [])
       return work(client)
     })

@@ -642,7 +642,7 @@ export class SqliteStore implements StorePort {
    * there: with `temp_store = MEMORY` every multi-row statement under a savepoint copies the pages
    * it touches into an in-memory sub-journal that only the savepoint's end frees, so one
    * 450,000-row tag write inside an engine batch took 62 s and ~1 GB instead of 3.7 s.
-   * `deferFsync`: a transaction of its own commits without waiting for the disk (decision 15).
+   * `deferFsync`: a transaction of its own commits without waiting for the disk (decision 16).
    */
   private write<T>(work: () => T, options: { deferFsync?: boolean } = {}): Promise<T> {
     if (this.currentTx()) return this.run(work)
