@@ -7,21 +7,26 @@
 
 /** Packs keys (any order, duplicates dropped) into a compact string. */
 export function packKeys(keys: Iterable<number>): string {
-  const sorted = [...new Set(keys)].sort((a, b) => a - b)
-  const bytes: number[] = []
+  // A typed array sorts numerically without a comparator; duplicates are skipped once sorted.
+  const sorted = Float64Array.from(keys).sort()
+  // A safe integer's delta takes at most 8 bytes of 7 bits.
+  const bytes = new Uint8Array(sorted.length * 8)
+  let length = 0
   let previous = 0
-  for (const key of sorted) {
+  for (let i = 0; i < sorted.length; i++) {
+    const key = sorted[i] as number
     if (!Number.isSafeInteger(key) || key < 0) throw new RangeError(`packKeys: keys must be non-negative integers, got ${key}`)
+    if (i > 0 && key === previous) continue
     let delta = key - previous
     previous = key
     // 7 bits per byte, high bit set on every byte but the last.
     while (delta >= 0x80) {
-      bytes.push((delta % 0x80) | 0x80)
+      bytes[length++] = (delta % 0x80) | 0x80
       delta = Math.floor(delta / 0x80)
     }
-    bytes.push(delta)
+    bytes[length++] = delta
   }
-  return Buffer.from(bytes).toString('base64url')
+  return Buffer.from(bytes.buffer, 0, length).toString('base64url')
 }
 
 /** The keys of a packed string, ascending. */
