@@ -161,8 +161,6 @@ const SQL_TEXT = {
 const ADDRESS_COLUMNS = 'INSERT INTO customer_addresses (customer_key, kind, address)'
 const TAG_COLUMNS = 'INSERT INTO customer_tags (customer_key, name, layer, value, num, at, source)'
 const TAG_ROW = '(?, ?, ?, ?, ?, ?, ?)'
-/** Values per tag row (the placeholders of TAG_ROW). */
-const TAG_WIDTH = 7
 
 // The batch write statements, as multi-row inserts: [head, one row's placeholders, tail].
 const MULTI_ROW_TEXT = {
@@ -553,10 +551,11 @@ export class SqliteStore implements StorePort {
     await this.write(() => {
       const keys = this.resolveCustomerKeys(rows.map((row) => row.customerId))
       throwUnknownCustomers('tags', rows, keys)
+      const insert = this.insert('upsertTags')
       // Sized up front: the engine writes five score tags per customer of a batch.
-      const values: unknown[] = new Array(rows.length * TAG_WIDTH)
-      rows.forEach((row, i) => writeTag(values, i * TAG_WIDTH, keys.get(row.customerId) as number, row.tag))
-      this.insert('upsertTags').run(values)
+      const values: unknown[] = new Array(rows.length * insert.width)
+      rows.forEach((row, i) => writeTag(values, i * insert.width, keys.get(row.customerId) as number, row.tag))
+      insert.run(values)
     })
   }
 
