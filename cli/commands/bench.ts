@@ -13,6 +13,7 @@ import { DEFAULT_BENCH_DIR } from '../../bench/dataset.ts'
 import { createBenchProgress } from '../../bench/progress.ts'
 import { formatReport } from '../../bench/report.ts'
 import { BENCH_PARTS, NAIVE_SECONDS, runBench, type BenchPart } from '../../bench/run-bench.ts'
+import { parseWholeNumber } from './shared/whole-number.ts'
 
 const DEFAULT_RESULTS = fileURLToPath(new URL('../../bench/results.json', import.meta.url))
 
@@ -45,29 +46,21 @@ export function register(program: Command): void {
     .option('--ingest-seconds <n>', 'duration of the steady-rate ingest phase', '10')
     .option('--json', 'print the results as JSON instead of the table')
     .action(async (flags: BenchFlags) => {
-      const customers = wholeNumber(flags.customers, '--customers', 1, 5_000_000)
+      const customers = parseWholeNumber('--customers', flags.customers, 1, 5_000_000)
       const results = await runBench({
         customers,
         seed: flags.seed,
         dir: flags.db,
         parts: parseParts(flags.only),
-        ...(flags.sample === undefined ? {} : { sample: wholeNumber(flags.sample, '--sample', 1, customers) }),
-        ...(flags.batchSize === undefined ? {} : { batchSize: wholeNumber(flags.batchSize, '--batch-size', 1, 100_000) }),
-        ingestSeconds: wholeNumber(flags.ingestSeconds ?? '10', '--ingest-seconds', 1, 600),
-        naiveSeconds: wholeNumber(flags.naiveSeconds ?? String(NAIVE_SECONDS), '--naive-seconds', 1, 3_600),
+        ...(flags.sample === undefined ? {} : { sample: parseWholeNumber('--sample', flags.sample, 1, customers) }),
+        ...(flags.batchSize === undefined ? {} : { batchSize: parseWholeNumber('--batch-size', flags.batchSize, 1, 100_000) }),
+        ingestSeconds: parseWholeNumber('--ingest-seconds', flags.ingestSeconds ?? '10', 1, 600),
+        naiveSeconds: parseWholeNumber('--naive-seconds', flags.naiveSeconds ?? String(NAIVE_SECONDS), 1, 3_600),
         progress: createBenchProgress(),
       })
       await writeFile(flags.out, `${JSON.stringify(results, null, 2)}\n`)
       process.stdout.write(flags.json ? `${JSON.stringify(results, null, 2)}\n` : formatReport(results))
     })
-}
-
-function wholeNumber(text: string, flag: string, min: number, max: number): number {
-  const value = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UserError('cli.bench', `${flag}: expected a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got "${text}"`)
-  }
-  return value
 }
 
 function parseParts(text: string | undefined): BenchPart[] | undefined {

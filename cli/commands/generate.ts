@@ -6,12 +6,13 @@ import { performance } from 'node:perf_hooks'
 import type { Command } from 'commander'
 import { UserError } from '../../engine/errors.ts'
 import { exportGenerated } from '../../store/demo/export-generated.ts'
-import { generateIntoStore } from '../../store/demo/generate.ts'
+import { generateIntoStore, MAX_GENERATED_CUSTOMERS } from '../../store/demo/generate.ts'
 import { detectFormat } from '../../store/import/record-reader.ts'
 import { addStoreOptions, describeStore, withStore } from '../store-options.ts'
 import type { StoreOptionValues } from '../store-options.ts'
 import { formatAsOf, parseAsOf } from './shared/as-of.ts'
 import { createProgress } from './shared/progress.ts'
+import { parseWholeNumber } from './shared/whole-number.ts'
 
 interface GenerateFlags extends StoreOptionValues {
   customers: string
@@ -36,11 +37,11 @@ export function register(program: Command): void {
     .option('--format <format>', 'with --out: csv or jsonl (default: from the extension)')
     .option('--json', 'print the summary as JSON')
   addStoreOptions(command).action(async (flags: GenerateFlags) => {
-    const customers = /^\d+$/.test(flags.customers.trim()) ? Number(flags.customers) : Number.NaN
+    const customers = parseWholeNumber('--customers', flags.customers, 1, MAX_GENERATED_CUSTOMERS)
     const asOf = parseAsOf(flags.asOf, Date.now())
     const progress = createProgress(flags.json)
     const started = performance.now()
-    progress.start('generating', Number.isSafeInteger(customers) ? customers : 0, 'customers')
+    progress.start('generating', customers, 'customers')
     const onProgress = (done: number) => progress.update(done)
     try {
       if (flags.out) {

@@ -30,7 +30,7 @@ import { Scheduler, type SchedulerReport } from '../../engine/scheduler/schedule
 import { openEngineStore } from '../../store/open-engine-store.ts'
 import { addRegistryOptions, registryFromOptions, type RegistryOptionValues } from '../registry-options.ts'
 import { addStoreOptions, describeStore, withStore, type StoreOptionValues } from '../store-options.ts'
-import { formatAsOf, parseAsOf } from './shared/as-of.ts'
+import { formatAsOf, parseDateOption, startOfUtcDay } from './shared/as-of.ts'
 
 const DAY = 86_400_000
 
@@ -80,8 +80,8 @@ export function register(program: Command): void {
     .option('--by-tag <tag>', 'measure report: break them down by this tag (e.g. the RFM cell a score node wrote)')
     .option('--json', 'print the summary as JSON')
   addRegistryOptions(addStoreOptions(command)).action(async (file: string, flags: RunFlags) => {
-    const start = parseAsOf(flags.start, Date.now())
-    const until = flags.until === undefined ? start + 30 * DAY : parseAsOf(flags.until, start)
+    const start = parseDateOption('--start', flags.start, startOfUtcDay(Date.now()))
+    const until = parseDateOption('--until', flags.until, start + 30 * DAY)
     if (until <= start) throw new UserError('cli.run', `--until (${formatAsOf(until)}) must be after --start (${formatAsOf(start)})`)
     const batchSize = parseBatchSize(flags.batchSize)
     const registry = await registryFromOptions(flags)

@@ -6,12 +6,12 @@ import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { Command } from 'commander'
-import { UserError } from '../../engine/errors.ts'
 import { createApp } from '../../server/app.ts'
 import { loadDemo } from '../../store/demo/load-demo.ts'
 import { addStoreOptions, describeStore, openStoreFromOptions } from '../store-options.ts'
 import type { StoreOptionValues } from '../store-options.ts'
 import { parseAsOf } from './shared/as-of.ts'
+import { parseWholeNumber } from './shared/whole-number.ts'
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -30,8 +30,7 @@ export function register(program: Command): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--no-demo', 'do not load the demo data into an empty store')
   addStoreOptions(command).action(async (flags: ServeFlags) => {
-    const port = Number(flags.port)
-    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UserError('cli.port', `--port: expected a port number from 0 to 65535, got "${flags.port}"`)
+    const port = parseWholeNumber('--port', flags.port, 0, 65_535)
 
     const store = await openStoreFromOptions(flags)
     if (flags.demo && (await store.countCustomers()) === 0) {
