@@ -1,31 +1,73 @@
 /**
- * The HTTP app. Route modules are mounted with `app.route`; errors are mapped to responses in
- * one place (`onError`). Until the editor lands, `/` is a status page of what the store holds.
+ * The HTTP app: `/api/*` route modules mounted with `app.route`, each route declaring its zod
+ * schemas and the role it needs (http/api-route.ts); the OpenAPI 3.1 document generated from
+ * them at `/api/openapi.json` with a docs page at `/api/docs`; one error mapper; body limits,
+ * security headers. `/` is the status page until the editor is served there, `/health` is
+ * for probes.
  */
-import { Hono } from 'hono'
-import { HTTPException } from 'hono/http-exception'
-import type { StorePort } from '../engine/ports/store.ts'
-import { isUserError } from '../engine/errors.ts'
+import { swaggerUI } from '@hono/swagger-ui'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
+import { secureHeaders } from 'hono/secure-headers'
+import type { ServerContext } from './context.ts'
+import type { ApiEnv } from './http/api-env.ts'
+import { errorBody, respondToError, validationFailure } from './http/errors.ts'
+import { eventRoutes } from './routes/events.ts'
 import { healthRoutes } from './routes/health.ts'
+import { nodeTypeRoutes } from './routes/node-types.ts'
+import { runRoutes } from './routes/runs.ts'
 import { statusPage } from './routes/status-page.ts'
 
-export interface AppDeps {
-  store: StorePort
-  /** Version string shown on the status page and in /health. */
-  version: string
+/** Largest request body: a batch of 10,000 events fits; imports stream through their own route. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024
+
+/** The API routes as one app: what the OpenAPI document describes. */
+export function createApi(ctx: ServerContext): OpenAPIHono<ApiEnv> {
+  const api = new OpenAPIHono<ApiEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return c.json(validationFailure(result.error, result.target), 400)
+    },
+  })
+  api.use('*', async (c, next) => {
+    c.set('principal', await ctx.auth.principalOf(c))
+    await next()
+  })
+  api.route('/node-types', nodeTypeRoutes(ctx))
+  api.route('/events', eventRoutes(ctx))
+  api.route('/runs', runRoutes(ctx))
+  return api
 }
 
-/** Builds the hono app over a store; tests call `app.request()` without a server. */
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono()
-  app.route('/', statusPage(deps))
-  app.route('/health', healthRoutes(deps))
-  app.notFound((c) => c.json({ error: { code: 'not-found', message: `no route ${c.req.method} ${c.req.path}` } }, 404))
-  app.onError((error, c) => {
-    if (error instanceof HTTPException) return c.json({ error: { code: 'http', message: error.message } }, error.status)
-    if (isUserError(error)) return c.json({ error: { code: error.code, message: error.message, details: error.details } }, 400)
-    console.error(error)
-    return c.json({ error: { code: 'internal', message: 'internal error; see the server log' } }, 500)
-  })
+/** Builds the hono app; tests call `app.request()` without a server. */
+export function createApp(ctx: ServerContext): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>()
+  app.use('*', secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", 'https://cdn.jsdelivr.net'],
+      styleSrc: ["'self'", "'unsafe-inline'", 'https://cdn.jsdelivr.net'],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  }))
+  app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('too-large', `request bodies are limited to ${MAX_BODY_BYTES / 1024 / 1024} MiB`), 413) }))
+  const api = createApi(ctx)
+  app.route('/api', api)
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument(api, ctx.version)))
+  app.get('/api/docs', swaggerUI({ url: '/api/openapi.json' }))
+  app.route('/', statusPage(ctx))
+  app.route('/health', healthRoutes(ctx))
+  app.notFound((c) => c.json(errorBody('not-found', `no route ${c.req.method} ${c.req.path}`), 404))
+  app.onError(respondToError)
   return app
+}
+
+/** The OpenAPI 3.1 document of the API routes. */
+export function openApiDocument(api: OpenAPIHono<ApiEnv>, version: string) {
+  return api.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: { title: 'Sluice API', version, description: 'Campaign orchestration: flows, runs, customers, events, segments and reports. Every route names the role it needs in `x-sluice-access`.' },
+    servers: [{ url: '/api' }],
+  })
 }

@@ -324,6 +324,8 @@ export interface EngineTables {
   wakeTypes(runId: string): Promise<string[]>
   /** Active positions of the run, per node and state. */
   countPositions(runId: string): Promise<PositionCount[]>
+  /** Customers of a run at a node (and/or in a state), in customer-key order after `afterKey`, at most `limit`: what "who is at this node?" pages through. */
+  listPositions(runId: string, filter: { nodeId?: string; state?: PositionState; afterKey?: number; limit: number }): Promise<(PositionRow & { customerId: string })[]>
   /** Moves the run's active positions to another run, renaming nodes by `nodeMap` (old id → new id; ids not in it keep their name). Returns how many moved. */
   movePositions(fromRunId: string, toRunId: string, nodeMap: ReadonlyMap<string, string>, now: number): Promise<number>
   /** Marks every active position of a run `cancelled`. Returns how many. */

@@ -1,8 +1,8 @@
 import { Hono } from 'hono'
-import type { AppDeps } from '../app.ts'
+import type { ServerContext } from '../context.ts'
 
 /** `GET /health`: liveness plus what the store holds; 503 when the store cannot answer. */
-export function healthRoutes({ store, version }: AppDeps): Hono {
+export function healthRoutes({ store, version }: ServerContext): Hono {
   return new Hono().get('/', async (c) => {
     try {
       const stats = await store.stats()

@@ -1,10 +1,10 @@
 import { Hono } from 'hono'
 import { html } from 'hono/html'
-import type { AppDeps } from '../app.ts'
+import type { ServerContext } from '../context.ts'
 import type { StoreStats } from '../../engine/ports/store.ts'
 
 /** `GET /`: a small status page (health and store contents) until the editor replaces it. */
-export function statusPage({ store, version }: AppDeps): Hono {
+export function statusPage({ store, version }: ServerContext): Hono {
   return new Hono().get('/', async (c) => {
     const stats = await store.stats()
     return c.html(render(stats, version))

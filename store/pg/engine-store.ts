@@ -27,6 +27,7 @@ import type {
   OutboxUpdate,
   PositionCount,
   PositionRow,
+  PositionState,
   RunRow,
   SaveFlowVersionResult,
   StoredJournalRow,
@@ -90,6 +91,8 @@ const SQL_TEXT = {
       trigger_event_key = excluded.trigger_event_key, last_output = excluded.last_output, error = excluded.error,
       updated_at = excluded.updated_at`,
   getPositions: `SELECT ${POSITION_COLUMNS} FROM positions p WHERE p.run_id = $1 AND p.customer_key = ANY($2::int[]) ORDER BY p.customer_key`,
+  listPositions: `SELECT ${POSITION_COLUMNS}, c.external_id AS "customerId" FROM positions p JOIN customers c ON c.key = p.customer_key
+    WHERE p.run_id = $1 AND ($2::text IS NULL OR p.node_id = $2) AND ($3::text IS NULL OR p.state = $3) AND p.customer_key > $4 ORDER BY p.customer_key LIMIT $5`,
   dueNodes: `SELECT DISTINCT run_id AS "runId", node_id AS "nodeId" FROM positions
     WHERE state = 'active' AND run_id = ANY($1::text[]) AND due_at <= $2 ORDER BY 1, 2`,
   duePositions: `SELECT ${POSITION_COLUMNS}, c.external_id AS "customerId", e.event_id AS "eventId", e.type AS "eventType", e.at AS "eventAt",
@@ -287,6 +290,11 @@ export class PgEngineStore implements EngineStore {
   async getPositions(runId: string, customerKeys: readonly number[]): Promise<PositionRow[]> {
     if (customerKeys.length === 0) return []
     return (await this.query(SQL_TEXT.getPositions, [runId, [...customerKeys]])).rows.map(toPosition)
+  }
+
+  async listPositions(runId: string, filter: { nodeId?: string; state?: PositionState; afterKey?: number; limit: number }): Promise<(PositionRow & { customerId: string })[]> {
+    const { rows } = await this.query(SQL_TEXT.listPositions, [runId, filter.nodeId ?? null, filter.state ?? null, filter.afterKey ?? -1, filter.limit])
+    return rows.map((row) => ({ ...toPosition(row), customerId: String(row.customerId) }))
   }
 
   async dueNodes(runIds: readonly string[], now: number): Promise<{ runId: string; nodeId: string }[]> {

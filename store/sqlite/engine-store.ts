@@ -35,6 +35,7 @@ import type {
   OutboxUpdate,
   PositionCount,
   PositionRow,
+  PositionState,
   RunRow,
   SaveFlowVersionResult,
   StoredJournalRow,
@@ -87,6 +88,9 @@ const SQL_TEXT = {
     seq, holdout, entered_at, arrived_at, trigger_event_key, last_output, error, updated_at)`,
   getPositions: `SELECT ${POSITION_COLUMNS} FROM positions p WHERE p.run_id = ? AND p.customer_key IN (SELECT value FROM json_each(?))
     ORDER BY p.customer_key`,
+  // Null filters match everything; a page is (customer key) after the cursor.
+  listPositions: `SELECT ${POSITION_COLUMNS}, c.external_id AS customerId FROM positions p JOIN customers c ON c.key = p.customer_key
+    WHERE p.run_id = ? AND (? IS NULL OR p.node_id = ?) AND (? IS NULL OR p.state = ?) AND p.customer_key > ? ORDER BY p.customer_key LIMIT ?`,
   dueNodes: `SELECT DISTINCT run_id AS runId, node_id AS nodeId FROM positions
     INDEXED BY positions_next WHERE state = 'active' AND run_id IN (SELECT value FROM json_each(?)) AND due_at <= ? ORDER BY run_id, node_id`,
   // The trigger event rides along so nodes can correlate with it (same order id) without a query per customer.
@@ -317,6 +321,15 @@ export class SqliteEngineStore implements EngineStore {
   async getPositions(runId: string, customerKeys: readonly number[]): Promise<PositionRow[]> {
     if (customerKeys.length === 0) return []
     return this.run(() => (this.statement('getPositions').all(runId, JSON.stringify(customerKeys)) as (Omit<PositionRow, 'holdout'> & { holdout: number })[]).map(toPosition))
+  }
+
+  async listPositions(runId: string, filter: { nodeId?: string; state?: PositionState; afterKey?: number; limit: number }): Promise<(PositionRow & { customerId: string })[]> {
+    const node = filter.nodeId ?? null
+    const state = filter.state ?? null
+    return this.run(() =>
+      (this.statement('listPositions').all(runId, node, node, state, state, filter.afterKey ?? -1, filter.limit) as (Omit<PositionRow, 'holdout'> & { holdout: number; customerId: string })[])
+        .map((row) => ({ ...toPosition(row), customerId: row.customerId })),
+    )
   }
 
   async dueNodes(runIds: readonly string[], now: number): Promise<{ runId: string; nodeId: string }[]> {

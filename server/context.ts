@@ -1,0 +1,24 @@
+/**
+ * Everything a route module may use: the stores, the engine and its registry, the clock, and a
+ * way to wake the scheduler. `sluice serve` builds one over the real clock (live.ts); tests build
+ * one over a simulated clock and an in-memory store (testing.ts) and call `app.request()`.
+ */
+import type { Clock } from '../engine/clock/clock.ts'
+import type { Engine } from '../engine/executor/engine.ts'
+import type { EngineStore } from '../engine/ports/engine-store.ts'
+import type { StorePort } from '../engine/ports/store.ts'
+import type { NodeRegistry } from '../engine/registry/registry.ts'
+import type { Authenticator } from './http/api-env.ts'
+
+export interface ServerContext {
+  store: StorePort
+  engineStore: EngineStore
+  engine: Engine
+  registry: NodeRegistry
+  clock: Clock
+  auth: Authenticator
+  /** New work arrived (events, a publish): the scheduler ticks now instead of at its next due time. */
+  nudge(): void
+  /** Version string shown on the status page and in /health. */
+  version: string
+}

@@ -1,0 +1,39 @@
+/** `/api/node-types`: the palette and the forms of the editor come from here. */
+import { OpenAPIHono, z } from '@hono/zod-openapi'
+import { describeNodeTypes } from '../../engine/registry/describe-nodes.ts'
+import type { ServerContext } from '../context.ts'
+import type { ApiEnv } from '../http/api-env.ts'
+import { apiRoute, json } from '../http/api-route.ts'
+
+const nodeTypeSchema = z
+  .object({
+    type: z.string(),
+    version: z.number().int(),
+    versions: z.array(z.number().int()),
+    title: z.string(),
+    category: z.string(),
+    icon: z.string(),
+    description: z.string(),
+    timing: z.string(),
+    cohort: z.string(),
+    outputs: z.array(z.string()).nullable().openapi({ description: 'Fixed outputs, or null when the config decides them' }),
+    migratesFrom: z.array(z.number().int()),
+    source: z.string().optional(),
+    configSchema: z.record(z.string(), z.unknown()).openapi({ description: 'JSON Schema (2020-12) of the config' }),
+  })
+  .openapi('NodeType')
+
+const list = apiRoute('viewer', {
+  method: 'get',
+  path: '/',
+  summary: 'Node types with their config JSON Schema',
+  tags: ['node types'],
+  responses: { 200: json(z.object({ nodeTypes: z.array(nodeTypeSchema) })) },
+})
+
+export function nodeTypeRoutes({ registry }: ServerContext) {
+  // Sources are file paths of this machine: not for API callers.
+  return new OpenAPIHono<ApiEnv>().openapi(list, (c) =>
+    c.json({ nodeTypes: describeNodeTypes(registry).map(({ source: _source, ...type }) => type) }, 200),
+  )
+}

@@ -1,0 +1,61 @@
+/**
+ * A server over an in-memory SQLite store and a simulated clock, for route tests:
+ * `const server = await testServer(); await server.app.request('/api/…')`. The engine ticks only
+ * when the test says so (`server.tick()`), so every test sees exact, repeatable counts.
+ */
+import { allChannelsThrough, type ChannelRouter } from '../engine/channels/channel-port.ts'
+import { createLogChannel } from '../engine/channels/log-channel.ts'
+import { SimulatedClock } from '../engine/clock/simulated-clock.ts'
+import { Engine, type TickReport } from '../engine/executor/engine.ts'
+import type { Principal } from './auth/roles.ts'
+import { loadRegistry } from '../engine/registry/load-nodes.ts'
+import { openEngineStore } from '../store/open-engine-store.ts'
+import { openStore } from '../store/open-store.ts'
+import { createApp } from './app.ts'
+import type { ServerContext } from './context.ts'
+import type { Authenticator } from './http/api-env.ts'
+
+export interface TestServer {
+  ctx: ServerContext
+  app: ReturnType<typeof createApp>
+  clock: SimulatedClock
+  /** How many times the app asked the scheduler to wake. */
+  nudges: number
+  tick(): Promise<TickReport>
+  /** JSON request helper: `request('POST', '/api/events', body)`. */
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>
+  close(): Promise<void>
+}
+
+/** Whoever a request claims to be in the `X-Test-Role` header (absent: nobody). For route tests only. */
+export const headerRoleAuthenticator: Authenticator = {
+  principalOf: (c) => {
+    const role = c.req.header('x-test-role') as Principal['role'] | undefined
+    return Promise.resolve(role ? { kind: 'token', id: `test-${role}`, name: `test ${role}`, role } : null)
+  },
+}
+
+export async function testServer(options: { start?: number; auth?: Authenticator; channels?: ChannelRouter } = {}): Promise<TestServer> {
+  const clock = new SimulatedClock(options.start ?? Date.UTC(2025, 5, 1))
+  const store = await openStore({ db: ':memory:', now: () => clock.now() })
+  const engineStore = openEngineStore(store)
+  const registry = await loadRegistry({ root: false })
+  const engine = new Engine({ store: engineStore, registry, clock, channels: options.channels ?? allChannelsThrough(createLogChannel(() => {})) })
+  const server: TestServer = {
+    clock,
+    nudges: 0,
+    ctx: undefined as unknown as ServerContext,
+    app: undefined as unknown as ReturnType<typeof createApp>,
+    tick: () => engine.tick(),
+    request: async (method, path, body, headers = {}) =>
+      server.app.request(path, {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      }),
+    close: () => store.close(),
+  }
+  server.ctx = { store, engineStore, engine, registry, clock, auth: options.auth ?? headerRoleAuthenticator, nudge: () => void server.nudges++, version: 'test' }
+  server.app = createApp(server.ctx)
+  return server
+}
