@@ -187,6 +187,17 @@ describe('importCustomers (SQLite only)', () => {
     ])
   })
 
+  it('a file without a header line gets one "no header line" error, not one per cell', async () => {
+    const path = file('headerless.csv', telcoSample(5).slice(1))
+    const error = (await importCustomers(store, { path, now: NOW }).catch((caught: unknown) => caught)) as ValidationError
+    expect(error).toBeInstanceOf(ValidationError)
+    expect(error.issues).toHaveLength(1)
+    expect(error.issues[0]).toMatchObject({ code: 'header.missing', path: 'line 1' })
+    expect(error.message).toContain('line 1: no header line: the first line must name the columns (expected e.g. customer_id, email, time_zone, …), got "tc-00001,')
+    expect(error.message).not.toContain('appears twice')
+    expect(await store.countCustomers()).toBe(0)
+  })
+
   it('declared types win over inference and conflicting declarations are refused', async () => {
     await store.defineAttributes([{ name: 'code', type: 'string', source: 'declared' }])
     await importCustomers(store, { path: file('codes.csv', ['id,code', 'a,1', 'b,2']), now: NOW })

@@ -100,3 +100,33 @@ describe.each(targets)('importEvents on $name', (target) => {
     expect(rejects[1]!.reason).toBe('column customer_id: no customer "ghost" in the store')
   })
 })
+
+describe('importEvents: the CSV header', () => {
+  let store: StorePort
+  beforeEach(async () => {
+    store = await targets[0]!.open()
+    await store.upsertCustomers([{ id: 'c1' }])
+    return () => store.close()
+  })
+
+  it('a file without a header line gets one "no header line" error', async () => {
+    const path = file('headerless.csv', 'e1,c1,purchase,2024-05-01T10:00:00Z,19.9\ne2,c1,purchase,2024-05-02T10:00:00Z,5\n')
+    const error = (await importEvents(store, { path, now: NOW }).catch((caught: unknown) => caught)) as ValidationError
+    expect(error).toBeInstanceOf(ValidationError)
+    expect(error.issues).toEqual([{
+      code: 'header.missing', path: 'line 1',
+      message: 'no header line: the first line must name the columns (expected e.g. event_id, customer_id, type, at, …), got "e1,c1,purchase,2024-05-01T10:00:00Z,19.9"',
+    }])
+    expect(await store.listEvents('c1')).toEqual([])
+  })
+
+  it('a header without the columns an event needs is one error naming them, not one per row', async () => {
+    const path = file('no-at.csv', 'event_id,customer_id,kind,when\ne1,c1,purchase,2024-05-01\ne2,c1,purchase,2024-05-02\n')
+    const error = (await importEvents(store, { path, now: NOW, skipInvalid: true }).catch((caught: unknown) => caught)) as ValidationError
+    expect(error).toBeInstanceOf(ValidationError)
+    expect(error.issues).toEqual([{
+      code: 'header.columns', path: 'line 1',
+      message: 'expected the columns event_id (or id), customer_id, type and at (other columns become properties), but type, at are missing',
+    }])
+  })
+})

@@ -4,6 +4,7 @@
  */
 import { CHANNELS } from '../../engine/ports/store.ts'
 import type { AddressKind, Channel } from '../../engine/ports/store.ts'
+import type { ExpectedHeader } from './record-reader.ts'
 
 /** The role of one column. */
 export type ColumnRole =
@@ -25,6 +26,9 @@ export const ADDRESS_COLUMNS: Record<string, AddressKind> = {
 
 /** Id columns, in order of preference. */
 export const ID_COLUMNS = ['customer_id', 'id'] as const
+
+/** What the first line of a customers CSV must look like. */
+export const CUSTOMER_HEADER: ExpectedHeader = { oneOf: ID_COLUMNS, example: ['customer_id', 'email', 'time_zone'] }
 
 const CONSENT_PREFIX = 'consent_'
 /** Attribute names must be safe as JSON keys in SQL paths and readable in the segment builder. */

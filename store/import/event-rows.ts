@@ -3,14 +3,30 @@
  * `customer_id`, `type`, `at` and every other column as a property. CSV cells that are numbers
  * become numbers; JSONL keeps its types, and a nested `properties` object is merged in.
  */
+import { ValidationError } from '../../engine/errors.ts'
 import type { EventInput } from '../../engine/ports/store.ts'
 import { describeValue, hasLeadingZero, isMissing, parseEventTime, parseNumber } from './cell-values.ts'
 import type { RowProblem } from './issue-log.ts'
-import type { SourceRecord } from './record-reader.ts'
+import type { ExpectedHeader, SourceRecord } from './record-reader.ts'
 
 const RESERVED = new Set(['event_id', 'id', 'customer_id', 'type', 'at', 'properties'])
 const EVENT_TYPE = /^[A-Za-z0-9_.:-]{1,100}$/
 const MAX_ID_LENGTH = 200
+
+/** What the first line of an events CSV must look like. */
+export const EVENT_HEADER: ExpectedHeader = { oneOf: ['event_id', 'id'], example: ['event_id', 'customer_id', 'type', 'at'] }
+
+/**
+ * Checks that a CSV header names every column an event needs, so a file lacking one gets one
+ * error instead of one per row.
+ */
+export function checkEventHeader(path: string, header: readonly string[]): void {
+  const has = (name: string) => header.includes(name)
+  const missing = [has('event_id') || has('id') ? [] : ['event_id'], ['customer_id', 'type', 'at'].filter((name) => !has(name))].flat()
+  if (missing.length === 0) return
+  const message = `expected the columns event_id (or id), customer_id, type and at (other columns become properties), but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing`
+  throw new ValidationError(`${path}: the header is invalid, nothing was imported:\n  line 1: ${message}`, [{ code: 'header.columns', path: 'line 1', message }])
+}
 
 /** The event of a record, or its problems (never both). */
 export function mapEventRecord(record: SourceRecord): EventInput | RowProblem[] {

@@ -8,7 +8,7 @@
 import { UserError, ValidationError } from '../../engine/errors.ts'
 import type { Issue } from '../../engine/errors.ts'
 import type { AttributeDef, ConsentInput, CustomerInput, StorePort } from '../../engine/ports/store.ts'
-import { ColumnRoles, findIdColumn, ID_COLUMNS } from './customer-columns.ts'
+import { ColumnRoles, CUSTOMER_HEADER, findIdColumn, ID_COLUMNS } from './customer-columns.ts'
 import { CustomerRowMapper, flattenCustomerValues } from './customer-rows.ts'
 import { DEFAULT_BATCH_SIZE } from './import-options.ts'
 import type { CustomerImportOptions, ImportSummary } from './import-options.ts'
@@ -33,7 +33,7 @@ export async function importCustomers(store: StorePort, options: CustomerImportO
 
     const issues = new IssueLog()
     const rejectsPath = options.skipInvalid ? (options.rejectsPath ?? defaultRejectsPath(options.path, format)) : undefined
-    const reader = new RecordReader(options.path, format, (bytesRead, totalBytes) => options.onProgress?.({ phase: 'write', bytesRead, totalBytes }))
+    const reader = new RecordReader(options.path, format, (bytesRead, totalBytes) => options.onProgress?.({ phase: 'write', bytesRead, totalBytes }), CUSTOMER_HEADER)
     const rejects = rejectsPath ? new RejectsFile(rejectsPath, format, () => reader.header) : undefined
     const mapper = new CustomerRowMapper({ types, consentAt: options.now })
     const batch = new CustomerBatch(tx)
@@ -76,7 +76,7 @@ export async function importCustomers(store: StorePort, options: CustomerImportO
 async function scanTypes(options: CustomerImportOptions, format: 'csv' | 'jsonl', catalogue: AttributeDef[]): Promise<RecordInference> {
   const declared = new Set(catalogue.filter((def) => def.source === 'declared').map((def) => def.name))
   const inference = new RecordInference()
-  const reader = new RecordReader(options.path, format, (bytesRead, totalBytes) => options.onProgress?.({ phase: 'scan', bytesRead, totalBytes }))
+  const reader = new RecordReader(options.path, format, (bytesRead, totalBytes) => options.onProgress?.({ phase: 'scan', bytesRead, totalBytes }), CUSTOMER_HEADER)
   let roles: ColumnRoles | undefined
   let rolesIdColumn = ''
   // CSV: the inferred columns as (cell index, state) pairs, resolved once from the header.

@@ -4,7 +4,7 @@
  * the store already has is a duplicate (counted, not an error), so re-importing is harmless.
  */
 import type { EventInput, StorePort } from '../../engine/ports/store.ts'
-import { mapEventRecord } from './event-rows.ts'
+import { checkEventHeader, EVENT_HEADER, mapEventRecord } from './event-rows.ts'
 import { DEFAULT_BATCH_SIZE } from './import-options.ts'
 import type { ImportOptions, ImportSummary } from './import-options.ts'
 import { describeRow, IssueLog } from './issue-log.ts'
@@ -22,7 +22,7 @@ export async function importEvents(store: StorePort, options: ImportOptions): Pr
   return store.transaction(async (tx) => {
     const issues = new IssueLog()
     const rejectsPath = options.skipInvalid ? (options.rejectsPath ?? defaultRejectsPath(options.path, format)) : undefined
-    const reader = new RecordReader(options.path, format, (bytesRead, totalBytes) => options.onProgress?.({ phase: 'write', bytesRead, totalBytes }))
+    const reader = new RecordReader(options.path, format, (bytesRead, totalBytes) => options.onProgress?.({ phase: 'write', bytesRead, totalBytes }), EVENT_HEADER)
     const rejects = rejectsPath ? new RejectsFile(rejectsPath, format, () => reader.header) : undefined
     const reject = async (record: SourceRecord, problems: RowProblem[]) => {
       issues.addRow(problems)
@@ -49,8 +49,13 @@ export async function importEvents(store: StorePort, options: ImportOptions): Pr
       records = []
     }
 
+    let headerChecked = format !== 'csv'
     try {
       for await (const batch of reader.batches()) {
+        if (!headerChecked) {
+          checkEventHeader(options.path, reader.header)
+          headerChecked = true
+        }
         for (const record of batch) {
           rows++
           const event = mapEventRecord(record)
@@ -63,6 +68,7 @@ export async function importEvents(store: StorePort, options: ImportOptions): Pr
           if (events.length >= batchSize) await flush()
         }
       }
+      if (!headerChecked && reader.header.length > 0) checkEventHeader(options.path, reader.header)
       await flush()
     } finally {
       await rejects?.close()

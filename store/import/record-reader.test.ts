@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ValidationError } from '../../engine/errors.ts'
 import { detectFormat, RecordReader } from './record-reader.ts'
-import type { SourceRecord } from './record-reader.ts'
+import type { ExpectedHeader, SourceRecord } from './record-reader.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-reader-'))
 let counter = 0
@@ -14,9 +14,9 @@ function file(name: string, content: string): string {
   return path
 }
 
-async function readAll(path: string, format: 'csv' | 'jsonl'): Promise<{ records: SourceRecord[]; reader: RecordReader; bytes: number[] }> {
+async function readAll(path: string, format: 'csv' | 'jsonl', expected?: ExpectedHeader): Promise<{ records: SourceRecord[]; reader: RecordReader; bytes: number[] }> {
   const bytes: number[] = []
-  const reader = new RecordReader(path, format, (read) => bytes.push(read))
+  const reader = new RecordReader(path, format, (read) => bytes.push(read), expected)
   const records: SourceRecord[] = []
   for await (const record of reader) records.push(record)
   return { records, reader, bytes }
@@ -51,6 +51,19 @@ describe('RecordReader (CSV)', () => {
   it('rejects a header with duplicate or empty names, naming line 1', async () => {
     await expect(readAll(file('c.csv', 'id,a,a,\n1,2,3,4\n'), 'csv')).rejects.toThrow(ValidationError)
     await expect(readAll(file('c.csv', 'id,a,a\n1,2,3\n'), 'csv')).rejects.toThrow(/line 1, column a: column "a" appears twice/)
+  })
+
+  it('says "no header line" once when the first line is data, given what the header should hold', async () => {
+    const expected = { oneOf: ['customer_id', 'id'], example: ['customer_id', 'email'] }
+    const path = file('no-header.csv', '7590-VHVEG,Female,0,Yes,No,No,No\n5575-GNVDE,Male,0,No,No,No,Yes\n')
+    const error = (await readAll(path, 'csv', expected).catch((caught: unknown) => caught)) as ValidationError
+    expect(error).toBeInstanceOf(ValidationError)
+    expect(error.issues).toEqual([{ code: 'header.missing', path: 'line 1', message: 'no header line: the first line must name the columns (expected e.g. customer_id, email, …), got "7590-VHVEG,Female,0,Yes,No,No,…"' }])
+    expect(error.message).toBe(`${path}: line 1: ${error.issues[0]!.message}`)
+    // Names without the id column are a header, judged by the importer; without an expectation,
+    // the reader reports what is wrong with the names themselves.
+    expect((await readAll(file('names.csv', 'cust,plan\na,b\n'), 'csv', expected)).reader.header).toEqual(['cust', 'plan'])
+    await expect(readAll(path, 'csv')).rejects.toThrow(/column "No" appears twice/)
   })
 
   it('rejects an empty file and reports unparseable CSV as a user error', async () => {

@@ -26,6 +26,18 @@ export interface SourceRecord {
   header?: string[]
 }
 
+/**
+ * What an importer expects its CSV header to hold. A file whose first line lacks the key column
+ * and looks like data (numbers, e-mails, repeated cells) gets one clear "no header line" error
+ * instead of a complaint about every cell of that row.
+ */
+export interface ExpectedHeader {
+  /** The header holds at least one of these (the id column). */
+  oneOf: readonly string[]
+  /** Columns named in the message as an example of a header. */
+  example: readonly string[]
+}
+
 /** Called as the file is read, with bytes read so far and the file size. */
 export type BytesListener = (bytesRead: number, totalBytes: number) => void
 
@@ -84,6 +96,7 @@ export class RecordReader implements AsyncIterable<SourceRecord> {
     readonly path: string,
     readonly format: SourceFormat,
     private readonly onBytes?: BytesListener,
+    private readonly expectedHeader?: ExpectedHeader,
   ) {}
 
   /** The records, a chunk's worth at a time. */
@@ -100,7 +113,7 @@ export class RecordReader implements AsyncIterable<SourceRecord> {
       for await (const batch of csvRecordBatches(countingStream(this.path, this.onBytes))) {
         const records: SourceRecord[] = []
         for (const record of batch) {
-          if (this.header.length === 0) this.header = checkHeader(record.fields, record.line)
+          if (this.header.length === 0) this.header = checkHeader(this.path, record.fields, record.line, this.expectedHeader)
           else records.push(csvRecord(this.header, record))
         }
         if (records.length > 0) yield records
@@ -140,9 +153,14 @@ export class RecordReader implements AsyncIterable<SourceRecord> {
   }
 }
 
-/** Validates the header: names present and unique. */
-function checkHeader(fields: string[], line: number): string[] {
+/** Validates the header: there is one (when the importer says what to expect), names present and unique. */
+function checkHeader(path: string, fields: string[], line: number, expected: ExpectedHeader | undefined): string[] {
   const names = fields.map((field) => field.trim())
+  if (expected && !names.some((name) => expected.oneOf.includes(name)) && looksLikeData(names)) {
+    const shown = names.slice(0, 6).join(',') + (names.length > 6 ? ',…' : '')
+    const message = `no header line: the first line must name the columns (expected e.g. ${expected.example.join(', ')}, …), got ${JSON.stringify(shown)}`
+    throw new ValidationError(`${path}: line ${line}: ${message}`, [{ code: 'header.missing', path: `line ${line}`, message }])
+  }
   const issues = []
   const seen = new Set<string>()
   for (const [index, name] of names.entries()) {
@@ -154,6 +172,14 @@ function checkHeader(fields: string[], line: number): string[] {
     throw new ValidationError(`the header is invalid:\n${issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n')}`, issues)
   }
   return names
+}
+
+/** A column name starts with a letter or _ and holds letters, digits, spaces, _ . -. */
+const COLUMN_NAME = /^[A-Za-z_][A-Za-z0-9_ .-]*$/
+
+/** Whether a first line reads as a data row: a cell that cannot be a column name, or a repeated one. */
+function looksLikeData(names: string[]): boolean {
+  return names.some((name) => !COLUMN_NAME.test(name)) || new Set(names).size < names.length
 }
 
 function csvRecord(header: string[], { line, fields, problem }: CsvRecord): SourceRecord {
