@@ -44,7 +44,7 @@ const configSchema = z
       .meta({ title: 'On an event', description: 'Each matching event lets its customer enter.' }),
     schedule: z
       .strictObject({
-        cron: z.string().min(1).meta({ title: 'Cron expression', description: 'minute hour day month weekday, e.g. "0 9 * * 1" (09:00 every Monday).' }),
+        cron: z.string().min(1).meta({ title: 'Cron expression', description: 'minute hour day month weekday, e.g. "0 9 * * 1" (09:00 every Monday); standard cron: with both day and weekday set, a day matching either fires ("0 9 1 * 1": the 1st and every Monday).' }),
         timeZone: z.string().min(1).default('UTC').meta({ title: 'Time zone', description: 'IANA zone the expression is read in.' }),
         audience: audienceSchema.default({}),
       })
