@@ -22,6 +22,21 @@ export const flowVersions = pgTable(
   (t) => [primaryKey({ columns: [t.flowId, t.version] })],
 )
 
+/**
+ * Flows as marketers edit them: the working draft (the whole flow file, layout included) with a
+ * revision for optimistic concurrency, and archiving. Published versions are in flow_versions.
+ */
+export const flowDrafts = pgTable('flow_drafts', {
+  flowId: text('flow_id').primaryKey(),
+  name: text('name').notNull(),
+  definition: text('definition').notNull(),
+  revision: integer('revision').notNull(),
+  createdAt: epochMs('created_at').notNull(),
+  updatedAt: epochMs('updated_at').notNull(),
+  updatedBy: text('updated_by'),
+  archivedAt: epochMs('archived_at'),
+})
+
 export const runs = pgTable(
   'runs',
   {
