@@ -111,6 +111,18 @@ describe.each([sqliteHarness(), postgresHarness()])('engine store contract: $nam
     expect(await engine.getFlowVersion('welcome', 1)).toEqual(v1)
   })
 
+  it('keeps flow drafts with optimistic revisions', async () => {
+    const draft = { flowId: 'welcome', name: 'Welcome', definition: '{"a":1}', revision: 1, createdAt: T0, updatedAt: T0, updatedBy: 'ana', archivedAt: null }
+    expect(await engine.saveFlowDraft(draft, null)).toBe('saved')
+    expect(await engine.saveFlowDraft(draft, null)).toBe('conflict')
+    expect(await engine.saveFlowDraft({ ...draft, definition: '{"a":2}', revision: 2, updatedAt: T0 + 1 }, 1)).toBe('saved')
+    expect(await engine.saveFlowDraft({ ...draft, definition: '{"a":3}', revision: 2 }, 1)).toBe('conflict')
+    expect(await engine.getFlowDraft('welcome')).toEqual({ ...draft, definition: '{"a":2}', revision: 2, updatedAt: T0 + 1 })
+    await engine.saveFlowDraft({ ...draft, flowId: 'another', updatedBy: null, archivedAt: T0 + 9 }, null)
+    expect((await engine.listFlowDrafts()).map((d) => [d.flowId, d.archivedAt, d.updatedBy])).toEqual([['another', T0 + 9, null], ['welcome', null, 'ana']])
+    expect(await engine.getFlowDraft('nope')).toBeUndefined()
+  })
+
   it('keeps runs and updates only the named fields', async () => {
     await engine.insertRun(run('r1'))
     await engine.insertRun({ ...run('r2', 'other'), createdAt: T0 + 1 })
@@ -162,6 +174,11 @@ describe.each([sqliteHarness(), postgresHarness()])('engine store contract: $nam
     await engine.writePositions([position('r1', key('c-1'), { state: 'done', dueAt: null, lastOutput: 'sent' })])
     expect(await engine.getPositions('r1', [key('c-1')])).toEqual([position('r1', key('c-1'), { state: 'done', dueAt: null, lastOutput: 'sent' })])
     expect(await engine.countPositions('r1')).toEqual([{ nodeId: 'wait', state: 'active', count: 2 }, { nodeId: 'wait', state: 'done', count: 1 }])
+    const page = await engine.listPositions('r1', { nodeId: 'wait', state: 'active', limit: 1 })
+    expect(page.map((p) => p.customerId)).toEqual(['c-2'])
+    expect((await engine.listPositions('r1', { nodeId: 'wait', afterKey: page[0]?.customerKey as number, limit: 10 })).map((p) => [p.customerId, p.state])).toEqual([['c-3', 'active']])
+    expect((await engine.listPositions('r1', { state: 'done', limit: 10 })).map((p) => p.customerId)).toEqual(['c-1'])
+    expect(await engine.listPositions('r1', { nodeId: 'nowhere', limit: 10 })).toEqual([])
 
     const moved = await engine.movePositions('r1', 'r2', new Map([['wait', 'wait-2']]), T0 + 1)
     expect(moved).toBe(2)

@@ -1,12 +1,19 @@
 /**
  * `sluice serve` (what `npm start` runs): opens and migrates the store, loads the demo data on
- * first start of an empty store, and serves the HTTP app until interrupted.
+ * first start of an empty store, runs the engine live on the real clock (server/live.ts) and
+ * serves the HTTP app and API until interrupted.
  */
 import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { Command } from 'commander'
-import { createApp } from '../../server/app.ts'
+import { allChannelsThrough } from '../../engine/channels/channel-port.ts'
+import { createLogChannel } from '../../engine/channels/log-channel.ts'
+import { UserError } from '../../engine/errors.ts'
+import { loadRegistry } from '../../engine/registry/load-nodes.ts'
+import { loadProjectConfig } from '../../engine/registry/project-config.ts'
+import { localAuthenticator } from '../../server/http/api-env.ts'
+import { startLive } from '../../server/live.ts'
 import { loadDemo } from '../../store/demo/load-demo.ts'
 import { addStoreOptions, describeStore, openStoreFromOptions } from '../store-options.ts'
 import type { StoreOptionValues } from '../store-options.ts'
@@ -19,6 +26,12 @@ interface ServeFlags extends StoreOptionValues {
   port: string
   host: string
   demo: boolean
+  local: boolean
+}
+
+/** Interfaces that only this machine can reach: the only ones local single-user mode may listen on. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
 }
 
 /** Registers `serve`. */
@@ -29,6 +42,7 @@ export function register(program: Command): void {
     .option('-p, --port <port>', 'port to listen on; 0 picks a free one', process.env.PORT ?? '3000')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--no-demo', 'do not load the demo data into an empty store')
+    .option('--local', 'single-user mode: every request acts as an admin, no sign-in (loopback only)', true)
   addStoreOptions(command).action(async (flags: ServeFlags) => {
     const port = parseWholeNumber('--port', flags.port, 0, 65_535)
 
@@ -39,10 +53,21 @@ export function register(program: Command): void {
       process.stdout.write(`Loaded ${summary.import.rows.toLocaleString('en-US')} customers and ${summary.synthetic.eventsInserted.toLocaleString('en-US')} events.\n`)
     }
 
-    const app = createApp({ store, version: packageJson.version })
-    const server = serve({ fetch: app.fetch, port, hostname: flags.host }, (info: AddressInfo) => {
+    if (flags.local && !isLoopbackHost(flags.host)) {
+      throw new UserError('cli.serve', `--local (no sign-in) only listens on loopback; --host ${flags.host} would let anyone on the network act as an admin`)
+    }
+    const registry = await loadRegistry()
+    const { contactPolicy } = (await loadProjectConfig(process.cwd())).config
+    const live = startLive({
+      store, registry, version: packageJson.version,
+      channels: allChannelsThrough(createLogChannel()),
+      auth: localAuthenticator('admin'),
+      ...(contactPolicy ? { contactPolicy } : {}),
+      onError: (error) => process.stderr.write(`engine: ${error instanceof Error ? error.message : String(error)}; retrying in 5 s\n`),
+    })
+    const server = serve({ fetch: live.app.fetch, port, hostname: flags.host }, (info: AddressInfo) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
-      process.stdout.write(`Sluice ${packageJson.version} is serving ${describeStore(flags)} at http://${host}:${info.port}/\n`)
+      process.stdout.write(`Sluice ${packageJson.version} is serving ${describeStore(flags)} at http://${host}:${info.port}/ (API: /api, docs: /api/docs)\n`)
     })
     server.on('error', (error: NodeJS.ErrnoException) => {
       process.stderr.write(`error: cannot listen on ${flags.host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use (choose another with --port)' : error.message}\n`)
@@ -50,7 +75,7 @@ export function register(program: Command): void {
     })
 
     const stop = () => {
-      server.close(() => void store.close().then(() => process.exit(0)))
+      server.close(() => void live.stop().then(() => store.close()).then(() => process.exit(0)))
     }
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)

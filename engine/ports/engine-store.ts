@@ -21,6 +21,22 @@ export interface FlowVersionRow {
   publishedAt: number
 }
 
+/** A flow as it is being edited: the whole flow file (layout included) as JSON text. */
+export interface FlowDraftRow {
+  flowId: string
+  name: string
+  definition: string
+  /** Bumped by every save; a save names the revision it edited, so two editors cannot overwrite each other. */
+  revision: number
+  createdAt: number
+  updatedAt: number
+  updatedBy: string | null
+  archivedAt: number | null
+}
+
+/** What `saveFlowDraft` did: saved, or refused because the stored revision is not the one edited. */
+export type SaveFlowDraftResult = 'saved' | 'conflict'
+
 /** What `saveFlowVersion` did: stored it, found the identical version, or found a different one under the same number. */
 export type SaveFlowVersionResult = 'created' | 'exists' | 'conflict'
 
@@ -290,6 +306,11 @@ export interface EngineTables {
   /** Versions of a flow, newest first. */
   listFlowVersions(flowId: string): Promise<FlowVersionRow[]>
 
+  /** Drafts, archived ones included, by flow id. */
+  listFlowDrafts(): Promise<FlowDraftRow[]>
+  getFlowDraft(flowId: string): Promise<FlowDraftRow | undefined>
+  /** Creates the draft (`expectedRevision` null: none may exist) or replaces the one at `expectedRevision`. */
+  saveFlowDraft(row: FlowDraftRow, expectedRevision: number | null): Promise<SaveFlowDraftResult>
   insertRun(row: RunRow): Promise<void>
   updateRun(id: string, patch: Partial<Omit<RunRow, 'id' | 'flowId' | 'flowVersion' | 'createdAt'>>): Promise<void>
   getRun(id: string): Promise<RunRow | undefined>

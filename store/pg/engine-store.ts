@@ -19,7 +19,9 @@ import type {
   EngineStore,
   EntryRow,
   EventCursor,
+  FlowDraftRow,
   FlowVersionRow,
+  SaveFlowDraftResult,
   JournalRow,
   JournalTotal,
   OutboxIntent,
@@ -60,6 +62,12 @@ const SQL_TEXT = {
   customersPage: 'SELECT key, external_id AS id FROM customers WHERE key > $1 ORDER BY key LIMIT $2',
   customersByKeys: 'SELECT key, external_id AS id FROM customers WHERE key = ANY($1::int[]) ORDER BY key',
   customersByIds: 'SELECT key, external_id AS id FROM customers WHERE external_id = ANY($1::text[]) ORDER BY key',
+  listFlowDrafts: 'SELECT flow_id AS "flowId", name, definition, revision, created_at AS "createdAt", updated_at AS "updatedAt", updated_by AS "updatedBy", archived_at AS "archivedAt" FROM flow_drafts ORDER BY flow_id',
+  getFlowDraft: 'SELECT flow_id AS "flowId", name, definition, revision, created_at AS "createdAt", updated_at AS "updatedAt", updated_by AS "updatedBy", archived_at AS "archivedAt" FROM flow_drafts WHERE flow_id = $1',
+  insertFlowDraft: `INSERT INTO flow_drafts (flow_id, name, definition, revision, created_at, updated_at, updated_by, archived_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (flow_id) DO NOTHING`,
+  updateFlowDraft: `UPDATE flow_drafts SET name = $1, definition = $2, revision = $3, updated_at = $4, updated_by = $5, archived_at = $6
+    WHERE flow_id = $7 AND revision = $8`,
   insertFlowVersion: `INSERT INTO flow_versions (flow_id, version, definition, published_at) VALUES ($1, $2, $3, $4)
     ON CONFLICT (flow_id, version) DO NOTHING`,
   getFlowVersion: 'SELECT flow_id AS "flowId", version, definition, published_at AS "publishedAt" FROM flow_versions WHERE flow_id = $1 AND version = $2',
@@ -209,6 +217,22 @@ export class PgEngineStore implements EngineStore {
 
   async listFlowVersions(flowId: string): Promise<FlowVersionRow[]> {
     return (await this.query(SQL_TEXT.listFlowVersions, [flowId])).rows.map(toFlowVersion)
+  }
+
+  async listFlowDrafts(): Promise<FlowDraftRow[]> {
+    return (await this.query(SQL_TEXT.listFlowDrafts, [])).rows.map(toFlowDraft)
+  }
+
+  async getFlowDraft(flowId: string): Promise<FlowDraftRow | undefined> {
+    const [row] = (await this.query(SQL_TEXT.getFlowDraft, [flowId])).rows
+    return row ? toFlowDraft(row) : undefined
+  }
+
+  async saveFlowDraft(row: FlowDraftRow, expectedRevision: number | null): Promise<SaveFlowDraftResult> {
+    const result = expectedRevision === null
+      ? await this.query(SQL_TEXT.insertFlowDraft, [row.flowId, row.name, row.definition, row.revision, row.createdAt, row.updatedAt, row.updatedBy, row.archivedAt])
+      : await this.query(SQL_TEXT.updateFlowDraft, [row.name, row.definition, row.revision, row.updatedAt, row.updatedBy, row.archivedAt, row.flowId, expectedRevision])
+    return result.rowCount === 1 ? 'saved' : 'conflict'
   }
 
   async insertRun(row: RunRow): Promise<void> {
@@ -473,5 +497,13 @@ function toOutbox(row: Row): OutboxRow {
     offer: (row.offer ?? null) as string | null, state: row.state as OutboxRow['state'], attempts: num(row.attempts),
     nextAttemptAt: num(row.nextAttemptAt), lastError: (row.lastError ?? null) as string | null, createdAt: num(row.createdAt),
     sentAt: numOrNull(row.sentAt),
+  }
+}
+
+function toFlowDraft(row: Record<string, unknown>): FlowDraftRow {
+  return {
+    flowId: String(row.flowId), name: String(row.name), definition: String(row.definition), revision: num(row.revision),
+    createdAt: num(row.createdAt), updatedAt: num(row.updatedAt), updatedBy: row.updatedBy === null ? null : String(row.updatedBy),
+    archivedAt: row.archivedAt === null ? null : num(row.archivedAt),
   }
 }

@@ -27,7 +27,9 @@ import type {
   EngineStore,
   EntryRow,
   EventCursor,
+  FlowDraftRow,
   FlowVersionRow,
+  SaveFlowDraftResult,
   JournalRow,
   JournalTotal,
   OutboxIntent,
@@ -63,6 +65,12 @@ const SQL_TEXT = {
   customersByIds: 'SELECT key, external_id AS id FROM customers WHERE external_id IN (SELECT value FROM json_each(?)) ORDER BY key',
   getFlowVersion: 'SELECT flow_id AS flowId, version, definition, published_at AS publishedAt FROM flow_versions WHERE flow_id = ? AND version = ?',
   listFlowVersions: 'SELECT flow_id AS flowId, version, definition, published_at AS publishedAt FROM flow_versions WHERE flow_id = ? ORDER BY version DESC',
+  listFlowDrafts: 'SELECT flow_id AS flowId, name, definition, revision, created_at AS createdAt, updated_at AS updatedAt, updated_by AS updatedBy, archived_at AS archivedAt FROM flow_drafts ORDER BY flow_id',
+  getFlowDraft: 'SELECT flow_id AS flowId, name, definition, revision, created_at AS createdAt, updated_at AS updatedAt, updated_by AS updatedBy, archived_at AS archivedAt FROM flow_drafts WHERE flow_id = ?',
+  insertFlowDraft: `INSERT INTO flow_drafts (flow_id, name, definition, revision, created_at, updated_at, updated_by, archived_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (flow_id) DO NOTHING`,
+  updateFlowDraft: `UPDATE flow_drafts SET name = ?, definition = ?, revision = ?, updated_at = ?, updated_by = ?, archived_at = ?
+    WHERE flow_id = ? AND revision = ?`,
   insertFlowVersion: 'INSERT INTO flow_versions (flow_id, version, definition, published_at) VALUES (?, ?, ?, ?)',
   insertRun: `INSERT INTO runs (id, flow_id, flow_version, state, snapshot, seed, accepting, policy, replaces, options, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -225,6 +233,23 @@ export class SqliteEngineStore implements EngineStore {
 
   async listFlowVersions(flowId: string): Promise<FlowVersionRow[]> {
     return this.run(() => this.statement('listFlowVersions').all(flowId) as FlowVersionRow[])
+  }
+
+  async listFlowDrafts(): Promise<FlowDraftRow[]> {
+    return this.run(() => this.statement('listFlowDrafts').all() as FlowDraftRow[])
+  }
+
+  async getFlowDraft(flowId: string): Promise<FlowDraftRow | undefined> {
+    return this.run(() => this.statement('getFlowDraft').get(flowId) as FlowDraftRow | undefined)
+  }
+
+  async saveFlowDraft(row: FlowDraftRow, expectedRevision: number | null): Promise<SaveFlowDraftResult> {
+    return this.run(() => {
+      const changes = expectedRevision === null
+        ? this.statement('insertFlowDraft').run(row.flowId, row.name, row.definition, row.revision, row.createdAt, row.updatedAt, row.updatedBy, row.archivedAt).changes
+        : this.statement('updateFlowDraft').run(row.name, row.definition, row.revision, row.updatedAt, row.updatedBy, row.archivedAt, row.flowId, expectedRevision).changes
+      return changes === 1 ? 'saved' : 'conflict'
+    })
   }
 
   async insertRun(row: RunRow): Promise<void> {

@@ -1,0 +1,67 @@
+/**
+ * The live server: the engine on the real clock in the same process as the HTTP app. The
+ * scheduler ticks whenever work is due (waits and schedule fires come from the database, so
+ * they survive restarts) and at most a second apart; event ingest and publishes nudge it.
+ */
+import type { ChannelRouter } from '../engine/channels/channel-port.ts'
+import { RealClock } from '../engine/clock/real-clock.ts'
+import { Engine } from '../engine/executor/engine.ts'
+import type { StorePort } from '../engine/ports/store.ts'
+import type { ContactPolicy } from '../engine/policy/contact-policy.ts'
+import type { NodeRegistry } from '../engine/registry/registry.ts'
+import { Scheduler } from '../engine/scheduler/scheduler.ts'
+import { openEngineStore } from '../store/open-engine-store.ts'
+import { createApp } from './app.ts'
+import type { ServerContext } from './context.ts'
+import type { Authenticator } from './http/api-env.ts'
+
+export interface LiveOptions {
+  store: StorePort
+  registry: NodeRegistry
+  channels: ChannelRouter
+  auth: Authenticator
+  version: string
+  contactPolicy?: ContactPolicy
+  /** Longest sleep between ticks (pick-up of events written by other processes). Default 1 s. */
+  idleMs?: number
+  /** A tick failed (the store went away): logged, and the scheduler starts again after a pause. */
+  onError?(error: unknown): void
+}
+
+export interface LiveServer {
+  ctx: ServerContext
+  app: ReturnType<typeof createApp>
+  /** Stops the scheduler after its current tick. */
+  stop(): Promise<void>
+}
+
+/** Builds the engine and the app over `store` and starts the scheduler. */
+export function startLive(options: LiveOptions): LiveServer {
+  const clock = new RealClock()
+  const engineStore = openEngineStore(options.store)
+  const engine = new Engine({ store: engineStore, registry: options.registry, clock, channels: options.channels, ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}) })
+  const scheduler = new Scheduler(engine, clock, { idleMs: options.idleMs ?? 1_000 })
+  const abort = new AbortController()
+  const ctx: ServerContext = { store: options.store, engineStore, engine, registry: options.registry, clock, auth: options.auth, nudge: () => scheduler.nudge(), version: options.version }
+
+  const loop = (async () => {
+    while (!abort.signal.aborted) {
+      try {
+        await scheduler.runForever(abort.signal)
+      } catch (error) {
+        options.onError?.(error)
+        // A failing store fails every tick: back off instead of spinning.
+        await clock.sleepUntil(clock.now() + 5_000, abort.signal)
+      }
+    }
+  })()
+
+  return {
+    ctx,
+    app: createApp(ctx),
+    stop: async () => {
+      abort.abort()
+      await loop
+    },
+  }
+}
