@@ -138,6 +138,54 @@ describe.each(targets)('importCustomers on $name', (target) => {
     expect(rejects[2]).toMatch(/^12,"column customer_id: expected a customer id, got none",,No,/)
   })
 
+  it('a customer id on two lines is an error naming both lines, and nothing is written', async () => {
+    // Line 12 repeats tc-00003 (line 4) with another tenure; line 20 repeats it again.
+    const lines = telcoSample(30)
+    const changed = lines[3]!.split(',')
+    changed[TENURE] = '99'
+    lines.splice(11, 0, changed.join(','))
+    lines.splice(19, 0, lines[3]!)
+    const path = file('repeated.csv', lines)
+    const error = (await importCustomers(store, { path, now: NOW }).catch((caught: unknown) => caught)) as ValidationError
+    expect(error).toBeInstanceOf(ValidationError)
+    const message = 'customer "tc-00003" is also on line 4: a file may hold each customer once (or pass --on-duplicate last to let the later row win)'
+    expect(error.issues).toEqual([
+      { code: 'row.duplicate-id', path: 'line 12', message, severity: 'error' },
+      { code: 'row.duplicate-id', path: 'line 20', message, severity: 'error' },
+    ])
+    expect(error.message).toContain(`: 2 bad rows, nothing was imported:\n  line 12: ${message}`)
+    expect(await store.countCustomers()).toBe(0)
+
+    // --skip-invalid keeps the first row and rejects the later ones into the rejects file.
+    const rejectsPath = join(dir, `${fileCounter++}-rejects.csv`)
+    expect(await importCustomers(store, { path, now: NOW, skipInvalid: true, rejectsPath })).toMatchObject({ rows: 32, inserted: 30, rejected: 2 })
+    expect((await store.getCustomers(['tc-00003']))[0]!.attributes.tenure).toBe(Number(lines[3]!.split(',')[TENURE]))
+    const rejects = readFileSync(rejectsPath, 'utf8').trim().split('\n')
+    expect(rejects.slice(1).map((line) => line.split(',').slice(0, 3).join(','))).toEqual([`12,"${message.replaceAll('"', '""')}",tc-00003`, `20,"${message.replaceAll('"', '""')}",tc-00003`])
+
+    // onDuplicate 'last': the later row wins, as the file says.
+    expect(await importCustomers(store, { path, now: NOW, onDuplicate: 'last' })).toMatchObject({ rows: 32, inserted: 0, updated: 32, rejected: 0 })
+    expect((await store.getCustomers(['tc-00003']))[0]!.attributes.tenure).toBe(Number(lines[3]!.split(',')[TENURE]))
+    await importCustomers(store, { path: file('repeated-last.csv', lines.slice(0, 19)), now: NOW, onDuplicate: 'last' })
+    expect((await store.getCustomers(['tc-00003']))[0]!.attributes.tenure).toBe(99)
+  })
+
+  it('a repeated id in JSONL counts numbers and text alike, and a bad first row does not make the second a repeat', async () => {
+    const path = join(dir, `${fileCounter++}-repeated.jsonl`)
+    writeFileSync(path, [
+      JSON.stringify({ id: 7, tier: 'gold' }),
+      JSON.stringify({ id: 'x', tier: 'gold', consent_email: 'maybe' }),
+      JSON.stringify({ id: 'x', tier: 'silver' }),
+      JSON.stringify({ id: ' 7 ', tier: 'silver' }),
+      '',
+    ].join('\n'))
+    const rejectsPath = join(dir, `${fileCounter++}-rejects.jsonl`)
+    expect(await importCustomers(store, { path, now: NOW, skipInvalid: true, rejectsPath })).toMatchObject({ rows: 4, inserted: 2, rejected: 2 })
+    const rejects = readFileSync(rejectsPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { line: number; reason: string })
+    expect(rejects.map((reject) => [reject.line, reject.reason.slice(0, 40)])).toEqual([[2, 'column consent_email: expected yes/no, t'], [4, 'customer "7" is also on line 1: a file m']])
+    expect((await store.getCustomers(['x', '7'])).map((customer) => customer.attributes.tier)).toEqual(['silver', 'gold'])
+  })
+
   it('stores hostile text as data', async () => {
     const hostile = "'; DROP TABLE customers; --"
     const path = file('hostile.csv', ['customer_id,note,plan', `"${hostile}","${hostile}",a`, 'x2,"Robert\'); DROP TABLE customers;--",a'])

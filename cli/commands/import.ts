@@ -9,7 +9,8 @@ import { ATTRIBUTE_TYPES } from '../../engine/ports/store.ts'
 import type { AttributeDef, StorePort } from '../../engine/ports/store.ts'
 import { importCustomers } from '../../store/import/import-customers.ts'
 import { importEvents } from '../../store/import/import-events.ts'
-import type { ImportOptions, ImportSummary } from '../../store/import/import-options.ts'
+import { DUPLICATE_POLICIES } from '../../store/import/import-options.ts'
+import type { DuplicatePolicy, ImportOptions, ImportSummary } from '../../store/import/import-options.ts'
 import { addStoreOptions, describeStore, withStore } from '../store-options.ts'
 import type { StoreOptionValues } from '../store-options.ts'
 import { createProgress } from './shared/progress.ts'
@@ -19,6 +20,7 @@ interface ImportFlags extends StoreOptionValues {
   skipInvalid?: boolean
   rejects?: string
   type?: string[]
+  onDuplicate?: string
   json?: boolean
 }
 
@@ -30,9 +32,11 @@ export function register(program: Command): void {
     .command('customers <file>')
     .description('Import customers (upsert by customer_id): reserved columns time_zone, email, phone, push_token, wechat_id, preferred_channel, consent_<channel>; every other column is an attribute')
     .option('--type <name=type>', 'declare an attribute type instead of inferring it (string, number, boolean, date, or enum:a|b|c); repeatable', collect, [])
+    .option('--on-duplicate <policy>', 'a customer id on two lines: error (the later line is a bad row) or last (the later row wins)', 'error')
   addCommonOptions(customers).action(async (file: string, flags: ImportFlags) => {
     const declaredTypes = (flags.type ?? []).map(parseTypeFlag)
-    await runImport('customers', file, flags, (store, options) => importCustomers(store, { ...options, declaredTypes }))
+    const onDuplicate = parseDuplicatePolicy(flags.onDuplicate ?? 'error')
+    await runImport('customers', file, flags, (store, options) => importCustomers(store, { ...options, declaredTypes, onDuplicate }))
   })
 
   const events = group
@@ -67,6 +71,11 @@ export function parseTypeFlag(flag: string): AttributeDef {
   if (type === 'enum' && (!values || values.length === 0)) throw new UserError('cli.type', `--type ${flag}: an enum needs its values, e.g. ${match[1]}=enum:basic|plus|pro`)
   if (type !== 'enum' && values) throw new UserError('cli.type', `--type ${flag}: only enum types take a list of values`)
   return { name: match[1]!.trim(), type, source: 'declared', ...(values ? { values } : {}) }
+}
+
+function parseDuplicatePolicy(value: string): DuplicatePolicy {
+  if ((DUPLICATE_POLICIES as readonly string[]).includes(value)) return value as DuplicatePolicy
+  throw new UserError('cli.on-duplicate', `--on-duplicate: expected ${DUPLICATE_POLICIES.join(' or ')}, got "${value}"`)
 }
 
 type Importer = (store: StorePort, options: ImportOptions) => Promise<ImportSummary>

@@ -41,6 +41,17 @@ export function flattenCustomerValues(values: Record<string, unknown>): Record<s
   return { ...(nested as Record<string, unknown>), ...rest }
 }
 
+/**
+ * The customer id a cell holds as the store will see it (trimmed; numbers from JSON as text),
+ * or undefined when it is not a usable id. The duplicate scan uses it too, so both passes agree.
+ */
+export function customerIdOf(raw: unknown): string | undefined {
+  const id = typeof raw === 'number' ? String(raw) : raw
+  if (typeof id !== 'string') return undefined
+  const trimmed = id.trim()
+  return trimmed === '' || trimmed.length > MAX_ID_LENGTH ? undefined : trimmed
+}
+
 /** Maps records to rows, caching column roles across records. */
 export class CustomerRowMapper {
   private readonly rolesById = new Map<string, ColumnRoles>()
@@ -164,10 +175,10 @@ class RowDraft {
 
   /** Sets the id (numbers accepted from JSON), or records why it is unusable. */
   setId(column: string, raw: unknown): void {
-    const id = typeof raw === 'number' ? String(raw) : raw
-    if (typeof id !== 'string' || id.trim() === '') this.fail(column, 'row.id', `expected a customer id, got ${id === undefined || isMissing(id) ? 'none' : describeValue(id)}`)
-    else if (id.trim().length > MAX_ID_LENGTH) this.fail(column, 'row.id', `expected a customer id of at most ${MAX_ID_LENGTH} characters`)
-    else this.customer.id = id.trim()
+    const id = customerIdOf(raw)
+    if (id !== undefined) this.customer.id = id
+    else if (typeof raw === 'string' && raw.trim().length > MAX_ID_LENGTH) this.fail(column, 'row.id', `expected a customer id of at most ${MAX_ID_LENGTH} characters`)
+    else this.fail(column, 'row.id', `expected a customer id, got ${raw === undefined || isMissing(raw) ? 'none' : describeValue(raw)}`)
   }
 
   result(): CustomerRow | RowProblem[] {

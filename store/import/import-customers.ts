@@ -1,20 +1,25 @@
 /**
- * `sluice import customers`: reads a CSV or JSONL file twice in constant memory. The first pass
- * infers the types of new attribute columns (per-column counters only); the second validates
- * every row and writes batches through the port, all inside one transaction, so by default a
- * bad row anywhere rejects the whole file and nothing is written. Upserts by id, so importing
- * the same file again changes nothing (every row counts as updated).
+ * `sluice import customers`: reads a CSV or JSONL file twice in near-constant memory. The first
+ * pass infers the types of new attribute columns (per-column counters only) and hashes the ids
+ * to find repeated ones; the second validates every row and writes batches through the port,
+ * all inside one transaction, so by default a bad row anywhere rejects the whole file and
+ * nothing is written. A customer id on two lines is a bad row (which of the two is right is the
+ * user's call), unless `onDuplicate: 'last'` says the later row wins. Upserts by id, so
+ * importing the same file again changes nothing (every row counts as updated).
  */
 import { UserError, ValidationError } from '../../engine/errors.ts'
 import type { Issue } from '../../engine/errors.ts'
 import type { AttributeDef, ConsentInput, CustomerInput, StorePort } from '../../engine/ports/store.ts'
 import { ColumnRoles, CUSTOMER_HEADER, findIdColumn, ID_COLUMNS } from './customer-columns.ts'
-import { CustomerRowMapper, flattenCustomerValues } from './customer-rows.ts'
+import { customerIdOf, CustomerRowMapper, flattenCustomerValues } from './customer-rows.ts'
 import { DEFAULT_BATCH_SIZE } from './import-options.ts'
 import type { CustomerImportOptions, ImportSummary } from './import-options.ts'
 import { describeRow, IssueLog } from './issue-log.ts'
+import type { RowProblem } from './issue-log.ts'
 import { detectFormat, fileSize, RecordReader } from './record-reader.ts'
 import { defaultRejectsPath, RejectsFile } from './rejects-file.ts'
+import { IdHashScan } from './repeated-ids.ts'
+import type { RepeatedIds } from './repeated-ids.ts'
 import { mergeWithCatalogue, RecordInference } from './type-inference.ts'
 import type { ColumnInference } from './type-inference.ts'
 
@@ -26,7 +31,7 @@ export async function importCustomers(store: StorePort, options: CustomerImportO
 
   return store.transaction(async (tx) => {
     const catalogue = applyDeclaredTypes(await tx.listAttributes(), options.declaredTypes ?? [])
-    const inference = await scanTypes(options, format, catalogue.defs)
+    const { inference, repeatedIds } = await scanFile(options, format, catalogue.defs)
     const { types, toRegister } = mergeWithCatalogue(catalogue.defs, inference)
     const attributesDefined = [...catalogue.toDeclare, ...toRegister]
     if (attributesDefined.length > 0) await tx.defineAttributes(attributesDefined)
@@ -42,7 +47,8 @@ export async function importCustomers(store: StorePort, options: CustomerImportO
       for await (const records of reader.batches()) {
         for (const record of records) {
           rows++
-          const row = mapper.map(record)
+          const mapped = mapper.map(record)
+          const row = Array.isArray(mapped) ? mapped : repeatedRow(repeatedIds, mapped.customer.id, record.line) ?? mapped
           if (Array.isArray(row)) {
             issues.addRow(row)
             await rejects?.write(record, describeRow(row))
@@ -69,22 +75,40 @@ export async function importCustomers(store: StorePort, options: CustomerImportO
   })
 }
 
+/** The problem of a row whose customer id an earlier kept row already has, if it does. */
+function repeatedRow(repeatedIds: RepeatedIds | undefined, id: string, line: number): RowProblem[] | undefined {
+  const first = repeatedIds?.seen(id, line)
+  if (first === undefined) return undefined
+  return [{
+    line, code: 'row.duplicate-id',
+    message: `customer ${JSON.stringify(id)} is also on line ${first}: a file may hold each customer once (or pass --on-duplicate last to let the later row win)`,
+  }]
+}
+
 /**
- * First pass: checks the header (CSV) and infers the types of attribute columns the catalogue
- * does not declare. Malformed rows are skipped here; the write pass reports them.
+ * First pass: checks the header (CSV), infers the types of attribute columns the catalogue
+ * does not declare and, unless the later row may win, hashes the ids to find repeated ones.
+ * Malformed rows are skipped here; the write pass reports them.
  */
-async function scanTypes(options: CustomerImportOptions, format: 'csv' | 'jsonl', catalogue: AttributeDef[]): Promise<RecordInference> {
+async function scanFile(options: CustomerImportOptions, format: 'csv' | 'jsonl', catalogue: AttributeDef[]): Promise<{ inference: RecordInference; repeatedIds?: RepeatedIds }> {
   const declared = new Set(catalogue.filter((def) => def.source === 'declared').map((def) => def.name))
   const inference = new RecordInference()
+  const ids = options.onDuplicate === 'last' ? undefined : new IdHashScan()
+  const observeId = (raw: unknown) => {
+    const id = customerIdOf(raw)
+    if (id !== undefined) ids?.observe(id)
+  }
   const reader = new RecordReader(options.path, format, (bytesRead, totalBytes) => options.onProgress?.({ phase: 'scan', bytesRead, totalBytes }), CUSTOMER_HEADER)
   let roles: ColumnRoles | undefined
   let rolesIdColumn = ''
   // CSV: the inferred columns as (cell index, state) pairs, resolved once from the header.
   let csvColumns: [number, ColumnInference][] | undefined
+  let csvIdIndex = -1
   for await (const records of reader.batches()) {
     if (format === 'csv' && !csvColumns) {
       const csvRoles = checkCsvHeader(reader.header)
       roles = csvRoles
+      csvIdIndex = reader.header.indexOf(rolesIdColumn)
       csvColumns = reader.header.flatMap((column, index): [number, ColumnInference][] =>
         !declared.has(column) && csvRoles.of(column).type === 'attribute' ? [[index, inference.column(column)]] : [])
     }
@@ -93,10 +117,12 @@ async function scanTypes(options: CustomerImportOptions, format: 'csv' | 'jsonl'
       if (csvColumns) {
         const cells = record.raw as string[]
         for (const [index, state] of csvColumns) state.observe(cells[index])
+        observeId(cells[csvIdIndex])
         continue
       }
       const values = flattenCustomerValues(record.values)
       const idColumn = 'customer_id' in values ? 'customer_id' : 'id'
+      observeId(values[idColumn])
       if (!roles || idColumn !== rolesIdColumn) {
         roles = new ColumnRoles(idColumn)
         rolesIdColumn = idColumn
@@ -107,7 +133,7 @@ async function scanTypes(options: CustomerImportOptions, format: 'csv' | 'jsonl'
     }
   }
   if (format === 'csv' && !roles) checkCsvHeader(reader.header)
-  return inference
+  return ids ? { inference, repeatedIds: ids.finish() } : { inference }
 
   function checkCsvHeader(header: string[]): ColumnRoles {
     const idColumn = findIdColumn(header)

@@ -31,7 +31,15 @@ export interface ImportOptions {
 export interface CustomerImportOptions extends ImportOptions {
   /** Types the user declares for this import (`--type plan=string`); registered as declared. */
   declaredTypes?: AttributeDef[]
+  /**
+   * A customer id on two lines of the file: `error` (default) makes the later line a bad row
+   * naming the first; `last` lets the later row win (a change log appended to an export).
+   */
+  onDuplicate?: DuplicatePolicy
 }
+
+export const DUPLICATE_POLICIES = ['error', 'last'] as const
+export type DuplicatePolicy = (typeof DUPLICATE_POLICIES)[number]
 
 /** What an import did. */
 export interface ImportSummary {
