@@ -13,6 +13,7 @@ import type { ServerContext } from './context.ts'
 import type { ApiEnv } from './http/api-env.ts'
 import { errorBody, respondToError, validationFailure } from './http/errors.ts'
 import { eventRoutes } from './routes/events.ts'
+import { flowRoutes } from './routes/flows.ts'
 import { healthRoutes } from './routes/health.ts'
 import { nodeTypeRoutes } from './routes/node-types.ts'
 import { runRoutes } from './routes/runs.ts'
@@ -32,6 +33,7 @@ export function createApi(ctx: ServerContext): OpenAPIHono<ApiEnv> {
     c.set('principal', await ctx.auth.principalOf(c))
     await next()
   })
+  api.route('/flows', flowRoutes(ctx))
   api.route('/node-types', nodeTypeRoutes(ctx))
   api.route('/events', eventRoutes(ctx))
   api.route('/runs', runRoutes(ctx))

@@ -12,7 +12,7 @@ import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { ZodError } from 'zod'
+import type { ZodError, ZodType } from 'zod'
 import { isUserError, NotFoundError, ValidationError, type Issue } from '../../engine/errors.ts'
 import { zodIssuesToIssues } from '../../engine/sdk/zod-issues.ts'
 
@@ -72,4 +72,26 @@ export function respondToError(error: Error, c: Context): Response {
   }
   console.error(error)
   return c.json(errorBody('internal', 'internal error; see the server log'), 500)
+}
+
+/**
+ * The JSON body of a route whose body is optional (an empty body means `{}`), checked against
+ * `schema`: malformed JSON and schema failures are 400s like any other request error.
+ */
+export async function optionalJsonBody<S extends ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const text = await c.req.text()
+  let value: unknown = {}
+  if (text.trim() !== '') {
+    try {
+      value = JSON.parse(text)
+    } catch (error) {
+      throw new ApiError(400, 'validation', `the request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) {
+    const body = validationFailure(parsed.error, 'json')
+    throw new ApiError(400, body.error.code, body.error.message, body.error.details)
+  }
+  return parsed.data
 }
