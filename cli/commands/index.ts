@@ -7,7 +7,9 @@ import { register as registerDemo } from './demo.ts'
 import { register as registerGenerate } from './generate.ts'
 import { register as registerImport } from './import.ts'
 import { register as registerNodes } from './nodes.ts'
+import { register as registerPublish } from './publish.ts'
 import { register as registerRun } from './run.ts'
+import { register as registerRuns } from './runs.ts'
 import { register as registerSegment } from './segment.ts'
 import { register as registerServe } from './serve.ts'
 import { register as registerValidate } from './validate.ts'
@@ -22,6 +24,8 @@ export const commands: RegisterCommand[] = [
   registerGenerate,
   registerValidate,
   registerRun,
+  registerPublish,
+  registerRuns,
   registerDiff,
   registerNodes,
   registerSegment,
