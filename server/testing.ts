@@ -9,6 +9,7 @@ import { SimulatedClock } from '../engine/clock/simulated-clock.ts'
 import { Engine, type TickReport } from '../engine/executor/engine.ts'
 import type { Principal } from './auth/roles.ts'
 import { loadRegistry } from '../engine/registry/load-nodes.ts'
+import type { NodeRegistry } from '../engine/registry/registry.ts'
 import { openEngineStore } from '../store/open-engine-store.ts'
 import { openStore } from '../store/open-store.ts'
 import { createApp } from './app.ts'
@@ -35,11 +36,14 @@ export const headerRoleAuthenticator: Authenticator = {
   },
 }
 
-export async function testServer(options: { start?: number; auth?: Authenticator; channels?: ChannelRouter } = {}): Promise<TestServer> {
+let builtins: Promise<NodeRegistry> | undefined
+
+export async function testServer(options: { start?: number; auth?: Authenticator; channels?: ChannelRouter; registry?: NodeRegistry } = {}): Promise<TestServer> {
   const clock = new SimulatedClock(options.start ?? Date.UTC(2025, 5, 1))
   const store = await openStore({ db: ':memory:', now: () => clock.now() })
   const engineStore = openEngineStore(store)
-  const registry = await loadRegistry({ root: false })
+  // Loading node declarations is the slow part of a test server: once per test file.
+  const registry = options.registry ?? (await (builtins ??= loadRegistry({ root: false })))
   const engine = new Engine({ store: engineStore, registry, clock, channels: options.channels ?? allChannelsThrough(createLogChannel(() => {})) })
   const server: TestServer = {
     clock,

@@ -1,0 +1,144 @@
+/**
+ * The role × route matrix, generated from the OpenAPI document: every operation declares its
+ * access (`x-sluice-access`), and every one must have an example request below, so a new route
+ * cannot be forgotten. Each role — and nobody — must get exactly 401, 403 or 2xx as the
+ * access says. Mutating examples run on a fresh server per role, so one role's success does
+ * not change what the next one sees.
+ */
+import { validate } from '@readme/openapi-parser'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { grants, ROLES, type Access, type Role } from './auth/roles.ts'
+import { testServer, type TestServer } from './testing.ts'
+
+interface Example {
+  /** Concrete path (placeholders :flow and :run are replaced by the seeded ones). */
+  path: string
+  body?: unknown
+  /** A GET or a route that leaves the store as it found it: all roles share one server. */
+  safe?: boolean
+}
+
+const SIGNUP_FLOW = {
+  id: 'matrix', name: 'Matrix', version: 1,
+  nodes: [
+    { id: 'in', type: 'trigger', config: { event: { type: 'signup' } } },
+    { id: 'hold', type: 'wait', config: { for: { amount: 1, unit: 'days' } } },
+    { id: 'then', type: 'wait', config: { for: { amount: 1, unit: 'days' } } },
+  ],
+  edges: [{ from: 'in', output: 'entered', to: 'hold' }, { from: 'hold', output: 'done', to: 'then' }],
+  settings: { priority: 1, entry: { policy: 'once' }, holdout: { percent: 0 } },
+  layout: {},
+}
+
+/** One example per operation, keyed `METHOD /path` as in the OpenAPI document. */
+const EXAMPLES: Record<string, Example> = {
+  'GET /flows': { path: '/api/flows', safe: true },
+  'POST /flows': { path: '/api/flows', body: { flow: { ...SIGNUP_FLOW, id: 'another' } } },
+  'GET /flows/templates': { path: '/api/flows/templates', safe: true },
+  'GET /flows/schema': { path: '/api/flows/schema', safe: true },
+  'GET /flows/{id}': { path: '/api/flows/:flow', safe: true },
+  'PUT /flows/{id}/draft': { path: '/api/flows/:flow/draft', body: { flow: SIGNUP_FLOW, revision: 1 } },
+  'POST /flows/{id}/validate': { path: '/api/flows/:flow/validate', safe: true },
+  'GET /flows/{id}/diff': { path: '/api/flows/:flow/diff?from=1&to=draft', safe: true },
+  'POST /flows/{id}/publish': { path: '/api/flows/:flow/publish', body: { policy: 'pin' } },
+  'GET /flows/{id}/versions': { path: '/api/flows/:flow/versions', safe: true },
+  'GET /flows/{id}/versions/{version}': { path: '/api/flows/:flow/versions/1', safe: true },
+  'POST /flows/{id}/archive': { path: '/api/flows/draft-only/archive' },
+  'POST /flows/{id}/unarchive': { path: '/api/flows/:flow/unarchive' },
+  'POST /flows/{id}/duplicate': { path: '/api/flows/:flow/duplicate', body: { id: 'matrix-copy' } },
+  'GET /node-types': { path: '/api/node-types', safe: true },
+  'POST /events': { path: '/api/events', body: { id: 'e-matrix', customerId: 'c-1', type: 'signup' } },
+  'GET /runs': { path: '/api/runs', safe: true },
+  'GET /runs/{id}': { path: '/api/runs/:run', safe: true },
+  'GET /runs/{id}/customers': { path: '/api/runs/:run/customers?node=hold', safe: true },
+  'POST /runs/{id}/pause': { path: '/api/runs/:run/pause' },
+  'POST /runs/{id}/resume': { path: '/api/runs/:paused/resume' },
+  'POST /runs/{id}/cancel': { path: '/api/runs/:run/cancel' },
+  'GET /runs/{id}/live': { path: '/api/runs/:run/live', safe: true },
+}
+
+interface Seeded {
+  server: TestServer
+  ids: Record<string, string>
+}
+
+async function seeded(): Promise<Seeded> {
+  const server = await testServer()
+  const as = { 'x-test-role': 'admin' }
+  await server.ctx.store.upsertCustomers([{ id: 'c-1', attributes: { plan: 'gold' } }])
+  await server.request('POST', '/api/flows', { flow: SIGNUP_FLOW }, as)
+  await server.request('POST', '/api/flows', { flow: { ...SIGNUP_FLOW, id: 'draft-only' } }, as)
+  const published = (await (await server.request('POST', '/api/flows/matrix/publish', undefined, as)).json()) as { runId: string }
+  await server.request('POST', '/api/flows', { flow: { ...SIGNUP_FLOW, id: 'paused' } }, as)
+  const paused = (await (await server.request('POST', '/api/flows/paused/publish', undefined, as)).json()) as { runId: string }
+  await server.request('POST', `/api/runs/${paused.runId}/pause`, undefined, as)
+  return { server, ids: { flow: 'matrix', run: published.runId, paused: paused.runId } }
+}
+
+function concrete(example: Example, ids: Record<string, string>): string {
+  return example.path.replace(/:(\w+)/g, (_, name: string) => ids[name] ?? `:${name}`)
+}
+
+async function call(seed: Seeded, method: string, example: Example, role: Role | null): Promise<number> {
+  const controller = new AbortController()
+  const response = await seed.server.app.request(concrete(example, seed.ids), {
+    method,
+    signal: controller.signal,
+    headers: { ...(role ? { 'x-test-role': role } : {}), ...(example.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(example.body === undefined ? {} : { body: JSON.stringify(example.body) }),
+  })
+  // Streams (SSE) answer at once; close them.
+  if (response.headers.get('content-type')?.includes('text/event-stream')) controller.abort()
+  else await response.arrayBuffer()
+  return response.status
+}
+
+function expected(access: Access, role: Role | null): 'ok' | 401 | 403 {
+  if (access === 'public') return 'ok'
+  if (role === null) return 401
+  return grants(role, access) ? 'ok' : 403
+}
+
+describe('API access: role × route matrix', () => {
+  let operations: { key: string; method: string; access: Access }[]
+  let document: Record<string, unknown>
+  beforeAll(async () => {
+    const { server } = await seeded()
+    document = (await (await server.app.request('/api/openapi.json')).json()) as Record<string, unknown>
+    const paths = document.paths as Record<string, Record<string, { 'x-sluice-access'?: Access }>>
+    operations = Object.entries(paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), access: op['x-sluice-access'] as Access })),
+    )
+  })
+
+  it('the OpenAPI document is valid OpenAPI 3.1 and every operation names its access and has an example here', async () => {
+    const result = await validate(structuredClone(document) as never)
+    expect(result.errors ?? [], JSON.stringify(result.errors)).toEqual([])
+    expect(result.valid).toBe(true)
+    expect(document.openapi).toBe('3.1.0')
+    expect(operations.length).toBeGreaterThan(20)
+    for (const op of operations) {
+      expect(op.access, `${op.key} has no x-sluice-access`).toMatch(/^(public|viewer|marketer|engineer|operator|admin)$/)
+      expect(EXAMPLES[op.key], `${op.key} has no example in api-access.test.ts`).toBeDefined()
+    }
+    expect(Object.keys(EXAMPLES).filter((key) => !operations.some((op) => op.key === key)), 'examples of routes that no longer exist').toEqual([])
+  })
+
+  it('answers 401, 403 or 2xx to nobody and to each role exactly as the access says', async () => {
+    const shared = await seeded()
+    const failures: string[] = []
+    for (const op of operations) {
+      const example = EXAMPLES[op.key]
+      if (!example) continue
+      for (const role of [null, ...ROLES]) {
+        const want = expected(op.access, role)
+        // Refusals change nothing, so they can share a server; a success that mutates gets its own.
+        const seed = want !== 'ok' || example.safe ? shared : await seeded()
+        const status = await call(seed, op.method, example, role)
+        const ok = want === 'ok' ? status >= 200 && status < 300 : status === want
+        if (!ok) failures.push(`${op.key} as ${role ?? 'nobody'} (${op.access}): got ${status}, expected ${want === 'ok' ? '2xx' : want}`)
+      }
+    }
+    expect(failures).toEqual([])
+  }, 120_000)
+})
