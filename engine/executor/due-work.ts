@@ -18,6 +18,7 @@ export interface DueOutcome {
 /** Moves every position due by `now` in the given runs. */
 export async function runDueWork(env: ExecutorEnv, runtimes: ReadonlyMap<string, RunRuntime>, now: number): Promise<DueOutcome> {
   const outcome: DueOutcome = { batches: 0, customers: 0, nodeRuns: 0, sends: 0 }
+  for (const runtime of runtimes.values()) runtime.loopGuard.nextTick()
   const groups = await env.store.dueNodes([...runtimes.keys()], now)
   for (const { runId, nodeId } of groups) {
     const runtime = runtimes.get(runId) as RunRuntime

@@ -110,12 +110,23 @@ export async function moveBatch(
     const isStart = nodeId === startNodeId && ran.size === 0
     // A `whole` node sees everyone due at once (next tick); a node already run in this batch
     // (a loop through a zero-length wait) runs again next tick rather than twice in one batch.
+    // On a cycle, that is one more lap without time passing: past the guard's limit, an error.
     if (ran.has(nodeId) || (node.cohort === 'whole' && !isStart)) {
+      const guard = runtime.loopGuard.onCycle(nodeId) ? runtime.loopGuard : undefined
+      const looped: number[] = []
+      let message: string | undefined
       for (const t of group) {
+        if (guard?.lap(t.member.key, t.position.arrivedAt)) {
+          message ??= guard.message(nodeId, ran)
+          final.push(failed(t.position, nodeId, message, now))
+          looped.push(t.member.key)
+          continue
+        }
         t.position.dueAt ??= now
         t.position.updatedAt = now
         final.push(t.position)
       }
+      if (message !== undefined) journal.group(nodeId, 'error', 'failed', looped, { message })
       continue
     }
     ran.add(nodeId)

@@ -8,12 +8,15 @@ import { UserError } from '../errors.ts'
 import { flowSchema } from '../flow/schema.ts'
 import type { EngineTables, RunRow } from '../ports/engine-store.ts'
 import type { NodeRegistry } from '../registry/registry.ts'
+import { InstantLoopGuard } from './instant-loop-guard.ts'
 import { parseRunOptions, type RunOptions } from './run-options.ts'
 
 export interface RunRuntime {
   run: RunRow
   compiled: CompiledFlow
   options: RunOptions
+  /** Counts customers' laps round loops that take no time (instant-loop-guard.ts). */
+  loopGuard: InstantLoopGuard
   /** The next batch number of this run's journal. */
   nextBatch(): number
 }
@@ -24,5 +27,6 @@ export async function loadRunRuntime(store: EngineTables, registry: NodeRegistry
   if (!version) throw new UserError('run.flow-version', `run "${run.id}" pins version ${run.flowVersion} of flow "${run.flowId}", which is not published`)
   const compiled = compileFlow(flowSchema.parse(JSON.parse(version.definition)), registry)
   let batch = await store.lastBatch(run.id)
-  return { run, compiled, options: parseRunOptions(JSON.parse(run.options)), nextBatch: () => ++batch }
+  const loopGuard = new InstantLoopGuard([...compiled.nodes.keys()], compiled.flow.edges)
+  return { run, compiled, options: parseRunOptions(JSON.parse(run.options)), loopGuard, nextBatch: () => ++batch }
 }

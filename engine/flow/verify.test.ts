@@ -43,6 +43,8 @@ const invalid: { file: string; code: string; nodeId?: string; path: string; mess
   { file: 'two-triggers', code: 'flow.multiple-triggers', nodeId: 'entry-2', path: 'nodes[entry-2]' },
   { file: 'unreachable', code: 'node.unreachable', nodeId: 'wait-1', path: 'nodes[wait-1]' },
   { file: 'cycle-without-wait', code: 'flow.cycle-without-wait', nodeId: 'vip', path: 'nodes[vip]', message: /cycle "vip" → "send-vip" → "vip" contains no node that waits/ },
+  // The loop's component also holds a wait (seg → wait-1 → send), on another path.
+  { file: 'instant-loop-beside-wait', code: 'flow.cycle-without-wait', nodeId: 'seg', path: 'nodes[seg]', message: /cycle "seg" → "send" → "seg" contains no node that waits/ },
 ]
 
 describe('verifyFlow on invalid fixtures', () => {

@@ -12,6 +12,7 @@ import { outputsOf } from '../sdk/define-node.ts'
 import type { NodeValidationContext } from '../sdk/types.ts'
 import { validateNodeConfig } from '../sdk/validate-config.ts'
 import { pathOf, zodIssuesToIssues } from '../sdk/zod-issues.ts'
+import { cyclePath, stronglyConnected } from './graph.ts'
 import { parseJsonText } from './parse-json.ts'
 import { type FlowEdge, type FlowNode, flowEdgeSchema, flowNodeSchema, flowSchema, NODE_ID_PATTERN } from './schema.ts'
 
@@ -290,90 +291,30 @@ function checkUnconnectedOutputs(view: FlowView, resolved: Map<string, ResolvedN
   }
 }
 
-/** A cycle whose nodes are all `instant` would loop customers forever within one tick. */
+/**
+ * Every cycle must contain a node that waits; equivalently, the edges between instant nodes
+ * form no cycle. The check is on that subgraph, not on whole strongly connected components: a
+ * component holding a wait on one path (`seg → wait → send → seg`) can still hold an
+ * all-instant loop on another (`seg → send → seg`), which would spin customers within one tick.
+ */
 function checkCycles(view: FlowView, ids: Set<string>, resolved: Map<string, ResolvedNode>, issues: FlowIssue[]): void {
-  const next = successors(view, ids)
-  for (const component of stronglyConnected([...ids], next)) {
+  // A node of unknown type might wait; its own error is already reported, so it breaks loops here.
+  const instant = new Set([...ids].filter((id) => {
+    const timing = resolved.get(id)?.definition.timing
+    return timing !== undefined && timing !== 'waits'
+  }))
+  const next = new Map<string, string[]>()
+  for (const [from, targets] of successors(view, ids)) {
+    if (instant.has(from)) next.set(from, targets.filter((to) => instant.has(to)))
+  }
+  for (const component of stronglyConnected([...instant], next)) {
     const first = component[0] as string
     const isCycle = component.length > 1 || (next.get(first) ?? []).includes(first)
     if (!isCycle) continue
-    // A node of unknown type might wait; its own error is already reported.
-    if (component.some((id) => !resolved.has(id))) continue
-    if (component.some((id) => resolved.get(id)?.definition.timing === 'waits')) continue
     const loop = cyclePath(first, new Set(component), next)
     issues.push({
       code: 'flow.cycle-without-wait', severity: 'error', nodeId: first, path: `nodes[${first}]`,
       message: `cycle ${loop.map((id) => `"${id}"`).join(' → ')} contains no node that waits (timing "waits"); customers would loop forever`,
     })
   }
-}
-
-/** Tarjan's strongly connected components; each component lists ids in the order given. */
-function stronglyConnected(ids: string[], next: Map<string, string[]>): string[][] {
-  const order = new Map(ids.map((id, i) => [id, i]))
-  const index = new Map<string, number>()
-  const low = new Map<string, number>()
-  const onStack = new Set<string>()
-  const stack: string[] = []
-  const components: string[][] = []
-  let counter = 0
-  // Iterative, so a long chain of nodes cannot overflow the call stack.
-  for (const root of ids) {
-    if (index.has(root)) continue
-    const work: { id: string; child: number }[] = [{ id: root, child: 0 }]
-    index.set(root, counter)
-    low.set(root, counter++)
-    stack.push(root)
-    onStack.add(root)
-    while (work.length > 0) {
-      const frame = work[work.length - 1] as { id: string; child: number }
-      const children = next.get(frame.id) ?? []
-      if (frame.child < children.length) {
-        const child = children[frame.child++] as string
-        if (!index.has(child)) {
-          index.set(child, counter)
-          low.set(child, counter++)
-          stack.push(child)
-          onStack.add(child)
-          work.push({ id: child, child: 0 })
-        } else if (onStack.has(child)) low.set(frame.id, Math.min(low.get(frame.id) as number, index.get(child) as number))
-        continue
-      }
-      work.pop()
-      const parent = work[work.length - 1]
-      if (parent) low.set(parent.id, Math.min(low.get(parent.id) as number, low.get(frame.id) as number))
-      if (low.get(frame.id) === index.get(frame.id)) {
-        const component: string[] = []
-        let member: string | undefined
-        do {
-          member = stack.pop() as string
-          onStack.delete(member)
-          component.push(member)
-        } while (member !== frame.id)
-        components.push(component.sort((a, b) => (order.get(a) as number) - (order.get(b) as number)))
-      }
-    }
-  }
-  return components
-}
-
-/** One concrete loop from `start` back to it within `members` (breadth-first, so the shortest). */
-function cyclePath(start: string, members: Set<string>, next: Map<string, string[]>): string[] {
-  const parent = new Map<string, string>()
-  const queue = [start]
-  for (const id of queue) {
-    for (const child of next.get(id) ?? []) {
-      if (!members.has(child)) continue
-      if (child === start) {
-        const path = [start]
-        for (let at: string | undefined = id; at !== undefined && at !== start; at = parent.get(at)) path.splice(1, 0, at)
-        return [...path, start]
-      }
-      if (!parent.has(child)) {
-        parent.set(child, id)
-        queue.push(child)
-      }
-    }
-  }
-  return [start, start]
 }
