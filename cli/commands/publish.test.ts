@@ -36,7 +36,7 @@ describe('sluice publish, runs, pause, resume, cancel', () => {
 
     // A changed file is the next version; pin keeps the first run going for its customers.
     const flow = JSON.parse(readFileSync(path.join(repo, 'flows/abandoned-cart.flow.json'), 'utf8')) as { nodes: { id: string; config: Record<string, unknown> }[] }
-    const wait = flow.nodes.find((n) => n.id === 'wait-for-purchase') as { config: { event: { timeout: { amount: number } } } }
+    const wait = flow.nodes.find((n) => n.id === 'wait-for-purchase') as unknown as { config: { event: { timeout: { amount: number } } } }
     wait.config.event.timeout.amount = 6
     const changed = path.join(temp, 'abandoned-cart.flow.json')
     writeFileSync(changed, JSON.stringify(flow))
