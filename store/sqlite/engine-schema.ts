@@ -160,6 +160,8 @@ export const outbox = sqliteTable(
     // A cohort's sends still pending (contact policy counts them): probed per customer, not by
     // scanning every pending intent of the tick in each batch.
     index('outbox_pending_customer').on(t.customerKey).where(sql`state = 'pending'`),
+    // One customer's sends, newest first (the customer page) and every intent of theirs (erasure).
+    index('outbox_customer').on(t.customerKey, t.id),
     check('outbox_state', oneOf('state', ['pending', 'sent', 'dead'])),
   ],
 )

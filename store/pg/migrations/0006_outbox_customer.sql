@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_customer" ON "outbox" USING btree ("customer_key","id");
