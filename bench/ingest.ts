@@ -1,19 +1,23 @@
 /**
- * Event ingest, in process, through the store's ingest path (`store.insertEvents`; the HTTP
- * endpoint does not exist yet), on a copy of the data set with its events and indexes:
+ * Event ingest through the HTTP endpoint (`POST /api/events` of the real app, served on
+ * loopback by @hono/node-server in this process), on a copy of the data set with its events
+ * and indexes:
  *
- * 1. Throughput: events written in calls of 1,000 (an HTTP batch), as fast as they go.
+ * 1. Throughput: batches of 1,000 events per request, two requests in flight, as fast as
+ *    they go (request parsing and validation, the store's ingest path, the response).
  * 2. Latency: the engine on the real clock runs an event-triggered flow (every `app_open`
  *    gets a message on the first eligible channel through the `log` adapter) while a producer
- *    writes events at a steady rate and nudges the scheduler after each write, as the HTTP
- *    endpoint will. Latency = from the write's return to the `log` adapter's delivery of that
- *    customer's message, so it covers intake, the flow, the outbox and the dispatcher.
+ *    POSTs events at a steady rate; the endpoint nudges the scheduler as in `sluice serve`.
+ *    Latency = from the request to the `log` adapter's delivery of that customer's message,
+ *    so it covers intake, the flow, the outbox and the dispatcher.
  *
  * Both phases run with the engine store open (`synchronous = FULL`), as a server running the
  * engine would. Bounded: the producer stops after the given seconds and the engine gets at most
  * a few seconds to drain.
  */
+import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
+import { serve } from '@hono/node-server'
 import { allChannelsThrough } from '../engine/channels/channel-port.ts'
 import { createLogChannel } from '../engine/channels/log-channel.ts'
 import { RealClock } from '../engine/clock/real-clock.ts'
@@ -24,6 +28,8 @@ import type { NodeRegistry } from '../engine/registry/registry.ts'
 import { Scheduler } from '../engine/scheduler/scheduler.ts'
 import { openEngineStore } from '../store/open-engine-store.ts'
 import { openStore } from '../store/open-store.ts'
+import { createApp } from '../server/app.ts'
+import { localAuthenticator } from '../server/http/api-env.ts'
 import { BENCH_NOW } from './dataset.ts'
 import { round } from './reference.ts'
 import { percentile } from './segments.ts'
@@ -86,6 +92,17 @@ function customerId(key: number): string {
   return `bc-${String(key).padStart(7, '0')}`
 }
 
+/** Requests in flight at once in the throughput phase (a client pipelining batches). */
+const IN_FLIGHT = 2
+
+/** POSTs a batch to the ingest endpoint; every event must be accepted. */
+async function post(url: string, events: readonly EventInput[]): Promise<void> {
+  const body = JSON.stringify({ events: events.map((e) => ({ id: e.id, customerId: e.customerId, type: e.type, ...(e.at === undefined ? {} : { at: new Date(e.at).toISOString() }), properties: e.properties ?? {} })) })
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+  const result = (await response.json()) as { accepted?: number; error?: { message: string } }
+  if (response.status !== 202 || result.accepted !== events.length) throw new Error(`ingest: HTTP ${response.status}, ${result.accepted ?? 0} of ${events.length} events accepted${result.error ? `: ${result.error.message}` : ''}`)
+}
+
 /** Runs both phases on `file` (a copy of the data set of `customers` customers). */
 export async function runIngest(options: {
   file: string
@@ -101,23 +118,6 @@ export async function runIngest(options: {
   const store = await openStore({ db: options.file })
   try {
     const engineStore = openEngineStore(store)
-
-    // 1. Throughput: 1,000-event calls, customers spread over the key range.
-    const total = options.events ?? Math.min(200_000, 20 * options.customers)
-    const started = performance.now()
-    for (let first = 0; first < total; first += INGEST_BATCH) {
-      const batch: EventInput[] = []
-      for (let i = first; i < Math.min(total, first + INGEST_BATCH); i++) {
-        batch.push({ id: `ingest-${i}`, customerId: customerId(1 + ((i * 7_919) % options.customers)), type: 'page_view', at: BENCH_NOW + i, properties: { page: '/offers' } })
-      }
-      const written = await store.insertEvents(batch)
-      if (written.inserted !== batch.length) throw new Error(`ingest: ${batch.length - written.inserted} of ${batch.length} events were not inserted`)
-      options.onProgress?.('throughput', Math.min(total, first + INGEST_BATCH), total)
-    }
-    const seconds = (performance.now() - started) / 1000
-
-    // 2. Latency at a steady rate, engine on the real clock.
-    const rate = options.rate ?? 1_000
     const writtenAt = new Map<string, number>()
     const latencies: number[] = []
     const channel = createLogChannel((line) => {
@@ -129,9 +129,35 @@ export async function runIngest(options: {
       }
     })
     const engine = new Engine({ store: engineStore, registry: options.registry, clock, channels: allChannelsThrough(channel) })
+    const scheduler = new Scheduler(engine, clock, { idleMs: 1_000 })
+    const app = createApp({ store, engineStore, engine, registry: options.registry, clock, auth: localAuthenticator('engineer'), nudge: () => scheduler.nudge(), version: 'bench' })
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/events`
+
+    // 1. Throughput: 1,000-event requests, customers spread over the key range.
+    const total = options.events ?? Math.min(200_000, 20 * options.customers)
+    const started = performance.now()
+    let next = 0
+    const sender = async () => {
+      while (next < total) {
+        const first = next
+        next = Math.min(total, first + INGEST_BATCH)
+        const batch: EventInput[] = []
+        for (let i = first; i < next; i++) {
+          batch.push({ id: `ingest-${i}`, customerId: customerId(1 + ((i * 7_919) % options.customers)), type: 'page_view', at: BENCH_NOW + i, properties: { page: '/offers' } })
+        }
+        await post(url, batch)
+        options.onProgress?.('throughput', next, total)
+      }
+    }
+    await Promise.all(Array.from({ length: IN_FLIGHT }, sender))
+    const seconds = (performance.now() - started) / 1000
+
+    // 2. Latency at a steady rate, engine on the real clock.
+    const rate = options.rate ?? 1_000
     await engine.publish({ ...LATENCY_FLOW }, { seed: 'bench' })
     const stop = new AbortController()
-    const scheduler = new Scheduler(engine, clock, { idleMs: 1_000 })
     const running = scheduler.runForever(stop.signal)
     const producerStarted = performance.now()
     const planned = Math.round(rate * options.seconds)
@@ -142,12 +168,13 @@ export async function runIngest(options: {
         const batch: EventInput[] = []
         // A different customer per event (wrapping round), so entry rules never refuse one.
         for (; produced < due; produced++) {
-          batch.push({ id: `open-${produced}`, customerId: customerId(1 + (produced % options.customers)), type: 'app_open', at: clock.now(), properties: {} })
+          // No `at`: the endpoint stamps events with the time it receives them.
+          batch.push({ id: `open-${produced}`, customerId: customerId(1 + (produced % options.customers)), type: 'app_open', properties: {} } as EventInput)
         }
-        await store.insertEvents(batch)
-        const now = performance.now()
-        for (const event of batch) writtenAt.set(event.customerId, now)
-        scheduler.nudge()
+        // From the moment the request leaves: the endpoint nudges the scheduler before it answers.
+        const sentAt = performance.now()
+        for (const event of batch) writtenAt.set(event.customerId, sentAt)
+        await post(url, batch)
         options.onProgress?.('latency', produced, planned)
       }
       await new Promise((resolve) => setTimeout(resolve, 5))
@@ -159,6 +186,11 @@ export async function runIngest(options: {
     stop.abort()
     scheduler.nudge()
     await running
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      // Idle keep-alive connections of this process's fetch would hold close() for seconds.
+      if ('closeAllConnections' in server) server.closeAllConnections()
+    })
     const p50 = round(percentile(latencies, 50), 1)
     const p99 = round(percentile(latencies, 99), 1)
     return {
