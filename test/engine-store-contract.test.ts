@@ -7,9 +7,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { EngineStore, OutboxIntent, PositionRow, RunRow } from '../engine/ports/engine-store.ts'
 import type { StorePort } from '../engine/ports/store.ts'
 import { openEngineStore } from '../store/open-engine-store.ts'
+import { encodeDetails, decodeDetails } from '../engine/journal/detail-codec.ts'
+import { packKeys, unpackKeys } from '../engine/journal/packed-keys.ts'
 import { openStore } from '../store/open-store.ts'
 import { createTestSchema, type TestSchema } from './support/postgres.ts'
 import { createTempFolder, type TempFolder } from './support/sqlite.ts'
+import { findInTables, rowsNamingKey } from './support/table-scan.ts'
 
 const T0 = 1_767_225_600_000 // 2026-01-01T00:00:00Z
 const HOUR = 3_600_000
@@ -280,5 +283,93 @@ describe.each([sqliteHarness(), postgresHarness()])('engine store contract: $nam
     })
     expect(await engine.getPositions('r1', [key('c-1')])).toHaveLength(1)
     expect((await store.getCustomers(['c-1']))[0]?.tags.map((t) => t.name)).toEqual(['seen'])
+  })
+
+  it("lists one customer's positions across runs (newest run first) and their send intents (newest first)", async () => {
+    await engine.insertRun(run('r1'))
+    await engine.insertRun({ ...run('r2', 'other'), state: 'paused', flowVersion: 3, createdAt: T0 + 1 })
+    await engine.writePositions([position('r1', key('c-1'), { state: 'done', dueAt: null, lastOutput: 'sent' }), position('r2', key('c-1')), position('r2', key('c-2'))])
+    const positions = await engine.customerPositions(key('c-1'))
+    expect(positions.map((p) => [p.runId, p.flowId, p.flowVersion, p.runState, p.state, p.holdout])).toEqual([
+      ['r2', 'other', 3, 'paused', 'active', false],
+      ['r1', 'welcome', 1, 'running', 'done', false],
+    ])
+    expect(positions[1]).toMatchObject(position('r1', key('c-1'), { state: 'done', dueAt: null, lastOutput: 'sent' }))
+    expect(await engine.customerPositions(key('c-3'))).toEqual([])
+
+    await engine.enqueueOutbox([intent('r1:send:1:1', key('c-1')), intent('r1:send:2:1', key('c-2')), intent('r2:send:1:1', key('c-1'), { runId: 'r2', channel: 'sms' })])
+    const sends = await engine.customerOutbox(key('c-1'), 10)
+    expect(sends.map((o) => [o.key, o.customerId, o.channel, o.state])).toEqual([['r2:send:1:1', 'c-1', 'sms', 'pending'], ['r1:send:1:1', 'c-1', 'email', 'pending']])
+    expect((await engine.customerOutbox(key('c-1'), 1)).map((o) => o.key)).toEqual(['r2:send:1:1'])
+    expect(await engine.customerOutbox(key('c-3'), 10)).toEqual([])
+  })
+
+  it('erases a customer: no trace of their data or key in any table, others untouched, the id suppressed', async () => {
+    const ana = { id: 'erase-me-7f3', email: 'ana.quintero@example.org', phone: '+34600111222', name: 'Ana Quintero-Marlowe', note: 'prefers calls after 7pm' }
+    await store.upsertCustomers([
+      { id: ana.id, attributes: { full_name: ana.name, note: ana.note, plan: 'gold' }, addresses: { email: ana.email, phone: ana.phone, push: 'shared-token-1' }, tags: [{ name: 'churn_risk', layer: 'predictive', value: 0.81, at: T0 }] },
+      { id: 'keeper', attributes: { full_name: 'Bo Keeper', plan: 'gold' }, addresses: { email: 'bo@example.org', push: 'shared-token-1' } },
+    ])
+    const [anaRow, boRow] = await store.getCustomers([ana.id, 'keeper'])
+    const a = anaRow!.key
+    const b = boRow!.key
+    await store.insertEvents([{ id: 'ev-ana-1', customerId: ana.id, type: 'purchase', at: T0, properties: { card_holder: ana.name } }, { id: 'ev-bo-1', customerId: 'keeper', type: 'purchase', at: T0 }])
+    await store.setConsents([{ customerId: ana.id, channel: 'email', status: 'granted', at: T0 }])
+    await store.recordContacts([{ customerId: ana.id, flowId: 'welcome', runId: 'r1', nodeId: 'send', channel: 'email', at: T0 }])
+    await store.addSuppressions([
+      { scope: 'email', value: ana.email, reason: 'unsubscribed', at: T0 },
+      { scope: 'push', value: 'shared-token-1', reason: 'complaint', at: T0 },
+    ])
+    await store.createList({ name: 'vip' })
+    await store.appendListMembers('vip', [ana.id, 'keeper'])
+    await engine.insertRun(run('r1'))
+    await engine.recordEntries('welcome', [{ customerKey: a, at: T0 }, { customerKey: b, at: T0 }])
+    await engine.writePositions([position('r1', a), position('r1', b)])
+    const detail = (customer: string) => ({ reason: `score for ${customer}`, values: { name: customer } })
+    await engine.appendJournal([
+      { runId: 'r1', batch: 1, nodeId: 'start', kind: 'arrive', output: null, at: T0, count: 2, keys: packKeys([a, b]), customerKey: null, data: null },
+      { runId: 'r1', batch: 1, nodeId: 'score', kind: 'detail', output: 'pass', at: T0, count: 2, keys: packKeys([a, b]), customerKey: null, data: encodeDetails([a, b].sort((x, y) => x - y).map((k) => detail(k === a ? ana.name : 'Bo Keeper'))) },
+      { runId: 'r1', batch: 1, nodeId: 'score', kind: 'route', output: 'pass', at: T0, count: 1, keys: packKeys([a]), customerKey: null, data: null },
+      { runId: 'r1', batch: 1, nodeId: 'score', kind: 'detail', output: 'fail', at: T0, count: 1, keys: null, customerKey: a, data: JSON.stringify(detail(ana.name)) },
+      { runId: 'r1', batch: 1, nodeId: 'score', kind: 'note', output: null, at: T0, count: 0, keys: null, customerKey: a, data: JSON.stringify({ message: `looked up ${ana.email}` }) },
+    ])
+    await engine.enqueueOutbox([
+      intent('r1:send:a:1', a, { message: JSON.stringify({ to: ana.email, body: `Hello ${ana.name}` }) }),
+      intent('r1:send:b:1', b, { message: JSON.stringify({ to: 'bo@example.org', body: 'Hello Bo' }) }),
+    ])
+
+    // The scan sees her data where it is (JSONB attributes and properties included) before erasure.
+    const before = new Set((await findInTables(store, [ana.email, ana.phone, ana.name, ana.note])).map((hit) => hit.split(/[.:]/)[0]))
+    expect([...before].sort()).toEqual(['customer_addresses', 'customers', 'events', 'journal', 'outbox', 'suppressions'])
+    expect(await rowsNamingKey(store, a)).not.toEqual([])
+
+    const report = await engine.eraseCustomer(ana.id, { at: T0 + HOUR, reason: 'erased on request' })
+    expect(report).toEqual({
+      customerId: ana.id,
+      rows: {
+        journal: 5, positions: 1, entries: 1, suppressions: 1, outbox: 1, contacts: 1, consents: 1, events: 1, customer_tags: 1, customer_addresses: 3, static_list_members: 1, customers: 1,
+      },
+    })
+    // The id is the one thing kept, on the suppression list; nothing else of hers is anywhere.
+    expect(await findInTables(store, [ana.email, ana.phone, ana.name, ana.note, 'ana.quintero'])).toEqual([])
+    expect((await findInTables(store, [ana.id])).map((hit) => hit.split(':')[0])).toEqual([store.dialect === 'sqlite' ? 'suppressions.value' : 'suppressions'])
+    expect(await rowsNamingKey(store, a)).toEqual([])
+    expect(await store.suppressedCustomers([ana.id, 'keeper'])).toEqual(new Set([ana.id, 'keeper']))
+
+    // The other customer keeps everything, the shared push token stays suppressed for them.
+    const journal = await engine.readJournal('r1')
+    expect(journal.map((r) => [r.kind, r.count, r.keys === null ? null : unpackKeys(r.keys)])).toEqual([['arrive', 1, [b]], ['detail', 1, [b]]])
+    expect(decodeDetails(journal[1]!.data!)).toEqual([detail('Bo Keeper')])
+    expect((await engine.customerOutbox(b, 10)).map((o) => o.key)).toEqual(['r1:send:b:1'])
+    expect((await engine.getEntries('welcome', [b])).get(b)?.count).toBe(1)
+    expect((await store.listLists())[0]?.members).toBe(1)
+    expect((await store.getCustomers(['keeper']))[0]?.attributes).toEqual({ full_name: 'Bo Keeper', plan: 'gold' })
+
+    // A customer created later, whatever key the store gives them, inherits nothing.
+    await store.upsertCustomers([{ id: 'newcomer' }])
+    const newcomer = (await store.getCustomers(['newcomer']))[0]!.key
+    expect(await engine.customerPositions(newcomer)).toEqual([])
+    expect(await engine.customerOutbox(newcomer, 10)).toEqual([])
+    expect(await engine.eraseCustomer('nobody', { at: T0, reason: 'x' })).toBeNull()
   })
 })

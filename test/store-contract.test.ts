@@ -256,6 +256,21 @@ describe.each([sqliteHarness(), postgresHarness()])('store contract: $name', (ha
       expect(await store.listEvents('nobody')).toEqual([])
     })
 
+    it('lists only the newest events with `last`, still oldest first, after the other filters', async () => {
+      await store.upsertCustomers([{ id: 'c-1' }, { id: 'c-2' }])
+      await store.insertEvents([
+        { id: 'e-3', customerId: 'c-1', type: 'login', at: T0 + 3 * DAY },
+        { id: 'e-1', customerId: 'c-1', type: 'login', at: T0 + DAY },
+        { id: 'e-2', customerId: 'c-1', type: 'purchase', at: T0 + 2 * DAY },
+        { id: 'e-4', customerId: 'c-1', type: 'login', at: T0 + 3 * DAY },
+        { id: 'e-x', customerId: 'c-2', type: 'login', at: T0 + 9 * DAY },
+      ])
+      expect((await store.listEvents('c-1', { last: 2 })).map((e) => e.id)).toEqual(['e-3', 'e-4'])
+      expect((await store.listEvents('c-1', { last: 2, type: 'login', to: T0 + 3 * DAY })).map((e) => e.id)).toEqual(['e-1'])
+      expect((await store.listEvents('c-1', { last: 10 })).map((e) => e.id)).toEqual(['e-1', 'e-2', 'e-3', 'e-4'])
+      expect(await store.listEvents('c-1', { last: 0 })).toEqual([])
+    })
+
     it('lists the events of many customers in one call, grouped in the order asked, each oldest first', async () => {
       await store.upsertCustomers([{ id: 'c-1' }, { id: 'c-2' }, { id: 'c-3' }])
       await store.insertEvents([
@@ -534,6 +549,20 @@ describe.each([sqliteHarness(), postgresHarness()])('store contract: $name', (ha
         leaked = tx
       })
       await expect(leaked?.countCustomers()).rejects.toThrow(/already finished/)
+    })
+  })
+
+  describe('segment pages', () => {
+    it('pages a segment by key with afterKey, the count staying the whole segment', async () => {
+      await store.upsertCustomers(Array.from({ length: 7 }, (_, i) => ({ id: `c-${i + 1}`, attributes: { plan: i % 2 === 0 ? 'gold' : 'basic' } })))
+      const gold = { type: 'attribute', name: 'plan', op: 'eq', value: 'gold' } as const
+      const first = await store.previewSegment(gold, { now: T0, sample: 2 })
+      expect(first).toEqual({ count: 4, sample: ['c-1', 'c-3'] })
+      const [last] = await store.getCustomers(['c-3'])
+      expect(await store.previewSegment(gold, { now: T0, sample: 2, afterKey: last!.key })).toEqual({ count: 4, sample: ['c-5', 'c-7'] })
+      const [end] = await store.getCustomers(['c-7'])
+      expect(await store.previewSegment(gold, { now: T0, sample: 2, afterKey: end!.key })).toEqual({ count: 4, sample: [] })
+      expect((await store.previewSegment({ type: 'all', conditions: [] }, { now: T0, sample: 3, afterKey: last!.key })).sample).toEqual(['c-4', 'c-5', 'c-6'])
     })
   })
 

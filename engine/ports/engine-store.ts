@@ -229,6 +229,19 @@ export interface PositionCount {
   count: number
 }
 
+/** One customer's position in a run, with the run it is in: "which campaigns is she in, and where". */
+export interface CustomerPosition extends PositionRow {
+  flowId: string
+  flowVersion: number
+  runState: RunRow['state']
+}
+
+/** What erasing a customer removed: rows deleted (or rewritten, for journal group rows) per table. */
+export interface ErasureReport {
+  customerId: string
+  rows: Record<string, number>
+}
+
 /** A customer as the engine addresses it: store key and external id. */
 export interface CustomerRef {
   key: number
@@ -389,6 +402,11 @@ export interface EngineTables {
 
   /** Goal conversions of a run's customers, in three set-based statements (see {@link GoalQuery}). */
   measureGoal(runId: string, query: GoalQuery): Promise<GoalAnswer>
+
+  /** Where one customer is in every run (any state), newest run first: one primary-key probe per run, never a scan of positions. */
+  customerPositions(customerKey: number): Promise<CustomerPosition[]>
+  /** Send intents of one customer (any state), newest first, at most `limit`. */
+  customerOutbox(customerKey: number, limit: number): Promise<OutboxRow[]>
 }
 
 /** The engine's store: its tables plus the customer store, sharing transactions. */
@@ -401,4 +419,13 @@ export interface EngineStore extends EngineTables {
    * it writes through `tx` and `tx.customers` lands, or nothing does.
    */
   transaction<T>(fn: (tx: EngineStore) => Promise<T>): Promise<T>
+  /**
+   * Erases a customer, in one transaction: their personal data leaves every table (the customer
+   * row, addresses, tags, events, consents, contacts, list memberships, positions, entries,
+   * outbox intents and their rendered messages, and their key in every journal row), address
+   * suppressions no other customer needs are dropped, and the id goes on the suppression list
+   * (scope `customer`, `erasure.reason`) so a later import or event with it leads to no send
+   * (store/common/erase-customer.ts). Null when the store holds no such customer.
+   */
+  eraseCustomer(customerId: string, erasure: { at: number; reason: string }): Promise<ErasureReport | null>
 }

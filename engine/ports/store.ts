@@ -210,8 +210,8 @@ export interface StorePort {
   countCustomers(): Promise<number>
 
   insertEvents(rows: EventInput[]): Promise<EventInsertResult>
-  /** Events of one customer, oldest first, optionally of one type and within [from, to). */
-  listEvents(customerId: string, options?: { type?: string; from?: number; to?: number }): Promise<StoredEvent[]>
+  /** Events of one customer, oldest first, optionally of one type and within [from, to); with `last`, only the newest `last` of those. */
+  listEvents(customerId: string, options?: { type?: string; from?: number; to?: number; last?: number }): Promise<StoredEvent[]>
   /**
    * Events of many customers in one query: grouped by customer in the order of `customerIds`
    * (a repeated id counts once, at its first place), each customer's oldest first; optionally of
@@ -245,8 +245,12 @@ export interface StorePort {
    * store. One query, whatever the cohort size. The segment is validated first.
    */
   matchSegment(segment: Segment, options: { now: number; keys?: readonly number[] }): Promise<Set<number>>
-  /** Count of the customers matching `segment` at `now`, and the ids of the first `sample` (default 10) in key order. */
-  previewSegment(segment: Segment, options: { now: number; sample?: number }): Promise<SegmentPreview>
+  /**
+   * Count of the customers matching `segment` at `now`, and the ids of the first `sample`
+   * (default 10, at most 1,000) in key order; with `afterKey`, the first ones after that key
+   * (the count is still the whole segment's), so a segment's customers can be paged by key.
+   */
+  previewSegment(segment: Segment, options: { now: number; sample?: number; afterKey?: number }): Promise<SegmentPreview>
 
   /** Creates an empty static list; a list of that name must not exist yet. */
   createList(list: { name: string; description?: string }): Promise<StaticList>

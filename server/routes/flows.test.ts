@@ -39,6 +39,7 @@ describe('flows API', () => {
   it('creates, lists and reads a flow with its problems; a taken id is a 409', async () => {
     const created = await create()
     expect(created).toMatchObject({ id: 'signup-wait', revision: 1, archived: false, published: null, unpublishedChanges: true, problems: [] })
+    expect((created as unknown as { outputs: unknown }).outputs).toEqual({ 'signed-up': ['entered'], 'an-hour': ['done'], 'a-day': ['done'] })
     expect((await server.request('POST', '/api/flows', { flow: signupFlow() }, MARKETER)).status).toBe(409)
     const list = (await (await server.request('GET', '/api/flows', undefined, VIEWER)).json()) as { flows: { id: string }[] }
     expect(list.flows.map((f) => f.id)).toEqual(['signup-wait'])

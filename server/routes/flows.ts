@@ -34,7 +34,8 @@ const summarySchema = z
     unpublishedChanges: z.boolean(),
   })
   .openapi('FlowSummary')
-const detailSchema = summarySchema.extend({ draft: flowFile, problems: z.array(issueSchema) }).openapi('Flow')
+const outputsSchema = z.record(z.string(), z.array(z.string())).openapi({ description: 'Each node id → its outputs for its current config' })
+const detailSchema = summarySchema.extend({ draft: flowFile, problems: z.array(issueSchema), outputs: outputsSchema }).openapi('Flow')
 
 const flowId = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) })
 const tags = ['flows']
@@ -44,7 +45,7 @@ function publicSummary(s: FlowSummary): z.infer<typeof summarySchema> {
   return { ...s, createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt), published: s.published ? { version: s.published.version, publishedAt: iso(s.published.publishedAt) } : null }
 }
 function publicDetail(d: FlowDetail): z.infer<typeof detailSchema> {
-  return { ...publicSummary(d), draft: d.draft as unknown as Record<string, unknown>, problems: d.problems }
+  return { ...publicSummary(d), draft: d.draft as unknown as Record<string, unknown>, problems: d.problems, outputs: d.outputs }
 }
 
 const list = apiRoute('viewer', {
@@ -75,7 +76,7 @@ const validateBody = z.object({ flow: flowFile.optional() })
 const validate = apiRoute('viewer', {
   method: 'post', path: '/{id}/validate', summary: 'Verify the draft, or a flow file sent in the body', tags,
   request: { params: flowId, body: { content: { 'application/json': { schema: validateBody } }, required: false } },
-  responses: { 200: json(z.object({ ok: z.boolean(), problems: z.array(issueSchema) })) },
+  responses: { 200: json(z.object({ ok: z.boolean(), problems: z.array(issueSchema), outputs: outputsSchema })) },
 })
 const diffQuery = z.string().regex(/^(\d+|draft)$/, 'a version number or "draft"')
 const diff = apiRoute('viewer', {
@@ -136,8 +137,9 @@ export function flowRoutes(ctx: ServerContext) {
     })
     .openapi(validate, async (c) => {
       const { flow } = await optionalJsonBody(c, validateBody)
-      const problems = await library.validate(c.req.valid('param').id, flow)
-      return c.json({ ok: !problems.some((p) => p.severity === 'error'), problems }, 200)
+      const { id } = c.req.valid('param')
+      const problems = await library.validate(id, flow)
+      return c.json({ ok: !problems.some((p) => p.severity === 'error'), problems, outputs: await library.outputs(id, flow) }, 200)
     })
     .openapi(diff, async (c) => {
       const { from, to } = c.req.valid('query')

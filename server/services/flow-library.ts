@@ -19,6 +19,7 @@ import { diffFlows, type FlowDiff } from '../../engine/flow/diff.ts'
 import { canonicalFlow } from '../../engine/flow/format.ts'
 import { flowSchema, type Flow } from '../../engine/flow/schema.ts'
 import { hasErrors, verifyFlow, type FlowIssue } from '../../engine/flow/verify.ts'
+import { outputsOf } from '../../engine/sdk/define-node.ts'
 import { zodIssuesToIssues } from '../../engine/sdk/zod-issues.ts'
 import type { EngineStore, FlowDraftRow, FlowVersionRow, RunRow } from '../../engine/ports/engine-store.ts'
 import type { NodeRegistry } from '../../engine/registry/registry.ts'
@@ -52,6 +53,28 @@ export interface FlowSummary {
 export interface FlowDetail extends FlowSummary {
   draft: Flow
   problems: FlowIssue[]
+  /** Each node's outputs for its current config (what the canvas draws as named handles). */
+  outputs: Record<string, string[]>
+}
+
+/**
+ * The outputs of every node of a flow as its config stands: the declaration's (fixed, or
+ * computed from the parsed config). A node whose type is unknown or whose config does not
+ * parse keeps the outputs its edges use, so the canvas can still draw them.
+ */
+export function nodeOutputs(flow: Pick<Flow, 'nodes' | 'edges'>, registry: NodeRegistry): Record<string, string[]> {
+  const outputs: Record<string, string[]> = {}
+  for (const node of flow.nodes) {
+    const used = [...new Set(flow.edges.filter((e) => e.from === node.id).map((e) => e.output))]
+    const resolution = registry.resolve(node.type, node.version)
+    const parsed = resolution.ok ? resolution.definition.config.safeParse(node.config) : undefined
+    try {
+      outputs[node.id] = resolution.ok && parsed?.success ? [...outputsOf(resolution.definition, parsed.data)] : used
+    } catch {
+      outputs[node.id] = used
+    }
+  }
+  return outputs
 }
 
 /** A publish: the run it started (or the run already executing the same logic) and the version. */
@@ -87,7 +110,10 @@ export class FlowLibrary {
   async get(flowId: string): Promise<FlowDetail> {
     const draft = await this.#draft(flowId)
     const flow = JSON.parse(draft.definition) as Flow
-    return { ...(await this.#summary(draft, await this.env.store.listRuns({ flowId, states: LIVE_STATES }))), draft: flow, problems: verifyFlow(flow, this.env.registry) }
+    return {
+      ...(await this.#summary(draft, await this.env.store.listRuns({ flowId, states: LIVE_STATES }))),
+      draft: flow, problems: verifyFlow(flow, this.env.registry), outputs: nodeOutputs(flow, this.env.registry),
+    }
   }
 
   /** Creates a new flow from a flow file; its id must be free. */
@@ -114,6 +140,12 @@ export class FlowLibrary {
   /** Problems of the draft, or of a flow file given instead. */
   async validate(flowId: string, input?: unknown): Promise<FlowIssue[]> {
     return verifyFlow(input ?? JSON.parse((await this.#draft(flowId)).definition), this.env.registry)
+  }
+
+  /** Node outputs of the draft, or of a flow file given instead (well-formed or not). */
+  async outputs(flowId: string, input?: unknown): Promise<Record<string, string[]>> {
+    const flow = flowSchema.safeParse(input ?? JSON.parse((await this.#draft(flowId)).definition))
+    return flow.success ? nodeOutputs(flow.data, this.env.registry) : {}
   }
 
   /** Published versions, newest first. */

@@ -4,6 +4,6 @@ import { defineConfig } from 'drizzle-kit'
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./store/pg/schema.ts', './store/pg/lists-schema.ts', './store/pg/engine-schema.ts'],
+  schema: ['./store/pg/schema.ts', './store/pg/lists-schema.ts', './store/pg/engine-schema.ts', './store/pg/auth-schema.ts'],
   out: './store/pg/migrations',
 })

@@ -13,11 +13,13 @@ import type {
   GoalAnswer,
   GoalQuery,
   JournalKind,
+  CustomerPosition,
   CustomerRef,
   DuePosition,
   EngineEvent,
   EngineStore,
   EntryRow,
+  ErasureReport,
   EventCursor,
   FlowDraftRow,
   FlowVersionRow,
@@ -36,6 +38,7 @@ import type {
   TriggerStateRow,
 } from '../../engine/ports/engine-store.ts'
 import type { Channel, StorePort } from '../../engine/ports/store.ts'
+import { eraseCustomerWith, pgPlaceholders, type EraseSql } from '../common/erase-customer.ts'
 import { measureGoalWith } from '../common/goal-sql.ts'
 import { chunks } from '../common/store-helpers.ts'
 import type { PgStore } from './pg-store.ts'
@@ -150,6 +153,10 @@ const SQL_TEXT = {
     WHERE ($1::text IS NULL OR o.run_id = $1) AND o.id > $2 ORDER BY o.id LIMIT $3`,
   hasPendingSends: `SELECT EXISTS (SELECT 1 FROM outbox WHERE state = 'pending' AND run_id = $1) AS pending`,
   outboxCounts: `SELECT channel, state, count(*) AS count FROM outbox WHERE ($1::text IS NULL OR run_id = $1) GROUP BY channel, state ORDER BY 1, 2`,
+  customerPositions: `SELECT ${POSITION_COLUMNS}, r.flow_id AS "flowId", r.flow_version AS "flowVersion", r.state AS "runState"
+    FROM runs r JOIN positions p ON p.run_id = r.id AND p.customer_key = $1 ORDER BY r.created_at DESC, r.id DESC`,
+  customerOutbox: `SELECT ${OUTBOX_COLUMNS} FROM outbox o LEFT JOIN customers c ON c.key = o.customer_key
+    WHERE o.customer_key = $1 ORDER BY o.id DESC LIMIT $2`,
 } as const
 
 /** Run columns `updateRun` may set, by field name. A fixed map: no identifier ever comes from input. */
@@ -456,6 +463,28 @@ export class PgEngineStore implements EngineStore {
 
   async measureGoal(runId: string, query: GoalQuery): Promise<GoalAnswer> {
     return measureGoalWith('postgres', runId, query, async (statement) => (await this.query(statement.text, statement.params.values)).rows)
+  }
+
+  async customerPositions(customerKey: number): Promise<CustomerPosition[]> {
+    return (await this.query(SQL_TEXT.customerPositions, [customerKey])).rows.map((row) => ({
+      ...toPosition(row), flowId: String(row.flowId), flowVersion: num(row.flowVersion), runState: row.runState as RunRow['state'],
+    }))
+  }
+
+  async customerOutbox(customerKey: number, limit: number): Promise<OutboxRow[]> {
+    return (await this.query(SQL_TEXT.customerOutbox, [customerKey, limit])).rows.map(toOutbox)
+  }
+
+  async eraseCustomer(customerId: string, erasure: { at: number; reason: string }): Promise<ErasureReport | null> {
+    return this.transaction((tx) => {
+      const inTx = tx as PgEngineStore
+      const sql: EraseSql = {
+        dialect: 'postgres',
+        rows: async (text, params) => (await inTx.query(pgPlaceholders(text), params)).rows,
+        run: async (text, params) => (await inTx.query(pgPlaceholders(text), params)).rowCount ?? 0,
+      }
+      return eraseCustomerWith(sql, tx.customers, customerId, erasure)
+    })
   }
 
   /** Runs one statement on the current transaction's client, or on the pool. */

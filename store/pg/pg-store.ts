@@ -10,7 +10,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { fileURLToPath } from 'node:url'
-import { and, asc, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import type { PgTable } from 'drizzle-orm/pg-core'
@@ -385,27 +385,28 @@ export class PgStore implements StorePort {
     }, { deferFsync: true })
   }
 
-  async listEvents(customerId: string, options: { type?: string; from?: number; to?: number } = {}): Promise<StoredEvent[]> {
+  async listEvents(customerId: string, options: { type?: string; from?: number; to?: number; last?: number } = {}): Promise<StoredEvent[]> {
     const { events, customers } = schema
     const conditions: SQL[] = [eq(customers.externalId, customerId)]
     if (options.type !== undefined) conditions.push(eq(events.type, options.type))
     if (options.from !== undefined) conditions.push(gte(events.at, options.from))
     if (options.to !== undefined) conditions.push(lt(events.at, options.to))
-    const rows = await this.guard(
-      this.orm()
-        .select({
-          event_id: events.eventId,
-          customer_key: events.customerKey,
-          external_id: customers.externalId,
-          type: events.type,
-          at: events.at,
-          properties: sql<string>`${events.properties}::text`,
-        })
-        .from(events)
-        .innerJoin(customers, eq(customers.key, events.customerKey))
-        .where(and(...conditions))
-        .orderBy(asc(events.at), asc(events.key)),
-    )
+    const query = this.orm()
+      .select({
+        event_id: events.eventId,
+        customer_key: events.customerKey,
+        external_id: customers.externalId,
+        type: events.type,
+        at: events.at,
+        properties: sql<string>`${events.properties}::text`,
+      })
+      .from(events)
+      .innerJoin(customers, eq(customers.key, events.customerKey))
+      .where(and(...conditions))
+    // The newest `last`: read newest first, then put back in time order.
+    const rows = options.last === undefined
+      ? await this.guard(query.orderBy(asc(events.at), asc(events.key)))
+      : (await this.guard(query.orderBy(desc(events.at), desc(events.key)).limit(options.last))).reverse()
     return rows.map(toStoredEvent)
   }
 
@@ -580,7 +581,7 @@ export class PgStore implements StorePort {
     return pgMatchSegment(this.queryOn(this.db()), segment, options)
   }
 
-  async previewSegment(segment: Segment, options: { now: number; sample?: number }): Promise<SegmentPreview> {
+  async previewSegment(segment: Segment, options: { now: number; sample?: number; afterKey?: number }): Promise<SegmentPreview> {
     return pgPreviewSegment(this.queryOn(this.db()), segment, options)
   }
 

@@ -37,8 +37,8 @@ export async function pgMatchSegment(query: PgQuery, input: Segment, options: { 
   return new Set(result.map((row) => Number(row.key)))
 }
 
-/** Count and the first `sample` ids of the segment at `now`. */
-export async function pgPreviewSegment(query: PgQuery, input: Segment, options: { now: number; sample?: number }): Promise<SegmentPreview> {
+/** Count and the first `sample` ids of the segment at `now` (after `afterKey` when given). */
+export async function pgPreviewSegment(query: PgQuery, input: Segment, options: { now: number; sample?: number; afterKey?: number }): Promise<SegmentPreview> {
   const segment = parseSegment(input)
   const limit = sampleSize(options.sample)
   const [counted] = await rows<{ n: number | string }>(query, countStatement(segment, 'postgres', options.now))
@@ -46,7 +46,7 @@ export async function pgPreviewSegment(query: PgQuery, input: Segment, options: 
   if (limit === 0 || count === 0) return { count, sample: [] }
   const [range] = await query<{ k: number | string }>(MAX_CUSTOMER_KEY_SQL, [])
   const mode = sampleMode(count, Number(range?.k ?? 0), limit)
-  const sample = (await rows<{ id: string }>(query, sampleStatement(segment, 'postgres', options.now, limit, mode))).map((row) => row.id)
+  const sample = (await rows<{ id: string }>(query, sampleStatement(segment, 'postgres', options.now, limit, mode, options.afterKey))).map((row) => row.id)
   return { count, sample }
 }
 

@@ -27,15 +27,17 @@ export function countStatement(segment: Segment, dialect: Dialect, now: number):
 }
 
 /**
- * The external ids of the first `limit` matching customers, in key order, evaluated in `mode`:
- * `probe` tests customers one by one in key order and stops at the `limit`-th match, `set`
- * gathers every condition's keys first (see {@link sampleMode}).
+ * The external ids of the first `limit` matching customers in key order (after `afterKey` when
+ * given: a page), evaluated in `mode`: `probe` tests customers one by one in key order and stops
+ * at the `limit`-th match, `set` gathers every condition's keys first (see {@link sampleMode}).
  */
-export function sampleStatement(segment: Segment, dialect: Dialect, now: number, limit: number, mode: EvaluationMode): SegmentStatement {
+export function sampleStatement(segment: Segment, dialect: Dialect, now: number, limit: number, mode: EvaluationMode, afterKey?: number): SegmentStatement {
   const params = new SqlParams(dialect)
+  if (afterKey !== undefined && !Number.isSafeInteger(afterKey)) throw new Error(`afterKey must be an integer, got ${String(afterKey)}`)
+  const after = afterKey === undefined ? '' : `c.key > ${params.add(afterKey, 'int')} AND `
   const condition = where(segment, dialect, now, mode, params)
   const bound = params.add(limit, 'int')
-  return { text: `SELECT c.external_id AS id FROM customers c WHERE ${condition} ORDER BY c.key LIMIT ${bound}`, params }
+  return { text: `SELECT c.external_id AS id FROM customers c WHERE ${after}${condition} ORDER BY c.key LIMIT ${bound}`, params }
 }
 
 /** The highest customer key: a bound on how many customers a scan in key order can test. */

@@ -50,8 +50,8 @@ export function sqliteMatchSegment(db: Database.Database, input: Segment, option
   return new Set(rows.map((row) => row.key))
 }
 
-/** Count and the first `sample` ids of the segment at `now`. */
-export function sqlitePreviewSegment(db: Database.Database, input: Segment, options: { now: number; sample?: number }): SegmentPreview {
+/** Count and the first `sample` ids of the segment at `now` (after `afterKey` when given). */
+export function sqlitePreviewSegment(db: Database.Database, input: Segment, options: { now: number; sample?: number; afterKey?: number }): SegmentPreview {
   const segment = parseSegment(input)
   const limit = sampleSize(options.sample)
   const [counted] = all(db, countStatement(segment, 'sqlite', options.now)) as { n: number }[]
@@ -59,7 +59,7 @@ export function sqlitePreviewSegment(db: Database.Database, input: Segment, opti
   if (limit === 0 || count === 0) return { count, sample: [] }
   const { k: maxKey } = db.prepare(MAX_CUSTOMER_KEY_SQL).get() as { k: number }
   const mode = sampleMode(count, maxKey, limit)
-  const sample = (all(db, sampleStatement(segment, 'sqlite', options.now, limit, mode)) as { id: string }[]).map((row) => row.id)
+  const sample = (all(db, sampleStatement(segment, 'sqlite', options.now, limit, mode, options.afterKey)) as { id: string }[]).map((row) => row.id)
   return { count, sample }
 }
 

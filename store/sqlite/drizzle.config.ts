@@ -4,6 +4,6 @@ import { defineConfig } from 'drizzle-kit'
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: ['./store/sqlite/schema.ts', './store/sqlite/lists-schema.ts', './store/sqlite/engine-schema.ts'],
+  schema: ['./store/sqlite/schema.ts', './store/sqlite/lists-schema.ts', './store/sqlite/engine-schema.ts', './store/sqlite/auth-schema.ts'],
   out: './store/sqlite/migrations',
 })

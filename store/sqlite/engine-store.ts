@@ -21,11 +21,13 @@ import type {
   GoalAnswer,
   GoalQuery,
   JournalKind,
+  CustomerPosition,
   CustomerRef,
   DuePosition,
   EngineEvent,
   EngineStore,
   EntryRow,
+  ErasureReport,
   EventCursor,
   FlowDraftRow,
   FlowVersionRow,
@@ -44,6 +46,7 @@ import type {
   TriggerStateRow,
 } from '../../engine/ports/engine-store.ts'
 import type { Channel, StorePort } from '../../engine/ports/store.ts'
+import { eraseCustomerWith, type EraseSql } from '../common/erase-customer.ts'
 import { measureGoalWith } from '../common/goal-sql.ts'
 import { MultiRowInsert } from './multi-row-insert.ts'
 import type { SqliteStore } from './sqlite-store.ts'
@@ -147,6 +150,11 @@ const SQL_TEXT = {
   // Through the partial index of pending intents: delivered ones are never visited.
   hasPendingSends: "SELECT EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_due WHERE state = 'pending' AND run_id = ?)",
   outboxCounts: `SELECT channel, state, count(*) AS count FROM outbox WHERE (? IS NULL OR run_id = ?) GROUP BY channel, state ORDER BY channel, state`,
+  // CROSS JOIN: runs first, then one (run, customer) primary-key probe each.
+  customerPositions: `SELECT ${POSITION_COLUMNS}, r.flow_id AS flowId, r.flow_version AS flowVersion, r.state AS runState
+    FROM runs r CROSS JOIN positions p WHERE p.run_id = r.id AND p.customer_key = ? ORDER BY r.created_at DESC, r.id DESC`,
+  customerOutbox: `SELECT ${OUTBOX_COLUMNS} FROM outbox o LEFT JOIN customers c ON c.key = o.customer_key
+    WHERE o.customer_key = ? ORDER BY o.id DESC LIMIT ?`,
 } as const
 
 /** Run columns `updateRun` may set, by field name. A fixed map: no identifier ever comes from input. */
@@ -486,6 +494,26 @@ export class SqliteEngineStore implements EngineStore {
   async measureGoal(runId: string, query: GoalQuery): Promise<GoalAnswer> {
     const db = this.base.database
     return measureGoalWith('sqlite', runId, query, (statement) => this.run(() => db.prepare(statement.text).all(statement.params.bindings()) as Record<string, unknown>[]))
+  }
+
+  async customerPositions(customerKey: number): Promise<CustomerPosition[]> {
+    return this.run(() =>
+      (this.statement('customerPositions').all(customerKey) as (Omit<CustomerPosition, 'holdout'> & { holdout: number })[]).map((row) => ({ ...row, holdout: row.holdout === 1 })),
+    )
+  }
+
+  async customerOutbox(customerKey: number, limit: number): Promise<OutboxRow[]> {
+    return this.run(() => this.statement('customerOutbox').all(customerKey, limit) as OutboxRow[])
+  }
+
+  async eraseCustomer(customerId: string, erasure: { at: number; reason: string }): Promise<ErasureReport | null> {
+    const db = this.base.database
+    const sql: EraseSql = {
+      dialect: 'sqlite',
+      rows: async (text, params) => db.prepare(text).all(...params) as Record<string, unknown>[],
+      run: async (text, params) => db.prepare(text).run(...params).changes,
+    }
+    return this.transaction((tx) => eraseCustomerWith(sql, tx.customers, customerId, erasure))
   }
 
   /** Runs synchronous work inside the current transaction, or in a short one of its own. */

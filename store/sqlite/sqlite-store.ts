@@ -13,7 +13,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { fileURLToPath } from 'node:url'
 import type Database from 'better-sqlite3'
-import { and, asc, count, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
@@ -387,14 +387,14 @@ export class SqliteStore implements StorePort {
     }, { deferFsync: true })
   }
 
-  async listEvents(customerId: string, options: { type?: string; from?: number; to?: number } = {}): Promise<StoredEvent[]> {
+  async listEvents(customerId: string, options: { type?: string; from?: number; to?: number; last?: number } = {}): Promise<StoredEvent[]> {
     const { events, customers } = schema
     const conditions: SQL[] = [eq(customers.externalId, customerId)]
     if (options.type !== undefined) conditions.push(eq(events.type, options.type))
     if (options.from !== undefined) conditions.push(gte(events.at, options.from))
     if (options.to !== undefined) conditions.push(lt(events.at, options.to))
-    return this.run(() =>
-      this.shared.orm
+    return this.run(() => {
+      const query = this.shared.orm
         .select({
           event_id: events.eventId,
           customer_key: events.customerKey,
@@ -406,10 +406,10 @@ export class SqliteStore implements StorePort {
         .from(events)
         .innerJoin(customers, eq(customers.key, events.customerKey))
         .where(and(...conditions))
-        .orderBy(asc(events.at), asc(events.key))
-        .all()
-        .map(toStoredEvent),
-    )
+      // The newest `last`: read newest first, then put back in time order.
+      const rows = options.last === undefined ? query.orderBy(asc(events.at), asc(events.key)).all() : query.orderBy(desc(events.at), desc(events.key)).limit(options.last).all().reverse()
+      return rows.map(toStoredEvent)
+    })
   }
 
   async listEventsOf(customerIds: string[], options: EventFilter = {}): Promise<StoredEvent[]> {
@@ -584,7 +584,7 @@ export class SqliteStore implements StorePort {
     return this.run(() => sqliteMatchSegment(this.shared.db, segment, options))
   }
 
-  async previewSegment(segment: Segment, options: { now: number; sample?: number }): Promise<SegmentPreview> {
+  async previewSegment(segment: Segment, options: { now: number; sample?: number; afterKey?: number }): Promise<SegmentPreview> {
     return this.run(() => sqlitePreviewSegment(this.shared.db, segment, options))
   }
 
