@@ -1,5 +1,5 @@
 /**
- * The determinism rule holds: ESLint fails a file in nodes/ (and engine/) that reads Date.now(),
+ * The determinism rule holds: ESLint fails a file in nodes/, examples/ (and engine/) that reads Date.now(),
  * new Date(), Math.random() or sets a timer, and lets the real clock module do it. The sample
  * lives in test/fixtures/lint/ (which the repository's lint run ignores) and is linted here as if
  * it sat inside nodes/.
@@ -24,6 +24,11 @@ describe('determinism lint', () => {
       'no-restricted-syntax: Use ctx',
       'no-restricted-syntax: new Date() reads the wall clock: use ctx',
     ])
+  })
+
+  it('applies to examples/ (node code like nodes/), not to their tests', async () => {
+    expect(await lintAs('examples/custom-node/sample.ts')).toEqual(await lintAs('nodes/sample-node/index.ts'))
+    expect(await lintAs('examples/custom-node/sample.test.ts')).toEqual([])
   })
 
   it('applies to engine/ too, except the real clock', async () => {

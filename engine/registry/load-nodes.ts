@@ -5,9 +5,10 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { NodeDeclarationError, UserError } from '../errors.ts'
 import type { AnyNodeDefinition } from '../sdk/define-node.ts'
+import { importProjectModule } from './import-project-module.ts'
 import { loadProjectConfig } from './project-config.ts'
 import { NodeRegistry } from './registry.ts'
 
@@ -54,7 +55,7 @@ export function discoverNodeFiles(dir: string): string[] {
 export async function importNodeModule(file: string): Promise<AnyNodeDefinition[]> {
   let exported: unknown
   try {
-    exported = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default
+    exported = (await importProjectModule(file)).default
   } catch (error) {
     if (error instanceof NodeDeclarationError) throw new NodeDeclarationError(`${displayPath(file)}: ${error.message}`)
     throw new NodeDeclarationError(`${displayPath(file)}: could not be loaded: ${error instanceof Error ? error.message : String(error)}`)

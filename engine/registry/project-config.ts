@@ -10,11 +10,11 @@
  */
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
 import { UserError, ValidationError } from '../errors.ts'
 import { contactPolicySchema } from '../policy/contact-policy.ts'
 import { zodIssuesToIssues } from '../sdk/zod-issues.ts'
+import { importProjectModule } from './import-project-module.ts'
 
 /** Config file names looked up in the project root, in this order. */
 export const PROJECT_CONFIG_FILES = ['sluice.config.ts', 'sluice.config.mjs', 'sluice.config.js'] as const
@@ -41,7 +41,7 @@ export async function loadProjectConfig(root: string): Promise<LoadedProjectConf
   if (!file) return { config: {}, nodeDirs: [] }
   let exported: unknown
   try {
-    exported = ((await import(pathToFileURL(file).href)) as { default?: unknown }).default
+    exported = (await importProjectModule(file)).default
   } catch (error) {
     throw new UserError('project-config', `${file}: could not be loaded: ${error instanceof Error ? error.message : String(error)}`)
   }

@@ -51,6 +51,31 @@ describe('defineNode types', () => {
     ).not.toThrow()
   })
 
+  it('rejects a misspelt output next to a declared one (compile time), and accepts the declared names', () => {
+    const node = (misspelt: boolean) =>
+      misspelt
+        ? // @ts-expect-error -- "vipp" is not an output; "other" alone must not make the routes acceptable
+          defineNode({
+            ...base,
+            config: z.object({}),
+            outputs: ['vip', 'other'],
+            async run({ customers }) {
+              return { routes: { vipp: customers.slice(0, 1), other: customers.slice(1) } }
+            },
+          })
+        : defineNode({
+            ...base,
+            config: z.object({}),
+            outputs: ['vip', 'other'],
+            async run({ customers }) {
+              return { routes: { vip: customers.slice(0, 1), other: customers.slice(1) } }
+            },
+          })
+    // At run time the declaration is valid either way: only the types catch the misspelling.
+    expect(node(false).outputs).toEqual(['vip', 'other'])
+    expect(() => node(true)).not.toThrow()
+  })
+
   it('accepts outputs computed from the config', () => {
     const node = defineNode({
       ...base,

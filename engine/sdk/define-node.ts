@@ -25,7 +25,7 @@ import type {
  * the union of output names when `outputs` is a fixed list (`'match' | 'no match'`), or
  * `string` when outputs are computed from the config.
  */
-export interface NodeDeclaration<Schema extends z.ZodType, Output extends string> {
+export interface NodeDeclaration<Schema extends z.ZodType, Output extends string, Result extends NodeResult<Output> = NodeResult<Output>> {
   /** Kebab-case, unique across the registry: `ab-split`. Flow files refer to it. */
   type: string
   /** Positive integer; bump it when the config changes shape and add a `migrate` step. */
@@ -60,8 +60,24 @@ export interface NodeDeclaration<Schema extends z.ZodType, Output extends string
   /** Trigger nodes: how customers enter a flow with this config (the engine reads it; see entry-spec.ts). */
   entry?(config: z.output<Schema>): EntrySpec
   /** Runs the node over a cohort; must place every member exactly once in `routes` or `park`. */
-  run(input: NodeRunInput<z.output<Schema>>): Promise<NodeResult<Output>>
+  run(input: NodeRunInput<z.output<Schema>>): Promise<Result>
 }
+
+/** The literal keys of an object type; an index signature (`Record<string, …>`) has none. */
+type LiteralKeys<T> = { [K in keyof T]-?: string extends K ? never : K }[keyof T] & string
+
+/** The route names of a `run` result that are not declared outputs (`never` when all are). */
+type UndeclaredRoutes<Result, Output extends string> = Result extends { routes?: infer R } ? Exclude<LiteralKeys<R>, Output> : never
+
+/**
+ * Requires a property named after each undeclared route, so `routes: { vipp: ..., other }` with
+ * outputs `['vip', 'other']` fails to compile, naming `vipp`. Without it TypeScript lets it
+ * pass: a returned object literal gets no excess-property check, and `other` satisfies the
+ * all-optional routes type. Outputs computed from the config are plain strings: no check.
+ */
+type OnlyDeclaredRoutes<Result, Output extends string> = [UndeclaredRoutes<Result, Output>] extends [never]
+  ? unknown
+  : { 'run returns routes that are not declared outputs': UndeclaredRoutes<Result, Output> }
 
 /** A checked node declaration, as the registry holds it; `timing` and `cohort` are filled in. */
 export type NodeDefinition<Schema extends z.ZodType = z.ZodType, Output extends string = string> = Readonly<
@@ -115,8 +131,8 @@ export type AnyNodeDefinition = NodeDefinition<any, string>
  * })
  * ```
  */
-export function defineNode<Schema extends z.ZodType, const Output extends string = string>(
-  declaration: NodeDeclaration<Schema, Output>,
+export function defineNode<Schema extends z.ZodType, const Output extends string = string, Result extends NodeResult<Output> = NodeResult<Output>>(
+  declaration: NodeDeclaration<Schema, Output, Result> & OnlyDeclaredRoutes<Result, Output>,
 ): NodeDefinition<Schema, Output> {
   const problems = checkDeclaration(declaration)
   if (problems.length > 0) {

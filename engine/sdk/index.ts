@@ -3,8 +3,7 @@
  *
  * @example
  * ```ts
- * import { z } from 'zod'
- * import { defineNode } from '../../engine/sdk/index.ts'
+ * import { defineNode, z } from 'sluice/sdk'
  *
  * export default defineNode({
  *   type: 'coin-flip', version: 1, title: 'Coin flip', category: 'flow', icon: 'split',
@@ -19,6 +18,9 @@
  * })
  * ```
  */
+// zod, the config-schema language, re-exported so node code outside Sluice needs no zod install
+// of its own and always builds its schemas with the zod Sluice validates them with.
+export { z } from 'zod'
 export { defineNode, outputsOf } from './define-node.ts'
 export type { AnyNodeDefinition, NodeDeclaration, NodeDefinition } from './define-node.ts'
 export { createNodeContext } from './context.ts'

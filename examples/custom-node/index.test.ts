@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ConfigError } from '../../engine/errors.ts'
+import { ConfigError } from 'sluice/sdk'
 import type { StorePort } from '../../engine/ports/store.ts'
 import { NodeRegistry } from '../../engine/registry/registry.ts'
 import { openStore } from '../../store/open-store.ts'
-import { testNode } from '../../testing/index.ts'
+import { testNode } from 'sluice/testing'
 import abSplit from './index.ts'
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `c-${String(i + 1).padStart(5, '0')}`)

@@ -7,8 +7,7 @@
  * the same variant whatever batch, order or batch size they arrive in, and a replay reproduces
  * the split exactly.
  */
-import { z } from 'zod'
-import { defineNode, type RoutedCustomer } from '../../engine/sdk/index.ts'
+import { defineNode, z, type RoutedCustomer } from 'sluice/sdk'
 
 const variant = z.object({
   name: z.string().min(1).max(40).meta({ title: 'Name', description: 'Also the name of the output customers in this variant leave on.' }),
