@@ -23,7 +23,7 @@ export const users = pgTable(
     createdAt: epochMs('created_at').notNull(),
     disabled: boolean('disabled').notNull().default(false),
   },
-  (t) => [check('users_role', oneOf('role', ROLES))],
+  () => [check('users_role', oneOf('role', ROLES))],
 )
 
 export const sessions = pgTable(
@@ -52,5 +52,5 @@ export const apiTokens = pgTable(
     lastUsedAt: epochMs('last_used_at'),
     revokedAt: epochMs('revoked_at'),
   },
-  (t) => [check('api_tokens_role', oneOf('role', ROLES))],
+  () => [check('api_tokens_role', oneOf('role', ROLES))],
 )

@@ -18,7 +18,7 @@ export const users = sqliteTable(
     createdAt: integer('created_at').notNull(),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
   },
-  (t) => [check('users_role', oneOf('role', ROLES))],
+  () => [check('users_role', oneOf('role', ROLES))],
 )
 
 export const sessions = sqliteTable(
@@ -49,5 +49,5 @@ export const apiTokens = sqliteTable(
     lastUsedAt: integer('last_used_at'),
     revokedAt: integer('revoked_at'),
   },
-  (t) => [check('api_tokens_role', oneOf('role', ROLES))],
+  () => [check('api_tokens_role', oneOf('role', ROLES))],
 )
