@@ -190,6 +190,27 @@ describe.each([sqliteHarness(), postgresHarness()])('engine store contract: $nam
     expect(await engine.nextDueAt(['r1', 'r2'])).toBeNull()
   })
 
+  it('counts the customers in error per node and message, largest groups first', async () => {
+    await engine.insertRun(run('r1'))
+    const failed = (error: string | null, nodeId = 'score') => ({ state: 'error' as const, dueAt: null, nodeId, error })
+    await engine.writePositions([
+      position('r1', key('c-1'), failed('scoring service unavailable')),
+      position('r1', key('c-2'), failed('scoring service unavailable')),
+      position('r1', key('c-3'), failed('no model', 'send')),
+    ])
+    expect(await engine.positionErrors('r1')).toEqual([
+      { nodeId: 'score', message: 'scoring service unavailable', count: 2 },
+      { nodeId: 'send', message: 'no model', count: 1 },
+    ])
+    // Only the error state counts: a customer being retried carries its last error too.
+    await engine.writePositions([position('r1', key('c-2'), { error: 'scoring service unavailable', attempt: 1 }), position('r1', key('c-3'), failed(null))])
+    expect(await engine.positionErrors('r1')).toEqual([
+      { nodeId: 'score', message: '', count: 1 },
+      { nodeId: 'score', message: 'scoring service unavailable', count: 1 },
+    ])
+    expect(await engine.positionErrors('nowhere')).toEqual([])
+  })
+
   it('reads events after an (at, key) cursor up to a time, and finds the next one', async () => {
     await store.insertEvents([
       { id: 'e-3', customerId: 'c-1', type: 'login', at: T0 + 2 * HOUR },

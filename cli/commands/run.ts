@@ -17,7 +17,7 @@ import { createLogChannel } from '../../engine/channels/log-channel.ts'
 import { SimulatedClock } from '../../engine/clock/simulated-clock.ts'
 import { UserError } from '../../engine/errors.ts'
 import { Engine } from '../../engine/executor/engine.ts'
-import type { RunSummary } from '../../engine/executor/run-summary.ts'
+import type { RunErrorGroup, RunSummary } from '../../engine/executor/run-summary.ts'
 import { loadFlowFile } from '../../engine/flow/files.ts'
 import type { Flow } from '../../engine/flow/schema.ts'
 import { MEASURE_NODE_TYPE, measureReport, type MeasureReport } from '../../engine/measure/report.ts'
@@ -58,6 +58,8 @@ export interface RunReport {
   held: RunSummary['held']
   delivery: RunSummary['delivery']
   positions: RunSummary['positions']
+  /** Customers in error per node and message (the node's exception, a loop that took no time), largest groups first. */
+  errors: RunErrorGroup[]
   /** The measure report, for flows with a measure node or settings.goal. */
   measure?: MeasureReport
 }
@@ -100,6 +102,8 @@ export function register(program: Command): void {
     )
     if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
     else process.stdout.write(formatReport(report, describeStore(flags)))
+    // The report is printed either way; customers in error make the command fail (exit 1).
+    if (report.positions.error > 0) throw new UserError('run.customers-in-error', customersInError(report, flags.json === true))
   })
 }
 
@@ -182,7 +186,16 @@ function toReport(summary: RunSummary, session: SchedulerReport, start: number, 
     held: summary.held,
     delivery: summary.delivery,
     positions: summary.positions,
+    errors: summary.errors,
   }
+}
+
+/** The one-line failure of a run that left customers in error. */
+function customersInError(report: RunReport, json: boolean): string {
+  const nodes = new Set(report.errors.map((group) => group.nodeId))
+  const where = [...nodes].map((id) => `"${id}"`).join(', ')
+  const count = report.positions.error.toLocaleString('en-US')
+  return `${count} customer${report.positions.error === 1 ? '' : 's'} ended in error at ${where}; ${json ? '"errors" in the report gives' : 'the report above gives'} each node's message and how many customers it stopped`
 }
 
 function formatReport(report: RunReport, where: string): string {
@@ -203,6 +216,12 @@ function formatReport(report: RunReport, where: string): string {
   lines.push(`  sends: ${sends.length > 0 ? sends.join(', ') : 'none'}${held.length > 0 ? `; held back (holdout): ${held.join(', ')}` : ''}`)
   const p = report.positions
   lines.push(`  customers: ${n(p.done)} finished, ${n(p.active)} still in the flow, ${n(p.error)} in error, ${n(p.cancelled)} cancelled`)
+  if (report.errors.length > 0) {
+    lines.push('  errors (node, customers, message):')
+    const counts = report.errors.map((group) => n(group.customers))
+    const countWidth = Math.max(...counts.map((count) => count.length))
+    report.errors.forEach((group, i) => lines.push(`    ${group.nodeId.padEnd(width)}  ${(counts[i] as string).padStart(countWidth)}  ${group.message}`))
+  }
   if (report.measure) lines.push('', ...formatMeasure(report.measure))
   return `${lines.join('\n')}\n`
 }

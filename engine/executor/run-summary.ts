@@ -32,6 +32,15 @@ export interface RunSummary {
   held: Partial<Record<Channel, number>>
   /** Where customers are now. */
   positions: { active: number; done: number; error: number; cancelled: number }
+  /** Customers in the error state, per node and error message, the largest groups first. */
+  errors: RunErrorGroup[]
+}
+
+/** Customers who ended in error at one node with one message. */
+export interface RunErrorGroup {
+  nodeId: string
+  message: string
+  customers: number
 }
 
 /** Summarises a run. */
@@ -61,7 +70,8 @@ export async function summarizeRun(store: EngineStore, runId: string, runtimeOf:
   }
   const positions = { active: 0, done: 0, error: 0, cancelled: 0 }
   for (const count of await store.countPositions(runId)) positions[count.state] += count.count
-  return { runId, flow: { id: run.flowId, version: run.flowVersion }, state: run.state, nodes, sends, delivery, held, positions }
+  const errors = positions.error === 0 ? [] : (await store.positionErrors(runId)).map(({ nodeId, message, count }) => ({ nodeId, message, customers: count }))
+  return { runId, flow: { id: run.flowId, version: run.flowVersion }, state: run.state, nodes, sends, delivery, held, positions, errors }
 }
 
 /** Nodes in the order a customer meets them: breadth-first from the trigger along the outputs, then any others. */

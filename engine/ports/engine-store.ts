@@ -229,6 +229,13 @@ export interface PositionCount {
   count: number
 }
 
+/** Customers of a run in the error state, per node and error message. */
+export interface PositionErrorCount {
+  nodeId: string
+  message: string
+  count: number
+}
+
 /** One customer's position in a run, with the run it is in: "which campaigns is she in, and where". */
 export interface CustomerPosition extends PositionRow {
   flowId: string
@@ -358,6 +365,8 @@ export interface EngineTables {
   wakeTypes(runId: string): Promise<string[]>
   /** Active positions of the run, per node and state. */
   countPositions(runId: string): Promise<PositionCount[]>
+  /** Positions of the run in the error state, grouped by node and message; the largest groups first. */
+  positionErrors(runId: string): Promise<PositionErrorCount[]>
   /** Customers of a run at a node (and/or in a state), in customer-key order after `afterKey`, at most `limit`: what "who is at this node?" pages through. */
   listPositions(runId: string, filter: { nodeId?: string; state?: PositionState; afterKey?: number; limit: number }): Promise<(PositionRow & { customerId: string })[]>
   /** Moves the run's active positions to another run, renaming nodes by `nodeMap` (old id → new id; ids not in it keep their name). Returns how many moved. */

@@ -30,6 +30,7 @@ import type {
   OutboxRow,
   OutboxUpdate,
   PositionCount,
+  PositionErrorCount,
   PositionRow,
   PositionState,
   RunRow,
@@ -116,6 +117,8 @@ const SQL_TEXT = {
   nextDueAt: `SELECT min((SELECT min(due_at) FROM positions WHERE run_id = r AND state = 'active')) AS m FROM unnest($1::text[]) AS r`,
   wakeTypes: `SELECT DISTINCT wake_type AS type FROM positions WHERE run_id = $1 AND state = 'active' AND wake_type IS NOT NULL ORDER BY 1`,
   countPositions: `SELECT node_id AS "nodeId", state, count(*) AS count FROM positions WHERE run_id = $1 GROUP BY node_id, state ORDER BY 1, 2`,
+  positionErrors: `SELECT node_id AS "nodeId", coalesce(error, '') AS message, count(*) AS count FROM positions
+    WHERE run_id = $1 AND state = 'error' GROUP BY node_id, coalesce(error, '') ORDER BY 3 DESC, 1, 2`,
   movePositions: `UPDATE positions SET run_id = $1, node_id = coalesce($2::jsonb ->> node_id, node_id), updated_at = $3
     WHERE run_id = $4 AND state = 'active'`,
   cancelPositions: `UPDATE positions SET state = 'cancelled', due_at = NULL, updated_at = $1 WHERE run_id = $2 AND state = 'active'`,
@@ -358,6 +361,10 @@ export class PgEngineStore implements EngineStore {
     return (await this.query(SQL_TEXT.countPositions, [runId])).rows.map((row) => ({
       nodeId: String(row.nodeId), state: row.state as PositionCount['state'], count: num(row.count),
     }))
+  }
+
+  async positionErrors(runId: string): Promise<PositionErrorCount[]> {
+    return (await this.query(SQL_TEXT.positionErrors, [runId])).rows.map((row) => ({ nodeId: String(row.nodeId), message: String(row.message), count: num(row.count) }))
   }
 
   async movePositions(fromRunId: string, toRunId: string, nodeMap: ReadonlyMap<string, string>, now: number): Promise<number> {

@@ -38,6 +38,7 @@ import type {
   OutboxRow,
   OutboxUpdate,
   PositionCount,
+  PositionErrorCount,
   PositionRow,
   PositionState,
   RunRow,
@@ -117,6 +118,8 @@ const SQL_TEXT = {
     FROM json_each(?) j)`,
   wakeTypes: `SELECT DISTINCT wake_type FROM positions WHERE run_id = ? AND state = 'active' AND wake_type IS NOT NULL ORDER BY wake_type`,
   countPositions: `SELECT node_id AS nodeId, state, count(*) AS count FROM positions WHERE run_id = ? GROUP BY node_id, state ORDER BY node_id, state`,
+  positionErrors: `SELECT node_id AS nodeId, coalesce(error, '') AS message, count(*) AS count FROM positions
+    WHERE run_id = ? AND state = 'error' GROUP BY node_id, coalesce(error, '') ORDER BY count DESC, nodeId, message`,
   movePositions: `UPDATE positions SET run_id = ?, node_id = coalesce((SELECT j.value FROM json_each(?) j WHERE j.key = positions.node_id), node_id),
       updated_at = ?
     WHERE run_id = ? AND state = 'active'`,
@@ -389,6 +392,10 @@ export class SqliteEngineStore implements EngineStore {
 
   async countPositions(runId: string): Promise<PositionCount[]> {
     return this.run(() => this.statement('countPositions').all(runId) as PositionCount[])
+  }
+
+  async positionErrors(runId: string): Promise<PositionErrorCount[]> {
+    return this.run(() => this.statement('positionErrors').all(runId) as PositionErrorCount[])
   }
 
   async movePositions(fromRunId: string, toRunId: string, nodeMap: ReadonlyMap<string, string>, now: number): Promise<number> {
