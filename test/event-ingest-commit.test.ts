@@ -38,7 +38,7 @@ describe('event ingest commits on SQLite', () => {
     const store = await openWithEngine()
     try {
       const pragma = vi.spyOn(store.database, 'pragma')
-      expect(await store.insertEvents(events(0))).toEqual({ inserted: 3, duplicates: 0, unknownCustomers: [] })
+      expect(await store.insertEvents(events(0))).toEqual({ inserted: 3, duplicates: 0, unknownCustomers: [], conflicts: [] })
       expect(pragma.mock.calls.map(([source]) => source)).toEqual(['synchronous', 'synchronous = NORMAL', 'synchronous = 2'])
       expect(store.database.pragma('synchronous', { simple: true })).toBe(2)
       expect(await store.listEvents('c-1')).toHaveLength(3)
@@ -100,7 +100,7 @@ describe('event ingest commits on Postgres', () => {
   it('commits a batch of its own with synchronous_commit off, for that transaction only', async () => {
     const pgStore = await open()
     const query = vi.spyOn(pg.Client.prototype, 'query')
-    expect(await pgStore.insertEvents(events(0))).toEqual({ inserted: 3, duplicates: 0, unknownCustomers: [] })
+    expect(await pgStore.insertEvents(events(0))).toEqual({ inserted: 3, duplicates: 0, unknownCustomers: [], conflicts: [] })
     const texts = query.mock.calls.map(([text]) => (typeof text === 'string' ? text.trim() : ''))
     expect(texts.indexOf('SET LOCAL synchronous_commit = off')).toBeGreaterThan(-1)
     expect(texts.indexOf('SET LOCAL synchronous_commit = off')).toBeLessThan(texts.findIndex((text) => text.startsWith('WITH input')))

@@ -68,6 +68,47 @@ describe.each(targets)('importEvents on $name', (target) => {
     expect((await store.listEvents('c2'))[0]!.properties).toEqual({ platform: 'ios' })
   })
 
+  it('reports events whose id is stored with other content as conflicts, by line, and keeps the stored ones', async () => {
+    const header = 'event_id,customer_id,type,at,amount'
+    const rows = Array.from({ length: 14 }, (_, i) => `e${i},c1,purchase,2024-05-01T10:00:${String(i).padStart(2, '0')}Z,${i}`)
+    const original = file('original.csv', `${[header, ...rows].join('\n')}\n`)
+    expect(await importEvents(store, { path: original, now: NOW })).toMatchObject({ inserted: 14, duplicates: 0, conflicts: 0, conflictExamples: [] })
+    // Identical again, columns in another order: silent and idempotent.
+    const reordered = file('reordered.csv', `${['amount,at,type,customer_id,event_id', ...rows.map((row) => row.split(',').reverse().join(','))].join('\n')}\n`)
+    expect(await importEvents(store, { path: reordered, now: NOW, batchSize: 4 })).toMatchObject({ rows: 14, inserted: 0, duplicates: 14, conflicts: 0, conflictExamples: [] })
+
+    // Every other row changed (amount; line 4 also its customer; line 6 its type), plus a new event.
+    const changed = rows.map((row, i) => {
+      if (i === 2) return row.replace(',c1,', ',c2,').replace(/,2$/, ',200')
+      if (i === 4) return row.replace('purchase', 'refund')
+      return i % 2 === 0 ? `${row}0` : row
+    })
+    const path = file('changed.csv', `${[header, ...changed, 'e99,c2,login,2024-05-02T00:00:00Z,'].join('\n')}\n`)
+    const summary = await importEvents(store, { path, now: NOW, batchSize: 4 })
+    expect(summary).toMatchObject({ rows: 15, inserted: 1, duplicates: 7, conflicts: 7, rejected: 0 })
+    expect(summary.conflictExamples).toEqual([
+      { line: 2, eventId: 'e0', differs: ['properties'] },
+      { line: 4, eventId: 'e2', differs: ['customer', 'properties'] },
+      { line: 6, eventId: 'e4', differs: ['type'] },
+      { line: 8, eventId: 'e6', differs: ['properties'] },
+      { line: 10, eventId: 'e8', differs: ['properties'] },
+      { line: 12, eventId: 'e10', differs: ['properties'] },
+      { line: 14, eventId: 'e12', differs: ['properties'] },
+    ])
+    const stored = await store.listEvents('c1')
+    expect(stored).toHaveLength(14)
+    expect(stored.map((event) => [event.type, event.properties.amount])).toEqual(rows.map((_, i) => ['purchase', i]))
+  })
+
+  it('shows the first 10 conflicts and counts them all', async () => {
+    const lines = Array.from({ length: 13 }, (_, i) => ({ event_id: `e${i}`, customer_id: 'c1', type: 'login', at: 1714557600000 + i }))
+    await importEvents(store, { path: file('first.jsonl', jsonl(...lines)), now: NOW })
+    const summary = await importEvents(store, { path: file('moved.jsonl', jsonl(...lines.map((line) => ({ ...line, at: line.at + 1 })))), now: NOW, batchSize: 5 })
+    expect(summary).toMatchObject({ inserted: 0, duplicates: 0, conflicts: 13 })
+    expect(summary.conflictExamples.map((example) => example.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    expect(summary.conflictExamples[0]!.differs).toEqual(['at'])
+  })
+
   it('rejects an unknown customer with its line, and writes nothing', async () => {
     const lines = ['event_id,customer_id,type,at,amount']
     for (let i = 1; i <= 10; i++) lines.push(`e${i},c1,purchase,2024-05-0${(i % 9) + 1},${i}`)

@@ -224,12 +224,13 @@ describe.each([sqliteHarness(), postgresHarness()])('store contract: $name', (ha
         { id: 'e-3', customerId: 'c-2', type: 'purchase', at: T0 + 5, properties: { amount: 42.5, items: ['a', 'b'], meta: { channel: 'web' } } },
         { id: 'e-1', customerId: 'c-1', type: 'app_login', at: T0 },
       ])
-      expect(first).toEqual({ inserted: 2, duplicates: 1, unknownCustomers: [1] })
+      expect(first).toEqual({ inserted: 2, duplicates: 1, unknownCustomers: [1], conflicts: [] })
       const again = await store.insertEvents([
-        { id: 'e-3', customerId: 'c-2', type: 'purchase', at: T0 + 5 },
+        // The same event again, its properties in another key order: a duplicate, not a conflict.
+        { id: 'e-3', customerId: 'c-2', type: 'purchase', at: T0 + 5, properties: { meta: { channel: 'web' }, items: ['a', 'b'], amount: 42.5 } },
         { id: 'e-4', customerId: 'c-2', type: 'purchase', at: T0 + 9 },
       ])
-      expect(again).toEqual({ inserted: 1, duplicates: 1, unknownCustomers: [] })
+      expect(again).toEqual({ inserted: 1, duplicates: 1, unknownCustomers: [], conflicts: [] })
 
       const events = await store.listEvents('c-2')
       expect(events.map((event) => event.id)).toEqual(['e-3', 'e-4'])
@@ -240,6 +241,45 @@ describe.each([sqliteHarness(), postgresHarness()])('store contract: $name', (ha
         properties: { amount: 42.5, items: ['a', 'b'], meta: { channel: 'web' } },
       })
       expect(events[0]?.customerKey).toBe((await store.getCustomers(['c-2']))[0]?.key)
+    })
+
+    it('reports an event id stored with other content as a conflict naming what differs, keeping the stored event', async () => {
+      await store.upsertCustomers([{ id: 'c-1' }, { id: 'c-2' }])
+      const stored = { id: 'e-1', customerId: 'c-1', type: 'purchase', at: T0, properties: { amount: 10, tags: ['a', 'b'], meta: {} } }
+      await store.insertEvents([stored, { id: 'e-2', customerId: 'c-1', type: 'login', at: T0 }])
+      const result = await store.insertEvents([
+        { ...stored, properties: { meta: {}, tags: ['a', 'b'], amount: 10 } },
+        { ...stored, customerId: 'c-2', at: T0 + 1 },
+        { ...stored, properties: { amount: 10, tags: ['b', 'a'], meta: {} } },
+        { ...stored, properties: { amount: '10', tags: ['a', 'b'], meta: {} } },
+        { ...stored, properties: { amount: 10, tags: ['a', 'b'], meta: [] } },
+        { ...stored, properties: { amount: 10, tags: ['a', 'b'], meta: {}, note: null } },
+        { id: 'e-2', customerId: 'c-1', type: 'logout', at: T0 },
+        { id: 'e-2', customerId: 'ghost', type: 'login', at: T0 },
+        // A new id taken twice in one batch: the first is stored, the second differs from it.
+        { id: 'e-3', customerId: 'c-2', type: 'login', at: T0 },
+        { id: 'e-3', customerId: 'c-2', type: 'login', at: T0 + 5 },
+        { id: 'e-3', customerId: 'c-2', type: 'login', at: T0 },
+      ])
+      expect(result).toEqual({
+        inserted: 1,
+        duplicates: 9,
+        unknownCustomers: [7],
+        conflicts: [
+          { index: 1, differs: ['customer', 'at'] },
+          { index: 2, differs: ['properties'] },
+          { index: 3, differs: ['properties'] },
+          { index: 4, differs: ['properties'] },
+          { index: 5, differs: ['properties'] },
+          { index: 6, differs: ['type'] },
+          { index: 9, differs: ['at'] },
+        ],
+      })
+      expect((await store.listEvents('c-1')).map((event) => [event.id, event.type, event.properties])).toEqual([
+        ['e-1', 'purchase', { amount: 10, tags: ['a', 'b'], meta: {} }],
+        ['e-2', 'login', {}],
+      ])
+      expect((await store.listEvents('c-2')).map((event) => [event.id, event.at])).toEqual([['e-3', T0]])
     })
 
     it('lists one customer’s events oldest first, by type and within [from, to)', async () => {

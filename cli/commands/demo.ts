@@ -50,6 +50,7 @@ export function register(program: Command): void {
         `Loaded the demo into ${describeStore(flags)} (as of ${formatAsOf(asOf)}, seed ${summary.seed})`,
         `  real customers from ${summary.import.file}: ${n(summary.import.rows)} (inserted ${n(summary.import.inserted)}, updated ${n(summary.import.updated)})`,
         `  synthetic: ${n(summary.synthetic.consents)} consents, ${n(summary.synthetic.eventsInserted)} events inserted (${n(summary.synthetic.eventDuplicates)} already present)`,
+        ...(summary.synthetic.eventConflicts > 0 ? [`  ${n(summary.synthetic.eventConflicts)} of the events already present differ from the stored ones (another --as-of?): the stored events were kept; load the demo into a new store for a consistent data set`] : []),
         `  ${(durationMs / 1000).toFixed(2)} s`,
       ].join('\n') + '\n',
     )

@@ -64,6 +64,7 @@ export function register(program: Command): void {
       report(flags, { ...summary, asOf: formatAsOf(asOf), store: describeStore(flags) }, [
         `Generated ${summary.customers.toLocaleString('en-US')} customers (seed ${summary.seed}, as of ${formatAsOf(asOf)}) into ${describeStore(flags)}`,
         `  customers inserted ${summary.customersInserted.toLocaleString('en-US')}, updated ${summary.customersUpdated.toLocaleString('en-US')}; consents ${summary.consents.toLocaleString('en-US')}; events inserted ${summary.eventsInserted.toLocaleString('en-US')}, already present ${summary.eventDuplicates.toLocaleString('en-US')}`,
+        ...(summary.eventConflicts > 0 ? [`  ${summary.eventConflicts.toLocaleString('en-US')} of the events already present differ from the stored ones (another --seed or --as-of?): the stored events were kept; generate into a new store for a consistent data set`] : []),
       ], started)
     } finally {
       progress.stop()

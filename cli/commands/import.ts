@@ -114,7 +114,8 @@ async function runImport(kind: 'customers' | 'events', file: string, flags: Impo
   const n = (value: number) => value.toLocaleString('en-US')
   const lines = [
     `Imported ${kind} from ${file} (${summary.format}) into ${describeStore(flags)}`,
-    `  rows ${n(summary.rows)}: inserted ${n(summary.inserted)}, ${kind === 'customers' ? `updated ${n(summary.updated)}` : `duplicates ${n(summary.duplicates)}`}, rejected ${n(summary.rejected)}`,
+    `  rows ${n(summary.rows)}: inserted ${n(summary.inserted)}, ${kind === 'customers' ? `updated ${n(summary.updated)}` : `duplicates ${n(summary.duplicates)}, conflicts ${n(summary.conflicts)}`}, rejected ${n(summary.rejected)}`,
+    ...conflictLines(summary),
   ]
   if (summary.rejectsFile) lines.push(`  rejected rows and reasons: ${summary.rejectsFile}`)
   if (summary.attributesDefined.length > 0) {
@@ -122,4 +123,15 @@ async function runImport(kind: 'customers' | 'events', file: string, flags: Impo
   }
   lines.push(`  ${(durationMs / 1000).toFixed(2)} s, ${n(rowsPerSecond)} rows/s`)
   process.stdout.write(`${lines.join('\n')}\n`)
+}
+
+/** The conflicts of an events import, with the first few by line. */
+function conflictLines({ conflicts, conflictExamples }: ImportSummary): string[] {
+  if (conflicts === 0) return []
+  const lines = [
+    `  conflicts: ${conflicts === 1 ? '1 event has an id' : `${conflicts.toLocaleString('en-US')} events have ids`} the store holds with other content; the stored ${conflicts === 1 ? 'event was' : 'events were'} kept:`,
+    ...conflictExamples.map(({ line, eventId, differs }) => `    line ${line}: event ${JSON.stringify(eventId)} differs in ${differs.join(', ')}`),
+  ]
+  if (conflicts > conflictExamples.length) lines.push(`    ... and ${(conflicts - conflictExamples.length).toLocaleString('en-US')} more`)
+  return lines
 }

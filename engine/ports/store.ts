@@ -140,12 +140,32 @@ export interface UpsertResult {
   updated: number
 }
 
-/** Outcome of a batch event insert. Unknown customers are reported, not silently dropped. */
+/** Outcome of a batch event insert. Unknown customers and conflicts are reported, not silently dropped. */
 export interface EventInsertResult {
   inserted: number
+  /**
+   * Events not inserted because the store already holds their id (or an earlier event of the
+   * batch took it), identical or not: `inserted + duplicates + unknownCustomers` is the batch.
+   */
   duplicates: number
   /** Indexes (into the input batch) of events whose customer is not in the store. */
   unknownCustomers: number[]
+  /**
+   * The duplicates whose content differs from the stored event (the stored one is kept), in
+   * input order; an identical re-send is harmless and not listed.
+   */
+  conflicts: EventConflict[]
+}
+
+/** What differs between an event and the one stored under its id. */
+export type EventField = 'customer' | 'type' | 'at' | 'properties'
+
+/** An event not inserted because its id is stored with other content. */
+export interface EventConflict {
+  /** Index into the input batch. */
+  index: number
+  /** The fields that differ from the stored event (properties compared as JSON values, key order aside). */
+  differs: EventField[]
 }
 
 /** What the store holds, for health pages and summaries. */

@@ -17,6 +17,8 @@ export interface GeneratedTotals {
   consents: number
   eventsInserted: number
   eventDuplicates: number
+  /** Of the duplicates, events stored under their id with other content (another seed or --as-of): the stored ones are kept. */
+  eventConflicts: number
 }
 
 /** Buffers generated customers and writes them a batch at a time. */
@@ -24,7 +26,7 @@ export class GeneratedWriter {
   private customers: CustomerInput[] = []
   private consents: ConsentInput[] = []
   private events: EventInput[] = []
-  readonly totals: GeneratedTotals = { customersInserted: 0, customersUpdated: 0, consents: 0, eventsInserted: 0, eventDuplicates: 0 }
+  readonly totals: GeneratedTotals = { customersInserted: 0, customersUpdated: 0, consents: 0, eventsInserted: 0, eventDuplicates: 0, eventConflicts: 0 }
 
   constructor(
     private readonly store: StorePort,
@@ -55,6 +57,7 @@ export class GeneratedWriter {
       if (result.unknownCustomers.length > 0) throw new Error(`generated events refer to ${result.unknownCustomers.length} customers that were not written`)
       this.totals.eventsInserted += result.inserted
       this.totals.eventDuplicates += result.duplicates
+      this.totals.eventConflicts += result.conflicts.length
     }
     this.customers = []
     this.consents = []

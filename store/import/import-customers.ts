@@ -68,7 +68,7 @@ export async function importCustomers(store: StorePort, options: CustomerImportO
 
     const summary: ImportSummary = {
       kind: 'customers', file: options.path, format, rows,
-      inserted: batch.inserted, updated: batch.updated, duplicates: 0, rejected: issues.badRows, attributesDefined,
+      inserted: batch.inserted, updated: batch.updated, duplicates: 0, conflicts: 0, conflictExamples: [], rejected: issues.badRows, attributesDefined,
     }
     if (rejectsPath) summary.rejectsFile = rejectsPath
     return summary

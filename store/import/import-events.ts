@@ -1,17 +1,22 @@
 /**
  * `sluice import events`: streams a CSV or JSONL file of events into the store in batches inside
  * one transaction. A row naming a customer the store does not hold is a bad row; an event id
- * the store already has is a duplicate (counted, not an error), so re-importing is harmless.
+ * the store already has with the same content is a duplicate (counted, not an error), so
+ * re-importing is harmless; with other content it is a conflict: the stored event is kept and
+ * the summary counts the conflicts and shows the first, by line, with what differs.
  */
 import type { EventInput, StorePort } from '../../engine/ports/store.ts'
 import { checkEventHeader, EVENT_HEADER, mapEventRecord } from './event-rows.ts'
 import { DEFAULT_BATCH_SIZE } from './import-options.ts'
-import type { ImportOptions, ImportSummary } from './import-options.ts'
+import type { EventConflictExample, ImportOptions, ImportSummary } from './import-options.ts'
 import { describeRow, IssueLog } from './issue-log.ts'
 import type { RowProblem } from './issue-log.ts'
 import { detectFormat, fileSize, RecordReader } from './record-reader.ts'
 import type { SourceRecord } from './record-reader.ts'
 import { defaultRejectsPath, RejectsFile } from './rejects-file.ts'
+
+/** How many conflicts the summary shows (all are counted). */
+export const MAX_CONFLICT_EXAMPLES = 10
 
 /** Imports an events file into `store`; throws a ValidationError listing bad rows (nothing written). */
 export async function importEvents(store: StorePort, options: ImportOptions): Promise<ImportSummary> {
@@ -34,13 +39,20 @@ export async function importEvents(store: StorePort, options: ImportOptions): Pr
     let rows = 0
     let inserted = 0
     let duplicates = 0
+    let conflicts = 0
+    const conflictExamples: EventConflictExample[] = []
     const flush = async () => {
       if (events.length === 0) return
       // Once the file is known to be rolled back, only look customers up (to report them all).
       const writing = rejects !== undefined || issues.isEmpty
-      const result = writing ? await tx.insertEvents(events) : { inserted: 0, duplicates: 0, unknownCustomers: await unknownCustomers(tx, events) }
+      const result = writing ? await tx.insertEvents(events) : { inserted: 0, duplicates: 0, conflicts: [], unknownCustomers: await unknownCustomers(tx, events) }
       inserted += result.inserted
-      duplicates += result.duplicates
+      duplicates += result.duplicates - result.conflicts.length
+      conflicts += result.conflicts.length
+      for (const { index, differs } of result.conflicts) {
+        if (conflictExamples.length >= MAX_CONFLICT_EXAMPLES) break
+        conflictExamples.push({ line: records[index]!.line, eventId: events[index]!.id, differs })
+      }
       for (const index of result.unknownCustomers) {
         const record = records[index]!
         await reject(record, [{ line: record.line, column: 'customer_id', code: 'row.unknown-customer', message: `no customer ${JSON.stringify(events[index]!.customerId)} in the store` }])
@@ -77,7 +89,7 @@ export async function importEvents(store: StorePort, options: ImportOptions): Pr
 
     const summary: ImportSummary = {
       kind: 'events', file: options.path, format, rows,
-      inserted, updated: 0, duplicates, rejected: issues.badRows, attributesDefined: [],
+      inserted, updated: 0, duplicates, conflicts, conflictExamples, rejected: issues.badRows, attributesDefined: [],
     }
     if (rejectsPath) summary.rejectsFile = rejectsPath
     return summary

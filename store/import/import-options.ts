@@ -1,5 +1,5 @@
 /** Options and results shared by the customers and events importers. */
-import type { AttributeDef } from '../../engine/ports/store.ts'
+import type { AttributeDef, EventField } from '../../engine/ports/store.ts'
 
 /** Rows written per call to the store (one round trip per batch, never per row). */
 export const DEFAULT_BATCH_SIZE = 2_000
@@ -50,11 +50,22 @@ export interface ImportSummary {
   rows: number
   inserted: number
   updated: number
-  /** Events already in the store (same id): not an error. */
+  /** Events already in the store exactly so (same id and content): not an error. */
   duplicates: number
+  /** Events whose id the store holds with other content: not imported (the stored one is kept). */
+  conflicts: number
+  /** The first conflicts, in line order, with what differs from the stored event. */
+  conflictExamples: EventConflictExample[]
   /** Rows left out by --skip-invalid. */
   rejected: number
   rejectsFile?: string
   /** Attribute types registered by this import (new or widened). */
   attributesDefined: AttributeDef[]
+}
+
+/** One event of the file whose id the store already holds with other content. */
+export interface EventConflictExample {
+  line: number
+  eventId: string
+  differs: EventField[]
 }

@@ -21,6 +21,7 @@ import type {
   ContactInput,
   Customer,
   CustomerInput,
+  EventConflict,
   EventInput,
   EventInsertResult,
   ListMembersResult,
@@ -47,6 +48,7 @@ import {
   type EventRecord,
   type TagRecord,
 } from '../common/row-mapping.ts'
+import { toEventConflict, type ConflictRow } from '../common/event-conflicts.ts'
 import { eventsOfQuery, type EventFilter } from '../common/events-of-query.ts'
 import { chunks, orderByIds, pageLimit, transactionFinished } from '../common/store-helpers.ts'
 import {
@@ -169,6 +171,16 @@ const SQL_TEXT = {
     )
     SELECT (SELECT count(*) FROM inserted)::int AS inserted,
       coalesce((SELECT array_agg(i ORDER BY i) FROM input WHERE key IS NULL), '{}') AS unknown`,
+  // Events of a batch whose id is stored with other content (run after the insert, so an event
+  // an earlier row of the batch inserted counts as stored); jsonb equality ignores key order.
+  selectEventConflicts: `
+    SELECT r.i, e.customer_key IS DISTINCT FROM c.key AS customer_differs, e.type IS DISTINCT FROM r.type AS type_differs,
+      e.at IS DISTINCT FROM r.at AS at_differs, e.properties IS DISTINCT FROM r.props AS properties_differ
+    FROM jsonb_to_recordset($1::jsonb) AS r(i int, id text, customer text, type text, at bigint, props jsonb)
+    JOIN customers c ON c.external_id = r.customer
+    JOIN events e ON e.event_id = r.id
+    WHERE (e.customer_key, e.type, e.at, e.properties) IS DISTINCT FROM (c.key, r.type, r.at, r.props)
+    ORDER BY r.i`,
   // Latest statement wins; on a tie the later write wins.
   upsertConsents: `
     INSERT INTO consents AS c (customer_key, channel, status, at, source)
@@ -375,13 +387,20 @@ export class PgStore implements StorePort {
     return this.write(async (db) => {
       let inserted = 0
       const unknownCustomers: number[] = []
+      const conflicts: EventConflict[] = []
       for (const batch of chunks(payload, BATCH)) {
-        const result = await this.query<{ inserted: number; unknown: number[] }>(db, SQL_TEXT.insertEvents, [`[${batch.join(',')}]`])
+        const json = `[${batch.join(',')}]`
+        const result = await this.query<{ inserted: number; unknown: number[] }>(db, SQL_TEXT.insertEvents, [json])
         const row = result.rows[0] as { inserted: number; unknown: number[] }
         inserted += row.inserted
         unknownCustomers.push(...row.unknown)
+        // Only a batch that left rows out can hold conflicts: a fresh ingest pays nothing for the check.
+        if (row.inserted + row.unknown.length < batch.length) {
+          const found = await this.query<ConflictRow>(db, SQL_TEXT.selectEventConflicts, [json])
+          for (const conflict of found.rows) conflicts.push(toEventConflict(conflict))
+        }
       }
-      return { inserted, duplicates: rows.length - unknownCustomers.length - inserted, unknownCustomers }
+      return { inserted, duplicates: rows.length - unknownCustomers.length - inserted, unknownCustomers, conflicts }
     }, { deferFsync: true })
   }
 

@@ -80,7 +80,7 @@ describe('SQLite bulk writes', () => {
       await tx.upsertCustomers(rows)
       await tx.setConsents(rows.map((row) => ({ customerId: row.id, channel: 'email', status: 'granted', at: T0 })))
       const events = await tx.insertEvents(rows.map((row, i) => ({ id: `e-${i}`, customerId: row.id, type: 'login', at: T0 + i })))
-      expect(events).toEqual({ inserted: COUNT, duplicates: 0, unknownCustomers: [] })
+      expect(events).toEqual({ inserted: COUNT, duplicates: 0, unknownCustomers: [], conflicts: [] })
     })
     const check = store.database.prepare(
       'SELECT count(*) FROM events e JOIN customers c ON c.key = e.customer_key WHERE e.event_id = ? AND c.external_id = ?',

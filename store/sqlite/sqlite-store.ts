@@ -23,6 +23,7 @@ import type {
   ContactInput,
   Customer,
   CustomerInput,
+  EventConflict,
   EventInput,
   EventInsertResult,
   ListMembersResult,
@@ -49,6 +50,7 @@ import {
   type EventRecord,
   type TagRecord,
 } from '../common/row-mapping.ts'
+import { toEventConflict, type ConflictRow } from '../common/event-conflicts.ts'
 import { eventsOfQuery, type EventFilter } from '../common/events-of-query.ts'
 import { orderByIds, pageLimit, transactionFinished } from '../common/store-helpers.ts'
 import {
@@ -64,6 +66,7 @@ import {
   validateSuppressionKeys,
   validateSuppressions,
   validateTagRows,
+  type EventRow,
 } from '../common/validate-input.ts'
 import { mapSqliteError, openSqliteDatabase, type SqliteConnectionOptions } from './connection.ts'
 import { BackgroundCheckpoints } from './background-checkpoints.ts'
@@ -156,6 +159,25 @@ const SQL_TEXT = {
     FROM customers WHERE key > ? ORDER BY key LIMIT ?`,
   selectAddresses: 'SELECT customer_key, kind, address FROM customer_addresses WHERE customer_key IN (SELECT value FROM json_each(?))',
   selectTags: 'SELECT customer_key, name, layer, value, at, source FROM customer_tags WHERE customer_key IN (SELECT value FROM json_each(?))',
+  // Events of a batch whose id is stored with other content: `?` is [[index, id, key, type, at,
+  // properties], ...]. Properties are compared as JSON values: equal JSONB bytes first (the
+  // common, cheap case: the same text gives the same bytes), else the same set of (path, type,
+  // value) nodes either way, so key order does not matter and array order does (as in
+  // Postgres' jsonb equality).
+  selectEventConflicts: `WITH input AS (
+      SELECT value->>0 AS i, value->>1 AS id, value->>2 AS k, value->>3 AS type, value->>4 AS at, value->'$[5]' AS props FROM json_each(?)
+    )
+    SELECT input.i, e.customer_key IS NOT input.k AS customer_differs, e.type IS NOT input.type AS type_differs,
+      e.at IS NOT input.at AS at_differs,
+      (e.properties IS NOT jsonb(input.props) AND (
+        EXISTS (SELECT t.fullkey, iif(t.type = 'real', 'integer', t.type), t.atom FROM json_tree(e.properties) t
+          EXCEPT SELECT u.fullkey, iif(u.type = 'real', 'integer', u.type), u.atom FROM json_tree(input.props) u)
+        OR EXISTS (SELECT u.fullkey, iif(u.type = 'real', 'integer', u.type), u.atom FROM json_tree(input.props) u
+          EXCEPT SELECT t.fullkey, iif(t.type = 'real', 'integer', t.type), t.atom FROM json_tree(e.properties) t)
+      )) AS properties_differ
+    FROM input JOIN events e ON e.event_id = input.id
+    WHERE customer_differs OR type_differs OR at_differs OR properties_differ
+    ORDER BY input.i`,
 } as const
 
 const ADDRESS_COLUMNS = 'INSERT INTO customer_addresses (customer_key, kind, address)'
@@ -383,8 +405,22 @@ export class SqliteStore implements StorePort {
       })
       // ON CONFLICT DO NOTHING: the change count is the number of events actually inserted.
       const inserted = this.insert('insertEvents').run(values)
-      return { inserted, duplicates: rows.length - unknownCustomers.length - inserted, unknownCustomers }
+      const known = rows.length - unknownCustomers.length
+      // Only a batch that left rows out can hold conflicts: a fresh ingest pays nothing for the check.
+      const conflicts = inserted < known ? this.eventConflicts(rows, keys) : []
+      return { inserted, duplicates: known - inserted, unknownCustomers, conflicts }
     }, { deferFsync: true })
+  }
+
+  /** The events of `rows` stored under their id with other content, in one query. */
+  private eventConflicts(rows: EventRow[], keys: Map<string, number>): EventConflict[] {
+    const input: string[] = []
+    rows.forEach((row, index) => {
+      const key = keys.get(row.customerId)
+      // Properties are already JSON text: spliced in rather than parsed and serialised again.
+      if (key !== undefined) input.push(`[${index},${JSON.stringify(row.id)},${key},${JSON.stringify(row.type)},${row.at},${row.propertiesJson}]`)
+    })
+    return (this.statement('selectEventConflicts').all(`[${input.join(',')}]`) as ConflictRow[]).map(toEventConflict)
   }
 
   async listEvents(customerId: string, options: { type?: string; from?: number; to?: number; last?: number } = {}): Promise<StoredEvent[]> {
