@@ -10,6 +10,7 @@
  * errors are retried with backoff.
  */
 import nodemailer from 'nodemailer'
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js'
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js'
 import type { ChannelAdapter, DeliveryResult, OutboundMessage } from '../engine/channels/channel-port.ts'
 import { UserError } from '../engine/errors.ts'
@@ -18,8 +19,8 @@ import { UserError } from '../engine/errors.ts'
 export interface SmtpChannelOptions {
   /** Adapter name in errors and summaries; default `smtp`. */
   name?: string
-  /** nodemailer SMTP transport options: host, port, secure, auth, tls… */
-  transport: SMTPTransport.Options
+  /** nodemailer SMTP transport options: host, port, secure, auth, tls…; `pool: true` keeps connections open between messages. */
+  transport: SMTPTransport.Options | SMTPPool.Options
   /** Sender, e.g. `Sluice <news@example.com>`. */
   from: string
   /** Domain of generated Message-IDs; default the sender's domain. */
@@ -38,7 +39,9 @@ export function createSmtpChannel(options: SmtpChannelOptions): SmtpChannel {
   const name = options.name ?? 'smtp'
   const domain = options.messageIdDomain ?? /@([^>\s]+)>?\s*$/.exec(options.from)?.[1]
   if (!domain) throw new UserError('smtp-config', `channel "${name}": from "${options.from}" has no e-mail address`)
-  const transporter = nodemailer.createTransport(options.transport)
+  // Two calls, not one: nodemailer's overloads take a pool or a plain transport, not the union.
+  const transport = options.transport
+  const transporter = 'pool' in transport && transport.pool ? nodemailer.createTransport(transport) : nodemailer.createTransport(transport as SMTPTransport.Options)
   const concurrency = Math.max(1, options.concurrency ?? 4)
 
   async function send(m: OutboundMessage): Promise<DeliveryResult> {

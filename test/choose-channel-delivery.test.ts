@@ -6,7 +6,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ChannelAdapter, OutboundMessage } from '../engine/channels/channel-port.ts'
+import { verifyUnsubscribeToken } from '../engine/channels/unsubscribe.ts'
 import { routeChannels } from '../engine/channels/webhook.ts'
+import { secretsOf } from '../engine/config/secrets.ts'
 import { Engine } from '../engine/executor/engine.ts'
 import chooseChannel from '../nodes/choose-channel/index.ts'
 import { engineHarness, flowOf, T0, DAY, type EngineHarness } from './engine-harness.ts'
@@ -99,5 +101,21 @@ describe('choose-channel delivery', () => {
     expect(held).toBeGreaterThan(0)
     expect(outbox.length + held).toBe(40)
     expect(email.seen.length).toBe(outbox.length)
+  })
+
+  it('hands the project secrets and the public URL to nodes: the e-mail carries a signed link to this server', async () => {
+    h = await engineHarness({ nodes: [chooseChannel] })
+    const email = recorder('smtp', () => ({ status: 'sent' }))
+    const secrets = secretsOf({ unsubscribe: 'engine-unsubscribe-secret-0123' })
+    const engine = new Engine({ store: h.engineStore, registry: h.registry, clock: h.clock, channels: routeChannels({ email: email.adapter }), secrets, publicUrl: 'https://sluice.example.com' })
+    await h.store.upsertCustomers([{ id: 'u', addresses: { email: 'u@example.com' } }])
+    await h.store.setConsents([{ customerId: 'u', channel: 'email', status: 'granted', at: T0 - DAY }])
+    await engine.publish(
+      flowOf('news', [{ id: 'start', type: 'trigger', config: { audience: {} } }, { id: 'choose', type: 'choose-channel', config: { candidates: [config.candidates[0]], unsubscribe: {} } }], [{ from: 'start', output: 'entered', to: 'choose' }]),
+    )
+    await engine.tick()
+    const link = /^<(.*)>$/.exec(email.seen[0]?.message.headers?.['List-Unsubscribe'] ?? '')?.[1] ?? ''
+    expect(link.startsWith('https://sluice.example.com/unsubscribe?token=')).toBe(true)
+    expect(verifyUnsubscribeToken('engine-unsubscribe-secret-0123', new URL(link).searchParams.get('token') ?? '')).toEqual({ customerId: 'u', channel: 'email', flowId: 'news' })
   })
 })

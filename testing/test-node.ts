@@ -5,6 +5,7 @@
  * here behaves the same in a flow.
  */
 import type { z } from 'zod'
+import { secretsOf } from '../engine/config/secrets.ts'
 import { UserError } from '../engine/errors.ts'
 import type { CustomerInput, EventInput, StorePort } from '../engine/ports/store.ts'
 import { createIdSource } from '../engine/random.ts'
@@ -49,6 +50,10 @@ export interface TestNodeOptions<Schema extends z.ZodType> {
   flow?: { id: string; version: number; priority?: number }
   /** The engine's global contact policy (ctx.contactPolicy). */
   contactPolicy?: ContactPolicy
+  /** Secrets the node reads as ctx.secrets.get(name), as sluice.config.ts `secrets` would give them. */
+  secrets?: Readonly<Record<string, string>>
+  /** The server's public URL (ctx.publicUrl). */
+  publicUrl?: string
   /** Reuse a store (already holding the customers) instead of a fresh in-memory one; it is left open. */
   store?: StorePort
 }
@@ -188,6 +193,8 @@ export async function testNode<Schema extends z.ZodType, Output extends string>(
       const ctx = createNodeContext({
         clock: { now: () => now }, seed, runId, flow, data, ids,
         ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}),
+        ...(options.secrets ? { secrets: secretsOf(options.secrets) } : {}),
+        ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
         node: { id: nodeId, type: node.type, version: node.version },
         onLog: (entry) => batchLogs.push(entry),
       })

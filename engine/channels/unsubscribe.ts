@@ -8,6 +8,17 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { UserError } from '../errors.ts'
 import { ADDRESS_KINDS, type AddressKind, type Channel, type StorePort } from '../ports/store.ts'
 
+/** The name of the signing secret in sluice.config.ts `secrets` (choose-channel signs with it, the endpoint verifies with it). */
+export const UNSUBSCRIBE_SECRET = 'unsubscribe'
+
+/** Where the server mounts the one-click endpoint. */
+export const UNSUBSCRIBE_PATH = '/unsubscribe'
+
+/** The endpoint of this server under its public URL: `https://sluice.example.com/unsubscribe`. */
+export function defaultUnsubscribeUrl(publicUrl: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}${UNSUBSCRIBE_PATH}`
+}
+
 /** What a token carries. */
 export interface UnsubscribePayload {
   customerId: string

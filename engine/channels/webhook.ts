@@ -115,7 +115,13 @@ export function createWebhookChannel(options: WebhookChannelOptions): ChannelAda
   function post(message: OutboundMessage): Promise<DeliveryResult> {
     const refused = literalRefusal()
     if (refused) return Promise.resolve({ status: 'failed', permanent: true, error: `webhook "${name}" refused: ${refused} (add it to the allow-list to permit it)` })
-    const body = JSON.stringify(toBody(message))
+    let body: string
+    try {
+      body = JSON.stringify(toBody(message))
+    } catch (error) {
+      // A body that cannot be built for this message (a payload template rendering no JSON) will not build on a retry either.
+      return Promise.resolve({ status: 'failed', permanent: true, error: `webhook "${name}": cannot build the request body: ${error instanceof Error ? error.message : String(error)}` })
+    }
     const client = url.protocol === 'https:' ? https : http
     return new Promise((resolve) => {
       const request = client.request(

@@ -23,6 +23,7 @@ import type { EngineStore, EventCursor, RunRow } from '../ports/engine-store.ts'
 import type { NodeRegistry } from '../registry/registry.ts'
 import type { ContactPolicy } from '../policy/contact-policy.ts'
 import { createNodeDataMemo, nodeDataFromStore } from '../sdk/store-node-data.ts'
+import type { NodeSecrets } from '../sdk/types.ts'
 import { enterAudiences, nextAudienceAt } from './audience-entry.ts'
 import { runDueWork } from './due-work.ts'
 import { listenedTypes, takeInEvents } from './event-intake.ts'
@@ -41,6 +42,10 @@ export interface EngineOptions {
   hooks?: ExecutorHooks
   /** The global contact policy (sluice.config.ts `contactPolicy`), handed to nodes as ctx.contactPolicy. */
   contactPolicy?: ContactPolicy
+  /** The project's secrets (sluice.config.ts `secrets`, resolved at startup), handed to nodes as ctx.secrets. */
+  secrets?: NodeSecrets
+  /** The server's public URL, handed to nodes as ctx.publicUrl (links in messages). */
+  publicUrl?: string
 }
 
 /** What one tick did; `progress` is false when it found nothing to do. */
@@ -79,7 +84,13 @@ export class Engine {
     this.#registry = options.registry
     this.#clock = options.clock
     this.#channels = options.channels
-    this.#env = { store: options.store, data: nodeDataFromStore(options.store.customers, options.store), ...(options.hooks ? { hooks: options.hooks } : {}), ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}) }
+    this.#env = {
+      store: options.store, data: nodeDataFromStore(options.store.customers, options.store),
+      ...(options.hooks ? { hooks: options.hooks } : {}),
+      ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}),
+      ...(options.secrets ? { secrets: options.secrets } : {}),
+      ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+    }
   }
 
   /** Publishes a flow version and starts its run (see run-control.ts for republish policies). */

@@ -17,7 +17,7 @@ import type { Customer, Tag } from '../ports/store.ts'
 import { createIdSource } from '../random.ts'
 import { assertNodeResult, type Exit } from '../sdk/check-result.ts'
 import { createNodeContext } from '../sdk/context.ts'
-import type { CohortMember, NodeResult } from '../sdk/types.ts'
+import type { CohortMember, NodeResult, NodeSecrets } from '../sdk/types.ts'
 import type { CompiledNode } from '../compiler/compile-flow.ts'
 import { backoff } from './run-options.ts'
 import type { RunRuntime } from './run-runtime.ts'
@@ -41,6 +41,10 @@ export interface ExecutorEnv {
   hooks?: ExecutorHooks
   /** The global contact policy handed to nodes as ctx.contactPolicy. */
   contactPolicy?: ContactPolicy
+  /** The project's secrets, handed to nodes as ctx.secrets. */
+  secrets?: NodeSecrets
+  /** The server's public URL, handed to nodes as ctx.publicUrl. */
+  publicUrl?: string
 }
 
 /** Test hooks; the crash test stops a process inside a batch transaction with them. */
@@ -144,6 +148,8 @@ export async function moveBatch(
         runId: run.id,
         flow: { id: compiled.flow.id, version: compiled.flow.version, priority: compiled.flow.settings.priority },
         ...(env.contactPolicy ? { contactPolicy: env.contactPolicy } : {}),
+        ...(env.secrets ? { secrets: env.secrets } : {}),
+        ...(env.publicUrl === undefined ? {} : { publicUrl: env.publicUrl }),
         node: { id: nodeId, type: node.definition.type, version: node.definition.version },
         data,
         ids,

@@ -12,6 +12,9 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { UserError, ValidationError } from '../errors.ts'
+import { channelsConfigSchema } from '../channels/config.ts'
+import { secretsConfigSchema } from '../config/secrets.ts'
+import { serverConfigSchema } from '../config/server-config.ts'
 import { contactPolicySchema } from '../policy/contact-policy.ts'
 import { zodIssuesToIssues } from '../sdk/zod-issues.ts'
 import { importProjectModule } from './import-project-module.ts'
@@ -22,6 +25,9 @@ export const PROJECT_CONFIG_FILES = ['sluice.config.ts', 'sluice.config.mjs', 's
 export const projectConfigSchema = z.looseObject({
   nodes: z.array(z.string().min(1)).optional().meta({ description: 'Folders of custom node types, relative to the config file.' }),
   contactPolicy: contactPolicySchema.optional().meta({ description: 'The global contact policy every throttle node enforces (nodes may only tighten it).' }),
+  channels: channelsConfigSchema.optional(),
+  secrets: secretsConfigSchema.optional(),
+  server: serverConfigSchema.optional(),
 })
 
 /** What `sluice.config.ts` may export. */

@@ -4,8 +4,9 @@
  */
 import type { NodeDataPort } from '../ports/node-data.ts'
 import type { ContactPolicy } from '../policy/contact-policy.ts'
+import { NO_SECRETS } from '../config/secrets.ts'
 import { createIdSource, keyedRandom } from '../random.ts'
-import type { CohortMember, LogEntry, NodeContext, NodeLogger } from './types.ts'
+import type { CohortMember, LogEntry, NodeContext, NodeLogger, NodeSecrets } from './types.ts'
 
 /** Where time comes from: a real clock in production, a simulated one in tests and simulations. */
 export interface Clock {
@@ -21,6 +22,10 @@ export interface NodeContextOptions {
   flow: { id: string; version: number; priority?: number }
   /** The engine's global contact policy, if configured. */
   contactPolicy?: ContactPolicy
+  /** Secrets of the project config (ctx.secrets); none when absent. */
+  secrets?: NodeSecrets
+  /** The server's public URL (ctx.publicUrl), if known. */
+  publicUrl?: string
   node: { id: string; type: string; version: number }
   data: NodeDataPort
   /**
@@ -52,6 +57,8 @@ export function createNodeContext(options: NodeContextOptions): NodeContext {
     runId,
     log,
     data,
+    secrets: options.secrets ?? NO_SECRETS,
     ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}),
+    ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
   })
 }

@@ -168,6 +168,17 @@ export interface NodeLogger {
 }
 
 /**
+ * Named secrets from sluice.config.ts `secrets` (each read from an environment variable once at
+ * startup). Node code asks for them here and never reads `process.env`.
+ */
+export interface NodeSecrets {
+  /** The secret's value, or undefined when the project config declares no secret of that name. */
+  get(name: string): string | undefined
+  /** The declared names, sorted (for error messages; never the values). */
+  names(): string[]
+}
+
+/**
  * Everything a node may read besides its config and cohort. Time, randomness and ids come only
  * from here, which is what makes runs replayable and simulations deterministic.
  */
@@ -186,6 +197,13 @@ export interface NodeContext {
   readonly flow: { readonly id: string; readonly version: number; readonly priority: number }
   /** The engine's global contact policy (sluice.config.ts `contactPolicy`); nodes may only tighten it. */
   readonly contactPolicy?: ContactPolicy
+  /** Secrets declared in sluice.config.ts `secrets`; empty when none are. */
+  readonly secrets: NodeSecrets
+  /**
+   * The URL people reach this Sluice server at (sluice.config.ts `server.publicUrl`, or the
+   * address `sluice serve` listens on), for links in messages; absent in back-tests without one.
+   */
+  readonly publicUrl?: string
   readonly node: { readonly id: string; readonly type: string; readonly version: number }
   readonly runId: string
   readonly log: NodeLogger

@@ -85,14 +85,16 @@ export const configSchema = z
       .meta({ title: 'Capacity' }),
     unsubscribe: z
       .strictObject({
-        url: z.url({ protocol: /^https?$/ }).meta({ title: 'Endpoint URL', description: 'The one-click unsubscribe endpoint; ?token= is added.' }),
-        secretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('SLUICE_UNSUBSCRIBE_SECRET').meta({
-          title: 'Secret variable',
-          description: 'Environment variable holding the HMAC secret (never in the flow file).',
+        url: z.url({ protocol: /^https?$/ }).optional().meta({
+          title: 'Endpoint URL',
+          description: 'The one-click unsubscribe endpoint; ?token= is added. Default: this server\'s /unsubscribe under its public URL (sluice.config.ts server.publicUrl).',
         }),
       })
       .optional()
-      .meta({ title: 'One-click unsubscribe', description: 'E-mail gets a signed link ({{unsubscribe_url}}) and RFC 8058 List-Unsubscribe headers.' }),
+      .meta({
+        title: 'One-click unsubscribe',
+        description: 'E-mail gets a signed link ({{unsubscribe_url}}) and RFC 8058 List-Unsubscribe headers, signed with the secret `unsubscribe` of sluice.config.ts `secrets`.',
+      }),
   })
   .meta({ title: 'Choose channel' })
 

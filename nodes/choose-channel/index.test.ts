@@ -338,7 +338,6 @@ describe('choose-channel messages', () => {
       [{ id: 'html', addresses: { email: 'h@example.com', phone: '+9' }, attributes: { first_name: '<b>Ann & "Bo"</b>\u0007' } }],
       [['html', 'email', 'granted'], ['html', 'sms', 'granted']],
     )
-    process.env.CHOOSE_CHANNEL_TEST_SECRET = SECRET
   })
 
   it('escapes customer fields: HTML on e-mail, control characters on SMS', async () => {
@@ -363,9 +362,10 @@ describe('choose-channel messages', () => {
   it('signs a one-click unsubscribe link with RFC 8058 headers; applying it revokes consent and suppresses the address', async () => {
     const config = {
       candidates: [{ ...EMAIL, body: '<a href="{{unsubscribe_url}}">unsubscribe</a>' }, SMS],
-      unsubscribe: { url: 'https://mail.example.com/u', secretEnv: 'CHOOSE_CHANNEL_TEST_SECRET' },
+      unsubscribe: { url: 'https://mail.example.com/u' },
     }
-    const result = await testNode(chooseChannel, { store, customers: ['html'], now: NOW, config })
+    const secrets = { unsubscribe: SECRET }
+    const result = await testNode(chooseChannel, { store, customers: ['html'], now: NOW, config, secrets })
     const headers = result.sends[0]?.message.headers ?? {}
     expect(headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click')
     const url = new URL(/^<(.*)>$/.exec(headers['List-Unsubscribe'] ?? '')?.[1] ?? '')
@@ -379,14 +379,35 @@ describe('choose-channel messages', () => {
     expect(await applyUnsubscribe(store, verifyUnsubscribeToken(SECRET, token), NOW + 1)).toEqual({ customerId: 'html', channel: 'email', suppressed: { scope: 'email', value: 'h@example.com' } })
     expect((await store.getConsents(['html'])).find((c) => c.channel === 'email')?.status).toBe('revoked')
     // At once: the next run falls back to SMS.
-    const after = await testNode(chooseChannel, { store, customers: ['html'], now: NOW + 2, config })
+    const after = await testNode(chooseChannel, { store, customers: ['html'], now: NOW + 2, config, secrets })
     expect(after.routes).toEqual({ email: [], sms: ['html'], none: [] })
     expect(after.decisions[0]?.reason).toBe('sms by priority (not email suppressed)')
   })
 
-  it('fails with a clear message when the unsubscribe secret is not set', async () => {
-    const config = { candidates: [EMAIL], unsubscribe: { url: 'https://mail.example.com/u', secretEnv: 'CHOOSE_CHANNEL_UNSET_SECRET' } }
-    await expect(testNode(chooseChannel, { store, customers: ['html'], now: NOW, config })).rejects.toThrow('set the environment variable CHOOSE_CHANNEL_UNSET_SECRET')
+  it("points the link at this server's /unsubscribe under its public URL when the node names no URL", async () => {
+    const config = { candidates: [EMAIL], unsubscribe: {} }
+    const result = await testNode(chooseChannel, { store, customers: ['html'], now: NOW, config, secrets: { unsubscribe: SECRET }, publicUrl: 'https://sluice.example.com/' })
+    const link = /^<(.*)>$/.exec(result.sends[0]?.message.headers?.['List-Unsubscribe'] ?? '')?.[1] ?? ''
+    expect(link).toMatch(/^https:\/\/sluice\.example\.com\/unsubscribe\?token=[\w-]+\.[\w-]+$/)
+    expect(verifyUnsubscribeToken(SECRET, new URL(link).searchParams.get('token') ?? '')).toMatchObject({ customerId: 'html', channel: 'email' })
+  })
+
+  it('fails naming the node and the secret when the unsubscribe secret is not configured, too short, or there is no URL', async () => {
+    const run = (config: Record<string, unknown>, extra: { secrets?: Record<string, string>; publicUrl?: string }) =>
+      testNode(chooseChannel, { store, customers: ['html'], now: NOW, nodeId: 'mail-step', config: { candidates: [EMAIL], ...config }, ...extra })
+    await expect(run({ unsubscribe: { url: 'https://mail.example.com/u' } }, {})).rejects.toThrow(
+      `choose-channel node "mail-step": the unsubscribe secret "unsubscribe" is not configured; declare it in sluice.config.ts as secrets: { unsubscribe: { env: 'SLUICE_UNSUBSCRIBE_SECRET' } } and set that variable (16 characters or more)`,
+    )
+    await expect(run({ unsubscribe: {} }, { secrets: { unsubscribe: 'short' } })).rejects.toThrow('choose-channel node "mail-step": the unsubscribe secret "unsubscribe" must be at least 16 characters, got 5')
+    await expect(run({ unsubscribe: {} }, { secrets: { unsubscribe: SECRET } })).rejects.toThrow("choose-channel node \"mail-step\": unsubscribe has no url and the server's public URL is not known")
+    // Without unsubscribe, nothing is asked of the config.
+    expect((await run({}, {})).sends).toHaveLength(1)
+  })
+
+  it('upgrades a version 1 config: the secret no longer comes from a variable the node names', () => {
+    const upgraded = chooseChannel.migrate?.[1]?.({ candidates: [EMAIL], unsubscribe: { url: 'https://mail.example.com/u', secretEnv: 'OLD_SECRET' } })
+    expect(upgraded).toEqual({ candidates: [EMAIL], unsubscribe: { url: 'https://mail.example.com/u' } })
+    expect(chooseChannel.config.safeParse(upgraded).success).toBe(true)
   })
 
   it('refuses duplicate candidate channels and an unknown capacity time zone', async () => {

@@ -6,11 +6,11 @@
  * along as fallbacks that the outbox dispatcher tries in order if the delivery fails for good.
  */
 import { startOfLocalDay } from '../../engine/clock/zoned-time.ts'
-import { addressKindOf, listUnsubscribeHeaders, unsubscribeUrl } from '../../engine/channels/unsubscribe.ts'
+import { addressKindOf, defaultUnsubscribeUrl, listUnsubscribeHeaders, UNSUBSCRIBE_SECRET, unsubscribeUrl } from '../../engine/channels/unsubscribe.ts'
 import { UserError } from '../../engine/errors.ts'
 import type { ChannelFacts, ChannelStats } from '../../engine/ports/channel-facts.ts'
 import type { Channel, Customer } from '../../engine/ports/store.ts'
-import type { RoutedCustomer, SendIntent } from '../../engine/sdk/index.ts'
+import type { NodeContext, RoutedCustomer, SendIntent } from '../../engine/sdk/index.ts'
 import { defineNode } from '../../engine/sdk/index.ts'
 import { rank, skipReason, type EligibilityRules, type SkipReason } from './choose.ts'
 import { configSchema, validateConfig, type Candidate, type ChooseChannelConfig } from './config.ts'
@@ -21,11 +21,11 @@ const DAY = 86_400_000
 type Message = NonNullable<SendIntent['message']['fallback']>[number]
 
 /** Renders a candidate's message for a customer. */
-function messageFor(candidate: Candidate, customer: Customer, config: ChooseChannelConfig, flowId: string, secret: string | undefined): Message {
+function messageFor(candidate: Candidate, customer: Customer, flowId: string, unsubscribe: Unsubscribe | undefined): Message {
   const view: Record<string, unknown> = { customer: { ...customer.attributes, id: customer.id, time_zone: customer.timeZone } }
   let headers: Record<string, string> | undefined
-  if (candidate.channel === 'email' && config.unsubscribe && secret !== undefined) {
-    const url = unsubscribeUrl(config.unsubscribe.url, secret, { customerId: customer.id, channel: 'email', flowId })
+  if (candidate.channel === 'email' && unsubscribe) {
+    const url = unsubscribeUrl(unsubscribe.url, unsubscribe.secret, { customerId: customer.id, channel: 'email', flowId })
     view.unsubscribe_url = url
     headers = listUnsubscribeHeaders(url)
   }
@@ -38,6 +38,35 @@ function messageFor(candidate: Candidate, customer: Customer, config: ChooseChan
     body: renderTemplate(candidate.body, candidate.channel, view),
     ...(headers ? { headers } : {}),
   }
+}
+
+/** Where e-mail unsubscribe links point and the secret that signs them. */
+interface Unsubscribe {
+  url: string
+  secret: string
+}
+
+/**
+ * The unsubscribe settings of a run: the node's URL or this server's endpoint, and the
+ * `unsubscribe` secret of the project config, read through ctx (never the environment). A
+ * missing one stops the node with what to configure, rather than sending mail without the link.
+ */
+function unsubscribeSettings(config: ChooseChannelConfig, ctx: NodeContext): Unsubscribe | undefined {
+  if (!config.unsubscribe || !config.candidates.some((c) => c.channel === 'email')) return undefined
+  const where = `choose-channel node "${ctx.node.id}"`
+  const secret = ctx.secrets.get(UNSUBSCRIBE_SECRET)
+  if (secret === undefined) {
+    throw new UserError(
+      'choose-channel.unsubscribe-secret',
+      `${where}: the unsubscribe secret "${UNSUBSCRIBE_SECRET}" is not configured; declare it in sluice.config.ts as secrets: { ${UNSUBSCRIBE_SECRET}: { env: 'SLUICE_UNSUBSCRIBE_SECRET' } } and set that variable (16 characters or more)`,
+    )
+  }
+  if (secret.length < 16) throw new UserError('choose-channel.unsubscribe-secret', `${where}: the unsubscribe secret "${UNSUBSCRIBE_SECRET}" must be at least 16 characters, got ${secret.length}`)
+  const url = config.unsubscribe.url ?? (ctx.publicUrl === undefined ? undefined : defaultUnsubscribeUrl(ctx.publicUrl))
+  if (url === undefined) {
+    throw new UserError('choose-channel.unsubscribe-url', `${where}: unsubscribe has no url and the server's public URL is not known; set server.publicUrl in sluice.config.ts or config.unsubscribe.url`)
+  }
+  return { url, secret }
 }
 
 /** The stats of the member's segment, when segments were asked for and the member has one. */
@@ -53,7 +82,17 @@ function describeSkips(skipped: Partial<Record<Channel, SkipReason>>): string {
 
 export default defineNode({
   type: 'choose-channel',
-  version: 1,
+  version: 2,
+  // Version 2 signs unsubscribe links with the project's `unsubscribe` secret (ctx.secrets)
+  // instead of an environment variable the node named, and defaults the URL to this server.
+  migrate: {
+    1: (old) => {
+      const { unsubscribe, ...rest } = old as { unsubscribe?: { url?: unknown; secretEnv?: unknown } }
+      if (!unsubscribe) return rest
+      const { secretEnv: _secretEnv, ...kept } = unsubscribe
+      return { ...rest, unsubscribe: kept }
+    },
+  },
   title: 'Choose channel and send',
   category: 'channel',
   icon: 'send',
@@ -98,11 +137,7 @@ export default defineNode({
       }),
     ])
     const byId = new Map(profiles.map((p) => [p.id, p]))
-    let secret: string | undefined
-    if (config.unsubscribe && channels.includes('email')) {
-      secret = process.env[config.unsubscribe.secretEnv]
-      if (!secret) throw new UserError('choose-channel.unsubscribe-secret', `set the environment variable ${config.unsubscribe.secretEnv} to the unsubscribe signing secret (16 characters or more)`)
-    }
+    const unsubscribe = unsubscribeSettings(config, ctx)
     // Capacity left today, taken in cohort order (key order in the engine).
     const left = new Map<Channel, number>()
     for (const [channel, cap] of capacity) left.set(channel, Math.max(0, cap - (facts.used[channel] ?? 0)))
@@ -132,8 +167,8 @@ export default defineNode({
       const [chosen, ...rest] = ranked as [Candidate, ...Candidate[]]
       const remaining = left.get(chosen.channel)
       if (remaining !== undefined) left.set(chosen.channel, remaining - 1)
-      const { channel: _c, ...first } = messageFor(chosen, customer, config, ctx.flow.id, secret)
-      const fallback = rest.map((c) => messageFor(c, customer, config, ctx.flow.id, secret))
+      const { channel: _c, ...first } = messageFor(chosen, customer, ctx.flow.id, unsubscribe)
+      const fallback = rest.map((c) => messageFor(c, customer, ctx.flow.id, unsubscribe))
       sends.push({ customer: member, channel: chosen.channel, message: { ...first, ...(fallback.length > 0 ? { fallback } : {}) }, ...(chosen.offer ? { offer: chosen.offer } : {}) })
       const values = { strategy: config.strategy, skipped, fallback: rest.map((c) => c.channel), ...(scores ? { scores } : {}) }
       const why = Object.keys(skipped).length > 0 ? ` (not ${describeSkips(skipped)})` : ''
