@@ -16,6 +16,8 @@ interface Example {
   body?: unknown
   /** A GET or a route that leaves the store as it found it: all roles share one server. */
   safe?: boolean
+  /** The body's media type when it is not JSON (a string body sent as it is). */
+  contentType?: string
 }
 
 const SIGNUP_FLOW = {
@@ -55,6 +57,10 @@ const EXAMPLES: Record<string, Example> = {
   'POST /runs/{id}/resume': { path: '/api/runs/:paused/resume' },
   'POST /runs/{id}/cancel': { path: '/api/runs/:run/cancel' },
   'GET /runs/{id}/live': { path: '/api/runs/:run/live', safe: true },
+  'POST /customers/import': { path: '/api/customers/import?kind=customers', body: 'customer_id,plan\nc-2,gold\n', contentType: 'text/csv' },
+  'GET /customers': { path: '/api/customers?limit=5', safe: true },
+  'GET /customers/{id}': { path: '/api/customers/c-1', safe: true },
+  'DELETE /customers/{id}': { path: '/api/customers/c-1' },
 }
 
 interface Seeded {
@@ -84,8 +90,8 @@ async function call(seed: Seeded, method: string, example: Example, role: Role |
   const response = await seed.server.app.request(concrete(example, seed.ids), {
     method,
     signal: controller.signal,
-    headers: { ...(role ? { 'x-test-role': role } : {}), ...(example.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(example.body === undefined ? {} : { body: JSON.stringify(example.body) }),
+    headers: { ...(role ? { 'x-test-role': role } : {}), ...(example.body === undefined ? {} : { 'content-type': example.contentType ?? 'application/json' }) },
+    ...(example.body === undefined ? {} : { body: example.contentType ? String(example.body) : JSON.stringify(example.body) }),
   })
   // Streams (SSE) answer at once; close them.
   if (response.headers.get('content-type')?.includes('text/event-stream')) controller.abort()

@@ -12,6 +12,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import type { ServerContext } from './context.ts'
 import type { ApiEnv } from './http/api-env.ts'
 import { errorBody, respondToError, validationFailure } from './http/errors.ts'
+import { customerRoutes, IMPORT_PATH } from './routes/customers.ts'
 import { eventRoutes } from './routes/events.ts'
 import { flowRoutes } from './routes/flows.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -37,6 +38,7 @@ export function createApi(ctx: ServerContext): OpenAPIHono<ApiEnv> {
   api.route('/node-types', nodeTypeRoutes(ctx))
   api.route('/events', eventRoutes(ctx))
   api.route('/runs', runRoutes(ctx))
+  api.route('/customers', customerRoutes(ctx))
   return api
 }
 
@@ -53,7 +55,9 @@ export function createApp(ctx: ServerContext): OpenAPIHono<ApiEnv> {
       frameAncestors: ["'none'"],
     },
   }))
-  app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('too-large', `request bodies are limited to ${MAX_BODY_BYTES / 1024 / 1024} MiB`), 413) }))
+  const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('too-large', `request bodies are limited to ${MAX_BODY_BYTES / 1024 / 1024} MiB`), 413) })
+  // Imports stream to disk under their own, larger limit: the in-memory limit would buffer them.
+  app.use('/api/*', (c, next) => (c.req.path === IMPORT_PATH ? next() : limitBody(c, next)))
   const api = createApi(ctx)
   app.route('/api', api)
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(api, ctx.version)))

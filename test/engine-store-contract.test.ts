@@ -334,7 +334,8 @@ describe.each([sqliteHarness(), postgresHarness()])('engine store contract: $nam
     const [anaRow, boRow] = await store.getCustomers([ana.id, 'keeper'])
     const a = anaRow!.key
     const b = boRow!.key
-    await store.insertEvents([{ id: 'ev-ana-1', customerId: ana.id, type: 'purchase', at: T0, properties: { card_holder: ana.name } }, { id: 'ev-bo-1', customerId: 'keeper', type: 'purchase', at: T0 }])
+    await store.insertEvents([{ id: 'ev-bo-1', customerId: 'keeper', type: 'purchase', at: T0 }, { id: 'ev-ana-1', customerId: ana.id, type: 'purchase', at: T0, properties: { card_holder: ana.name } }])
+    const [boEvent, anaEvent] = await engine.eventsAfter(['purchase'], null, T0, 10)
     await store.setConsents([{ customerId: ana.id, channel: 'email', status: 'granted', at: T0 }])
     await store.recordContacts([{ customerId: ana.id, flowId: 'welcome', runId: 'r1', nodeId: 'send', channel: 'email', at: T0 }])
     await store.addSuppressions([
@@ -344,6 +345,8 @@ describe.each([sqliteHarness(), postgresHarness()])('engine store contract: $nam
     await store.createList({ name: 'vip' })
     await store.appendListMembers('vip', [ana.id, 'keeper'])
     await engine.insertRun(run('r1'))
+    // The run has handled every event so far: her purchase, the newest, is its cursor.
+    await engine.setTriggerState({ runId: 'r1', eventCursor: { at: T0, key: anaEvent!.key }, lastFireAt: null, audienceFireAt: T0, audienceAfterKey: a, audienceDone: false })
     await engine.recordEntries('welcome', [{ customerKey: a, at: T0 }, { customerKey: b, at: T0 }])
     await engine.writePositions([position('r1', a), position('r1', b)])
     const detail = (customer: string) => ({ reason: `score for ${customer}`, values: { name: customer } })
@@ -386,11 +389,17 @@ describe.each([sqliteHarness(), postgresHarness()])('engine store contract: $nam
     expect((await store.listLists())[0]?.members).toBe(1)
     expect((await store.getCustomers(['keeper']))[0]?.attributes).toEqual({ full_name: 'Bo Keeper', plan: 'gold' })
 
-    // A customer created later, whatever key the store gives them, inherits nothing.
+    // A customer created later, whatever key the store gives them, inherits nothing; an event at
+    // the cursor's instant is not skipped, though SQLite may give it the erased event's key.
     await store.upsertCustomers([{ id: 'newcomer' }])
     const newcomer = (await store.getCustomers(['newcomer']))[0]!.key
     expect(await engine.customerPositions(newcomer)).toEqual([])
     expect(await engine.customerOutbox(newcomer, 10)).toEqual([])
+    const cursor = (await engine.getTriggerState('r1')).eventCursor!
+    expect(cursor).toEqual({ at: T0, key: boEvent!.key })
+    await store.insertEvents([{ id: 'ev-new-1', customerId: 'newcomer', type: 'purchase', at: T0 }])
+    expect((await engine.eventsAfter(['purchase'], cursor, T0, 10)).map((e) => e.id)).toEqual(['ev-new-1'])
+    expect((await engine.getTriggerState('r1')).audienceAfterKey).toBeLessThan(newcomer)
     expect(await engine.eraseCustomer('nobody', { at: T0, reason: 'x' })).toBeNull()
   })
 })

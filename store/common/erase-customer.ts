@@ -10,6 +10,7 @@
  *   drops by one; a packed detail row loses the customer's detail too; a row left empty goes).
  *   Keys must go, not only data: SQLite gives a new customer the largest key + 1, so after
  *   erasing the newest customer the next one would inherit any row still naming the old key.
+ *   For the same reason trigger cursors past the largest key left are lowered to it.
  * - Suppressions: the id stays on the list (scope `customer`), so a later import or event with
  *   that id leads to no send. It is kept in clear, not hashed: the suppression checks compare
  *   ids in set-based SQL (store/contact-policy, store/channel-facts), and SQLite has no hash
@@ -55,6 +56,14 @@ const SQL = {
   deleteJournalOwn: 'DELETE FROM journal WHERE run_id = ? AND customer_key = ?',
   deletePositions: 'DELETE FROM positions WHERE run_id = ? AND customer_key = ?',
   deleteEntries: 'DELETE FROM entries WHERE flow_id = ? AND customer_key = ?',
+  // SQLite numbers a new row max(key) + 1: once the newest events (or customer) are gone, new
+  // ones take their keys again, and a trigger cursor (at, key) past them would skip a new event
+  // at the same instant. Lowering a cursor to the largest key left changes nothing for the rows
+  // that remain (none lies between) and lets the new ones through.
+  lowerEventCursors: `UPDATE trigger_state SET event_key = (SELECT coalesce(max(key), 0) FROM events)
+    WHERE event_key > (SELECT coalesce(max(key), 0) FROM events)`,
+  lowerAudienceCursors: `UPDATE trigger_state SET audience_after_key = (SELECT coalesce(max(key), 0) FROM customers)
+    WHERE audience_after_key > (SELECT coalesce(max(key), 0) FROM customers)`,
   // An address suppression stays while another customer holds that address.
   deleteAddressSuppression: `DELETE FROM suppressions WHERE scope = ? AND value = ?
     AND NOT EXISTS (SELECT 1 FROM customer_addresses a WHERE a.kind = ? AND a.address = ? AND a.customer_key <> ?)`,
@@ -83,6 +92,8 @@ export async function eraseCustomerWith(sql: EraseSql, customers: StorePort, cus
   for (const { kind, address } of addresses) count('suppressions', await sql.run(SQL.deleteAddressSuppression, [kind, address, kind, address, key]))
   for (const table of OWN_ROWS) count(table, await sql.run(`DELETE FROM ${table} WHERE customer_key = ?`, [key]))
   count('customers', await sql.run('DELETE FROM customers WHERE key = ?', [key]))
+  await sql.run(SQL.lowerEventCursors, [])
+  await sql.run(SQL.lowerAudienceCursors, [])
   await customers.addSuppressions([{ scope: 'customer', value: customerId, reason: erasure.reason, at: erasure.at }])
   return { customerId, rows }
 }
