@@ -2,9 +2,12 @@
  * The HTTP app: `/api/*` route modules mounted with `app.route`, each route declaring its zod
  * schemas and the role it needs (http/api-route.ts); the OpenAPI 3.1 document generated from
  * them at `/api/openapi.json` with a docs page at `/api/docs`; one error mapper; body limits,
- * security headers. `/` is the status page until the editor is served there, `/health` is
- * for probes.
+ * security headers. `/` is the editor (its Vite build) when the server has one, else the
+ * status page, which is always at `/status`; `/health` is for probes.
  */
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { serveStatic } from '@hono/node-server/serve-static'
 import { swaggerUI } from '@hono/swagger-ui'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
@@ -62,8 +65,17 @@ export function createApp(ctx: ServerContext): OpenAPIHono<ApiEnv> {
   app.route('/api', api)
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(api, ctx.version)))
   app.get('/api/docs', swaggerUI({ url: '/api/openapi.json' }))
-  app.route('/', statusPage(ctx))
+  app.route('/status', statusPage(ctx))
   app.route('/health', healthRoutes(ctx))
+  if (ctx.editorDir) {
+    const root = path.relative(process.cwd(), ctx.editorDir) || '.'
+    app.use('/assets/*', serveStatic({ root }))
+    // The editor is one page: every other GET outside the API gets it (routes live in the hash).
+    const index = path.join(ctx.editorDir, 'index.html')
+    app.get('/', async (c) => c.html(await readFile(index, 'utf8')))
+  } else {
+    app.route('/', statusPage(ctx))
+  }
   app.notFound((c) => c.json(errorBody('not-found', `no route ${c.req.method} ${c.req.path}`), 404))
   app.onError(respondToError)
   return app

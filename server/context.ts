@@ -21,4 +21,6 @@ export interface ServerContext {
   nudge(): void
   /** Version string shown on the status page and in /health. */
   version: string
+  /** The editor's build (editor/dist) to serve at `/`; without it `/` is the status page. */
+  editorDir?: string
 }

@@ -21,6 +21,8 @@ export interface LiveOptions {
   channels: ChannelRouter
   auth: Authenticator
   version: string
+  /** The editor's build to serve at `/`. */
+  editorDir?: string
   contactPolicy?: ContactPolicy
   /** Longest sleep between ticks (pick-up of events written by other processes). Default 1 s. */
   idleMs?: number
@@ -42,7 +44,7 @@ export function startLive(options: LiveOptions): LiveServer {
   const engine = new Engine({ store: engineStore, registry: options.registry, clock, channels: options.channels, ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}) })
   const scheduler = new Scheduler(engine, clock, { idleMs: options.idleMs ?? 1_000 })
   const abort = new AbortController()
-  const ctx: ServerContext = { store: options.store, engineStore, engine, registry: options.registry, clock, auth: options.auth, nudge: () => scheduler.nudge(), version: options.version }
+  const ctx: ServerContext = { store: options.store, engineStore, engine, registry: options.registry, clock, auth: options.auth, nudge: () => scheduler.nudge(), version: options.version, ...(options.editorDir ? { editorDir: options.editorDir } : {}) }
 
   const loop = (async () => {
     while (!abort.signal.aborted) {

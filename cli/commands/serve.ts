@@ -13,6 +13,7 @@ import { UserError } from '../../engine/errors.ts'
 import { loadRegistry } from '../../engine/registry/load-nodes.ts'
 import { loadProjectConfig } from '../../engine/registry/project-config.ts'
 import { localAuthenticator } from '../../server/http/api-env.ts'
+import { EDITOR_DIST, ensureEditorBuilt } from '../../server/editor-assets.ts'
 import { startLive } from '../../server/live.ts'
 import { loadDemo } from '../../store/demo/load-demo.ts'
 import { addStoreOptions, describeStore, openStoreFromOptions } from '../store-options.ts'
@@ -56,10 +57,11 @@ export function register(program: Command): void {
     if (flags.local && !isLoopbackHost(flags.host)) {
       throw new UserError('cli.serve', `--local (no sign-in) only listens on loopback; --host ${flags.host} would let anyone on the network act as an admin`)
     }
+    await ensureEditorBuilt((line) => process.stdout.write(`${line}\n`))
     const registry = await loadRegistry()
     const { contactPolicy } = (await loadProjectConfig(process.cwd())).config
     const live = startLive({
-      store, registry, version: packageJson.version,
+      store, registry, version: packageJson.version, editorDir: EDITOR_DIST,
       channels: allChannelsThrough(createLogChannel()),
       auth: localAuthenticator('admin'),
       ...(contactPolicy ? { contactPolicy } : {}),

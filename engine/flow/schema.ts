@@ -54,7 +54,11 @@ export const flowSettingsSchema = z.strictObject({
 })
 
 export const flowLayoutSchema = z
-  .record(z.string(), z.strictObject({ x: z.number(), y: z.number() }))
+  .record(z.string(), z.strictObject({
+    x: z.number(),
+    y: z.number(),
+    pinned: z.boolean().optional().meta({ title: 'Pinned', description: 'Auto-layout never moves a pinned node.' }),
+  }))
   .meta({ title: 'Layout', description: 'Canvas positions by node id, kept apart from the logic.' })
 
 export const flowSchema = z

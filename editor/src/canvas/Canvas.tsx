@@ -1,0 +1,137 @@
+/**
+ * The canvas: the flow drawn with React Flow, edited through the store's commands. Three ways
+ * to add a step: drag from the palette (onto the pane, or onto an edge to insert it there), the
+ * "+" under each output, and the keyboard ("a" adds after the selected step). Edges carry their
+ * output's name (and live counts), the minimap and fit view help with big flows.
+ */
+import {
+  Background, Controls, MiniMap, ReactFlow, useReactFlow,
+  type Connection, type Edge, type EdgeChange, type NodeChange,
+} from '@xyflow/react'
+import { useCallback, useMemo } from 'react'
+import { useEditor } from './editor-store.ts'
+import { FlowNode, summarize, type FlowNodeType } from './FlowNode.tsx'
+import { connect, remove, sameEdge, type Flow, type FlowEdge, type Point } from './flow-model.ts'
+
+const nodeTypes = { step: FlowNode }
+
+export const edgeId = (e: FlowEdge) => `${e.from}|${e.output}|${e.to}`
+
+export interface CanvasProps {
+  readOnly: boolean
+  onAddAfter(nodeId: string, output: string): void
+}
+
+export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
+  const flow = useEditor((s) => s.flow) as Flow
+  const types = useEditor((s) => s.nodeTypes)
+  const problems = useEditor((s) => s.problems)
+  const outputs = useEditor((s) => s.outputs)
+  const selected = useEditor((s) => s.selected)
+  const dragging = useEditor((s) => s.dragging)
+  const counts = useEditor((s) => s.counts)
+  const { edit, select, drag } = useEditor.getState()
+
+  const nodes: FlowNodeType[] = useMemo(() => flow.nodes.map((node) => {
+    const type = types.find((t) => t.type === node.type)
+    const own = problems.filter((p) => p.nodeId === node.id)
+    const position = dragging[node.id] ?? flow.layout[node.id] ?? { x: 0, y: 0 }
+    return {
+      id: node.id,
+      type: 'step',
+      position,
+      selected: selected.includes(node.id),
+      draggable: !readOnly,
+      data: {
+        nodeId: node.id, type: node.type, title: node.title ?? type?.title ?? node.type, icon: type?.icon ?? '', summary: summarize(node.type, node.config),
+        outputs: outputs[node.id] ?? type?.outputs ?? [], isTrigger: type?.category === 'trigger',
+        errors: own.filter((p) => p.severity === 'error').length, warnings: own.filter((p) => p.severity === 'warning').length,
+        count: counts ? (counts.nodes[node.id] ?? 0) : null, pinned: flow.layout[node.id]?.pinned === true,
+        onAdd: (output: string) => onAddAfter(node.id, output),
+      },
+    }
+  }), [flow, types, problems, outputs, selected, dragging, counts, readOnly, onAddAfter])
+
+  const edges: Edge[] = useMemo(() => flow.edges.map((e) => {
+    const count = counts?.edges[edgeId(e)]
+    return {
+      id: edgeId(e), source: e.from, sourceHandle: e.output, target: e.to, targetHandle: 'in',
+      label: count === undefined ? e.output : `${e.output} · ${count.toLocaleString()}`,
+      data: { from: e.from, output: e.output, to: e.to },
+      className: 'flow-edge',
+    }
+  }), [flow.edges, counts])
+
+  const onNodesChange = useCallback((changes: NodeChange<FlowNodeType>[]) => {
+    const moving: Record<string, Point> = {}
+    const dropped: Record<string, Point> = {}
+    let selection: string[] | null = null
+    for (const change of changes) {
+      if (change.type === 'position' && change.position) (change.dragging ? moving : dropped)[change.id] = change.position
+      if (change.type === 'select') {
+        selection ??= [...useEditor.getState().selected]
+        selection = change.selected ? [...new Set([...selection, change.id])] : selection.filter((id) => id !== change.id)
+      }
+    }
+    if (Object.keys(moving).length > 0) drag(moving)
+    if (Object.keys(dropped).length > 0 || (changes.some((c) => c.type === 'position' && !c.dragging) && Object.keys(useEditor.getState().dragging).length > 0)) {
+      // The drop: the whole drag becomes one undo step.
+      const positions = { ...useEditor.getState().dragging, ...dropped }
+      useEditor.setState({ dragging: {} })
+      edit('move', (f) => {
+        const layout = { ...f.layout }
+        for (const [id, p] of Object.entries(positions)) layout[id] = { ...layout[id], x: Math.round(p.x), y: Math.round(p.y) }
+        return { ...f, layout }
+      })
+    }
+    if (selection) select(selection)
+  }, [drag, edit, select])
+
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    const removed = changes.filter((c) => c.type === 'remove').map((c) => c.id)
+    if (removed.length === 0 || readOnly) return
+    const doomed = flow.edges.filter((e) => removed.includes(edgeId(e)))
+    edit('delete edges', (f) => remove(f, [], doomed))
+  }, [flow.edges, edit, readOnly])
+
+  const onConnect = useCallback((c: Connection) => {
+    if (readOnly || !c.sourceHandle) return
+    edit('connect', (f) => connect(f, { from: c.source, output: c.sourceHandle as string, to: c.target }))
+  }, [edit, readOnly])
+
+  return (
+    <ReactFlow
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      onNodesChange={onNodesChange}
+      onEdgesChange={onEdgesChange}
+      onConnect={onConnect}
+      nodesConnectable={!readOnly}
+      deleteKeyCode={null}
+      selectionKeyCode="Shift"
+      multiSelectionKeyCode="Shift"
+      fitView
+      minZoom={0.1}
+      proOptions={{ hideAttribution: true }}
+    >
+      <Background />
+      <MiniMap pannable zoomable />
+      <Controls showInteractive={false} />
+    </ReactFlow>
+  )
+}
+
+/** The flow edge under a screen point (a palette drop onto an edge inserts the step there). */
+export function edgeAt(flow: Flow, clientX: number, clientY: number): FlowEdge | undefined {
+  for (const element of document.elementsFromPoint(clientX, clientY)) {
+    const id = element.closest('.react-flow__edge')?.getAttribute('data-id')
+    if (id) return flow.edges.find((e) => sameEdge({ from: id.split('|')[0] ?? '', output: id.split('|')[1] ?? '', to: id.split('|')[2] ?? '' }, e))
+  }
+  return undefined
+}
+
+export function useFlowPosition(): (clientX: number, clientY: number) => Point {
+  const { screenToFlowPosition } = useReactFlow()
+  return useCallback((x: number, y: number) => screenToFlowPosition({ x, y }), [screenToFlowPosition])
+}

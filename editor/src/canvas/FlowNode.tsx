@@ -1,0 +1,73 @@
+/**
+ * The one node component for every node type: icon, title, a one-line summary of its config,
+ * a problems badge, live counts, and one named source handle per output with its label, so a
+ * branch's meaning never hides in a handle's position. Memoised: it re-renders only when its
+ * own data changes.
+ */
+import { Handle, Position, type NodeProps, type Node } from '@xyflow/react'
+import { memo } from 'react'
+
+export interface FlowNodeData extends Record<string, unknown> {
+  nodeId: string
+  type: string
+  title: string
+  icon: string
+  summary: string
+  outputs: string[]
+  isTrigger: boolean
+  errors: number
+  warnings: number
+  count: number | null
+  pinned: boolean
+  onAdd(output: string): void
+}
+
+export type FlowNodeType = Node<FlowNodeData, 'step'>
+
+const ICONS: Record<string, string> = {
+  zap: '⚡', filter: '⏷', gauge: '◔', shield: '⛨', send: '✉', clock: '⏱', 'bar-chart': '▤', split: '⑂', 'git-branch': '⑂',
+}
+
+export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<FlowNodeType>) {
+  const width = Math.max(1, data.outputs.length)
+  return (
+    <div className={`step${selected ? ' selected' : ''}${data.errors > 0 ? ' has-errors' : ''}`} data-node-id={data.nodeId} data-node-type={data.type}>
+      {!data.isTrigger && <Handle type="target" position={Position.Top} id="in" />}
+      <div className="step-head">
+        <span className="step-icon" aria-hidden>{ICONS[data.icon] ?? '●'}</span>
+        <span className="step-title">{data.title}</span>
+        {data.pinned && <span className="step-pin" title="pinned">📌</span>}
+        {data.errors > 0 && <span className="badge error" data-testid="node-errors">{data.errors}</span>}
+        {data.errors === 0 && data.warnings > 0 && <span className="badge warning">{data.warnings}</span>}
+      </div>
+      <div className="step-summary">{data.summary}</div>
+      {data.count !== null && <div className="step-count" data-testid="node-count">{data.count.toLocaleString()}</div>}
+      <div className="step-outputs">
+        {data.outputs.map((output, i) => (
+          <div key={output} className="step-output" style={{ left: `${((i + 0.5) / width) * 100}%` }}>
+            <span className="step-output-label">{output}</span>
+            <Handle type="source" position={Position.Bottom} id={output} style={{ left: '50%' }} />
+            <button type="button" className="add-after nodrag" aria-label={`add after ${output}`} data-output={output} onClick={(e) => { e.stopPropagation(); data.onAdd(output) }}>+</button>
+          </div>
+        ))}
+      </div>
+    </div>
+  )
+})
+
+/** A short reading of a node's config for the canvas ("wait 2 days", "segment: 3 rules"). */
+export function summarize(type: string, config: Record<string, unknown>): string {
+  const parts: string[] = []
+  for (const [key, value] of Object.entries(config)) {
+    if (value === null || value === undefined) continue
+    if (typeof value === 'object') {
+      const v = value as Record<string, unknown>
+      if (typeof v.amount === 'number' && typeof v.unit === 'string') parts.push(`${key} ${v.amount} ${v.unit}`)
+      else if (typeof v.type === 'string') parts.push(`${key}: ${v.type}`)
+      else if (Array.isArray(value)) parts.push(`${value.length} ${key}`)
+      else parts.push(key)
+    } else parts.push(`${key}: ${String(value)}`)
+    if (parts.length === 2) break
+  }
+  return parts.length > 0 ? parts.join(' · ') : type
+}

@@ -1,0 +1,77 @@
+/**
+ * The editor's state: the flow being edited, the node types, selection and the save status.
+ * Every edit goes through `edit(label, fn)` with a pure function of flow-model.ts, and is one
+ * undo step (zundo keeps the flow's history; selection and drag positions are not history).
+ * A drag is one step too: positions move freely while dragging and land in the flow on drop.
+ */
+import { create } from 'zustand'
+import { temporal } from 'zundo'
+import type { FlowIssue, NodeType } from '../api.ts'
+import type { Flow, Point } from './flow-model.ts'
+
+export type SaveState = 'saved' | 'unsaved' | 'saving' | 'failed' | 'conflict'
+
+export interface EditorState {
+  flow: Flow | null
+  revision: number
+  nodeTypes: NodeType[]
+  problems: FlowIssue[]
+  outputs: Record<string, string[]>
+  selected: string[]
+  /** Positions while a drag is in progress (not history until the drop). */
+  dragging: Record<string, Point>
+  save: SaveState
+  saveError: string | null
+  /** Live counts per node and edge key `from|output|to`, when a run is shown. */
+  counts: { nodes: Record<string, number>; edges: Record<string, number> } | null
+  load(flow: Flow, revision: number, problems: FlowIssue[], outputs: Record<string, string[]>): void
+  edit(label: string, fn: (flow: Flow) => Flow): void
+  select(ids: string[]): void
+  drag(positions: Record<string, Point>): void
+  setSave(state: SaveState, error?: string | null): void
+  setChecked(problems: FlowIssue[], outputs: Record<string, string[]>): void
+  setNodeTypes(types: NodeType[]): void
+  setCounts(counts: EditorState['counts']): void
+}
+
+export const useEditor = create<EditorState>()(
+  temporal(
+    (set) => ({
+      flow: null, revision: 0, nodeTypes: [], problems: [], outputs: {}, selected: [], dragging: {}, save: 'saved', saveError: null, counts: null,
+      load: (flow, revision, problems, outputs) => set({ flow, revision, problems, outputs, selected: [], dragging: {}, save: 'saved', saveError: null }),
+      edit: (_label, fn) => set((state) => {
+        if (!state.flow) return {}
+        const next = fn(state.flow)
+        // An edit that changes nothing (a click that "moved" a node by 0 px) is not an undo step.
+        return next === state.flow || JSON.stringify(next) === JSON.stringify(state.flow) ? {} : { flow: next, save: 'unsaved' }
+      }),
+      select: (ids) => set({ selected: ids }),
+      drag: (positions) => set((state) => ({ dragging: { ...state.dragging, ...positions } })),
+      setSave: (save, error = null) => set({ save, saveError: error }),
+      setChecked: (problems, outputs) => set({ problems, outputs }),
+      setNodeTypes: (nodeTypes) => set({ nodeTypes }),
+      setCounts: (counts) => set({ counts }),
+    }),
+    {
+      // Only the flow is history; an edit that changes nothing is not a step.
+      partialize: (state) => ({ flow: state.flow }),
+      equality: (a, b) => a.flow === b.flow,
+      limit: 200,
+    },
+  ),
+)
+
+export function undo(): void {
+  useEditor.temporal.getState().undo()
+  useEditor.setState({ save: 'unsaved' })
+}
+
+export function redo(): void {
+  useEditor.temporal.getState().redo()
+  useEditor.setState({ save: 'unsaved' })
+}
+
+/** A freshly loaded flow has no history to undo into. */
+export function clearHistory(): void {
+  useEditor.temporal.getState().clear()
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { addAfter, addNode, connect, copy, insertOnEdge, move, parseClip, paste, remove, type Flow } from './flow-model.ts'
+import { autoLayout } from './layout.ts'
+
+const base: Flow = {
+  id: 'f', name: 'F', version: 1,
+  nodes: [
+    { id: 'in', type: 'trigger', config: {} },
+    { id: 'wait', type: 'wait', config: {} },
+  ],
+  edges: [{ from: 'in', output: 'entered', to: 'wait' }],
+  settings: { priority: 1, entry: { policy: 'once' }, holdout: { percent: 0 } },
+  layout: { in: { x: 0, y: 0 }, wait: { x: 0, y: 280, pinned: true } },
+}
+
+describe('flow model edits', () => {
+  it('adds nodes with fresh ids and connects one output to one node', () => {
+    const { flow, id } = addNode(base, 'wait', { x: 10.4, y: 20.6 })
+    expect(id).toBe('wait-2')
+    expect(flow.layout['wait-2']).toEqual({ x: 10, y: 21 })
+    const rewired = connect(flow, { from: 'in', output: 'entered', to: 'wait-2' })
+    expect(rewired.edges).toEqual([{ from: 'in', output: 'entered', to: 'wait-2' }])
+    expect(connect(flow, { from: 'wait', output: 'done', to: 'wait' })).toBe(flow)
+  })
+
+  it('adds after a handle and inserts into an edge, keeping the path', () => {
+    const after = addAfter(base, 'wait', 'done', 'measure')
+    expect(after.flow.edges).toContainEqual({ from: 'wait', output: 'done', to: 'measure' })
+    expect(after.flow.layout.measure).toEqual({ x: 0, y: 420 })
+    const inserted = insertOnEdge(base, base.edges[0] as Flow['edges'][number], 'filter-segment', 'match')
+    expect(inserted.flow.edges).toEqual([
+      { from: 'in', output: 'entered', to: 'filter-segment' },
+      { from: 'filter-segment', output: 'match', to: 'wait' },
+    ])
+    expect(inserted.flow.layout['filter-segment']).toEqual({ x: 0, y: 140 })
+  })
+
+  it('removes nodes with their edges and layout', () => {
+    const flow = remove(base, ['wait'])
+    expect(flow.nodes.map((n) => n.id)).toEqual(['in'])
+    expect(flow.edges).toEqual([])
+    expect(Object.keys(flow.layout)).toEqual(['in'])
+    expect(remove(base, [], [{ from: 'in', output: 'entered', to: 'wait' }]).edges).toEqual([])
+  })
+
+  it('copies and pastes between flows, renaming taken ids and keeping inner edges', () => {
+    const clip = parseClip(JSON.stringify(copy(base, ['in', 'wait'])))
+    expect(clip).not.toBeNull()
+    const { flow, ids } = paste(base, clip as NonNullable<typeof clip>)
+    expect(ids).toEqual(['trigger', 'wait-2'])
+    expect(flow.edges).toContainEqual({ from: 'trigger', output: 'entered', to: 'wait-2' })
+    expect(flow.layout['wait-2']).toEqual({ x: 40, y: 320 })
+    expect(parseClip('just text')).toBeNull()
+    expect(parseClip('{"nodes":[]}')).toBeNull()
+  })
+
+  it('moves nodes and keeps the pin; auto-layout never moves a pinned node', () => {
+    expect(move(base, { wait: { x: 5, y: 6 } }).layout.wait).toEqual({ x: 5, y: 6, pinned: true })
+    const positions = autoLayout(base)
+    expect(Object.keys(positions)).toEqual(['in'])
+    const unpinned = { ...base, layout: { in: { x: 0, y: 0 }, wait: { x: 900, y: 900 } } }
+    const laid = autoLayout(unpinned)
+    expect((laid.wait?.y ?? 0) - (laid.in?.y ?? 0)).toBeGreaterThan(80)
+    expect(laid.wait?.x).toBe(laid.in?.x)
+  })
+})

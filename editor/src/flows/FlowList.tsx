@@ -1,0 +1,60 @@
+/** The campaigns: each with its live version and draft state; an empty store offers the templates. */
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { flowsApi, type FlowSummary, type Template } from '../api.ts'
+
+export function FlowList({ readOnly, onOpen }: { readOnly: boolean; onOpen(id: string): void }) {
+  const { t } = useTranslation()
+  const [flows, setFlows] = useState<FlowSummary[] | null>(null)
+  const [templates, setTemplates] = useState<Template[]>([])
+  const [error, setError] = useState<string | null>(null)
+
+  useEffect(() => {
+    void Promise.all([flowsApi.list(), flowsApi.templates()])
+      .then(([list, tpl]) => { setFlows(list.flows); setTemplates(tpl.templates) })
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
+  }, [])
+
+  async function useTemplate(template: Template) {
+    try {
+      const created = await flowsApi.create(template.flow)
+      onOpen(created.id)
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e))
+    }
+  }
+
+  if (error) return <p className="error">{error}</p>
+  if (!flows) return <p className="muted">…</p>
+  return (
+    <div className="flow-list">
+      <h1>{t('flows.heading')}</h1>
+      {flows.length === 0 && <p className="empty-state" data-testid="empty-flows">{t('flows.empty')}</p>}
+      <ul className="cards">
+        {flows.map((f) => (
+          <li key={f.id} className="card" data-flow-id={f.id}>
+            <button type="button" onClick={() => onOpen(f.id)}>
+              <strong>{f.name}</strong>
+              <span className={f.published ? 'tag live' : 'tag'}>{f.published ? t('flows.published', { version: f.published.version }) : t('flows.draftOnly')}</span>
+              {f.published && f.unpublishedChanges && <span className="tag">{t('flows.unpublished')}</span>}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {!readOnly && (
+        <>
+          <h2>{t('flows.templates')}</h2>
+          <ul className="cards">
+            {templates.filter((tpl) => !flows.some((f) => f.id === tpl.id)).map((tpl) => (
+              <li key={tpl.id} className="card template" data-template-id={tpl.id}>
+                <strong>{tpl.name}</strong>
+                <p className="muted">{tpl.description}</p>
+                <button type="button" className="primary" onClick={() => void useTemplate(tpl)}>{t('flows.useTemplate')}</button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,63 @@
+/** English and 简体中文; the switcher remembers the choice. */
+import i18next from 'i18next'
+import { initReactI18next } from 'react-i18next'
+
+const en = {
+  app: { title: 'Sluice', language: 'Language' },
+  flows: {
+    heading: 'Campaigns', empty: 'No campaigns yet. Start from a template:', templates: 'Templates', useTemplate: 'Use this template',
+    published: 'v{{version}} live', draftOnly: 'Draft', unpublished: 'unpublished changes', open: 'Open', newBlank: 'New blank campaign', idTaken: 'A campaign with this id exists',
+  },
+  editor: {
+    back: 'Campaigns', palette: 'Steps', search: 'Search steps…', saving: 'Saving…', saved: 'Saved', unsaved: 'Unsaved changes', saveFailed: 'Not saved: {{message}}',
+    conflict: 'Someone else saved this draft. Reload to see their changes.', reload: 'Reload',
+    undo: 'Undo', redo: 'Redo', layout: 'Tidy up', fit: 'Fit view', publish: 'Publish', problems: 'Problems', noProblems: 'No problems: ready to publish.',
+    config: 'Settings', selectNode: 'Select a step to edit its settings.', title: 'Title', add: 'Add a step', addAfter: 'Add after “{{output}}”', picker: 'Type to find a step',
+    pin: 'Pin position', pinned: 'Pinned', live: 'Live counts', leave: 'You have unsaved changes. Leave anyway?', shortcuts: 'Shortcuts',
+    errors_one: '{{count}} error', errors_other: '{{count}} errors', delete: 'Delete', note: 'Sticky note',
+  },
+  publish: {
+    title: 'Publish “{{name}}”', policy: 'Customers already in the campaign', pin: 'Finish on their version (pin)', migrate: 'Move to the new version (migrate)',
+    drain: 'Start the new version when the old one is empty (drain)', confirm: 'Publish now', cancel: 'Cancel', blocked: 'Fix the errors before publishing.', done: 'Published v{{version}}: run {{run}}',
+    same: 'Already live: v{{version}} has the same logic.',
+  },
+}
+
+const zhCN: typeof en = {
+  app: { title: 'Sluice', language: '语言' },
+  flows: {
+    heading: '营销活动', empty: '还没有活动。从模板开始：', templates: '模板', useTemplate: '使用此模板',
+    published: 'v{{version}} 运行中', draftOnly: '草稿', unpublished: '有未发布的更改', open: '打开', newBlank: '新建空白活动', idTaken: '已存在相同 ID 的活动',
+  },
+  editor: {
+    back: '活动', palette: '步骤', search: '搜索步骤…', saving: '保存中…', saved: '已保存', unsaved: '有未保存的更改', saveFailed: '未保存：{{message}}',
+    conflict: '其他人保存了此草稿。请重新加载查看其更改。', reload: '重新加载',
+    undo: '撤销', redo: '重做', layout: '整理布局', fit: '适应视图', publish: '发布', problems: '问题', noProblems: '没有问题：可以发布。',
+    config: '设置', selectNode: '选择一个步骤以编辑其设置。', title: '标题', add: '添加步骤', addAfter: '在“{{output}}”之后添加', picker: '输入以查找步骤',
+    pin: '固定位置', pinned: '已固定', live: '实时计数', leave: '有未保存的更改。仍要离开吗？', shortcuts: '快捷键',
+    errors_one: '{{count}} 个错误', errors_other: '{{count}} 个错误', delete: '删除', note: '便签',
+  },
+  publish: {
+    title: '发布“{{name}}”', policy: '已在活动中的客户', pin: '在原版本上完成（固定）', migrate: '转到新版本（迁移）',
+    drain: '旧版本清空后启动新版本（排空）', confirm: '立即发布', cancel: '取消', blocked: '请先修复错误再发布。', done: '已发布 v{{version}}：运行 {{run}}',
+    same: '已在运行：v{{version}} 逻辑相同。',
+  },
+}
+
+export const LANGUAGES = [{ code: 'en', label: 'English' }, { code: 'zh-CN', label: '简体中文' }] as const
+
+const saved = typeof localStorage === 'undefined' ? null : localStorage.getItem('sluice.language')
+
+void i18next.use(initReactI18next).init({
+  resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+  lng: saved ?? (typeof navigator !== 'undefined' && navigator.language.startsWith('zh') ? 'zh-CN' : 'en'),
+  fallbackLng: 'en',
+  interpolation: { escapeValue: false },
+})
+
+export function setLanguage(code: string): void {
+  localStorage.setItem('sluice.language', code)
+  void i18next.changeLanguage(code)
+}
+
+export default i18next

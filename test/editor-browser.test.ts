@@ -1,0 +1,117 @@
+/**
+ * The editor in Debian's Chromium (playwright-core): a marketer starts from a template, sees
+ * the canvas with named outputs, adds a step by dragging from the palette and another with the
+ * "+" on a handle, edits a setting in the generated form, undoes and redoes, watches the
+ * draft autosave, and publishes. Screenshots go to test/artifacts/ to be looked at.
+ */
+import { mkdirSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { serve, type ServerType } from '@hono/node-server'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../server/app.ts'
+import { EDITOR_DIST, ensureEditorBuilt } from '../server/editor-assets.ts'
+import { localAuthenticator } from '../server/http/api-env.ts'
+import { testServer, type TestServer } from '../server/testing.ts'
+
+const ARTIFACTS = new URL('./artifacts/', import.meta.url)
+const CHROMIUM = '/usr/bin/chromium'
+
+describe('editor in Chromium', () => {
+  let server: TestServer
+  let http: ServerType
+  let browser: Browser
+  let page: Page
+  let base: string
+
+  beforeAll(async () => {
+    await ensureEditorBuilt()
+    server = await testServer({ auth: localAuthenticator('marketer') })
+    const app = createApp({ ...server.ctx, editorDir: EDITOR_DIST })
+    http = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+    await new Promise<void>((resolve) => http.once('listening', () => resolve()))
+    base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
+    try {
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+    } catch (error) {
+      throw new Error(`cannot start ${CHROMIUM} (CI installs Debian's chromium: see .ci/run): ${error instanceof Error ? error.message : String(error)}`)
+    }
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+    mkdirSync(ARTIFACTS, { recursive: true })
+  }, 180_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    http?.close()
+    await server?.close()
+  })
+
+  const shot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname })
+
+  it('starts from a template, edits on the canvas, autosaves, undoes and publishes', async () => {
+    await page.goto(base)
+    await page.getByTestId('empty-flows').waitFor()
+    await page.locator('[data-template-id="abandoned-cart"] button').click()
+    const trigger = page.locator('.react-flow__node[data-id="cart-added"]')
+    await trigger.waitFor()
+    await expect.poll(() => trigger.evaluate((el) => getComputedStyle(el).visibility)).toBe('visible')
+    // Named outputs carry their labels; edges are labelled with their output.
+    await expect.poll(() => page.locator('.react-flow__node[data-id="wait-for-purchase"] .step-output-label').allTextContents()).toEqual(['event', 'timeout'])
+    expect(await page.locator('.react-flow__edge-text').allTextContents()).toEqual(expect.arrayContaining(['entered', 'timeout']))
+    await shot('editor-template')
+
+    // Drag "measure" from the palette onto the empty pane (pointer events).
+    const item = page.locator('[data-palette-type="measure"]')
+    const pane = await page.locator('.react-flow__pane').boundingBox()
+    if (!pane) throw new Error('no pane')
+    const box = await item.boundingBox()
+    if (!box) throw new Error('no palette item')
+    await page.mouse.move(box.x + 20, box.y + 10)
+    await page.mouse.down()
+    await page.mouse.move(pane.x + pane.width - 200, pane.y + 80, { steps: 5 })
+    await page.mouse.move(pane.x + pane.width - 150, pane.y + 100, { steps: 5 })
+    await page.mouse.up()
+    await page.locator('.react-flow__node[data-id="measure"]').waitFor()
+
+    // The "+" under the "event" output opens the picker; pick "wait".
+    await page.locator('.react-flow__node[data-id="wait-for-purchase"] .add-after[data-output="event"]').click()
+    await page.getByRole('dialog').locator('[data-pick-type="wait"]').click()
+    await page.locator('.react-flow__node[data-id="wait"]').waitFor()
+    expect(await page.locator('.react-flow__edge-text').allTextContents()).toContain('event')
+
+    // The autosave lands, and the server's problems show (the new wait has no duration).
+    await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 15_000 }).toBe('Saved')
+    const saved = await server.ctx.engineStore.getFlowDraft('abandoned-cart')
+    expect(JSON.parse(saved?.definition ?? '{}').nodes.map((n: { id: string }) => n.id)).toEqual(expect.arrayContaining(['measure', 'wait']))
+    await shot('editor-edited')
+
+    // Undo removes the added wait, redo brings it back (keyboard, outside any field).
+    await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } })
+    await page.keyboard.press('Control+z')
+    await expect.poll(() => page.locator('.react-flow__node[data-id="wait"]').count()).toBe(0)
+    await page.keyboard.press('Control+Shift+z')
+    await expect.poll(() => page.locator('.react-flow__node[data-id="wait"]').count()).toBe(1)
+
+    // Remove both new steps again with the keyboard so the flow is valid, then publish.
+    await page.locator('.react-flow__node[data-id="wait"]').click()
+    await page.keyboard.press('Delete')
+    await page.locator('.react-flow__node[data-id="measure"]').click()
+    await page.keyboard.press('Delete')
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(3)
+    await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 15_000 }).toBe('Saved')
+    await page.getByTestId('publish').click()
+    await page.getByTestId('publish-confirm').click()
+    await expect.poll(() => page.getByTestId('publish-result').textContent(), { timeout: 15_000 }).toMatch(/^Published v1: run abandoned-cart-v1-/)
+    const runs = await server.ctx.engineStore.listRuns({ flowId: 'abandoned-cart' })
+    expect(runs.map((r) => r.state)).toEqual(['running'])
+    await shot('editor-published')
+  }, 120_000)
+
+  it('switches to 简体中文', async () => {
+    await page.goto(`${base}/#/`)
+    await page.getByTestId('language').selectOption('zh-CN')
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('营销活动')
+    await shot('editor-zh')
+    await page.getByTestId('language').selectOption('en')
+  })
+})
