@@ -90,3 +90,49 @@ describe('sluice run with nodes that throw', () => {
     expect(child.stderr).toBe('error: 3 customers ended in error at "score", "rank"; the report above gives each node\'s message and how many customers it stopped\n')
   })
 })
+
+describe('sluice run warns about names the attribute catalogue does not know', () => {
+  const namesDb = path.join(temp, 'names.db')
+  const namesFlow = path.join(temp, 'tiers.flow.json')
+  const namesArgs = ['run', namesFlow, '--db', namesDb, '--start', '2025-05-01', '--until', '2025-05-03', '--by', 'member_teir']
+
+  beforeAll(async () => {
+    const store = await openStore({ db: namesDb, now: () => START })
+    await store.defineAttributes([{ name: 'member_tier', type: 'string', source: 'declared' }, { name: 'first_name', type: 'string', source: 'declared' }])
+    await store.upsertCustomers([{ id: 'ann', attributes: { member_tier: 'gold', first_name: 'Ann' } }])
+    await store.insertEvents([{ id: 'e1', customerId: 'ann', type: 'signup', at: START + HOUR }])
+    await store.close()
+    writeFileSync(namesFlow, JSON.stringify({
+      id: 'tiers', name: 'Tiers', version: 1,
+      nodes: [
+        { id: 'start', type: 'trigger', config: { event: { type: 'signup' } } },
+        { id: 'seg', type: 'filter-segment', config: { segment: { type: 'attribute', name: 'member_teir', op: 'eq', value: 'gold' } } },
+        { id: 'mail', type: 'choose-channel', config: { candidates: [{ channel: 'email', body: 'Hello {{first_name}}' }] } },
+      ],
+      edges: [{ from: 'start', output: 'entered', to: 'seg' }, { from: 'seg', output: 'match', to: 'mail' }, { from: 'seg', output: 'no match', to: 'mail' }],
+      settings: { priority: 1, entry: { policy: 'once' }, holdout: { percent: 0 }, goal: { event: 'purchase', withinDays: 3 } },
+    }))
+  })
+
+  const expected = [
+    ['filter-segment.segment.unknown-attribute', 'seg', 'nodes[seg].config.segment.name', 'attribute "member_teir" is not in the catalogue (did you mean "member_tier"?); it matches no one until some customer has it'],
+    ['choose-channel.template-name', 'mail', 'nodes[mail].config.candidates[0].body', '"{{first_name}}" at character 6 renders empty: the message has no "first_name"; customer values are "customer.<attribute>" (did you mean "customer.first_name"?)'],
+    ['run.unknown-attribute', undefined, '--by', 'attribute "member_teir" is not in the catalogue (did you mean "member_tier"?); every customer falls in one "(none)" row'],
+  ]
+
+  it('lists them in --json, and runs', async () => {
+    const result = await runCommand(register, [...namesArgs, '--json'])
+    expect(result.error).toBeUndefined()
+    const report = JSON.parse(result.stdout) as { warnings: { code: string; severity: string; nodeId?: string; path: string; message: string }[]; positions: { done: number } }
+    expect(report.warnings.map((w) => [w.code, w.nodeId, w.path, w.message])).toEqual(expected)
+    expect(report.warnings.every((w) => w.severity === 'warning')).toBe(true)
+    expect(report.positions.done).toBe(1)
+  })
+
+  it('prints them under the first line of the text report', async () => {
+    const result = await runCommand(register, namesArgs)
+    expect(result.error).toBeUndefined()
+    const lines = result.stdout.split('\n')
+    expect(lines.slice(1, 4)).toEqual(expected.map(([code, , where, message]) => `  warning ${where}: ${message}  [${code}]`))
+  })
+})

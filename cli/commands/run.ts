@@ -19,14 +19,16 @@ import { UserError } from '../../engine/errors.ts'
 import { Engine } from '../../engine/executor/engine.ts'
 import type { RunErrorGroup, RunSummary } from '../../engine/executor/run-summary.ts'
 import { loadFlowFile } from '../../engine/flow/files.ts'
+import { catalogueWarnings, type FlowIssue } from '../../engine/flow/verify.ts'
 import type { Flow } from '../../engine/flow/schema.ts'
 import { MEASURE_NODE_TYPE, measureReport, type MeasureReport } from '../../engine/measure/report.ts'
 import { loadProjectConfig } from '../../engine/registry/project-config.ts'
 import type { EngineStore } from '../../engine/ports/engine-store.ts'
-import type { StorePort } from '../../engine/ports/store.ts'
+import type { AttributeDef, StorePort } from '../../engine/ports/store.ts'
 import type { ContactPolicy } from '../../engine/policy/contact-policy.ts'
 import type { NodeRegistry } from '../../engine/registry/registry.ts'
 import { Scheduler, type SchedulerReport } from '../../engine/scheduler/scheduler.ts'
+import { closest } from '../../engine/sdk/zod-issues.ts'
 import { openEngineStore } from '../../store/open-engine-store.ts'
 import { addRegistryOptions, registryFromOptions, type RegistryOptionValues } from '../registry-options.ts'
 import { addStoreOptions, describeStore, withStore, type StoreOptionValues } from '../store-options.ts'
@@ -53,6 +55,11 @@ export interface RunReport {
   until: string
   kept: boolean
   ticks: number
+  /**
+   * Names the flow or the flags use that the store's attribute catalogue does not know (a filter
+   * on `member_teir`, `{{first_name}}` in a message, `--by member_teir`), with "did you mean".
+   */
+  warnings: FlowIssue[]
   nodes: Record<string, { entered: number; outputs: Record<string, number>; parked: number; failed: number }>
   sends: RunSummary['sends']
   held: RunSummary['held']
@@ -136,13 +143,14 @@ export interface SimulateOptions {
  */
 export async function simulateFlow(store: StorePort, options: SimulateOptions): Promise<RunReport> {
   const { flow, registry, start, until, contactPolicy } = options
+  const warnings = unknownNames(flow, registry, await store.listAttributes(), options.by)
   const clock = new SimulatedClock(start)
   const engineStore = openEngineStore(store)
   const engine = new Engine({ store: engineStore, registry, clock, channels: allChannelsThrough(createLogChannel()), ...(contactPolicy ? { contactPolicy } : {}) })
   const simulate = async () => {
     const run = await engine.publish(flow, { ...(options.seed ? { seed: options.seed } : {}), ...(options.batchSize ? { options: { batchSize: options.batchSize } } : {}) })
     const session = await new Scheduler(engine, clock).runUntil(until)
-    const report = toReport(await engine.summary(run.id), session, start, until, options.keep)
+    const report = toReport(await engine.summary(run.id), session, start, until, options.keep, warnings)
     if (measured(flow)) {
       // As of the last simulated instant: later events in the store were not seen by the run either.
       report.measure = await measureReport(engineStore, run.id, { now: until - 1, ...(options.by ? { by: options.by } : {}), ...(options.byTag ? { byTag: options.byTag } : {}) })
@@ -173,7 +181,20 @@ async function rolledBack<T>(store: EngineStore, work: () => Promise<T>): Promis
   return result as T
 }
 
-function toReport(summary: RunSummary, session: SchedulerReport, start: number, until: number, kept: boolean): RunReport {
+/** What the catalogue says of the flow's attribute names and of `--by`: warnings, the run goes ahead. */
+function unknownNames(flow: Flow, registry: NodeRegistry, attributes: readonly AttributeDef[], by: string | undefined): FlowIssue[] {
+  const warnings = catalogueWarnings(flow, registry, attributes)
+  if (by !== undefined && attributes.length > 0 && !attributes.some((a) => a.name === by)) {
+    const hint = closest(by, attributes.map((a) => a.name))
+    warnings.push({
+      code: 'run.unknown-attribute', severity: 'warning', path: '--by',
+      message: `attribute "${by}" is not in the catalogue${hint ? ` (did you mean "${hint}"?)` : ''}; every customer falls in one "(none)" row`,
+    })
+  }
+  return warnings
+}
+
+function toReport(summary: RunSummary, session: SchedulerReport, start: number, until: number, kept: boolean, warnings: FlowIssue[]): RunReport {
   return {
     runId: summary.runId,
     flow: summary.flow,
@@ -181,6 +202,7 @@ function toReport(summary: RunSummary, session: SchedulerReport, start: number, 
     until: formatAsOf(until),
     kept,
     ticks: session.ticks,
+    warnings,
     nodes: summary.nodes,
     sends: summary.sends,
     held: summary.held,
@@ -203,6 +225,7 @@ function formatReport(report: RunReport, where: string): string {
   const width = Math.max(4, ...Object.keys(report.nodes).map((id) => id.length))
   const lines = [
     `Ran ${report.flow.id} v${report.flow.version} on ${where}, simulated ${report.start} → ${report.until} (${n(report.ticks)} ticks; ${report.kept ? 'kept' : 'rolled back'})`,
+    ...report.warnings.map((w) => `  warning ${w.path}: ${w.message}  [${w.code}]`),
     `  ${'node'.padEnd(width)}  ${'entered'.padStart(9)}  outputs`,
   ]
   for (const [id, node] of Object.entries(report.nodes)) {

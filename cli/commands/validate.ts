@@ -1,12 +1,15 @@
 /**
  * `sluice validate FILE...`: verifies flow files against the node registry and prints every
  * problem grouped per file. Exit 0 when no file has an error (warnings allowed), 1 otherwise.
+ * Given a store (`--db` or `--database-url`), attribute names are also checked against its
+ * catalogue: unknown ones are warnings with a "did you mean", as in `sluice segment count`.
  */
 import type { Command } from 'commander'
 import { isUserError, UserError } from '../../engine/errors.ts'
 import { verifyFlowFile } from '../../engine/flow/files.ts'
-import { type FlowIssue, hasErrors } from '../../engine/flow/verify.ts'
+import { type FlowIssue, hasErrors, type VerifyOptions } from '../../engine/flow/verify.ts'
 import { addRegistryOptions, registryFromOptions, type RegistryOptionValues } from '../registry-options.ts'
+import { addStoreOptions, withStore, type StoreOptionValues } from '../store-options.ts'
 
 interface FileReport {
   file: string
@@ -20,19 +23,20 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
 /** Registers `validate`. */
 export function register(program: Command): void {
-  addRegistryOptions(
-    program
-      .command('validate')
-      .description('Check flow files: JSON shape, node configs, edges, triggers, reachability, cycles')
-      .argument('<files...>', 'flow files (flows/<slug>.flow.json)')
-      .option('--json', 'print the issues as JSON'),
-  ).action(async (files: string[], flags: RegistryOptionValues & { json?: boolean }) => {
+  const command = program
+    .command('validate')
+    .description('Check flow files: JSON shape, node configs, edges, triggers, reachability, cycles; with --db or --database-url, attribute names against the store\'s catalogue')
+    .argument('<files...>', 'flow files (flows/<slug>.flow.json)')
+    .option('--json', 'print the issues as JSON')
+  addStoreOptions(addRegistryOptions(command)).action(async (files: string[], flags: RegistryOptionValues & StoreOptionValues & { json?: boolean }) => {
     const registry = await registryFromOptions(flags)
+    // Only a store named on the command line: a flow file is checked the same on every machine otherwise.
+    const options: VerifyOptions = flags.db !== undefined || flags.databaseUrl !== undefined ? { attributes: await withStore(flags, (store) => store.listAttributes()) } : {}
     const reports: FileReport[] = []
     for (const file of files) {
       let issues: FlowIssue[]
       try {
-        issues = await verifyFlowFile(file, registry)
+        issues = await verifyFlowFile(file, registry, options)
       } catch (error) {
         // An unreadable file is that file's problem; the other files are still checked.
         if (!isUserError(error)) throw error

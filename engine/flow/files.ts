@@ -8,7 +8,7 @@ import type { NodeRegistry } from '../registry/registry.ts'
 import { formatFlow } from './format.ts'
 import { parseJsonText } from './parse-json.ts'
 import { FLOW_SCHEMA_REF, type Flow, flowSchema } from './schema.ts'
-import { type FlowIssue, hasErrors, verifyFlowText } from './verify.ts'
+import { type FlowIssue, hasErrors, verifyFlowText, type VerifyOptions } from './verify.ts'
 import { zodIssuesToIssues } from '../sdk/zod-issues.ts'
 
 /** The slug a flow file name implies: `flows/welcome.flow.json` → `welcome`. */
@@ -27,9 +27,9 @@ async function readText(file: string): Promise<string> {
 }
 
 /** Verifies a flow file: everything verifyFlowText checks, plus that the id matches the file name. */
-export async function verifyFlowFile(file: string, registry: NodeRegistry): Promise<FlowIssue[]> {
+export async function verifyFlowFile(file: string, registry: NodeRegistry, options: VerifyOptions = {}): Promise<FlowIssue[]> {
   const text = await readText(file)
-  const issues = verifyFlowText(text, registry)
+  const issues = verifyFlowText(text, registry, options)
   const slug = slugOfFlowFile(file)
   const parsed = parseJsonText(text)
   const id = parsed.ok ? (parsed.value as { id?: unknown } | null)?.id : undefined

@@ -6,6 +6,7 @@
  * built-in node types are verified alike. Browser-safe. docs/flow-format.md lists the codes.
  */
 import type { Issue } from '../errors.ts'
+import type { AttributeDef } from '../ports/store.ts'
 import type { NodeRegistry } from '../registry/registry.ts'
 import type { AnyNodeDefinition } from '../sdk/define-node.ts'
 import { outputsOf } from '../sdk/define-node.ts'
@@ -49,19 +50,50 @@ interface ResolvedNode {
   outputs?: readonly string[]
 }
 
+/** What verification may check names against besides the flow itself. */
+export interface VerifyOptions {
+  /**
+   * The store's attribute catalogue: node checks look attribute names up in it (a filter on
+   * `member_teir`, a template's `{{customer.first_nmae}}`) and say "did you mean". What only the
+   * catalogue reveals is a warning: whether a flow is valid never depends on the store's data.
+   * An empty catalogue (customers written without one) says nothing about names and is ignored.
+   */
+  attributes?: readonly AttributeDef[]
+}
+
 /** True when any issue is an error. */
 export function hasErrors(issues: readonly FlowIssue[]): boolean {
   return issues.some((issue) => issue.severity === 'error')
 }
 
 /** Verifies flow file text: JSON syntax (with line and column), then everything {@link verifyFlow} checks. */
-export function verifyFlowText(text: string, registry: NodeRegistry): FlowIssue[] {
+export function verifyFlowText(text: string, registry: NodeRegistry, options: VerifyOptions = {}): FlowIssue[] {
   const parsed = parseJsonText(text)
-  return parsed.ok ? verifyFlow(parsed.value, registry) : [parsed.issue]
+  return parsed.ok ? verifyFlow(parsed.value, registry, options) : [parsed.issue]
 }
 
 /** Verifies a parsed flow file (any JSON value) and returns every issue found, errors and warnings. */
-export function verifyFlow(input: unknown, registry: NodeRegistry): FlowIssue[] {
+export function verifyFlow(input: unknown, registry: NodeRegistry, options: VerifyOptions = {}): FlowIssue[] {
+  const issues = verifyAgainst(input, registry, undefined)
+  if (!options.attributes || options.attributes.length === 0) return issues
+  const known = new Set(issues.map(issueKey))
+  return verifyAgainst(input, registry, options.attributes).map((issue) => (known.has(issueKey(issue)) ? issue : { ...issue, severity: 'warning' as const }))
+}
+
+/**
+ * The issues only the attribute catalogue reveals (all warnings): what `sluice run` prints
+ * before a back-test, where the flow's other warnings are `sluice validate`'s business.
+ */
+export function catalogueWarnings(input: unknown, registry: NodeRegistry, attributes: readonly AttributeDef[]): FlowIssue[] {
+  const known = new Set(verifyAgainst(input, registry, undefined).map(issueKey))
+  return verifyFlow(input, registry, { attributes }).filter((issue) => !known.has(issueKey(issue)))
+}
+
+function issueKey(issue: FlowIssue): string {
+  return `${issue.code}\u0000${issue.path}\u0000${issue.message}`
+}
+
+function verifyAgainst(input: unknown, registry: NodeRegistry, attributes: readonly AttributeDef[] | undefined): FlowIssue[] {
   const issues: FlowIssue[] = []
   const parsed = flowSchema.safeParse(input, { reportInput: true })
   let view: FlowView
@@ -82,7 +114,7 @@ export function verifyFlow(input: unknown, registry: NodeRegistry): FlowIssue[] 
   }
 
   const ids = checkNodeIds(view, issues)
-  const resolved = checkNodes(view, registry, issues)
+  const resolved = checkNodes(view, registry, attributes, issues)
   checkEdges(view, ids, resolved, issues)
   const triggers = checkTriggers(view, resolved, issues)
   if (view.complete) {
@@ -154,12 +186,13 @@ function checkNodeIds(view: FlowView, issues: FlowIssue[]): Set<string> {
   return new Set(first.keys())
 }
 
-function checkNodes(view: FlowView, registry: NodeRegistry, issues: FlowIssue[]): Map<string, ResolvedNode> {
+function checkNodes(view: FlowView, registry: NodeRegistry, attributes: readonly AttributeDef[] | undefined, issues: FlowIssue[]): Map<string, ResolvedNode> {
   const resolved = new Map<string, ResolvedNode>()
   const context = (nodeId: string): NodeValidationContext => ({
     nodeId,
     nodes: view.nodes.flatMap((v) => (v.node ? [v.node] : [])),
     edges: view.edges.map((e) => e.edge),
+    ...(attributes ? { attributes } : {}),
   })
   const seen = new Set<string>()
   for (const { id, node } of view.nodes) {

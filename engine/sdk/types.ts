@@ -4,7 +4,7 @@
  * them to a config schema.
  */
 import type { NodeDataPort } from '../ports/node-data.ts'
-import type { Channel, TagLayer } from '../ports/store.ts'
+import type { AttributeDef, Channel, TagLayer } from '../ports/store.ts'
 import type { TriggerEvent } from './entry-spec.ts'
 import type { ContactPolicy } from '../policy/contact-policy.ts'
 
@@ -238,6 +238,12 @@ export interface NodeValidationContext {
   nodes: readonly { id: string; type: string; version?: number; config: unknown }[]
   /** Every edge of the flow. */
   edges: readonly { from: string; output: string; to: string }[]
+  /**
+   * The store's attribute catalogue, when the flow is verified against a store (`sluice validate
+   * --db`, `sluice run`): check attribute names against it and warn about unknown ones, with a
+   * "did you mean". Absent otherwise: a config must not be judged invalid for want of it.
+   */
+  attributes?: readonly AttributeDef[]
 }
 
 /** Config migrations: `{ 1: (v1Config) => v2Config, 2: ... }`, each from version N to N+1. */

@@ -4,9 +4,10 @@
  */
 import { z } from 'zod'
 import { isValidTimeZone } from '../../engine/clock/zoned-time.ts'
-import { CHANNELS } from '../../engine/ports/store.ts'
+import { CHANNELS, type AttributeDef } from '../../engine/ports/store.ts'
 import type { NodeIssue } from '../../engine/sdk/index.ts'
-import { checkTemplate } from './templates.ts'
+import { closest } from '../../engine/sdk/zod-issues.ts'
+import { checkTemplate, templateNames } from './templates.ts'
 
 export const STRATEGIES = ['priority', 'preferred', 'cheapest', 'best-response', 'bandit'] as const
 
@@ -101,8 +102,14 @@ export const configSchema = z
 export type ChooseChannelConfig = z.output<typeof configSchema>
 export type Candidate = ChooseChannelConfig['candidates'][number]
 
-/** Checks beyond the schema: unique channels, safe templates, a known capacity zone. */
-export function validateConfig(config: ChooseChannelConfig): NodeIssue[] {
+/** What a message template sees besides the customer's attributes (index.ts builds the view). */
+const CUSTOMER_FIELDS = ['id', 'time_zone']
+
+/**
+ * Checks beyond the schema: unique channels, safe templates, a known capacity zone. With the
+ * store's attribute catalogue, names the templates and `segmentBy` use are looked up in it.
+ */
+export function validateConfig(config: ChooseChannelConfig, attributes?: readonly AttributeDef[]): NodeIssue[] {
   const issues: NodeIssue[] = []
   const seen = new Set<string>()
   config.candidates.forEach((candidate, i) => {
@@ -112,6 +119,7 @@ export function validateConfig(config: ChooseChannelConfig): NodeIssue[] {
       const text = candidate[field]
       if (text === undefined) continue
       for (const problem of checkTemplate(text)) issues.push({ code: 'choose-channel.template', path: `config.candidates[${i}].${field}`, message: problem.message })
+      for (const message of unknownNames(text, config, attributes)) issues.push({ code: 'choose-channel.template-name', path: `config.candidates[${i}].${field}`, message, severity: 'warning' })
     }
   })
   if (config.capacity && !isValidTimeZone(config.capacity.timeZone)) {
@@ -120,6 +128,14 @@ export function validateConfig(config: ChooseChannelConfig): NodeIssue[] {
   if (config.responses.scope === 'segment' && config.responses.segmentBy === undefined) {
     issues.push({ code: 'choose-channel.segment-by', path: 'config.responses.segmentBy', message: 'scope "segment" needs the attribute that defines the segments, e.g. "region"' })
   }
+  const segmentBy = config.responses.segmentBy
+  if (attributes && segmentBy !== undefined && !attributes.some((a) => a.name === segmentBy)) {
+    const hint = closest(segmentBy, attributes.map((a) => a.name))
+    issues.push({
+      code: 'choose-channel.unknown-attribute', path: 'config.responses.segmentBy', severity: 'warning',
+      message: `attribute "${segmentBy}" is not in the catalogue${hint ? ` (did you mean "${hint}"?)` : ''}; every customer would fall in one segment`,
+    })
+  }
   const windows = config.quietHours === undefined ? [] : Array.isArray(config.quietHours) ? config.quietHours : [config.quietHours]
   windows.forEach((window, i) => {
     if (window.from !== window.to) return
@@ -127,4 +143,33 @@ export function validateConfig(config: ChooseChannelConfig): NodeIssue[] {
     issues.push({ code: 'choose-channel.quiet-hours', path, message: 'quiet hours must not start and end at the same time' })
   })
   return issues
+}
+
+/**
+ * Names a template asks for that the message will not have: they render empty. The view holds
+ * `customer` (its attributes, `id`, `time_zone`) and, with `unsubscribe`, `unsubscribe_url`.
+ * Judged only with the store's catalogue, like every attribute name of a flow, so what a
+ * back-test warns about and what `validate --db` warns about are the same.
+ */
+function unknownNames(text: string, config: ChooseChannelConfig, attributes: readonly AttributeDef[] | undefined): string[] {
+  if (!attributes) return []
+  const known = [...CUSTOMER_FIELDS, ...attributes.map((a) => a.name)]
+  const messages: string[] = []
+  for (const { name, start } of templateNames(text)) {
+    const at = `"{{${name}}}" at character ${start}`
+    if (name === 'customer' || (name === 'unsubscribe_url' && config.unsubscribe)) continue
+    if (name === 'unsubscribe_url') {
+      messages.push(`${at} renders empty: the unsubscribe link is only made when "unsubscribe" is configured`)
+      continue
+    }
+    const field = name.startsWith('customer.') ? name.slice('customer.'.length) : undefined
+    const head = (field ?? name).split('.')[0] as string
+    if (field !== undefined && known.includes(head)) continue
+    const hint = closest(head, known)
+    const mean = hint ? ` (did you mean "customer.${hint}"?)` : ''
+    messages.push(field !== undefined
+      ? `${at} renders empty: attribute "${head}" is not in the catalogue${mean}`
+      : `${at} renders empty: the message has no "${name}"; customer values are "customer.<attribute>"${mean}`)
+  }
+  return messages
 }

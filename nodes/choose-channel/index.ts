@@ -100,7 +100,7 @@ export default defineNode({
     'Sends each customer one message on the best eligible channel among the candidates (in order). A channel is eligible when the customer is reachable on it (e-mail address, phone for SMS and calls, push token, WeChat id), has consent, is not suppressed, is outside quiet hours in their own time zone, and the channel has capacity left today. Strategies: priority, preferred channel, cheapest, best past response, or a Thompson-sampling bandit learning from response events. One output per candidate channel plus `none`; a delivery that fails for good falls back to the next eligible channel. Messages are Mustache templates, escaped; e-mail can carry a signed one-click unsubscribe link (RFC 8058).',
   config: configSchema,
   outputs: (config) => [...config.candidates.map((c) => c.channel), 'none'],
-  validate: (config) => validateConfig(config),
+  validate: (config, flow) => validateConfig(config, flow.attributes),
   explain: (decision, config) => {
     const values = decision.values ?? {}
     const skipped = (values.skipped ?? {}) as Partial<Record<Channel, SkipReason>>

@@ -34,6 +34,28 @@ export function checkTemplate(text: string): TemplateProblem[] {
   return problems
 }
 
+/** A value a template asks for outside any section: `customer.first_name` at character 12. */
+export interface TemplateName {
+  name: string
+  start: number
+}
+
+/**
+ * The names a template looks up in the message's view, outside sections (inside one, a name may
+ * resolve against the section's value first, so only the section's own name is checked).
+ * Empty when the template does not parse: checkTemplate reports that.
+ */
+export function templateNames(text: string): TemplateName[] {
+  let tokens: ReturnType<typeof Mustache.parse>
+  try {
+    tokens = Mustache.parse(text)
+  } catch {
+    return []
+  }
+  const lookups: string[] = ['name', '&', '{', '#', '^']
+  return tokens.filter((token) => lookups.includes(token[0]) && token[1] !== '.').map((token) => ({ name: token[1], start: token[2] }))
+}
+
 // Built from code points: a regex literal of control characters trips no-control-regex.
 const CONTROL = new RegExp(`[${String.fromCharCode(0)}-${String.fromCharCode(8)}${String.fromCharCode(11, 12)}${String.fromCharCode(14)}-${String.fromCharCode(31, 127)}]`, 'g')
 

@@ -23,9 +23,11 @@ export default defineNode({
     })
     .meta({ title: 'Filter segment' }),
   outputs: ['match', 'no match'],
-  // Shape errors are reported by the schema; this adds the size limits and empty-group warnings.
-  validate: (config) =>
-    validateSegment(config.segment, { path: 'config.segment' }).issues.map((issue) => ({
+  // Shape errors are reported by the schema; this adds the size limits and empty-group warnings,
+  // and with the store's catalogue the attribute checks `sluice segment count` makes (unknown
+  // names with a "did you mean", types; the verifier reports what only the catalogue finds as warnings).
+  validate: (config, flow) =>
+    validateSegment(config.segment, { path: 'config.segment', ...(flow.attributes ? { attributes: flow.attributes } : {}) }).issues.map((issue) => ({
       code: issue.code,
       path: issue.path,
       message: issue.message,
