@@ -12,6 +12,8 @@ import { register as registerRun } from './run.ts'
 import { register as registerRuns } from './runs.ts'
 import { register as registerSegment } from './segment.ts'
 import { register as registerServe } from './serve.ts'
+import { register as registerTokens } from './tokens.ts'
+import { register as registerUsers } from './users.ts'
 import { register as registerValidate } from './validate.ts'
 
 export type RegisterCommand = (program: Command) => void
@@ -29,5 +31,7 @@ export const commands: RegisterCommand[] = [
   registerDiff,
   registerNodes,
   registerSegment,
+  registerUsers,
+  registerTokens,
   registerBench,
 ]
