@@ -4,6 +4,7 @@
  * many addresses cannot take turns at one name. A successful sign-in does not count. Past the
  * limit the answer is 429 in the API's error shape with `Retry-After` (seconds).
  */
+import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context, MiddlewareHandler } from 'hono'
 import { rateLimiter } from 'hono-rate-limiter'
 import { errorBody } from '../http/errors.ts'
@@ -25,8 +26,11 @@ export const DEFAULT_LOGIN_WINDOW_MS = 15 * 60 * 1000
 
 /** The socket's remote address under @hono/node-server; `unknown` where there is none (app.request in tests). */
 export function socketAddress(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown'
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown'
+  } catch {
+    return 'unknown'
+  }
 }
 
 /** The user name a sign-in request names, lower-cased; null when the body has none. */

@@ -1,3 +1,6 @@
+import { request as httpRequest } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApiToken, disableUser, setUserRole } from '../auth/accounts.ts'
 import { DEFAULT_SESSION_TTL_MS, SESSION_COOKIE } from '../auth/authenticator.ts'
@@ -188,5 +191,35 @@ describe('sign-in rate limit', () => {
     expect(((await limited.json()) as ErrorShape).error.message).toMatch(/from this address/)
     address = '10.0.0.10'
     expect((await attempt('maria', PASSWORD)).status).toBe(200)
+  })
+})
+
+describe('sign-in rate limit over a real socket', () => {
+  it('counts by the remote address of the connection by default', async () => {
+    const api = await authTestApi({ loginRateLimit: { limit: 1, windowMs: 60_000 } })
+    const server = serve({ fetch: api.app.fetch, port: 0, hostname: '127.0.0.1' })
+    await new Promise((resolve) => server.once('listening', resolve))
+    const { port } = server.address() as AddressInfo
+    // From two loopback addresses (Linux routes all of 127.0.0.0/8 to lo).
+    const attempt = (from: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const body = JSON.stringify({ name: `u${from}`, password: 'wrong password!!' })
+      const req = httpRequest({ host: '127.0.0.1', port, localAddress: from, method: 'POST', path: '/api/auth/login', headers: { 'content-type': 'application/json' } }, (res) => {
+        let text = ''
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
+      })
+      req.on('error', reject)
+      req.end(body)
+    })
+    try {
+      expect((await attempt('127.0.0.1')).status).toBe(401)
+      const limited = await attempt('127.0.0.1')
+      expect(limited.status).toBe(429)
+      expect(limited.body).toMatch(/from this address/)
+      expect((await attempt('127.0.0.2')).status).toBe(401)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+      await api.close()
+    }
   })
 })
