@@ -61,6 +61,12 @@ const EXAMPLES: Record<string, Example> = {
   'GET /customers': { path: '/api/customers?limit=5', safe: true },
   'GET /customers/{id}': { path: '/api/customers/c-1', safe: true },
   'DELETE /customers/{id}': { path: '/api/customers/c-1' },
+  'POST /segments/preview': { path: '/api/segments/preview', body: { segment: { type: 'attribute', name: 'plan', op: 'eq', value: 'gold' } }, safe: true },
+  'GET /segments/attributes': { path: '/api/segments/attributes', safe: true },
+  'GET /segments/lists': { path: '/api/segments/lists', safe: true },
+  'POST /segments/lists': { path: '/api/segments/lists', body: { name: 'matrix-list' } },
+  'PUT /segments/lists/{name}/members': { path: '/api/segments/lists/seeded/members', body: ['c-1'] },
+  'POST /segments/lists/{name}/members': { path: '/api/segments/lists/seeded/members', body: ['c-1'] },
 }
 
 interface Seeded {
@@ -72,6 +78,7 @@ async function seeded(): Promise<Seeded> {
   const server = await testServer()
   const as = { 'x-test-role': 'admin' }
   await server.ctx.store.upsertCustomers([{ id: 'c-1', attributes: { plan: 'gold' } }])
+  await server.ctx.store.createList({ name: 'seeded' })
   await server.request('POST', '/api/flows', { flow: SIGNUP_FLOW }, as)
   await server.request('POST', '/api/flows', { flow: { ...SIGNUP_FLOW, id: 'draft-only' } }, as)
   const published = (await (await server.request('POST', '/api/flows/matrix/publish', undefined, as)).json()) as { runId: string }

@@ -21,6 +21,7 @@ import { flowRoutes } from './routes/flows.ts'
 import { healthRoutes } from './routes/health.ts'
 import { nodeTypeRoutes } from './routes/node-types.ts'
 import { runRoutes } from './routes/runs.ts'
+import { segmentRoutes } from './routes/segments.ts'
 import { statusPage } from './routes/status-page.ts'
 
 /** Largest request body: a batch of 10,000 events fits; imports stream through their own route. */
@@ -42,6 +43,7 @@ export function createApi(ctx: ServerContext): OpenAPIHono<ApiEnv> {
   api.route('/events', eventRoutes(ctx))
   api.route('/runs', runRoutes(ctx))
   api.route('/customers', customerRoutes(ctx))
+  api.route('/segments', segmentRoutes(ctx))
   return api
 }
 
