@@ -1,7 +1,8 @@
 /**
  * `sluice run FLOW [--start ISO --until ISO] [--json]`: runs a flow against the store on the
- * simulated clock, from start to until: entries, waits, wake-ups and sends (through the `log`
- * channel: outbox and contact history only). Events already in the store whose time falls in
+ * simulated clock, from start to until (engine/simulation/simulate-flow.ts, which the editor's
+ * simulate mode calls too): entries, waits, wake-ups and sends (through the `log` channel:
+ * outbox and contact history only). Events already in the store whose time falls in
  * [start, until) arrive at their time, so event-triggered flows can be back-tested on history,
  * and nodes see the store as of the simulated now.
  *
@@ -12,27 +13,18 @@
  * holdout, engine/measure/report.ts) is taken inside the simulation, before the roll-back.
  */
 import type { Command } from 'commander'
-import { allChannelsThrough } from '../../engine/channels/channel-port.ts'
-import { createLogChannel } from '../../engine/channels/log-channel.ts'
-import { SimulatedClock } from '../../engine/clock/simulated-clock.ts'
 import { UserError } from '../../engine/errors.ts'
-import { Engine } from '../../engine/executor/engine.ts'
-import type { RunErrorGroup, RunSummary } from '../../engine/executor/run-summary.ts'
 import { loadFlowFile } from '../../engine/flow/files.ts'
-import { catalogueWarnings, type FlowIssue } from '../../engine/flow/verify.ts'
-import type { Flow } from '../../engine/flow/schema.ts'
-import { MEASURE_NODE_TYPE, measureReport, type MeasureReport } from '../../engine/measure/report.ts'
+import type { MeasureReport } from '../../engine/measure/report.ts'
 import { loadProjectConfig } from '../../engine/registry/project-config.ts'
-import type { EngineStore } from '../../engine/ports/engine-store.ts'
-import type { AttributeDef, StorePort } from '../../engine/ports/store.ts'
-import type { ContactPolicy } from '../../engine/policy/contact-policy.ts'
-import type { NodeRegistry } from '../../engine/registry/registry.ts'
-import { Scheduler, type SchedulerReport } from '../../engine/scheduler/scheduler.ts'
-import { closest } from '../../engine/sdk/zod-issues.ts'
+import type { StorePort } from '../../engine/ports/store.ts'
+import { backtestFlow, measured, type RunReport, type SimulateOptions } from '../../engine/simulation/simulate-flow.ts'
 import { openEngineStore } from '../../store/open-engine-store.ts'
 import { addRegistryOptions, registryFromOptions, type RegistryOptionValues } from '../registry-options.ts'
 import { addStoreOptions, describeStore, withStore, type StoreOptionValues } from '../store-options.ts'
 import { formatAsOf, parseDateOption, startOfUtcDay } from './shared/as-of.ts'
+
+export type { RunReport, SimulateOptions }
 
 const DAY = 86_400_000
 
@@ -46,33 +38,6 @@ interface RunFlags extends StoreOptionValues, RegistryOptionValues {
   by?: string
   byTag?: string
 }
-
-/** The JSON `sluice run --json` prints. */
-export interface RunReport {
-  runId: string
-  flow: { id: string; version: number }
-  start: string
-  until: string
-  kept: boolean
-  ticks: number
-  /**
-   * Names the flow or the flags use that the store's attribute catalogue does not know (a filter
-   * on `member_teir`, `{{first_name}}` in a message, `--by member_teir`), with "did you mean".
-   */
-  warnings: FlowIssue[]
-  nodes: Record<string, { entered: number; outputs: Record<string, number>; parked: number; failed: number }>
-  sends: RunSummary['sends']
-  held: RunSummary['held']
-  delivery: RunSummary['delivery']
-  positions: RunSummary['positions']
-  /** Customers in error per node and message (the node's exception, a loop that took no time), largest groups first. */
-  errors: RunErrorGroup[]
-  /** The measure report, for flows with a measure node or settings.goal. */
-  measure?: MeasureReport
-}
-
-/** Thrown inside the simulation's transaction to roll it back once the report is taken. */
-class RollBack extends Error {}
 
 /** Registers `run`. */
 export function register(program: Command): void {
@@ -114,50 +79,9 @@ export function register(program: Command): void {
   })
 }
 
-/** Whether the flow has a goal to report on. */
-function measured(flow: Flow): boolean {
-  return flow.settings.goal !== undefined || flow.nodes.some((node) => node.type === MEASURE_NODE_TYPE)
-}
-
-/** What {@link simulateFlow} runs. */
-export interface SimulateOptions {
-  flow: Flow
-  registry: NodeRegistry
-  start: number
-  /** Exclusive. */
-  until: number
-  /** Commit the run instead of rolling it back. */
-  keep: boolean
-  seed?: string
-  batchSize?: number
-  contactPolicy?: ContactPolicy
-  /** Measure report breakdown by a customer attribute or a tag. */
-  by?: string
-  byTag?: string
-}
-
-/**
- * Publishes `flow` and runs it on a simulated clock from `start` to `until` against `store`
- * (sends through `log`), with the measure report for a measured flow: what `sluice run` does.
- * Rolled back unless `keep`.
- */
-export async function simulateFlow(store: StorePort, options: SimulateOptions): Promise<RunReport> {
-  const { flow, registry, start, until, contactPolicy } = options
-  const warnings = unknownNames(flow, registry, await store.listAttributes(), options.by)
-  const clock = new SimulatedClock(start)
-  const engineStore = openEngineStore(store)
-  const engine = new Engine({ store: engineStore, registry, clock, channels: allChannelsThrough(createLogChannel()), ...(contactPolicy ? { contactPolicy } : {}) })
-  const simulate = async () => {
-    const run = await engine.publish(flow, { ...(options.seed ? { seed: options.seed } : {}), ...(options.batchSize ? { options: { batchSize: options.batchSize } } : {}) })
-    const session = await new Scheduler(engine, clock).runUntil(until)
-    const report = toReport(await engine.summary(run.id), session, start, until, options.keep, warnings)
-    if (measured(flow)) {
-      // As of the last simulated instant: later events in the store were not seen by the run either.
-      report.measure = await measureReport(engineStore, run.id, { now: until - 1, ...(options.by ? { by: options.by } : {}), ...(options.byTag ? { byTag: options.byTag } : {}) })
-    }
-    return report
-  }
-  return options.keep ? simulate() : rolledBack(engineStore, simulate)
+/** Publishes `flow` and back-tests it against `store` on the simulated clock: what `sluice run` does. */
+export function simulateFlow(store: StorePort, options: SimulateOptions): Promise<RunReport> {
+  return backtestFlow(openEngineStore(store), options)
 }
 
 function parseBatchSize(value: string | undefined): number | undefined {
@@ -165,51 +89,6 @@ function parseBatchSize(value: string | undefined): number | undefined {
   const size = Number(value)
   if (!Number.isInteger(size) || size < 1 || size > 100_000) throw new UserError('cli.run', `--batch-size: expected a whole number from 1 to 100000, got "${value}"`)
   return size
-}
-
-/** Runs `work` inside one transaction and rolls it back, returning what it returned. */
-async function rolledBack<T>(store: EngineStore, work: () => Promise<T>): Promise<T> {
-  let result: T | undefined
-  try {
-    await store.transaction(async () => {
-      result = await work()
-      throw new RollBack('simulation rolled back')
-    })
-  } catch (error) {
-    if (!(error instanceof RollBack)) throw error
-  }
-  return result as T
-}
-
-/** What the catalogue says of the flow's attribute names and of `--by`: warnings, the run goes ahead. */
-function unknownNames(flow: Flow, registry: NodeRegistry, attributes: readonly AttributeDef[], by: string | undefined): FlowIssue[] {
-  const warnings = catalogueWarnings(flow, registry, attributes)
-  if (by !== undefined && attributes.length > 0 && !attributes.some((a) => a.name === by)) {
-    const hint = closest(by, attributes.map((a) => a.name))
-    warnings.push({
-      code: 'run.unknown-attribute', severity: 'warning', path: '--by',
-      message: `attribute "${by}" is not in the catalogue${hint ? ` (did you mean "${hint}"?)` : ''}; every customer falls in one "(none)" row`,
-    })
-  }
-  return warnings
-}
-
-function toReport(summary: RunSummary, session: SchedulerReport, start: number, until: number, kept: boolean, warnings: FlowIssue[]): RunReport {
-  return {
-    runId: summary.runId,
-    flow: summary.flow,
-    start: formatAsOf(start),
-    until: formatAsOf(until),
-    kept,
-    ticks: session.ticks,
-    warnings,
-    nodes: summary.nodes,
-    sends: summary.sends,
-    held: summary.held,
-    delivery: summary.delivery,
-    positions: summary.positions,
-    errors: summary.errors,
-  }
 }
 
 /** The one-line failure of a run that left customers in error. */

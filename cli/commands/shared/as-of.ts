@@ -1,13 +1,10 @@
 /** Date options of the commands: `--as-of` of `generate` and `demo`, `--start` and `--until` of `run`. */
 import { UserError } from '../../../engine/errors.ts'
 import { parseIsoInstant } from '../../../store/import/cell-values.ts'
+import { formatAsOf, startOfUtcDay } from '../../../engine/clock/utc-day.ts'
 
-const DAY = 86_400_000
-
-/** Midnight UTC of the day `now` falls in, so runs on one day agree. */
-export function startOfUtcDay(now: number): number {
-  return Math.floor(now / DAY) * DAY
-}
+// The day helpers live in the engine (the server's simulate route prints the same dates).
+export { formatAsOf, startOfUtcDay }
 
 /**
  * Parses a date option (an ISO date or instant) to epoch ms, or `fallback` when it is absent.
@@ -26,10 +23,4 @@ export function parseDateOption(option: string, value: string | undefined, fallb
  */
 export function parseAsOf(value: string | undefined, now: number): number {
   return parseDateOption('--as-of', value, startOfUtcDay(now))
-}
-
-/** `2024-06-30` for midnight UTC, the full instant otherwise. */
-export function formatAsOf(at: number): string {
-  const iso = new Date(at).toISOString()
-  return at % DAY === 0 ? iso.slice(0, 10) : iso
 }
