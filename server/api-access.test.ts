@@ -67,6 +67,7 @@ const EXAMPLES: Record<string, Example> = {
   'POST /segments/lists': { path: '/api/segments/lists', body: { name: 'matrix-list' } },
   'PUT /segments/lists/{name}/members': { path: '/api/segments/lists/seeded/members', body: ['c-1'] },
   'POST /segments/lists/{name}/members': { path: '/api/segments/lists/seeded/members', body: ['c-1'] },
+  'GET /reports/flows/{id}': { path: '/api/reports/flows/measured?format=csv', safe: true },
 }
 
 interface Seeded {
@@ -79,6 +80,8 @@ async function seeded(): Promise<Seeded> {
   const as = { 'x-test-role': 'admin' }
   await server.ctx.store.upsertCustomers([{ id: 'c-1', attributes: { plan: 'gold' } }])
   await server.ctx.store.createList({ name: 'seeded' })
+  await server.request('POST', '/api/flows', { flow: { ...SIGNUP_FLOW, id: 'measured', settings: { ...SIGNUP_FLOW.settings, goal: { event: 'purchase', withinDays: 7 } } } }, as)
+  await server.request('POST', '/api/flows/measured/publish', undefined, as)
   await server.request('POST', '/api/flows', { flow: SIGNUP_FLOW }, as)
   await server.request('POST', '/api/flows', { flow: { ...SIGNUP_FLOW, id: 'draft-only' } }, as)
   const published = (await (await server.request('POST', '/api/flows/matrix/publish', undefined, as)).json()) as { runId: string }

@@ -20,6 +20,7 @@ import { eventRoutes } from './routes/events.ts'
 import { flowRoutes } from './routes/flows.ts'
 import { healthRoutes } from './routes/health.ts'
 import { nodeTypeRoutes } from './routes/node-types.ts'
+import { reportRoutes } from './routes/reports.ts'
 import { runRoutes } from './routes/runs.ts'
 import { segmentRoutes } from './routes/segments.ts'
 import { statusPage } from './routes/status-page.ts'
@@ -44,6 +45,7 @@ export function createApi(ctx: ServerContext): OpenAPIHono<ApiEnv> {
   api.route('/runs', runRoutes(ctx))
   api.route('/customers', customerRoutes(ctx))
   api.route('/segments', segmentRoutes(ctx))
+  api.route('/reports', reportRoutes(ctx))
   return api
 }
 
