@@ -9,7 +9,9 @@ import { Engine } from '../engine/executor/engine.ts'
 import type { StorePort } from '../engine/ports/store.ts'
 import type { ContactPolicy } from '../engine/policy/contact-policy.ts'
 import type { NodeRegistry } from '../engine/registry/registry.ts'
+import { OutboxLoop } from '../engine/outbox/outbox-loop.ts'
 import { Scheduler } from '../engine/scheduler/scheduler.ts'
+import type { NodeSecrets } from '../engine/sdk/types.ts'
 import { openEngineStore } from '../store/open-engine-store.ts'
 import { createApp } from './app.ts'
 import type { ServerContext } from './context.ts'
@@ -24,6 +26,10 @@ export interface LiveOptions {
   /** The editor's build to serve at `/`. */
   editorDir?: string
   contactPolicy?: ContactPolicy
+  /** The project's secrets (ctx.secrets of every node). */
+  secrets?: NodeSecrets
+  /** The server's public URL (ctx.publicUrl: links in messages, such as one-click unsubscribe). */
+  publicUrl?: string
   /** Longest sleep between ticks (pick-up of events written by other processes). Default 1 s. */
   idleMs?: number
   /** A tick failed (the store went away): logged, and the scheduler starts again after a pause. */
@@ -33,7 +39,7 @@ export interface LiveOptions {
 export interface LiveServer {
   ctx: ServerContext
   app: ReturnType<typeof createApp>
-  /** Stops the scheduler after its current tick. */
+  /** Stops the scheduler after its current tick and the dispatcher after its current delivery. */
   stop(): Promise<void>
 }
 
@@ -41,8 +47,16 @@ export interface LiveServer {
 export function startLive(options: LiveOptions): LiveServer {
   const clock = new RealClock()
   const engineStore = openEngineStore(options.store)
-  const engine = new Engine({ store: engineStore, registry: options.registry, clock, channels: options.channels, ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}) })
-  const scheduler = new Scheduler(engine, clock, { idleMs: options.idleMs ?? 1_000 })
+  // The outbox is delivered in a loop of its own, so a slow SMTP server never stalls a tick.
+  const engine = new Engine({
+    store: engineStore, registry: options.registry, clock, channels: options.channels, dispatch: 'separate',
+    ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+  })
+  const outbox = new OutboxLoop(engine, clock, { idleMs: options.idleMs ?? 1_000, ...(options.onError ? { onError: options.onError } : {}) })
+  // A tick that did something may have queued sends (event intake's are not counted apart): wake the dispatcher.
+  const scheduler = new Scheduler(engine, clock, { idleMs: options.idleMs ?? 1_000, onTick: (tick) => tick.progress && outbox.nudge() })
   const abort = new AbortController()
   const ctx: ServerContext = { store: options.store, engineStore, engine, registry: options.registry, clock, auth: options.auth, nudge: () => scheduler.nudge(), version: options.version, ...(options.editorDir ? { editorDir: options.editorDir } : {}) }
 
@@ -57,13 +71,14 @@ export function startLive(options: LiveOptions): LiveServer {
       }
     }
   })()
+  const delivering = outbox.runForever(abort.signal)
 
   return {
     ctx,
     app: createApp(ctx),
     stop: async () => {
       abort.abort()
-      await loop
+      await Promise.all([loop, delivering])
     },
   }
 }

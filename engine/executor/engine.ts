@@ -5,7 +5,8 @@
  * 1. audiences whose time came enter (schedule fires, audience triggers);
  * 2. events up to `now` let customers enter event triggers and wake parked customers;
  * 3. every position due by `now` is moved, in batches, node to node (move-batch.ts);
- * 4. the outbox delivers what is due;
+ * 4. the outbox delivers what is due (`dispatch: 'inline'`; with `separate` an OutboxLoop
+ *    delivers beside the ticks, engine/outbox/outbox-loop.ts);
  * 5. runs that take no more entries and hold nobody complete; drained predecessors let their
  *    successors start.
  *
@@ -18,7 +19,7 @@ import type { Clock } from '../clock/clock.ts'
 import { StoreUnavailableError } from '../errors.ts'
 import type { Flow } from '../flow/schema.ts'
 import { BatchJournal } from '../journal/batch-journal.ts'
-import { dispatchOutbox } from '../outbox/dispatch-outbox.ts'
+import { dispatchOutbox, type DispatchOutcome } from '../outbox/dispatch-outbox.ts'
 import type { EngineStore, EventCursor, RunRow } from '../ports/engine-store.ts'
 import type { NodeRegistry } from '../registry/registry.ts'
 import type { ContactPolicy } from '../policy/contact-policy.ts'
@@ -46,6 +47,12 @@ export interface EngineOptions {
   secrets?: NodeSecrets
   /** The server's public URL, handed to nodes as ctx.publicUrl (links in messages). */
   publicUrl?: string
+  /**
+   * `inline` (default): each tick delivers the outbox after moving customers (back-tests on the
+   * simulated clock, tests). `separate`: ticks only queue intents and an OutboxLoop calls
+   * dispatchOutbox() beside the scheduler, so slow delivery never holds up a tick (the live server).
+   */
+  dispatch?: 'inline' | 'separate'
 }
 
 /** What one tick did; `progress` is false when it found nothing to do. */
@@ -78,12 +85,16 @@ export class Engine {
   readonly #channels: ChannelRouter
   readonly #env: ExecutorEnv
   readonly #runtimes = new Map<string, RunRuntime>()
+  readonly #dispatch: 'inline' | 'separate'
+  /** The dispatch in progress: dispatches run one at a time, so no intent is delivered twice at once. */
+  #dispatching: Promise<DispatchOutcome> | null = null
 
   constructor(options: EngineOptions) {
     this.#store = options.store
     this.#registry = options.registry
     this.#clock = options.clock
     this.#channels = options.channels
+    this.#dispatch = options.dispatch ?? 'inline'
     this.#env = {
       store: options.store, data: nodeDataFromStore(options.store.customers, options.store),
       ...(options.hooks ? { hooks: options.hooks } : {}),
@@ -150,7 +161,7 @@ export class Engine {
     report.customers = due.customers
     report.nodeRuns = due.nodeRuns
     report.sends = due.sends
-    const dispatched = await dispatchOutbox(this.#store, this.#channels, now, (runId) => this.#runtimes.get(runId)?.options ?? DEFAULT_OPTIONS)
+    const dispatched = this.#dispatch === 'inline' ? await this.#dispatchSerially(now) : { sent: 0, retried: 0, dead: 0 }
     report.delivered = dispatched.sent
     report.retried = dispatched.retried
     report.dead = dispatched.dead
@@ -159,10 +170,38 @@ export class Engine {
     return report
   }
 
+  /**
+   * Delivers every outbox intent due at the clock's time; what an OutboxLoop calls with
+   * `dispatch: 'separate'`. A call made while another dispatch runs waits for it and then
+   * dispatches again, so intents queued meanwhile are not left for the next due time.
+   */
+  dispatchOutbox(): Promise<DispatchOutcome> {
+    return this.#dispatchSerially()
+  }
+
+  /** When the next outbox intent is due (epoch ms), or null. */
+  nextOutboxAt(): Promise<number | null> {
+    return this.#store.nextOutboxAt()
+  }
+
+  /** Dispatches at `now` (default: the clock's time once the previous dispatch is over), one dispatch at a time. */
+  async #dispatchSerially(at?: number): Promise<DispatchOutcome> {
+    while (this.#dispatching) await this.#dispatching.catch(() => undefined)
+    const now = at ?? this.#clock.now()
+    const dispatch = dispatchOutbox(this.#store, this.#channels, now, (runId) => this.#runtimes.get(runId)?.options ?? DEFAULT_OPTIONS)
+    this.#dispatching = dispatch
+    try {
+      return await dispatch
+    } finally {
+      this.#dispatching = null
+    }
+  }
+
   /** When the next tick has work (epoch ms), or null when nothing is scheduled at all. */
   async nextWakeAt(): Promise<number | null> {
     const runtimes = await this.#running()
-    const times: (number | null)[] = [await this.#store.nextDueAt([...runtimes.keys()]), await this.#store.nextOutboxAt()]
+    // With a separate dispatch loop the outbox's due times are its business, not the tick's.
+    const times: (number | null)[] = [await this.#store.nextDueAt([...runtimes.keys()]), this.#dispatch === 'inline' ? await this.#store.nextOutboxAt() : null]
     const wakeScans: { runId: string; types: string[]; cursor: EventCursor | null }[] = []
     for (const runtime of runtimes.values()) {
       times.push(await nextAudienceAt(this.#store, runtime))
