@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander'
 import type { StorePort } from '../engine/ports/store.ts'
+import { StoreMissingError } from '../store/common/store-missing.ts'
 import { DEFAULT_SQLITE_PATH, openStore, resolveStoreTarget } from '../store/open-store.ts'
 
 /** The parsed store flags. */
@@ -21,23 +22,57 @@ export function addStoreOptions(command: Command): Command {
     .option('--database-url <url>', 'PostgreSQL URL, e.g. postgres://user@host:5432/db (default: $DATABASE_URL)')
 }
 
-/** Opens the store the flags point at; migrated by default so a fresh file is ready to use. */
-export async function openStoreFromOptions(options: StoreOptionValues, { migrate = true } = {}): Promise<StorePort> {
-  return openStore({
-    ...(options.db ? { db: options.db } : {}),
-    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-    migrate,
-  })
+/**
+ * How a command opens the store. `create`: only the commands that make a store (db migrate,
+ * import, demo, generate, serve) create a missing one; every other command refuses it, so a
+ * mistyped --db fails with how to create it instead of reporting on a new, empty store.
+ */
+export interface OpenStoreFlags {
+  /** Apply pending migrations (an existing store of an older Sluice is upgraded). Default true. */
+  migrate?: boolean
+  /** Create the store when it is not there. Default false. */
+  create?: boolean
+}
+
+/** Opens the store the flags point at, migrated; a missing store is refused unless `create`. */
+export async function openStoreFromOptions(options: StoreOptionValues, { migrate = true, create = false }: OpenStoreFlags = {}): Promise<StorePort> {
+  try {
+    return await openStore({
+      ...(options.db ? { db: options.db } : {}),
+      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+      migrate,
+      ifMissing: create ? 'create' : 'refuse',
+    })
+  } catch (error) {
+    if (error instanceof StoreMissingError) throw new StoreMissingError(`${error.message}; ${howToCreate(options)}`)
+    throw error
+  }
 }
 
 /** Runs `fn` with the store open, closing it afterwards whatever happens. */
-export async function withStore<T>(options: StoreOptionValues, fn: (store: StorePort) => Promise<T>, { migrate = true } = {}): Promise<T> {
-  const store = await openStoreFromOptions(options, { migrate })
+export async function withStore<T>(options: StoreOptionValues, fn: (store: StorePort) => Promise<T>, flags: OpenStoreFlags = {}): Promise<T> {
+  const store = await openStoreFromOptions(options, flags)
   try {
     return await fn(store)
   } finally {
     await store.close()
   }
+}
+
+/** The commands that would create the store the flags point at, with those flags. */
+function howToCreate(options: StoreOptionValues): string {
+  const flag = options.databaseUrl ? ` --database-url ${quoteArgument(hidePassword(options.databaseUrl))}` : options.db ? ` --db ${quoteArgument(options.db)}` : ''
+  const creating = `"sluice db migrate${flag}" (empty) or "sluice demo${flag}" (the demo data)`
+  return storeDialect(options) === 'sqlite' ? `check the path, or create the store with ${creating}` : `create Sluice's tables with ${creating}`
+}
+
+/** The argument as a shell would need it: bare when it is plain, else in single quotes. */
+function quoteArgument(value: string): string {
+  return /^[\w@%+=:,./~-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`
+}
+
+function storeDialect(options: StoreOptionValues): 'sqlite' | 'postgres' {
+  return resolveStoreTarget({ ...(options.db ? { db: options.db } : {}), ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}) }).dialect
 }
 
 /** Where the store is, for messages: `SQLite ./data/sluice.db` or `PostgreSQL postgres://u:***@h/db`. */

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { StoreUnavailableError } from '../engine/errors.ts'
+import { createTestSchema, requirePostgres } from '../test/support/postgres.ts'
 import { createTempFolder } from '../test/support/sqlite.ts'
+import { StoreMissingError } from './common/store-missing.ts'
 import { DEFAULT_SQLITE_PATH, openStore, resolveStoreTarget } from './open-store.ts'
 import type { SqliteStore } from './sqlite/sqlite-store.ts'
 
@@ -61,5 +63,26 @@ describe('openStore', () => {
     const error = await openStore({ databaseUrl: 'postgres://postgres@127.0.0.1:1/test', pgSchema: 'x; DROP SCHEMA public' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(StoreUnavailableError)
     expect((error as Error).message).toContain("invalid PostgreSQL schema name 'x; DROP SCHEMA public'")
+  })
+
+  it("refuses, with ifMissing 'refuse', a Postgres schema without Sluice's tables instead of migrating it", async () => {
+    const pgSchema = await createTestSchema('openStore ifMissing refuse')
+    const client = await requirePostgres('openStore ifMissing refuse')
+    const tables = async () => (await client.query('SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1', [pgSchema.schema])).rows[0].n as number
+    try {
+      const error = await openStore({ databaseUrl: pgSchema.url, pgSchema: pgSchema.schema, ifMissing: 'refuse' }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(StoreMissingError)
+      const { host, pathname } = new URL(pgSchema.url)
+      expect((error as Error).message).toBe(`no store in PostgreSQL database ${pathname.slice(1)} on ${host}, schema ${pgSchema.schema}: it has no Sluice tables`)
+      expect(await tables()).toBe(0)
+
+      await (await openStore({ databaseUrl: pgSchema.url, pgSchema: pgSchema.schema })).close()
+      const store = await openStore({ databaseUrl: pgSchema.url, pgSchema: pgSchema.schema, ifMissing: 'refuse' })
+      expect(await store.countCustomers()).toBe(0)
+      await store.close()
+    } finally {
+      await client.end()
+      await pgSchema.drop()
+    }
   })
 })

@@ -5,8 +5,11 @@
  *   3. else the `DATABASE_URL` environment variable (Postgres),
  *   4. else the SQLite file ./data/sluice.db.
  * Explicit options beat the environment, so `--db other.db` works with DATABASE_URL set.
+ * `ifMissing: 'refuse'` (what the CLI's reading and running commands ask for) opens only a store
+ * that exists and was migrated: a StoreMissingError otherwise, with nothing created.
  */
 import type { StorePort } from '../engine/ports/store.ts'
+import { StoreMissingError } from './common/store-missing.ts'
 import { PgStore } from './pg/pg-store.ts'
 import type { SqliteSynchronous } from './sqlite/connection.ts'
 import { SqliteStore } from './sqlite/sqlite-store.ts'
@@ -21,6 +24,11 @@ export interface OpenStoreOptions {
   databaseUrl?: string
   /** Apply pending migrations after opening. Default true. */
   migrate?: boolean
+  /**
+   * A store that is not there: `create` it (default), or `refuse` it with a StoreMissingError —
+   * a missing SQLite file, a file or Postgres schema without Sluice's tables — creating nothing.
+   */
+  ifMissing?: 'create' | 'refuse'
   /** SQLite durability; default NORMAL (the engine's outbox asks for FULL). */
   sqliteSynchronous?: SqliteSynchronous
   /** PostgreSQL schema for the store's tables; default `public`. */
@@ -35,6 +43,9 @@ export type StoreTarget = { dialect: 'sqlite'; path: string } | { dialect: 'post
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i
 
+/** The table drizzle's migrator keeps (in the store's schema on Postgres): a store was migrated if it has it. */
+const MIGRATIONS_TABLE = '__drizzle_migrations'
+
 /** Which database the options point at, by the precedence documented above. */
 export function resolveStoreTarget(options: Pick<OpenStoreOptions, 'db' | 'databaseUrl' | 'env'> = {}): StoreTarget {
   const env = options.env ?? process.env
@@ -48,17 +59,38 @@ export function resolveStoreTarget(options: Pick<OpenStoreOptions, 'db' | 'datab
 export async function openStore(options: OpenStoreOptions = {}): Promise<StorePort> {
   const target = resolveStoreTarget(options)
   const now = options.now ? { now: options.now } : {}
+  const refuseMissing = options.ifMissing === 'refuse'
   const store =
     target.dialect === 'postgres'
       ? await PgStore.open({ url: target.url, ...(options.pgSchema ? { schema: options.pgSchema } : {}), ...now })
-      : SqliteStore.open({ path: target.path, ...(options.sqliteSynchronous ? { synchronous: options.sqliteSynchronous } : {}), ...now })
-  if (options.migrate ?? true) {
-    try {
-      await store.migrate()
-    } catch (error) {
-      await store.close()
-      throw error
-    }
+      : SqliteStore.open({
+          path: target.path,
+          ...(options.sqliteSynchronous ? { synchronous: options.sqliteSynchronous } : {}),
+          ...(refuseMissing && target.path !== ':memory:' ? { mustExist: { table: MIGRATIONS_TABLE } } : {}),
+          ...now,
+        })
+  try {
+    if (refuseMissing && store instanceof PgStore && target.dialect === 'postgres') await checkPgStoreExists(store, target.url, options.pgSchema ?? 'public')
+    if (options.migrate ?? true) await store.migrate()
+  } catch (error) {
+    await store.close()
+    throw error
   }
   return store
+}
+
+/** Refuses a Postgres database whose schema has no Sluice tables, before migrating creates them. */
+async function checkPgStoreExists(store: PgStore, url: string, schema: string): Promise<void> {
+  const found = await store.pool.query('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [schema, MIGRATIONS_TABLE])
+  if (found.rowCount === 0) throw new StoreMissingError(`no store in PostgreSQL ${describePgDatabase(url, schema)}: it has no Sluice tables`)
+}
+
+/** `database test on 127.0.0.1:5432, schema public`: never the user or password. */
+function describePgDatabase(url: string, schema: string): string {
+  try {
+    const parsed = new URL(url)
+    return `database ${decodeURIComponent(parsed.pathname.slice(1)) || '(default)'} on ${parsed.host}, schema ${schema}`
+  } catch {
+    return `schema ${schema}`
+  }
 }

@@ -20,7 +20,7 @@ export function register(program: Command): void {
         const after = await appliedCount(store)
         const names = migrationNames(store.dialect)
         return { store: describeStore(flags), applied: names.slice(before, after), total: after, known: names.length }
-      }, { migrate: false })
+      }, { migrate: false, create: true })
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
         return

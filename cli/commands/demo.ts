@@ -35,6 +35,7 @@ export function register(program: Command): void {
             progress.update(done)
           },
         }),
+        { create: true },
       )
     } finally {
       progress.stop()

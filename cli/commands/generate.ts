@@ -59,7 +59,7 @@ export function register(program: Command): void {
         return
       }
       if (flags.eventsOut || flags.format) throw new UserError('cli.out', '--events-out and --format apply only with --out')
-      const summary = await withStore(flags, (store) => generateIntoStore(store, { customers, seed: flags.seed, asOf, onProgress }))
+      const summary = await withStore(flags, (store) => generateIntoStore(store, { customers, seed: flags.seed, asOf, onProgress }), { create: true })
       progress.stop()
       report(flags, { ...summary, asOf: formatAsOf(asOf), store: describeStore(flags) }, [
         `Generated ${summary.customers.toLocaleString('en-US')} customers (seed ${summary.seed}, as of ${formatAsOf(asOf)}) into ${describeStore(flags)}`,

@@ -101,7 +101,7 @@ async function runImport(kind: 'customers' | 'events', file: string, flags: Impo
   if (flags.rejects && !flags.skipInvalid) throw new UserError('cli.rejects', '--rejects only applies with --skip-invalid')
   let summary: ImportSummary
   try {
-    summary = await withStore(flags, (store) => importer(store, options))
+    summary = await withStore(flags, (store) => importer(store, options), { create: true })
   } finally {
     progress.stop()
   }

@@ -47,7 +47,7 @@ export function register(program: Command): void {
   addStoreOptions(command).action(async (flags: ServeFlags) => {
     const port = parseWholeNumber('--port', flags.port, 0, 65_535)
 
-    const store = await openStoreFromOptions(flags)
+    const store = await openStoreFromOptions(flags, { create: true })
     if (flags.demo && (await store.countCustomers()) === 0) {
       process.stdout.write(`The store (${describeStore(flags)}) is empty: loading the demo data…\n`)
       const summary = await loadDemo(store, { asOf: parseAsOf(undefined, Date.now()) })

@@ -2,10 +2,11 @@
  * Opening a SQLite database for the store: folder creation, pragmas, and turning driver errors
  * a user can act on (locked, unreadable, not a database) into StoreUnavailableError.
  */
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { StoreUnavailableError } from '../../engine/errors.ts'
+import { StoreMissingError } from '../common/store-missing.ts'
 
 /** SQLite's durability levels. NORMAL is safe in WAL mode (a power loss can lose the last commits, never corrupt); the outbox wants FULL. */
 export type SqliteSynchronous = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA'
@@ -19,11 +20,17 @@ export interface SqliteConnectionOptions {
   cacheSizeKib?: number
   /** How long a writer waits for another process's lock before giving up. Default 5 s. */
   busyTimeoutMs?: number
+  /**
+   * Open only a database that is already there: a missing file is a StoreMissingError
+   * (nothing is created), and so is a file without `table` (a SQLite file no store migrated),
+   * checked before any pragma writes to the file.
+   */
+  mustExist?: { table: string }
 }
 
 const SYNCHRONOUS_LEVELS: readonly SqliteSynchronous[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA']
 
-/** Opens (creating if needed) the database file and applies the store's pragmas. */
+/** Opens (creating it and its folder unless `mustExist`) the database file and applies the store's pragmas. */
 export function openSqliteDatabase(options: SqliteConnectionOptions): Database.Database {
   const synchronous = options.synchronous ?? 'NORMAL'
   if (!SYNCHRONOUS_LEVELS.includes(synchronous)) {
@@ -33,10 +40,21 @@ export function openSqliteDatabase(options: SqliteConnectionOptions): Database.D
   const busyTimeoutMs = Math.trunc(options.busyTimeoutMs ?? 5000)
   const memory = options.path === ':memory:'
   const path = memory ? options.path : resolve(options.path)
+  if (!memory) {
+    if (options.mustExist && !existsSync(path)) throw new StoreMissingError(`no store at ${options.path} (${path} does not exist)`)
+    if (existsSync(path) && statSync(path).isDirectory()) {
+      throw new StoreUnavailableError(`cannot use the SQLite store at ${path}: it is a folder, not a database file (give the file inside it, e.g. sluice.db)`)
+    }
+  }
   let db: Database.Database
   try {
     if (!memory) mkdirSync(dirname(path), { recursive: true })
-    db = new Database(path, { timeout: busyTimeoutMs })
+    db = new Database(path, { timeout: busyTimeoutMs, fileMustExist: Boolean(options.mustExist) })
+  } catch (error) {
+    throw sqliteUnavailable(path, error)
+  }
+  try {
+    if (options.mustExist) checkHoldsTable(db, options.path, options.mustExist.table)
     if (!memory) db.pragma('journal_mode = WAL')
     // Pragma values cannot be bound as parameters; each one here is validated or a number.
     db.pragma(`synchronous = ${synchronous}`)
@@ -44,9 +62,23 @@ export function openSqliteDatabase(options: SqliteConnectionOptions): Database.D
     db.pragma(`cache_size = -${cacheSizeKib}`)
     db.pragma('temp_store = MEMORY')
   } catch (error) {
-    throw sqliteUnavailable(path, error)
+    db.close()
+    throw error instanceof StoreUnavailableError ? error : sqliteUnavailable(path, error)
   }
   return db
+}
+
+/** Refuses a file that is not a SQLite database, or one without `table`, reading only. */
+function checkHoldsTable(db: Database.Database, given: string, table: string): void {
+  let found: unknown
+  try {
+    found = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table)
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    if (code === 'SQLITE_NOTADB') throw new StoreUnavailableError(`${given} is not a Sluice store: it is not a SQLite database (check the path)`)
+    throw error
+  }
+  if (!found) throw new StoreMissingError(`${given} is not a Sluice store: it is a SQLite database without Sluice's tables`)
 }
 
 /** The error to show a user when the SQLite file cannot be opened or used. */
