@@ -7,6 +7,7 @@ import type { Clock } from '../engine/clock/clock.ts'
 import type { Engine } from '../engine/executor/engine.ts'
 import type { EngineStore } from '../engine/ports/engine-store.ts'
 import type { StorePort } from '../engine/ports/store.ts'
+import type { ContactPolicy } from '../engine/policy/contact-policy.ts'
 import type { NodeRegistry } from '../engine/registry/registry.ts'
 import type { Authenticator } from './http/api-env.ts'
 
@@ -21,6 +22,8 @@ export interface ServerContext {
   nudge(): void
   /** Version string shown on the status page and in /health. */
   version: string
+  /** The project's global contact policy (sluice.config.ts), which simulations apply like the engine. */
+  contactPolicy?: ContactPolicy
   /** The editor's build (editor/dist) to serve at `/`; without it `/` is the status page. */
   editorDir?: string
 }

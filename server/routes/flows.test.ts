@@ -138,6 +138,101 @@ describe('flows API', () => {
     expect(await copy.json()).toMatchObject({ id: 'signup-wait-2', name: 'Signup wait (copy)', published: null, draft: { version: 1 } })
   })
 
+  describe('simulate', () => {
+    /** Three signups in May (the test clock stands at 2025-06-01) and purchases by two of them. */
+    async function seedHistory() {
+      const ids = ['ana', 'bo', 'cy']
+      await server.ctx.store.upsertCustomers(ids.map((id) => ({ id, addresses: { email: `${id}@example.com` } })))
+      await server.ctx.store.setConsents(ids.map((customerId) => ({ customerId, channel: 'email' as const, status: 'granted' as const, at: Date.UTC(2025, 0, 1) })))
+      const may = (day: number) => Date.UTC(2025, 4, day, 10)
+      await server.ctx.store.insertEvents([
+        ...ids.map((customerId, i) => ({ id: `signup-${customerId}`, customerId, type: 'signup', at: may(10 + i) })),
+        { id: 'buy-ana', customerId: 'ana', type: 'purchase', at: may(12) },
+        { id: 'buy-bo', customerId: 'bo', type: 'purchase', at: may(13) },
+      ])
+    }
+    const greet = { id: 'greet', type: 'choose-channel', config: { candidates: [{ channel: 'email', subject: 'Hi', body: 'Welcome' }] } }
+
+    it('back-tests the draft over the last 30 days: counts per node, output and edge, and leaves the store as it was', async () => {
+      await seedHistory()
+      await create()
+      const response = await server.request('POST', '/api/flows/signup-wait/simulate', undefined, MARKETER)
+      expect(response.status).toBe(200)
+      const result = (await response.json()) as { start: string; until: string; flow: unknown; nodes: Record<string, { entered: number }>; edges: unknown[]; positions: unknown; errors: unknown[]; measure?: unknown }
+      expect(result.start).toBe('2025-05-02')
+      expect(result.until).toBe('2025-06-01')
+      expect(result.flow).toEqual({ id: 'signup-wait', version: 1 })
+      expect(result.nodes['signed-up']?.entered).toBe(3)
+      expect(result.edges).toEqual([
+        { from: 'an-hour', output: 'done', to: 'a-day', customers: 3 },
+        { from: 'signed-up', output: 'entered', to: 'an-hour', customers: 3 },
+      ])
+      expect(result.positions).toEqual({ active: 0, done: 3, error: 0, cancelled: 0 })
+      expect(result.errors).toEqual([])
+      expect(result.measure).toBeUndefined()
+      // Rolled back: no version, no run, no journal left behind.
+      expect(await server.ctx.engineStore.listFlowVersions('signup-wait')).toEqual([])
+      expect(await server.ctx.engineStore.listRuns({ flowId: 'signup-wait' })).toEqual([])
+      // A window that ends before the signups sees none of them.
+      const early = (await (await server.request('POST', '/api/flows/signup-wait/simulate', { start: '2025-04-01', until: '2025-05-01' }, MARKETER)).json()) as { nodes: Record<string, { entered: number }> }
+      expect(early.nodes['signed-up']?.entered).toBe(0)
+    })
+
+    it('simulates a flow file sent instead of the draft, with sends per channel and the measure report', async () => {
+      await seedHistory()
+      await create()
+      const [trigger] = signupFlow().nodes
+      const unsaved = signupFlow({
+        nodes: [trigger, greet],
+        edges: [{ from: 'signed-up', output: 'entered', to: 'greet' }],
+        settings: { priority: 1, entry: { policy: 'once' }, holdout: { percent: 0 }, goal: { event: 'purchase', withinDays: 7 } },
+      })
+      const result = (await (await server.request('POST', '/api/flows/signup-wait/simulate', { flow: unsaved, start: '2025-05-01', until: '2025-06-01' }, MARKETER)).json()) as {
+        sends: Record<string, number>; edges: { output: string; customers: number }[]; measure: { overall: { treated: { customers: number; converted: number } } }
+      }
+      expect(result.sends).toEqual({ email: 3 })
+      expect(result.edges).toEqual([{ from: 'signed-up', output: 'entered', to: 'greet', customers: 3 }])
+      expect(result.measure.overall.treated).toMatchObject({ customers: 3, converted: 2 })
+      // The draft is untouched, and nothing was sent.
+      const saved = await server.ctx.engineStore.getFlowDraft('signup-wait')
+      expect(JSON.parse(saved?.definition ?? '{}').nodes.map((n: { id: string }) => n.id)).toEqual(['a-day', 'an-hour', 'signed-up'])
+      expect(await server.ctx.engineStore.listOutbox({})).toEqual([])
+    })
+
+    it('simulates a live flow afresh, as its next version, and leaves the live run as it was', async () => {
+      await seedHistory()
+      await create()
+      const live = (await (await server.request('POST', '/api/flows/signup-wait/publish', undefined, MARKETER)).json()) as { runId: string }
+      const before = await server.ctx.engineStore.getRun(live.runId)
+      const detail = (await (await server.request('GET', '/api/flows/signup-wait', undefined, VIEWER)).json()) as { revision: number }
+      const [trigger, wait] = signupFlow().nodes
+      await server.request('PUT', '/api/flows/signup-wait/draft', { flow: signupFlow({ nodes: [trigger, wait], edges: [{ from: 'signed-up', output: 'entered', to: 'an-hour' }] }), revision: detail.revision }, MARKETER)
+      const result = (await (await server.request('POST', '/api/flows/signup-wait/simulate', {}, MARKETER)).json()) as { flow: { version: number }; nodes: Record<string, { entered: number }> }
+      // The live run's event cursor starts at its publish (June 1): the simulation does not inherit it.
+      expect(result.flow.version).toBe(2)
+      expect(result.nodes['signed-up']?.entered).toBe(3)
+      expect(await server.ctx.engineStore.getRun(live.runId)).toEqual(before)
+      expect((await server.ctx.engineStore.listFlowVersions('signup-wait')).map((v) => v.version)).toEqual([1])
+    })
+
+    it('refuses a window that ends before it starts or is too long, a date that is not one, and a draft with errors', async () => {
+      await create()
+      const refused = async (body: unknown) => {
+        const response = await server.request('POST', '/api/flows/signup-wait/simulate', body, MARKETER)
+        expect(response.status).toBe(400)
+        return ((await response.json()) as { error: { message: string; details: { path: string; message: string }[] } }).error
+      }
+      expect((await refused({ start: '2025-05-10', until: '2025-05-01' })).details).toEqual([{ path: 'until', message: 'expected a time after start' }])
+      expect((await refused({ start: '2023-01-01', until: '2025-05-01' })).message).toMatch(/at most 366 days; this window has 851/)
+      expect((await refused({ start: 'last week' })).details).toEqual([{ path: 'json.start', message: 'expected a date such as 2025-06-30 or an ISO 8601 instant' }])
+      const broken = signupFlow({ edges: [{ from: 'signed-up', output: 'entered', to: 'nowhere' }] })
+      const error = await refused({ flow: broken })
+      expect(error.message).toMatch(/^flow "signup-wait" has 3 problem\(s\) to fix before it can be simulated:\n {2}edges/)
+      expect((await refused({ flow: { ...signupFlow(), id: 'other' } })).details).toEqual([{ path: 'flow.id', message: 'expected "signup-wait"' }])
+      expect((await server.request('POST', '/api/flows/nope/simulate', {}, MARKETER)).status).toBe(404)
+    })
+  })
+
   it('serves the templates and the flow format schema', async () => {
     const templates = (await (await server.request('GET', '/api/flows/templates', undefined, VIEWER)).json()) as { templates: { id: string }[] }
     expect(templates.templates.map((t) => t.id)).toEqual(expect.arrayContaining(['abandoned-cart', 'win-back', 'welcome-series']))

@@ -1,5 +1,5 @@
 /**
- * `/api/flows`: drafts, validation, diff, publish, versions, archive, duplicate and templates.
+ * `/api/flows`: drafts, validation, diff, simulate, publish, versions, archive, duplicate and templates.
  * The rules live in services/flow-library.ts (shared with the CLI); this module is the HTTP
  * shape. Flow files travel as JSON in the flow format (schema/flow.schema.json).
  */
@@ -13,7 +13,8 @@ import type { ServerContext } from '../context.ts'
 import type { ApiEnv } from '../http/api-env.ts'
 import { apiRoute, json } from '../http/api-route.ts'
 import { optionalJsonBody } from '../http/errors.ts'
-import { FlowLibrary, type FlowDetail, type FlowSummary } from '../services/flow-library.ts'
+import { parseIsoInstant } from '../../store/import/cell-values.ts'
+import { FlowLibrary, SIMULATION_DEFAULT_DAYS, SIMULATION_MAX_DAYS, type FlowDetail, type FlowSummary } from '../services/flow-library.ts'
 
 const TEMPLATES_DIR = fileURLToPath(new URL('../../flows/', import.meta.url))
 
@@ -96,6 +97,38 @@ const publish = apiRoute('marketer', {
   },
   responses: { 200: json(z.object({ version: z.number().int(), created: z.boolean(), runId: z.string(), state: z.string() })) },
 })
+const instant = z.string().refine((v) => parseIsoInstant(v) !== undefined, 'expected a date such as 2025-06-30 or an ISO 8601 instant')
+const simulateBody = z.object({
+  start: instant.optional().openapi({ description: `Simulated start (default: until − ${SIMULATION_DEFAULT_DAYS} days)` }),
+  until: instant.optional().openapi({ description: `Simulated end, exclusive (default: now); at most ${SIMULATION_MAX_DAYS} days after start` }),
+  flow: flowFile.optional().openapi({ description: 'A flow file to simulate instead of the saved draft (the same id)' }),
+})
+const counts = z.record(z.string(), z.number().int())
+const simulationSchema = z
+  .object({
+    runId: z.string(),
+    flow: z.object({ id: z.string(), version: z.number().int() }),
+    start: z.string(),
+    until: z.string(),
+    ticks: z.number().int(),
+    warnings: z.array(issueSchema),
+    nodes: z.record(z.string(), z.object({ entered: z.number().int(), outputs: counts, parked: z.number().int(), failed: z.number().int() })),
+    edges: z.array(z.object({ from: z.string(), output: z.string(), to: z.string(), customers: z.number().int() })),
+    sends: counts.openapi({ description: 'Send intents per channel (the holdout excluded)' }),
+    held: counts.openapi({ description: 'Sends held back for the holdout, per channel' }),
+    delivery: z.object({ sent: z.number().int(), pending: z.number().int(), dead: z.number().int() }),
+    positions: z.object({ active: z.number().int(), done: z.number().int(), error: z.number().int(), cancelled: z.number().int() }),
+    errors: z.array(z.object({ nodeId: z.string(), message: z.string(), customers: z.number().int() })),
+    measure: z.record(z.string(), z.unknown()).optional().openapi({ description: 'The measure report, for a flow with a measure node or settings.goal (docs/measure.md)' }),
+  })
+  .openapi('Simulation')
+const simulate = apiRoute('marketer', {
+  method: 'post', path: '/{id}/simulate', tags,
+  summary: 'Back-test the draft (or a flow file sent) on the simulated clock over a past window; rolled back, nothing is sent or kept',
+  description: 'The flow runs alone (live runs are set aside inside the simulation) against the store as it is, events arriving at their times; the counts, sends and measure report are taken before the roll-back. The simulation holds one store transaction while it runs.',
+  request: { params: flowId, body: { content: { 'application/json': { schema: simulateBody } }, required: false } },
+  responses: { 200: json(simulationSchema) },
+})
 const versions = apiRoute('viewer', {
   method: 'get', path: '/{id}/versions', summary: 'Published versions, newest first', tags,
   request: { params: flowId },
@@ -123,7 +156,7 @@ async function readTemplates(): Promise<{ file: string; id: string; name: string
 }
 
 export function flowRoutes(ctx: ServerContext) {
-  const library = new FlowLibrary({ store: ctx.engineStore, engine: ctx.engine, registry: ctx.registry, now: () => ctx.clock.now() })
+  const library = new FlowLibrary({ store: ctx.engineStore, engine: ctx.engine, registry: ctx.registry, now: () => ctx.clock.now(), ...(ctx.contactPolicy ? { contactPolicy: ctx.contactPolicy } : {}) })
   const by = (principal: { name: string } | null) => principal?.name ?? null
   return new OpenAPIHono<ApiEnv>()
     .openapi(list, async (c) => c.json({ flows: (await library.list({ archived: c.req.valid('query').archived === 'true' })).map(publicSummary) }, 200))
@@ -145,6 +178,16 @@ export function flowRoutes(ctx: ServerContext) {
       const { from, to } = c.req.valid('query')
       const which = (v: string) => (v === 'draft' ? ('draft' as const) : Number(v))
       return c.json((await library.diff(c.req.valid('param').id, which(from), which(to))) as unknown as Record<string, unknown>, 200)
+    })
+    .openapi(simulate, async (c) => {
+      const { start, until, flow } = await optionalJsonBody(c, simulateBody)
+      // Both already passed parseIsoInstant in the body schema.
+      const result = await library.simulate(c.req.valid('param').id, {
+        ...(start === undefined ? {} : { start: parseIsoInstant(start) as number }),
+        ...(until === undefined ? {} : { until: parseIsoInstant(until) as number }),
+        ...(flow === undefined ? {} : { flow }),
+      })
+      return c.json({ ...result, ...(result.measure ? { measure: result.measure as unknown as Record<string, unknown> } : {}) }, 200)
     })
     .openapi(publish, async (c) => {
       const { policy, mapping } = await optionalJsonBody(c, publishBody)

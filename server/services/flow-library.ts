@@ -9,7 +9,9 @@
  * - publishing refuses a draft with errors, numbers the version itself (the last published
  *   version + 1, or the same number when the logic did not change: layout is not logic) and
  *   starts its run with the in-flight policy (pin / migrate / drain) in one transaction;
- * - archiving refuses a flow that still has a live run.
+ * - archiving refuses a flow that still has a live run;
+ * - a simulation back-tests the draft (or a flow file sent instead) on the simulated clock over
+ *   a past window, alone (live runs set aside) and rolled back, so it changes nothing.
  */
 import { NotFoundError, UserError, ValidationError } from '../../engine/errors.ts'
 import type { Engine } from '../../engine/executor/engine.ts'
@@ -22,7 +24,9 @@ import { hasErrors, verifyFlow, type FlowIssue } from '../../engine/flow/verify.
 import { outputsOf } from '../../engine/sdk/define-node.ts'
 import { zodIssuesToIssues } from '../../engine/sdk/zod-issues.ts'
 import type { EngineStore, FlowDraftRow, FlowVersionRow, RunRow } from '../../engine/ports/engine-store.ts'
+import type { ContactPolicy } from '../../engine/policy/contact-policy.ts'
 import type { NodeRegistry } from '../../engine/registry/registry.ts'
+import { backtestFlow, type RunReport } from '../../engine/simulation/simulate-flow.ts'
 
 const LIVE_STATES: RunRow['state'][] = ['scheduled', 'running', 'paused']
 
@@ -31,6 +35,22 @@ export interface FlowLibraryEnv {
   engine: Engine
   registry: NodeRegistry
   now(): number
+  /** The project's global contact policy, which simulations apply like the live engine. */
+  contactPolicy?: ContactPolicy
+}
+
+const DAY = 86_400_000
+/** The default simulation window: the last 30 days. */
+export const SIMULATION_DEFAULT_DAYS = 30
+/**
+ * The longest simulation window. A simulation holds one store transaction while it runs (on
+ * SQLite other writers wait for it), so a window is bounded.
+ */
+export const SIMULATION_MAX_DAYS = 366
+
+/** A simulation's answer: the back-test report with each edge's count (the output's count of its source node). */
+export interface SimulationResult extends RunReport {
+  edges: { from: string; output: string; to: string; customers: number }[]
 }
 
 /** A flow as listed: its draft and what of it is published and running. */
@@ -180,9 +200,7 @@ export class FlowLibrary {
       const errors = problems.filter((p) => p.severity === 'error')
       throw new ValidationError(`flow "${flowId}" has ${errors.length} problem(s) to fix before it can be published:\n${errors.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, errors)
     }
-    const [latest] = await this.env.store.listFlowVersions(flowId)
-    const unchanged = latest !== undefined && latest.definition === flowDefinitionText({ ...flow, version: latest.version })
-    const version = unchanged ? latest.version : (latest?.version ?? 0) + 1
+    const version = await this.#versionFor(flow)
     const runsBefore = new Set((await this.env.store.listRuns({ flowId })).map((r) => r.id))
     const run = await this.env.engine.publish({ ...flow, version }, { ...(options.policy ? { policy: options.policy } : {}), ...(options.mapping ? { mapping: options.mapping } : {}) })
     if (flow.version !== version) {
@@ -190,6 +208,33 @@ export class FlowLibrary {
       await this.env.store.saveFlowDraft({ ...draft, definition: numbered, revision: draft.revision + 1, updatedAt: this.env.now(), updatedBy: options.by ?? draft.updatedBy }, draft.revision)
     }
     return { version, run, created: !runsBefore.has(run.id) }
+  }
+
+  /**
+   * Back-tests the draft, or a flow file given instead (e.g. the editor's unsaved canvas), from
+   * `start` (default `until` − 30 days) to `until` (default now), exclusive, and rolls it back.
+   * The flow must verify without errors. It runs alone and numbered as publishing would number
+   * it, so a live flow's draft is simulated as the next version, from a fresh start.
+   */
+  async simulate(flowId: string, options: { start?: number; until?: number; flow?: unknown } = {}): Promise<SimulationResult> {
+    const draft = await this.#draft(flowId)
+    const until = options.until ?? this.env.now()
+    const start = options.start ?? until - SIMULATION_DEFAULT_DAYS * DAY
+    if (until <= start) throw new ValidationError(`the simulation must end after it starts (start ${new Date(start).toISOString()}, until ${new Date(until).toISOString()})`, [{ code: 'simulate.window', path: 'until', message: 'expected a time after start' }])
+    if (until - start > SIMULATION_MAX_DAYS * DAY) {
+      throw new ValidationError(`a simulation covers at most ${SIMULATION_MAX_DAYS} days; this window has ${Math.ceil((until - start) / DAY)}`, [{ code: 'simulate.window', path: 'start', message: `expected at most ${SIMULATION_MAX_DAYS} days before until` }])
+    }
+    const flow = options.flow === undefined ? (JSON.parse(draft.definition) as Flow) : parseDraft(options.flow)
+    if (flow.id !== flowId) throw new ValidationError(`the flow's id "${flow.id}" differs from "${flowId}"`, [{ code: 'flow.id', path: 'flow.id', message: `expected "${flowId}"` }])
+    const errors = verifyFlow(flow, this.env.registry).filter((p) => p.severity === 'error')
+    if (errors.length > 0) throw new ValidationError(`flow "${flowId}" has ${errors.length} problem(s) to fix before it can be simulated:\n${errors.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, errors)
+    const version = await this.#versionFor(flow)
+    const report = await backtestFlow(this.env.store, {
+      flow: { ...flow, version }, registry: this.env.registry, start, until, keep: false, alone: true,
+      ...(this.env.contactPolicy ? { contactPolicy: this.env.contactPolicy } : {}),
+    })
+    const edges = flow.edges.map((edge) => ({ ...edge, customers: report.nodes[edge.from]?.outputs[edge.output] ?? 0 }))
+    return { ...report, edges }
   }
 
   async setArchived(flowId: string, archived: boolean, by: string | null): Promise<FlowDetail> {
@@ -207,6 +252,13 @@ export class FlowLibrary {
   async duplicate(flowId: string, copy: { id: string; name?: string }, by: string | null): Promise<FlowDetail> {
     const flow = JSON.parse((await this.#draft(flowId)).definition) as Flow
     return this.create({ ...flow, id: copy.id, name: copy.name ?? `${flow.name} (copy)`, version: 1 }, by)
+  }
+
+  /** The number publishing gives `flow`: the latest version's when the logic is the same (layout is not logic), else the next. */
+  async #versionFor(flow: Flow): Promise<number> {
+    const [latest] = await this.env.store.listFlowVersions(flow.id)
+    const unchanged = latest !== undefined && latest.definition === flowDefinitionText({ ...flow, version: latest.version })
+    return unchanged ? latest.version : (latest?.version ?? 0) + 1
   }
 
   async #draft(flowId: string): Promise<FlowDraftRow> {
