@@ -4,9 +4,15 @@
  * exit 0. Reading and running commands refuse a missing file, an empty or foreign SQLite file
  * and a non-database file, creating nothing; only db migrate, import, demo, generate and serve
  * create a store.
+ *
+ * A store this user may not write (defect 7) was `internal error … please report it` (exit 2)
+ * and left empty -wal / -shm files: now exit 1 naming the file or folder and the permission,
+ * with nothing left behind. Root writes through any file mode, so as root these commands run
+ * as the unprivileged user 65534 (nobody), for whom the modes really hold.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
@@ -142,3 +148,68 @@ describe('commands that read or run refuse a store that is not there', () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
+
+describe('a store this user may not write', () => {
+  const root = process.getuid?.() === 0
+  // Root bypasses file modes, and SQLite as root would write: run as an ordinary user then.
+  const asUser = root ? { uid: 65534, gid: 65534 } : {}
+  const sluice = (...args: string[]) => spawnSync(process.execPath, [join(repo, 'cli/bin.mjs'), ...args], { cwd: repo, encoding: 'utf8', ...asUser })
+
+  /** A folder the command's user can enter, holding a migrated store and a segment file. */
+  async function storeFolder(): Promise<{ dir: string; db: string; segment: string }> {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-permissions-'))
+    chmodSync(dir, 0o777)
+    const db = join(dir, 'store.db')
+    await (await openStore({ db })).close()
+    const segment = join(dir, 'tenure.json')
+    writeFileSync(segment, JSON.stringify({ type: 'attribute', name: 'tenure', op: 'gte', value: 12 }))
+    chmodSync(segment, 0o644)
+    return { dir, db, segment }
+  }
+  const removeFolder = (dir: string) => {
+    chmodSync(dir, 0o700)
+    rmSync(dir, { recursive: true, force: true })
+  }
+
+  it('a read-only file: exit 1 naming the file and the write permission, for reading and running commands, and no -wal / -shm appear', async () => {
+    const { dir, db, segment } = await storeFolder()
+    try {
+      chmodSync(db, 0o444)
+      const before = listing(dir)
+      expect(before).toEqual(['store.db', 'tenure.json'])
+      const message = `error: cannot use the SQLite store at ${db}: the file is read-only for this user (permission denied): Sluice needs write permission on it, even to read (SQLite's WAL mode writes to it)\n`
+      for (const args of [
+        ['segment', 'count', segment, '--db', db],
+        ['run', flow, '--start', '2025-04-21', '--until', '2025-04-22', '--db', db],
+      ]) {
+        const child = sluice(...args)
+        expect({ status: child.status, stderr: child.stderr, stdout: child.stdout }, args[0]).toEqual({ status: 1, stderr: message, stdout: '' })
+        expect(listing(dir)).toEqual(before)
+      }
+    } finally {
+      removeFolder(dir)
+    }
+  })
+
+  it('a read-only folder: exit 1 naming the folder, where SQLite would create its -wal and -shm files; nothing created', async () => {
+    const { dir, db, segment } = await storeFolder()
+    try {
+      chmodSync(db, 0o666)
+      chmodSync(dir, 0o555)
+      const child = sluice('segment', 'count', segment, '--db', db)
+      expect(child.status).toBe(1)
+      expect(child.stderr).toBe(
+        `error: cannot use the SQLite store at ${db}: its folder ${dir} is not writable for this user (permission denied): SQLite creates store.db-wal and store.db-shm there, even to read\n`,
+      )
+      expect(listing(dir)).toEqual(['store.db', 'tenure.json'])
+
+      const fresh = join(dir, 'new', 'sluice.db')
+      const migrate = sluice('db', 'migrate', '--db', fresh)
+      expect(migrate.status).toBe(1)
+      expect(migrate.stderr).toBe(`error: cannot use the SQLite store at ${fresh}: the folder ${dir} is not writable for this user (permission denied), so the store cannot be created there\n`)
+      expect(listing(dir)).toEqual(['store.db', 'tenure.json'])
+    } finally {
+      removeFolder(dir)
+    }
+  })
+})

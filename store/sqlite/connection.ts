@@ -1,9 +1,12 @@
 /**
  * Opening a SQLite database for the store: folder creation, pragmas, and turning driver errors
- * a user can act on (locked, unreadable, not a database) into StoreUnavailableError.
+ * a user can act on (locked, unreadable, not a database) into StoreUnavailableError. Before
+ * anything is opened the file system is asked whether this user may read and write the file
+ * and its folder: SQLite in WAL mode writes `-wal` and `-shm` files beside the database even to
+ * read it, so a read-only file or folder would otherwise fail half-way and leave them behind.
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
+import { basename, dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { StoreUnavailableError } from '../../engine/errors.ts'
 import { StoreMissingError } from '../common/store-missing.ts'
@@ -45,6 +48,7 @@ export function openSqliteDatabase(options: SqliteConnectionOptions): Database.D
     if (existsSync(path) && statSync(path).isDirectory()) {
       throw new StoreUnavailableError(`cannot use the SQLite store at ${path}: it is a folder, not a database file (give the file inside it, e.g. sluice.db)`)
     }
+    checkFilePermissions(path)
   }
   let db: Database.Database
   try {
@@ -66,6 +70,52 @@ export function openSqliteDatabase(options: SqliteConnectionOptions): Database.D
     throw error instanceof StoreUnavailableError ? error : sqliteUnavailable(path, error)
   }
   return db
+}
+
+/**
+ * Refuses, before SQLite touches anything, a database this user may not read and write: the
+ * file, its `-wal` and `-shm` companions when present, and the folder they live in (or, for a
+ * file still to be created, the nearest folder that exists). As root every check passes, as
+ * SQLite's writes would.
+ */
+function checkFilePermissions(path: string): void {
+  const folder = dirname(path)
+  if (existsSync(path)) {
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+      if (file !== path && !existsSync(file)) continue
+      const which = file === path ? 'the file' : `its companion file ${basename(file)}`
+      const readable = allowed(file, constants.R_OK)
+      if (readable !== true) throw permissionDenied(path, `${which} is not readable for this user (${readable}): Sluice needs read and write permission on it`)
+      const writable = allowed(file, constants.W_OK)
+      if (writable !== true) {
+        throw permissionDenied(path, `${which} is read-only for this user (${writable}): Sluice needs write permission on it, even to read (SQLite's WAL mode writes to it)`)
+      }
+    }
+    const folderWritable = allowed(folder, constants.W_OK | constants.X_OK)
+    if (folderWritable !== true) {
+      throw permissionDenied(path, `its folder ${folder} is not writable for this user (${folderWritable}): SQLite creates ${basename(path)}-wal and ${basename(path)}-shm there, even to read`)
+    }
+    return
+  }
+  let existing = folder
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing)
+  const creatable = allowed(existing, constants.W_OK | constants.X_OK)
+  if (creatable !== true) throw permissionDenied(path, `the folder ${existing} is not writable for this user (${creatable}), so the store cannot be created there`)
+}
+
+/** True, or why not: `permission denied`, `read-only file system`… */
+function allowed(file: string, mode: number): true | string {
+  try {
+    accessSync(file, mode)
+    return true
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : (error as Error).message
+  }
+}
+
+function permissionDenied(path: string, reason: string): StoreUnavailableError {
+  return new StoreUnavailableError(`cannot use the SQLite store at ${path}: ${reason}`)
 }
 
 /** Refuses a file that is not a SQLite database, or one without `table`, reading only. */
@@ -90,12 +140,19 @@ export function sqliteUnavailable(path: string, error: unknown): StoreUnavailabl
 // Primary result codes a user can act on; extended codes (SQLITE_BUSY_SNAPSHOT…) share the prefix.
 const USER_ACTIONABLE_CODES = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_READONLY', 'SQLITE_FULL', 'SQLITE_CANTOPEN', 'SQLITE_NOTADB', 'SQLITE_CORRUPT']
 
+const HINTS: Record<string, string> = {
+  SQLITE_BUSY: ' (another process holds its write lock; retry when it is done)',
+  SQLITE_LOCKED: ' (another process holds its write lock; retry when it is done)',
+  SQLITE_READONLY: ' (the file or its folder is read-only for this user: Sluice needs write permission on both)',
+  SQLITE_CANTOPEN: ' (check that the file and its folder exist and that this user may read and write them)',
+}
+
 /** Maps driver errors a user must act on (lock held elsewhere, disk full, read-only file) to StoreUnavailableError; others pass through. */
 export function mapSqliteError(path: string, error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code
   if (!(error instanceof Error) || typeof code !== 'string') return error
   const family = USER_ACTIONABLE_CODES.find((primary) => code === primary || code.startsWith(`${primary}_`))
   if (!family) return error
-  const hint = family === 'SQLITE_BUSY' || family === 'SQLITE_LOCKED' ? ' (another process holds its write lock; retry when it is done)' : ''
+  const hint = HINTS[family] ?? ''
   return new StoreUnavailableError(`the SQLite store at ${path} cannot be used: ${error.message}${hint}`)
 }
