@@ -33,6 +33,8 @@ export interface ChannelsFromConfigOptions {
   path?: string
   /** Receives one JSON line per message the log adapter records (the CLI prints them). */
   logSink?: (line: string) => void
+  /** Build only this adapter (`sluice channels test NAME`): the others' variables need not be set. */
+  only?: string
 }
 
 /** The adapters and router of a `channels` section; throws a ValidationError naming each unusable setting. */
@@ -42,7 +44,7 @@ export function channelRouterFromConfig(config: ChannelsConfig | undefined, env:
   const adapters = new Map<string, ChannelAdapter>([[LOG_ADAPTER, createLogChannel(options.logSink)]])
   const closers: (() => void)[] = []
   for (const [name, adapter] of Object.entries(config?.adapters ?? {})) {
-    if (adapter.kind === 'log') continue
+    if (adapter.kind === 'log' || (options.only !== undefined && name !== options.only)) continue
     const built = buildAdapter(name, adapter, resolver, joinPath(base, name))
     if (!built) continue
     adapters.set(name, built)

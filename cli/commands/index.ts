@@ -1,6 +1,7 @@
 /** Every command of the CLI, in help order. A new command is one file and one line here. */
 import type { Command } from 'commander'
 import { register as registerBench } from './bench.ts'
+import { register as registerChannels } from './channels.ts'
 import { register as registerDb } from './db.ts'
 import { register as registerDiff } from './diff.ts'
 import { register as registerDemo } from './demo.ts'
@@ -30,6 +31,7 @@ export const commands: RegisterCommand[] = [
   registerRuns,
   registerDiff,
   registerNodes,
+  registerChannels,
   registerSegment,
   registerUsers,
   registerTokens,
