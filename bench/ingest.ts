@@ -30,6 +30,8 @@ import { openEngineStore } from '../store/open-engine-store.ts'
 import { openStore } from '../store/open-store.ts'
 import { createApp } from '../server/app.ts'
 import { localAuthenticator } from '../server/http/api-env.ts'
+import { openAuthStore } from '../server/auth/auth-store.ts'
+import { createAuthenticator } from '../server/auth/authenticator.ts'
 import { BENCH_NOW } from './dataset.ts'
 import { round } from './reference.ts'
 import { percentile } from './segments.ts'
@@ -130,7 +132,8 @@ export async function runIngest(options: {
     })
     const engine = new Engine({ store: engineStore, registry: options.registry, clock, channels: allChannelsThrough(channel) })
     const scheduler = new Scheduler(engine, clock, { idleMs: 1_000 })
-    const app = createApp({ store, engineStore, engine, registry: options.registry, clock, auth: localAuthenticator('engineer'), nudge: () => scheduler.nudge(), version: 'bench' })
+    const authStore = openAuthStore(store)
+    const app = createApp({ store, engineStore, engine, registry: options.registry, clock, auth: localAuthenticator('engineer'), authStore, sessions: createAuthenticator(authStore, { now: () => clock.now() }), nudge: () => scheduler.nudge(), version: 'bench' })
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
     await new Promise<void>((resolve) => server.once('listening', () => resolve()))
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/events`

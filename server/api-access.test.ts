@@ -7,8 +7,12 @@
  */
 import { compileErrors, validate } from '@readme/openapi-parser'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { addUser, createApiToken, disableUser } from './auth/accounts.ts'
 import { grants, ROLES, type Access, type Role } from './auth/roles.ts'
 import { testServer, type TestServer } from './testing.ts'
+
+/** The seeded users' password. */
+const PASSWORD = 'correct horse battery staple'
 
 interface Example {
   /** Concrete path (placeholders :flow and :run are replaced by the seeded ones). */
@@ -62,6 +66,18 @@ const EXAMPLES: Record<string, Example> = {
   'GET /customers': { path: '/api/customers?limit=5', safe: true },
   'GET /customers/{id}': { path: '/api/customers/c-1', safe: true },
   'DELETE /customers/{id}': { path: '/api/customers/c-1' },
+  // Sign-in is public: every caller with the right password gets a session.
+  'POST /auth/login': { path: '/api/auth/login', body: { name: 'ana', password: PASSWORD } },
+  'POST /auth/logout': { path: '/api/auth/logout' },
+  'GET /auth/me': { path: '/api/auth/me', safe: true },
+  'GET /users': { path: '/api/users', safe: true },
+  'POST /users': { path: '/api/users', body: { name: 'cy', role: 'viewer', password: PASSWORD } },
+  'PUT /users/{name}/role': { path: '/api/users/ana/role', body: { role: 'engineer' } },
+  'POST /users/{name}/disable': { path: '/api/users/ana/disable' },
+  'POST /users/{name}/enable': { path: '/api/users/bo/enable' },
+  'GET /tokens': { path: '/api/tokens', safe: true },
+  'POST /tokens': { path: '/api/tokens', body: { role: 'engineer', name: 'ci' } },
+  'POST /tokens/{id}/revoke': { path: '/api/tokens/:token/revoke' },
   'POST /segments/preview': { path: '/api/segments/preview', body: { segment: { type: 'attribute', name: 'plan', op: 'eq', value: 'gold' } }, safe: true },
   'GET /segments/attributes': { path: '/api/segments/attributes', safe: true },
   'GET /segments/lists': { path: '/api/segments/lists', safe: true },
@@ -81,6 +97,11 @@ async function seeded(): Promise<Seeded> {
   const as = { 'x-test-role': 'admin' }
   await server.ctx.store.upsertCustomers([{ id: 'c-1', attributes: { plan: 'gold' } }])
   await server.ctx.store.createList({ name: 'seeded' })
+  const now = server.clock.now()
+  await addUser(server.ctx.authStore, { name: 'ana', role: 'marketer', password: PASSWORD }, now)
+  await addUser(server.ctx.authStore, { name: 'bo', role: 'viewer', password: PASSWORD }, now)
+  await disableUser(server.ctx.authStore, 'bo')
+  const { token } = await createApiToken(server.ctx.authStore, { role: 'viewer', name: 'seeded' }, now)
   await server.request('POST', '/api/flows', { flow: { ...SIGNUP_FLOW, id: 'measured', settings: { ...SIGNUP_FLOW.settings, goal: { event: 'purchase', withinDays: 7 } } } }, as)
   await server.request('POST', '/api/flows/measured/publish', undefined, as)
   await server.request('POST', '/api/flows', { flow: SIGNUP_FLOW }, as)
@@ -89,7 +110,7 @@ async function seeded(): Promise<Seeded> {
   await server.request('POST', '/api/flows', { flow: { ...SIGNUP_FLOW, id: 'paused' } }, as)
   const paused = (await (await server.request('POST', '/api/flows/paused/publish', undefined, as)).json()) as { runId: string }
   await server.request('POST', `/api/runs/${paused.runId}/pause`, undefined, as)
-  return { server, ids: { flow: 'matrix', run: published.runId, paused: paused.runId } }
+  return { server, ids: { flow: 'matrix', run: published.runId, paused: paused.runId, token: token.id } }
 }
 
 function concrete(example: Example, ids: Record<string, string>): string {

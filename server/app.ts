@@ -12,9 +12,11 @@ import { swaggerUI } from '@hono/swagger-ui'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
+import { csrfProtection } from './auth/csrf.ts'
 import type { ServerContext } from './context.ts'
 import type { ApiEnv } from './http/api-env.ts'
 import { errorBody, respondToError, validationFailure } from './http/errors.ts'
+import { authRoutes } from './routes/auth.ts'
 import { customerRoutes, IMPORT_PATH } from './routes/customers.ts'
 import { eventRoutes } from './routes/events.ts'
 import { flowRoutes } from './routes/flows.ts'
@@ -24,6 +26,8 @@ import { reportRoutes } from './routes/reports.ts'
 import { runRoutes } from './routes/runs.ts'
 import { segmentRoutes } from './routes/segments.ts'
 import { statusPage } from './routes/status-page.ts'
+import { tokenRoutes } from './routes/tokens.ts'
+import { userRoutes } from './routes/users.ts'
 
 /** Largest request body: a batch of 10,000 events fits; imports stream through their own route. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -39,6 +43,10 @@ export function createApi(ctx: ServerContext): OpenAPIHono<ApiEnv> {
     c.set('principal', await ctx.auth.principalOf(c))
     await next()
   })
+  const now = () => ctx.clock.now()
+  api.route('/auth', authRoutes({ authenticator: ctx.sessions }))
+  api.route('/users', userRoutes({ authStore: ctx.authStore, now }))
+  api.route('/tokens', tokenRoutes({ authStore: ctx.authStore, now }))
   api.route('/flows', flowRoutes(ctx))
   api.route('/node-types', nodeTypeRoutes(ctx))
   api.route('/events', eventRoutes(ctx))
@@ -65,6 +73,8 @@ export function createApp(ctx: ServerContext): OpenAPIHono<ApiEnv> {
   const limitBody = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('too-large', `request bodies are limited to ${MAX_BODY_BYTES / 1024 / 1024} MiB`), 413) })
   // Imports stream to disk under their own, larger limit: the in-memory limit would buffer them.
   app.use('/api/*', (c, next) => (c.req.path === IMPORT_PATH ? next() : limitBody(c, next)))
+  // A cookie session's writes must carry its CSRF token (API tokens and local mode carry no ambient authority).
+  app.use('/api/*', csrfProtection(ctx.sessions))
   const api = createApi(ctx)
   app.route('/api', api)
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(api, ctx.version)))

@@ -9,6 +9,8 @@ import type { EngineStore } from '../engine/ports/engine-store.ts'
 import type { StorePort } from '../engine/ports/store.ts'
 import type { ContactPolicy } from '../engine/policy/contact-policy.ts'
 import type { NodeRegistry } from '../engine/registry/registry.ts'
+import type { AuthStore } from './auth/auth-store.ts'
+import type { SluiceAuthenticator } from './auth/authenticator.ts'
 import type { Authenticator } from './http/api-env.ts'
 
 export interface ServerContext {
@@ -17,7 +19,11 @@ export interface ServerContext {
   engine: Engine
   registry: NodeRegistry
   clock: Clock
+  /** Who a request is: `sessions` (cookie or token), or one principal in local single-user mode. */
   auth: Authenticator
+  /** Users, sessions and API tokens (the sign-in, users and tokens routes). */
+  authStore: AuthStore
+  sessions: SluiceAuthenticator
   /** New work arrived (events, a publish): the scheduler ticks now instead of at its next due time. */
   nudge(): void
   /** Version string shown on the status page and in /health. */

@@ -15,13 +15,18 @@ import type { NodeSecrets } from '../engine/sdk/types.ts'
 import { openEngineStore } from '../store/open-engine-store.ts'
 import { createApp } from './app.ts'
 import type { ServerContext } from './context.ts'
+import { openAuthStore, type AuthStore } from './auth/auth-store.ts'
+import { createAuthenticator, type SluiceAuthenticator } from './auth/authenticator.ts'
 import type { Authenticator } from './http/api-env.ts'
 
 export interface LiveOptions {
   store: StorePort
   registry: NodeRegistry
   channels: ChannelRouter
-  auth: Authenticator
+  /** Users, sessions and tokens (default: over `store`); `sessions` authenticates requests unless `auth` (local mode) is given. */
+  authStore?: AuthStore
+  sessions?: SluiceAuthenticator
+  auth?: Authenticator
   version: string
   /** The editor's build to serve at `/`. */
   editorDir?: string
@@ -58,7 +63,9 @@ export function startLive(options: LiveOptions): LiveServer {
   // A tick that did something may have queued sends (event intake's are not counted apart): wake the dispatcher.
   const scheduler = new Scheduler(engine, clock, { idleMs: options.idleMs ?? 1_000, onTick: (tick) => tick.progress && outbox.nudge() })
   const abort = new AbortController()
-  const ctx: ServerContext = { store: options.store, engineStore, engine, registry: options.registry, clock, auth: options.auth, nudge: () => scheduler.nudge(), version: options.version, ...(options.editorDir ? { editorDir: options.editorDir } : {}) }
+  const authStore = options.authStore ?? openAuthStore(options.store)
+  const sessions = options.sessions ?? createAuthenticator(authStore, { now: () => clock.now() })
+  const ctx: ServerContext = { store: options.store, engineStore, engine, registry: options.registry, clock, auth: options.auth ?? sessions, authStore, sessions, nudge: () => scheduler.nudge(), version: options.version, ...(options.editorDir ? { editorDir: options.editorDir } : {}) }
 
   const loop = (async () => {
     while (!abort.signal.aborted) {

@@ -7,6 +7,8 @@ import { allChannelsThrough, type ChannelRouter } from '../engine/channels/chann
 import { createLogChannel } from '../engine/channels/log-channel.ts'
 import { SimulatedClock } from '../engine/clock/simulated-clock.ts'
 import { Engine, type TickReport } from '../engine/executor/engine.ts'
+import { openAuthStore } from './auth/auth-store.ts'
+import { createAuthenticator } from './auth/authenticator.ts'
 import type { Principal } from './auth/roles.ts'
 import { loadRegistry } from '../engine/registry/load-nodes.ts'
 import type { NodeRegistry } from '../engine/registry/registry.ts'
@@ -59,7 +61,9 @@ export async function testServer(options: { start?: number; auth?: Authenticator
       }),
     close: () => store.close(),
   }
-  server.ctx = { store, engineStore, engine, registry, clock, auth: options.auth ?? headerRoleAuthenticator, nudge: () => void server.nudges++, version: 'test' }
+  const authStore = openAuthStore(store)
+  const sessions = createAuthenticator(authStore, { now: () => clock.now() })
+  server.ctx = { store, engineStore, engine, registry, clock, auth: options.auth ?? headerRoleAuthenticator, authStore, sessions, nudge: () => void server.nudges++, version: 'test' }
   server.app = createApp(server.ctx)
   return server
 }

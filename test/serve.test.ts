@@ -39,7 +39,9 @@ describe('sluice serve', () => {
     expect(health.status).toBe('ok')
     expect(health.store.customers).toBe(7043)
     expect(health.store.events).toBeGreaterThan(100_000)
-    expect(await (await fetch(first.url)).text()).toContain('What the store holds')
+    expect(await (await fetch(`${first.url}status`)).text()).toContain('What the store holds')
+    // The editor at /: its page loads its script bundle.
+    expect(await (await fetch(first.url)).text()).toMatch(/<script type="module"[^>]*src="\/assets\//)
     expect(await first.stop()).toBe(0)
 
     const second = await startServer(db)

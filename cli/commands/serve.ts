@@ -7,14 +7,17 @@ import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { Command } from 'commander'
-import { allChannelsThrough } from '../../engine/channels/channel-port.ts'
-import { createLogChannel } from '../../engine/channels/log-channel.ts'
+import { channelRouterFromConfig } from '../../channels/from-config.ts'
+import { resolveNodeSettings } from '../../engine/config/node-settings.ts'
 import { UserError } from '../../engine/errors.ts'
 import { loadRegistry } from '../../engine/registry/load-nodes.ts'
 import { loadProjectConfig } from '../../engine/registry/project-config.ts'
 import { localAuthenticator } from '../../server/http/api-env.ts'
 import { EDITOR_DIST, ensureEditorBuilt } from '../../server/editor-assets.ts'
 import { startLive } from '../../server/live.ts'
+import { ensureAdmin } from '../../server/auth/accounts.ts'
+import { openAuthStore } from '../../server/auth/auth-store.ts'
+import { createAuthenticator } from '../../server/auth/authenticator.ts'
 import { loadDemo } from '../../store/demo/load-demo.ts'
 import { addStoreOptions, describeStore, openStoreFromOptions } from '../store-options.ts'
 import type { StoreOptionValues } from '../store-options.ts'
@@ -27,7 +30,7 @@ interface ServeFlags extends StoreOptionValues {
   port: string
   host: string
   demo: boolean
-  local: boolean
+  local?: boolean
 }
 
 /** Interfaces that only this machine can reach: the only ones local single-user mode may listen on. */
@@ -43,7 +46,8 @@ export function register(program: Command): void {
     .option('-p, --port <port>', 'port to listen on; 0 picks a free one', process.env.PORT ?? '3000')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--no-demo', 'do not load the demo data into an empty store')
-    .option('--local', 'single-user mode: every request acts as an admin, no sign-in (loopback only)', true)
+    .option('--local', 'single-user mode: every request acts as an admin, no sign-in (the default on loopback; refused elsewhere)')
+    .option('--no-local', 'ask for a sign-in even on loopback (users, sessions and API tokens)')
   addStoreOptions(command).action(async (flags: ServeFlags) => {
     const port = parseWholeNumber('--port', flags.port, 0, 65_535)
 
@@ -54,22 +58,33 @@ export function register(program: Command): void {
       process.stdout.write(`Loaded ${summary.import.rows.toLocaleString('en-US')} customers and ${summary.synthetic.eventsInserted.toLocaleString('en-US')} events.\n`)
     }
 
-    if (flags.local && !isLoopbackHost(flags.host)) {
+    const local = flags.local ?? isLoopbackHost(flags.host)
+    if (local && !isLoopbackHost(flags.host)) {
       throw new UserError('cli.serve', `--local (no sign-in) only listens on loopback; --host ${flags.host} would let anyone on the network act as an admin`)
     }
     await ensureEditorBuilt((line) => process.stdout.write(`${line}\n`))
     const registry = await loadRegistry()
-    const { contactPolicy } = (await loadProjectConfig(process.cwd())).config
+    const project = await loadProjectConfig(process.cwd())
+    const { contactPolicy } = project.config
+    // Secrets and channel settings are read from the environment once, here; a missing one stops the start naming its path.
+    const where = project.file ?? 'sluice.config.ts'
+    const settings = resolveNodeSettings(project.config, process.env, { where, fallbackUrl: `http://${flags.host.includes(':') ? `[${flags.host}]` : flags.host}:${port}` })
+    const channels = channelRouterFromConfig(project.config.channels, process.env, { where })
+    const authStore = openAuthStore(store)
+    const sessions = createAuthenticator(authStore, { now: () => Date.now() })
+    // The first start creates the admin; its one-time password is shown here once.
+    const admin = await ensureAdmin(authStore, Date.now())
+    if (admin) process.stdout.write(`Created the user "${admin.name}" with the one-time password ${admin.password} (change it with "sluice users set-password ${admin.name}").\n`)
     const live = startLive({
+      authStore, sessions, ...(local ? { auth: localAuthenticator('admin') } : {}),
       store, registry, version: packageJson.version, editorDir: EDITOR_DIST,
-      channels: allChannelsThrough(createLogChannel()),
-      auth: localAuthenticator('admin'),
+      channels: channels.router, secrets: settings.secrets, ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
       ...(contactPolicy ? { contactPolicy } : {}),
       onError: (error) => process.stderr.write(`engine: ${error instanceof Error ? error.message : String(error)}; retrying in 5 s\n`),
     })
     const server = serve({ fetch: live.app.fetch, port, hostname: flags.host }, (info: AddressInfo) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
-      process.stdout.write(`Sluice ${packageJson.version} is serving ${describeStore(flags)} at http://${host}:${info.port}/ (API: /api, docs: /api/docs)\n`)
+      process.stdout.write(`Sluice ${packageJson.version} is serving ${describeStore(flags)} at http://${host}:${info.port}/ (API: /api, docs: /api/docs)${local ? '; single-user mode, no sign-in' : ''}\n`)
     })
     server.on('error', (error: NodeJS.ErrnoException) => {
       process.stderr.write(`error: cannot listen on ${flags.host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use (choose another with --port)' : error.message}\n`)
@@ -77,7 +92,7 @@ export function register(program: Command): void {
     })
 
     const stop = () => {
-      server.close(() => void live.stop().then(() => store.close()).then(() => process.exit(0)))
+      server.close(() => void live.stop().then(() => { channels.close(); return store.close() }).then(() => process.exit(0)))
     }
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
