@@ -57,7 +57,7 @@ describe('editor in Chromium', () => {
     await expect.poll(() => trigger.evaluate((el) => getComputedStyle(el).visibility)).toBe('visible')
     // Named outputs carry their labels; edges are labelled with their output.
     await expect.poll(() => page.locator('.react-flow__node[data-id="wait-for-purchase"] .step-output-label').allTextContents()).toEqual(['event', 'timeout'])
-    expect(await page.locator('.react-flow__edge-text').allTextContents()).toEqual(expect.arrayContaining(['entered', 'timeout']))
+    expect(await page.getByTestId('edge-label').allTextContents()).toEqual(expect.arrayContaining(['entered', 'timeout']))
     await shot('editor-template')
 
     // Drag "measure" from the palette onto the empty pane (pointer events).
@@ -77,7 +77,7 @@ describe('editor in Chromium', () => {
     await page.locator('.react-flow__node[data-id="wait-for-purchase"] .add-after[data-output="event"]').click()
     await page.getByRole('dialog').locator('[data-pick-type="wait"]').click()
     await page.locator('.react-flow__node[data-id="wait"]').waitFor()
-    expect(await page.locator('.react-flow__edge-text').allTextContents()).toContain('event')
+    expect(await page.getByTestId('edge-label').allTextContents()).toContain('event')
 
     // The autosave lands, and the server's problems show (the new wait has no duration).
     await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 15_000 }).toBe('Saved')

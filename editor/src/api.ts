@@ -3,6 +3,10 @@
  * (with field paths), the CSRF token sent on writes when the session has one.
  */
 import type { Flow } from './canvas/flow-model.ts'
+import type { FlowDiff } from '../../engine/flow/diff.ts'
+import type { RunReport } from '../../engine/simulation/simulate-flow.ts'
+
+export type { FlowDiff }
 
 export interface ProblemDetail {
   path: string
@@ -69,6 +73,24 @@ export interface RunDetail {
   edges: { from: string; output: string; to: string; customers: number }[]
 }
 
+/** A back-test of the draft (POST /flows/{id}/simulate): the run report with each edge's count. */
+export interface SimulationResult extends Omit<RunReport, 'kept'> {
+  edges: { from: string; output: string; to: string; customers: number }[]
+}
+
+export interface SimulateRequest {
+  /** ISO dates or instants; absent: the server's last 30 days. */
+  start?: string
+  until?: string
+  /** The canvas's flow, saved or not. */
+  flow?: Flow
+}
+
+export interface FlowVersion {
+  version: number
+  publishedAt: string
+}
+
 let csrfToken: string | null = null
 
 export function setCsrfToken(token: string | null): void {
@@ -96,6 +118,10 @@ export const flowsApi = {
   create: (flow: Flow) => api<FlowDetail>('POST', '/flows', { flow }),
   save: (id: string, flow: Flow, revision: number) => api<FlowDetail>('PUT', `/flows/${encodeURIComponent(id)}/draft`, { flow, revision }),
   validate: (id: string, flow: Flow) => api<{ ok: boolean; problems: FlowIssue[]; outputs: Record<string, string[]> }>('POST', `/flows/${encodeURIComponent(id)}/validate`, { flow }),
+  simulate: (id: string, request: SimulateRequest) => api<SimulationResult>('POST', `/flows/${encodeURIComponent(id)}/simulate`, request),
+  versions: (id: string) => api<{ versions: FlowVersion[] }>('GET', `/flows/${encodeURIComponent(id)}/versions`),
+  version: (id: string, version: number) => api<Flow>('GET', `/flows/${encodeURIComponent(id)}/versions/${version}`),
+  diff: (id: string, from: number, to: number | 'draft' = 'draft') => api<FlowDiff>('GET', `/flows/${encodeURIComponent(id)}/diff?from=${from}&to=${to}`),
   publish: (id: string, policy: 'pin' | 'migrate' | 'drain') => api<{ version: number; created: boolean; runId: string; state: string }>('POST', `/flows/${encodeURIComponent(id)}/publish`, { policy }),
 }
 

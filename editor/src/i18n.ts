@@ -17,6 +17,16 @@ const en = {
     pin: 'Pin position', pinned: 'Pinned', live: 'Live counts', leave: 'You have unsaved changes. Leave anyway?', shortcuts: 'Shortcuts',
     errors_one: '{{count}} error', errors_other: '{{count}} errors', delete: 'Delete', note: 'Sticky note',
   },
+  simulate: {
+    button: 'Simulate', title: 'Simulate', explain: 'Back-tests this campaign on past data: nothing is sent and nothing is kept. The counts show on every step and arrow while this panel is open.',
+    first: 'First day', last: 'Last day', run: 'Run simulation', running: 'Simulating…', window: '{{first}} to {{last}}',
+    stale: 'The campaign changed since this simulation: run it again.', customers: 'Customers', positions: '{{done}} finished, {{active}} still in the campaign, {{error}} in error',
+    sends: 'Messages', noSends: 'No messages would be sent.', channel: 'Channel', sent: 'Sent', held: 'Held back (holdout)',
+    errors: 'Errors', inError_one: '{{count}} customer in error', inError_other: '{{count}} customers in error',
+    measure: 'Goal: “{{event}}” within {{days}} days', measured: 'Measured', converted: 'Converted', rate: 'Rate', treated: 'Treated', holdout: 'Holdout',
+    uplift: 'Uplift {{uplift}} points (95 % CI {{low}} to {{high}})',
+    bad: { first: 'The first day is not a date.', last: 'The last day is not a date.', order: 'The last day comes before the first.' },
+  },
   publish: {
     title: 'Publish “{{name}}”', policy: 'Customers already in the campaign', pin: 'Finish on their version (pin)', migrate: 'Move to the new version (migrate)',
     drain: 'Start the new version when the old one is empty (drain)', confirm: 'Publish now', cancel: 'Cancel', blocked: 'Fix the errors before publishing.', done: 'Published v{{version}}: run {{run}}',
@@ -38,6 +48,16 @@ const zhCN: typeof en = {
     config: '设置', selectNode: '选择一个步骤以编辑其设置。', title: '标题', add: '添加步骤', addAfter: '在“{{output}}”之后添加', picker: '输入以查找步骤',
     pin: '固定位置', pinned: '已固定', live: '实时计数', leave: '有未保存的更改。仍要离开吗？', shortcuts: '快捷键',
     errors_one: '{{count}} 个错误', errors_other: '{{count}} 个错误', delete: '删除', note: '便签',
+  },
+  simulate: {
+    button: '模拟', title: '模拟', explain: '用历史数据回测此活动：不会发送任何消息，也不会保留任何结果。此面板打开时，每个步骤和连线上都会显示人数。',
+    first: '开始日期', last: '结束日期', run: '运行模拟', running: '模拟中…', window: '{{first}} 至 {{last}}',
+    stale: '此模拟之后活动已更改：请重新运行。', customers: '客户', positions: '{{done}} 人已完成，{{active}} 人仍在活动中，{{error}} 人出错',
+    sends: '消息', noSends: '不会发送任何消息。', channel: '渠道', sent: '发送', held: '保留（对照组）',
+    errors: '错误', inError_one: '{{count}} 位客户出错', inError_other: '{{count}} 位客户出错',
+    measure: '目标：{{days}} 天内发生“{{event}}”', measured: '计入', converted: '已转化', rate: '转化率', treated: '实验组', holdout: '对照组',
+    uplift: '提升 {{uplift}} 个百分点（95% 置信区间 {{low}} 至 {{high}}）',
+    bad: { first: '开始日期不是有效日期。', last: '结束日期不是有效日期。', order: '结束日期早于开始日期。' },
   },
   publish: {
     title: '发布“{{name}}”', policy: '已在活动中的客户', pin: '在原版本上完成（固定）', migrate: '转到新版本（迁移）',

@@ -6,16 +6,18 @@
  */
 import {
   Background, Controls, MiniMap, ReactFlow, useReactFlow,
-  type Connection, type Edge, type EdgeChange, type NodeChange,
+  type Connection, type EdgeChange, type NodeChange,
 } from '@xyflow/react'
 import { useCallback, useMemo } from 'react'
 import { useEditor } from './editor-store.ts'
+import { LabelledEdge, type LabelledEdgeType } from './LabelledEdge.tsx'
 import { FlowNode, summarize, type FlowNodeType } from './FlowNode.tsx'
-import { connect, remove, sameEdge, type Flow, type FlowEdge, type Point } from './flow-model.ts'
+import { connect, edgeKey, remove, sameEdge, type Flow, type FlowEdge, type Point } from './flow-model.ts'
 
 const nodeTypes = { step: FlowNode }
+const edgeTypes = { flow: LabelledEdge }
 
-export const edgeId = (e: FlowEdge) => `${e.from}|${e.output}|${e.to}`
+export const edgeId = edgeKey
 
 export interface CanvasProps {
   readOnly: boolean
@@ -29,7 +31,11 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
   const outputs = useEditor((s) => s.outputs)
   const selected = useEditor((s) => s.selected)
   const dragging = useEditor((s) => s.dragging)
-  const counts = useEditor((s) => s.counts)
+  const live = useEditor((s) => s.counts)
+  const simulation = useEditor((s) => s.simulation)
+  // Simulate mode's counts take the place of live ones while it is on.
+  const counts = simulation?.counts ?? live
+  const countKind = simulation ? 'simulated' : 'live'
   const { edit, select, drag } = useEditor.getState()
 
   const nodes: FlowNodeType[] = useMemo(() => flow.nodes.map((node) => {
@@ -46,21 +52,20 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
         nodeId: node.id, type: node.type, title: node.title ?? type?.title ?? node.type, icon: type?.icon ?? '', summary: summarize(node.type, node.config),
         outputs: outputs[node.id] ?? type?.outputs ?? [], isTrigger: type?.category === 'trigger',
         errors: own.filter((p) => p.severity === 'error').length, warnings: own.filter((p) => p.severity === 'warning').length,
-        count: counts ? (counts.nodes[node.id] ?? 0) : null, pinned: flow.layout[node.id]?.pinned === true,
+        count: counts ? (counts.nodes[node.id] ?? 0) : null, countKind, pinned: flow.layout[node.id]?.pinned === true,
         onAdd: (output: string) => onAddAfter(node.id, output),
       },
     }
-  }), [flow, types, problems, outputs, selected, dragging, counts, readOnly, onAddAfter])
+  }), [flow, types, problems, outputs, selected, dragging, counts, countKind, readOnly, onAddAfter])
 
-  const edges: Edge[] = useMemo(() => flow.edges.map((e) => {
+  const edges: LabelledEdgeType[] = useMemo(() => flow.edges.map((e) => {
     const count = counts?.edges[edgeId(e)]
     return {
-      id: edgeId(e), source: e.from, sourceHandle: e.output, target: e.to, targetHandle: 'in',
-      label: count === undefined ? e.output : `${e.output} · ${count.toLocaleString()}`,
-      data: { from: e.from, output: e.output, to: e.to },
-      className: 'flow-edge',
+      id: edgeId(e), type: 'flow', source: e.from, sourceHandle: e.output, target: e.to, targetHandle: 'in',
+      data: { from: e.from, output: e.output, to: e.to, ...(count === undefined ? {} : { count, countKind }) },
+      className: count === undefined ? 'flow-edge' : `flow-edge counted ${countKind}`,
     }
-  }), [flow.edges, counts])
+  }), [flow.edges, counts, countKind])
 
   const onNodesChange = useCallback((changes: NodeChange<FlowNodeType>[]) => {
     const moving: Record<string, Point> = {}
@@ -104,6 +109,7 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
       onNodesChange={onNodesChange}
       onEdgesChange={onEdgesChange}
       onConnect={onConnect}

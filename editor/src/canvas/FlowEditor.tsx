@@ -15,6 +15,7 @@ import { addAfter, addNode, copy, insertOnEdge, move, parseClip, paste, remove, 
 import { autoLayout } from './layout.ts'
 import { Palette } from './Palette.tsx'
 import { PublishDialog } from './PublishDialog.tsx'
+import { SimulatePanel } from './SimulatePanel.tsx'
 import { actionOf, chordOf, loadShortcuts } from './shortcuts.ts'
 import { StepPicker } from './StepPicker.tsx'
 
@@ -39,6 +40,8 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
   const saveError = useEditor((s) => s.saveError)
   const [picker, setPicker] = useState<{ from: string; output: string } | null>(null)
   const [publishing, setPublishing] = useState(false)
+  /** What the right-hand panel shows: the selected step's settings, simulate mode or version history. */
+  const [side, setSide] = useState<'config' | 'simulate' | 'history'>('config')
   const [liveRun, setLiveRun] = useState<string | null>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
   const toFlow = useFlowPosition()
@@ -183,6 +186,12 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
   if (loadError) return <div className="empty-state">{loadError} <button type="button" onClick={onBack}>{t('editor.back')}</button></div>
   if (!flow) return <div className="empty-state">…</div>
 
+  const focusNode = (nodeId: string) => {
+    select([nodeId])
+    void fitView({ nodes: [{ id: nodeId }], duration: 200, maxZoom: 1.2 })
+  }
+  const toggleSide = (panel: 'simulate' | 'history') => setSide((current) => (current === panel ? 'config' : panel))
+
   const selectedNode = selected.length === 1 ? flow.nodes.find((n) => n.id === selected[0]) : undefined
   const errors = problems.filter((p) => p.severity === 'error')
 
@@ -200,13 +209,15 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
         <button type="button" onClick={redo} disabled={readOnly} title="Ctrl+Shift+Z">{t('editor.redo')}</button>
         <button type="button" onClick={tidy} disabled={readOnly} title="L">{t('editor.layout')}</button>
         <button type="button" onClick={() => void fitView({ duration: 200 })} title="F">{t('editor.fit')}</button>
+        <button type="button" data-testid="simulate" aria-pressed={side === 'simulate'} className={side === 'simulate' ? 'active' : ''} onClick={() => toggleSide('simulate')}>{t('simulate.button')}</button>
         <label className="inline"><input type="checkbox" checked={liveRun !== null} disabled={liveRun === null} readOnly /> {t('editor.live')}</label>
         <button type="button" className="primary" data-testid="publish" disabled={readOnly} onClick={() => setPublishing(true)}>{t('editor.publish')}</button>
       </header>
       <div className="workspace">
         <Palette nodeTypes={nodeTypes} readOnly={readOnly} onDrop={dropFromPalette} />
         <main className="canvas" data-testid="canvas"><Canvas readOnly={readOnly} onAddAfter={addAfterNode} /></main>
-        <ConfigPanel
+        {side === 'simulate' && <SimulatePanel flowId={flowId} onFocusNode={focusNode} />}
+        {side === 'config' && <ConfigPanel
           node={selectedNode}
           nodeType={nodeTypes.find((n) => n.type === selectedNode?.type)}
           problems={problems}
@@ -215,7 +226,7 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
           onConfig={(config) => selectedNode && edit('config', (f) => setConfig(f, selectedNode.id, config))}
           onTitle={(title) => selectedNode && edit('title', (f) => setTitle(f, selectedNode.id, title))}
           onPin={(pinned) => selectedNode && edit('pin', (f: Flow) => ({ ...f, layout: { ...f.layout, [selectedNode.id]: { ...(f.layout[selectedNode.id] ?? { x: 0, y: 0 }), pinned } } }))}
-        />
+        />}
       </div>
       <footer className="problems-bar" data-testid="problems">
         <strong>{t('editor.problems')}</strong>{' '}
@@ -223,7 +234,7 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
           <ul className="problems">
             {problems.map((p) => (
               <li key={`${p.path}:${p.code}:${p.message}`} className={p.severity}>
-                <button type="button" onClick={() => { if (p.nodeId) { select([p.nodeId]); void fitView({ nodes: [{ id: p.nodeId }], duration: 200, maxZoom: 1.2 }) } }}>
+                <button type="button" onClick={() => { if (p.nodeId) focusNode(p.nodeId) }}>
                   <code>{p.path}</code> {p.message}
                 </button>
               </li>

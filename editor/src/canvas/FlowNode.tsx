@@ -18,6 +18,8 @@ export interface FlowNodeData extends Record<string, unknown> {
   errors: number
   warnings: number
   count: number | null
+  /** Whose counts: a live run's, or simulate mode's back-test. */
+  countKind: 'live' | 'simulated'
   pinned: boolean
   onAdd(output: string): void
 }
@@ -41,7 +43,7 @@ export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<Flo
         {data.errors === 0 && data.warnings > 0 && <span className="badge warning">{data.warnings}</span>}
       </div>
       <div className="step-summary">{data.summary}</div>
-      {data.count !== null && <div className="step-count" data-testid="node-count">{data.count.toLocaleString()}</div>}
+      {data.count !== null && <div className={`step-count ${data.countKind}`} data-testid="node-count" data-count-kind={data.countKind}>{data.count.toLocaleString()}</div>}
       <div className="step-outputs">
         {data.outputs.map((output, i) => (
           <div key={output} className="step-output" style={{ left: `${((i + 0.5) / width) * 100}%` }}>

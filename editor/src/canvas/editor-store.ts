@@ -9,6 +9,12 @@ import { temporal } from 'zundo'
 import type { FlowIssue, NodeType } from '../api.ts'
 import type { Flow, Point } from './flow-model.ts'
 
+/** Customers per node id and per edge key `from|output|to`. */
+export interface Counts {
+  nodes: Record<string, number>
+  edges: Record<string, number>
+}
+
 export type SaveState = 'saved' | 'unsaved' | 'saving' | 'failed' | 'conflict'
 
 export interface EditorState {
@@ -23,7 +29,9 @@ export interface EditorState {
   save: SaveState
   saveError: string | null
   /** Live counts per node and edge key `from|output|to`, when a run is shown. */
-  counts: { nodes: Record<string, number>; edges: Record<string, number> } | null
+  counts: Counts | null
+  /** Simulate mode: the last back-test's counts, shown instead of live ones while the mode is on. */
+  simulation: { counts: Counts; flow: Flow } | null
   load(flow: Flow, revision: number, problems: FlowIssue[], outputs: Record<string, string[]>): void
   edit(label: string, fn: (flow: Flow) => Flow): void
   select(ids: string[]): void
@@ -32,13 +40,14 @@ export interface EditorState {
   setChecked(problems: FlowIssue[], outputs: Record<string, string[]>): void
   setNodeTypes(types: NodeType[]): void
   setCounts(counts: EditorState['counts']): void
+  setSimulation(simulation: EditorState['simulation']): void
 }
 
 export const useEditor = create<EditorState>()(
   temporal(
     (set) => ({
-      flow: null, revision: 0, nodeTypes: [], problems: [], outputs: {}, selected: [], dragging: {}, save: 'saved', saveError: null, counts: null,
-      load: (flow, revision, problems, outputs) => set({ flow, revision, problems, outputs, selected: [], dragging: {}, save: 'saved', saveError: null }),
+      flow: null, revision: 0, nodeTypes: [], problems: [], outputs: {}, selected: [], dragging: {}, save: 'saved', saveError: null, counts: null, simulation: null,
+      load: (flow, revision, problems, outputs) => set({ flow, revision, problems, outputs, selected: [], dragging: {}, save: 'saved', saveError: null, simulation: null }),
       edit: (_label, fn) => set((state) => {
         if (!state.flow) return {}
         const next = fn(state.flow)
@@ -51,6 +60,7 @@ export const useEditor = create<EditorState>()(
       setChecked: (problems, outputs) => set({ problems, outputs }),
       setNodeTypes: (nodeTypes) => set({ nodeTypes }),
       setCounts: (counts) => set({ counts }),
+      setSimulation: (simulation) => set({ simulation }),
     }),
     {
       // Only the flow is history; an edit that changes nothing is not a step.

