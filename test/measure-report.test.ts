@@ -134,20 +134,31 @@ describe.each(['sqlite', 'postgres'] as const)('measure node and report on %s', 
     }
   })
 
-  it('applies the goal\'s property conditions, anchors on entry by default, and counts windows still open', async () => {
+  it('applies the goal\'s property conditions, anchors on entry by default, and leaves windows still open out of the comparison', async () => {
     await open()
     const run = await h.engine.publish(fixtureFlow({ event: 'purchase', where: { channel: 'web' }, withinDays: 5 }))
     await h.scheduler.runUntil(T0 + 3 * DAY)
-    // As of day 3, only day-1 purchases (i % 4 = 0) happened in the window, and of those only the web ones (i % 8 < 4).
-    const report = await measureReport(h.engineStore, run.id, { now: T0 + 3 * DAY })
+    // As of day 3 every 5-day window is open: counted as open, not compared (the day-1 buyers
+    // among them would make a rate of conversions so far, not of the goal).
+    const early = await measureReport(h.engineStore, run.id, { now: T0 + 3 * DAY })
     const { arms } = expected((i) => i % 8 === 0)
-    expect(report.goal.anchor).toBe('entry')
-    expect([report.overall.treated.converted, report.overall.holdout.converted]).toEqual([arms.treated.converted, arms.holdout.converted])
-    expect([report.overall.treated.open, report.overall.holdout.open]).toEqual([arms.treated.customers, arms.holdout.customers])
+    expect(early.goal.anchor).toBe('entry')
+    expect([early.overall.treated.open, early.overall.holdout.open]).toEqual([arms.treated.customers, arms.holdout.customers])
+    expect([early.overall.treated.customers, early.overall.treated.converted, early.overall.holdout.customers, early.overall.holdout.converted]).toEqual([0, 0, 0, 0])
+    expect(early.overall.uplift.enough).toBe(false)
+    expect([early.nodes.goal?.treated.customers, early.nodes.goal?.treated.entered]).toEqual([0, arms.treated.customers])
+    expect(early.channels.email?.holdout.customers).toBe(0)
+    // The node routed the day-1 web buyers at once on arrival (day 2); the rest are parked until day 5.
+    expect((await h.engine.summary(run.id)).nodes.goal?.outputs.converted).toBe(N / 8)
+    // Once the windows close (day 5): the web purchases of day 1 and day 4 (i % 8 = 0, 1); day 6 is too late.
+    await h.scheduler.runUntil(T0 + 6 * DAY)
+    const report = await measureReport(h.engineStore, run.id, { now: T0 + 6 * DAY })
+    const { arms: closed } = expected((i) => i % 8 <= 1)
+    expect([report.overall.treated.open, report.overall.holdout.open]).toEqual([0, 0])
+    expect([report.overall.treated.customers, report.overall.holdout.customers]).toEqual([arms.treated.customers, arms.holdout.customers])
+    expect([report.overall.treated.converted, report.overall.holdout.converted]).toEqual([closed.treated.converted, closed.holdout.converted])
     expect(report.segments).toBeUndefined()
-    // The node routed the same customers at once on arrival (day 2); the rest are parked until day 5.
-    const summary = await h.engine.summary(run.id)
-    expect(summary.nodes.goal?.outputs.converted).toBe(N / 8)
+    expect((await h.engine.summary(run.id)).nodes.goal?.outputs.converted).toBe(N / 4)
   })
 
   it('measures settings.goal when the flow has no measure node, and says so when there is no goal at all', async () => {

@@ -4,19 +4,23 @@
  * flow, per node, per channel and per segment (a customer attribute or tag).
  *
  * The goal is the flow's measure node (the first one, or `options.node`), else its
- * `settings.goal` anchored on entry. With a measure node, the customers measured are those who
- * reached it (treated and held out alike: the holdout passes every node, only its sends are
- * withheld), so selection before it (a segment, a score, a channel found or not) is the same for
- * both groups; with `settings.goal`, everyone who entered. Conversions are computed in SQL on the store
- * (`measureGoal`: the run's customers and their anchor times joined to their events), with the
- * flow and segment totals aggregated there too. The node and channel breakdowns need to know who
- * arrived where and whose send was held back on which channel: that is in the journal's packed
- * keys, decoded here once per report, and the outbox; only customers with an outcome come back
- * from SQL one by one.
+ * `settings.goal` anchored on entry. Each customer is measured once, on one pass through the
+ * flow (measured-pass.ts): with a measure node, the pass in which they first reached it (treated
+ * and held out alike: the holdout passes every node, only its sends are withheld, so selection
+ * before it is the same for both groups); with `settings.goal`, their first entry. Only closed
+ * windows are compared: a window still open at the report's `now` is counted as `open` and left
+ * out of customers, conversions and uplift, since its conversions are not all in yet.
+ * Conversions are computed in SQL on the store (`measureGoal`: the measured customers and their
+ * anchor times joined to their events), with the flow and segment totals aggregated there too.
+ * The node and channel breakdowns need to know who arrived where and whose send was held back on
+ * which channel, in the measured pass: that is in the journal's packed keys, decoded here once
+ * per report, and the outbox; only customers with an outcome or an open window come back from
+ * SQL one by one.
  */
 import { NotFoundError, UserError } from '../errors.ts'
 import { flowSchema, type Flow } from '../flow/schema.ts'
 import { unpackKeys } from '../journal/packed-keys.ts'
+import { inPass, readMeasuredPasses, type MeasuredPass } from './measured-pass.ts'
 import type { EngineTables, GoalAnswer, GoalGroup, GoalOutcome, GoalQuery } from '../ports/engine-store.ts'
 import type { Channel } from '../ports/store.ts'
 import { MIN_CUSTOMERS, MIN_OUTCOMES, rate, uplift, type NotEnoughData, type Uplift } from './uplift.ts'
@@ -56,6 +60,7 @@ export interface ReportGoal {
 
 /** One group's figures. */
 export interface ArmFigures {
+  /** Measured customers whose window has closed (the ones compared). */
   customers: number
   converted: number
   /** converted / customers (0 for none). */
@@ -63,7 +68,7 @@ export interface ArmFigures {
   revenue: number
   opened: number
   clicked: number
-  /** Customers whose window is still open at the report's `now` (flow and segment rows only). */
+  /** Measured customers whose window is still open at the report's `now`, not in the other figures (flow and segment rows only). */
   open?: number
   /** Node and channel rows: every customer of the row, measured or not (`customers` counts the measured ones). */
   entered?: number
@@ -108,12 +113,8 @@ export async function measureReport(store: EngineTables, runId: string, options:
   if (options.by !== undefined && options.byTag !== undefined) throw new UserError('measure.by', 'break the report down by an attribute or by a tag, not both')
 
   const measureNode = goal.source.startsWith('node:') ? goal.source.slice('node:'.length) : undefined
-  const journal = await readJournalSets(store, runId, goal.anchor === 'entry' ? undefined : goal.anchor.node, measureNode)
-  // The measured customers and their anchors: everyone (flow entry, in SQL), or the measure
-  // node's arrivals anchored on entry (null: SQL takes it) or on their last passage of the anchor node.
-  const anchors = measureNode === undefined
-    ? undefined
-    : [...journal.reached].map(([key, arrivedAt]) => ({ key, at: goal.anchor === 'entry' ? null : (journal.passed.get(key) ?? arrivedAt) }))
+  // Who is measured, on which pass, and from when (see measured-pass.ts).
+  const passes = await readMeasuredPasses(store, runId, { entryNodes: entryNodes(flow), ...(measureNode === undefined ? {} : { measureNode }), anchor: goal.anchor })
   const opens = options.opens ?? 'email_open'
   const clicks = options.clicks ?? 'email_click'
   const query: GoalQuery = {
@@ -123,40 +124,38 @@ export async function measureReport(store: EngineTables, runId: string, options:
     now: options.now,
     revenue: goal.revenue,
     engagement: [opens, clicks],
-    ...(anchors ? { anchors } : {}),
+    anchors: [...passes].map(([key, pass]) => ({ key, at: pass.anchor })),
   }
   const answer = await store.measureGoal(runId, query)
   const by = options.by ?? options.byTag
   const segmented = by === undefined ? undefined : await store.measureGoal(runId, { ...query, by: options.by !== undefined ? { attribute: options.by } : { tag: by } })
 
-  const measured = anchors ? new Set(journal.reached.keys()) : undefined
-  const outbox = await readOutbox(store, runId)
-  const sets = new KeySets(answer, measured)
+  const journal = await readJournalSets(store, runId, passes)
+  const outbox = await readOutbox(store, runId, passes)
+  const sets = new KeySets(answer, passes)
 
   const overall = fromGroups(answer.groups)
   overall.treated.sent = outbox.total.sent
   overall.treated.delivered = outbox.total.delivered
-  overall.holdout.held = [...journal.held.values()].reduce((n, byChannel) => n + [...byChannel.values()].reduce((m, keys) => m + keys.length, 0), 0)
+  overall.holdout.held = journal.heldTotal
 
   const nodes: Record<string, Comparison> = {}
   for (const node of journeyOrder(flow)) {
-    const comparison = sets.compare(journal.arrived.get(node.id) ?? [])
+    const arrivals = journal.arrived.get(node.id)
+    const comparison = sets.compare(arrivals?.all ?? [], arrivals?.measured ?? [])
     const sent = outbox.byNode.get(node.id)
     if (sent) Object.assign(comparison.treated, { sent: sent.sent, delivered: sent.delivered })
     nodes[node.id] = comparison
   }
 
   const channels: Partial<Record<Channel, Comparison>> = {}
-  const heldByChannel = new Map<Channel, number[]>()
-  for (const byChannel of journal.held.values()) {
-    for (const [channel, keys] of byChannel) append(heldByChannel, channel, keys)
-  }
-  for (const channel of [...new Set([...outbox.byChannel.keys(), ...heldByChannel.keys()])].sort()) {
+  for (const channel of [...new Set([...outbox.byChannel.keys(), ...journal.held.keys()])].sort()) {
     const sent = outbox.byChannel.get(channel)
-    const comparison = sets.compare([...(sent?.customers ?? []), ...(heldByChannel.get(channel) ?? [])])
+    const held = journal.held.get(channel)
+    const comparison = sets.compare([...(sent?.customers ?? []), ...(held?.all ?? [])], [...(sent?.measured ?? []), ...(held?.measured ?? [])])
     comparison.treated.sent = sent?.sent ?? 0
     comparison.treated.delivered = sent?.delivered ?? 0
-    comparison.holdout.held = heldByChannel.get(channel)?.length ?? 0
+    comparison.holdout.held = held?.all.length ?? 0
     channels[channel] = comparison
   }
 
@@ -200,62 +199,68 @@ function journeyOrder(flow: Flow): Flow['nodes'] {
   return order.map((id) => flow.nodes.find((n) => n.id === id) as Flow['nodes'][number])
 }
 
-/**
- * Arrivals per node, held sends per node and channel, the latest passage of the anchor node and
- * the latest arrival at the measure node per customer (the journal's batch times).
- */
-async function readJournalSets(store: EngineTables, runId: string, anchorNode: string | undefined, measureNode: string | undefined) {
-  const arrived = new Map<string, number[]>()
-  const held = new Map<string, Map<Channel, number[]>>()
-  const passed = new Map<number, number>()
-  const reached = new Map<number, number>()
+/** The nodes customers enter the flow at: those no edge leads to (a trigger has no inputs). */
+function entryNodes(flow: Flow): string[] {
+  const targets = new Set(flow.edges.map((e) => e.to))
+  return flow.nodes.filter((n) => !targets.has(n.id)).map((n) => n.id)
+}
+
+/** Customer keys of a row: everyone (any pass, measured or not), and the measured customers in their measured pass. */
+interface RowKeys {
+  all: number[]
+  measured: number[]
+}
+
+function rowKeys<K>(map: Map<K, RowKeys>, key: K): RowKeys {
+  let keys = map.get(key)
+  if (!keys) map.set(key, (keys = { all: [], measured: [] }))
+  return keys
+}
+
+/** Arrivals per node and held sends per channel (the journal's group rows, with their batch times). */
+async function readJournalSets(store: EngineTables, runId: string, passes: ReadonlyMap<number, MeasuredPass>) {
+  const arrived = new Map<string, RowKeys>()
+  const held = new Map<Channel, RowKeys>()
+  let heldTotal = 0
   let afterId = 0
   for (;;) {
     // Group rows only: the per-customer detail rows (most of a journal) are not needed here.
-    const rows = await store.readJournal(runId, { afterId, limit: PAGE, kinds: ['arrive', 'route', 'held'] })
+    const rows = await store.readJournal(runId, { afterId, limit: PAGE, kinds: ['arrive', 'held'] })
     for (const row of rows) {
-      if (row.keys === null) continue
-      if (row.kind === 'arrive') {
-        const keys = unpackKeys(row.keys)
-        append(arrived, row.nodeId, keys)
-        if (row.nodeId === measureNode) for (const key of keys) reached.set(key, Math.max(reached.get(key) ?? row.at, row.at))
-      }
-      else if (row.kind === 'held' && row.output !== null) {
-        const byChannel = held.get(row.nodeId) ?? new Map<Channel, number[]>()
-        append(byChannel, row.output as Channel, unpackKeys(row.keys))
-        held.set(row.nodeId, byChannel)
-      } else if (row.kind === 'route' && row.nodeId === anchorNode) {
-        for (const key of unpackKeys(row.keys)) passed.set(key, Math.max(passed.get(key) ?? row.at, row.at))
+      if (row.keys === null || (row.kind === 'held' && row.output === null)) continue
+      const keys = unpackKeys(row.keys)
+      const target = row.kind === 'arrive' ? rowKeys(arrived, row.nodeId) : rowKeys(held, row.output as Channel)
+      if (row.kind === 'held') heldTotal += keys.length
+      for (const key of keys) {
+        target.all.push(key)
+        if (inPass(passes.get(key), row.at)) target.measured.push(key)
       }
     }
     if (rows.length < PAGE) break
     afterId = (rows.at(-1) as { id: number }).id
   }
-  return { arrived, held, passed, reached }
-}
-
-function append<K>(map: Map<K, number[]>, key: K, keys: readonly number[]): void {
-  const list = map.get(key)
-  if (list) for (const k of keys) list.push(k)
-  else map.set(key, [...keys])
+  return { arrived, held, heldTotal }
 }
 
 interface SendCounts {
   sent: number
   delivered: number
   customers: Set<number>
+  /** Measured customers sent to in their measured pass. */
+  measured: Set<number>
 }
 
 /** Send intents of the run per node and per channel: intents, delivered ones, distinct customers. */
-async function readOutbox(store: EngineTables, runId: string) {
+async function readOutbox(store: EngineTables, runId: string, passes: ReadonlyMap<number, MeasuredPass>) {
   const byNode = new Map<string, SendCounts>()
   const byChannel = new Map<Channel, SendCounts>()
   const total = { sent: 0, delivered: 0 }
-  const add = <K>(map: Map<K, SendCounts>, key: K, customer: number, delivered: boolean) => {
-    const counts = map.get(key) ?? { sent: 0, delivered: 0, customers: new Set<number>() }
+  const add = <K>(map: Map<K, SendCounts>, key: K, customer: number, delivered: boolean, measured: boolean) => {
+    const counts = map.get(key) ?? { sent: 0, delivered: 0, customers: new Set<number>(), measured: new Set<number>() }
     counts.sent++
     if (delivered) counts.delivered++
     counts.customers.add(customer)
+    if (measured) counts.measured.add(customer)
     map.set(key, counts)
   }
   let afterId = 0
@@ -263,8 +268,9 @@ async function readOutbox(store: EngineTables, runId: string) {
     const rows = await store.listOutbox({ runId, afterId, limit: PAGE })
     for (const row of rows) {
       const delivered = row.state === 'sent'
-      add(byNode, row.nodeId, row.customerKey, delivered)
-      add(byChannel, row.channel, row.customerKey, delivered)
+      const measured = inPass(passes.get(row.customerKey), row.createdAt)
+      add(byNode, row.nodeId, row.customerKey, delivered, measured)
+      add(byChannel, row.channel, row.customerKey, delivered, measured)
       total.sent++
       if (delivered) total.delivered++
     }
@@ -309,25 +315,30 @@ function fromGroups(groups: readonly GoalGroup[]): Comparison {
 class KeySets {
   readonly #holdout: Set<number>
   readonly #outcomes: Map<number, GoalOutcome>
+  readonly #open: Set<number>
 
   constructor(
     answer: GoalAnswer,
-    private readonly measured: ReadonlySet<number> | undefined,
+    private readonly passes: ReadonlyMap<number, MeasuredPass>,
   ) {
     this.#holdout = new Set(answer.holdout)
     this.#outcomes = new Map(answer.outcomes.map((o) => [o.key, o]))
+    this.#open = new Set(answer.openKeys)
   }
 
-  compare(keys: Iterable<number>): Comparison {
+  /** `entered`: everyone of the row (any pass); `measured`: the measured customers of the row, in their measured pass. */
+  compare(entered: Iterable<number>, measured: Iterable<number>): Comparison {
     const treated = emptyArm()
     const holdout = emptyArm()
-    const entered = { treated: 0, holdout: 0 }
-    for (const key of new Set(keys)) {
-      const inHoldout = this.#holdout.has(key)
-      if (inHoldout) entered.holdout++
-      else entered.treated++
-      if (this.measured && !this.measured.has(key)) continue
-      const arm = inHoldout ? holdout : treated
+    const counts = { treated: 0, holdout: 0 }
+    for (const key of new Set(entered)) {
+      if (this.#holdout.has(key)) counts.holdout++
+      else counts.treated++
+    }
+    for (const key of new Set(measured)) {
+      // Open windows are not compared (their conversions are not all in yet).
+      if (!this.passes.has(key) || this.#open.has(key)) continue
+      const arm = this.#holdout.has(key) ? holdout : treated
       arm.customers++
       const outcome = this.#outcomes.get(key)
       if (!outcome) continue
@@ -336,6 +347,6 @@ class KeySets {
       if (outcome.engaged[0]) arm.opened++
       if (outcome.engaged[1]) arm.clicked++
     }
-    return withUplift({ ...treated, entered: entered.treated }, { ...holdout, entered: entered.holdout })
+    return withUplift({ ...treated, entered: counts.treated }, { ...holdout, entered: counts.holdout })
   }
 }

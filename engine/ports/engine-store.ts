@@ -280,7 +280,11 @@ export interface GoalQuery {
   by?: { attribute: string } | { tag: string }
 }
 
-/** One group of measured customers: a segment value (null without `by`) × holdout flag. */
+/**
+ * One group of measured customers: a segment value (null without `by`) × holdout flag. Only
+ * customers whose window has closed (anchor + window ≤ now) are counted in `customers`,
+ * `converted`, `revenue` and `engaged`; the others only in `open`.
+ */
 export interface GoalGroup {
   segment: string | null
   holdout: boolean
@@ -289,7 +293,7 @@ export interface GoalGroup {
   revenue: number
   /** Customers with at least one event of each `engagement` type, in the query's order. */
   engaged: number[]
-  /** Customers whose window is still open at `now`. */
+  /** Customers whose window is still open at `now` (in no other count). */
   open: number
 }
 
@@ -306,8 +310,10 @@ export interface GoalOutcome {
 /** What `measureGoal` answers, all computed in SQL. */
 export interface GoalAnswer {
   groups: GoalGroup[]
-  /** Only customers with an outcome: the report breaks them down by node and channel. */
+  /** Only customers with an outcome in a closed window: the report breaks them down by node and channel. */
   outcomes: GoalOutcome[]
+  /** Keys of the measured customers whose window is still open at `now`, ascending. */
+  openKeys: number[]
   /** Keys of the run's customers in the holdout (measured or not), ascending. */
   holdout: number[]
 }

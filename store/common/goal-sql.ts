@@ -2,8 +2,9 @@
  * The SQL of `measureGoal` (engine/ports/engine-store.ts GoalQuery), for both dialects: the
  * run's measured customers with their anchor times, joined to their goal and engagement events
  * through the (customer, type, time) index, aggregated per segment × holdout in the database.
- * Only customers with an outcome come back one by one (the report breaks them down by node and
- * channel), never the whole audience.
+ * Only closed windows (anchor + window ≤ now) are counted; open ones are counted apart. Only
+ * customers with an outcome, or with an open window, come back one by one (the report breaks
+ * them down by node and channel), never the whole audience.
  *
  * Values, property and attribute names are bound parameters (SqlParams), never SQL text.
  */
@@ -19,34 +20,37 @@ export interface BoundStatement {
 export interface GoalStatements {
   groups: BoundStatement
   outcomes: BoundStatement
+  open: BoundStatement
   holdout: BoundStatement
 }
 
-/** The three statements of one goal query. */
+/** The four statements of one goal query. */
 export function goalStatements(dialect: Dialect, runId: string, query: GoalQuery): GoalStatements {
   const engaged = (query.engagement ?? []).map((_, i) => `engaged_${i}`)
+  // Closed windows are compared; an open one (its conversions not all in) only counts as open.
   const groups = build(dialect, runId, query, (p, cte) => {
-    const within = p.add(query.withinMs, 'bigint')
-    const now = p.add(query.now, 'bigint')
     const { join, segment } = segmentOf(dialect, p, query.by)
+    const closed = (value: string) => `sum(CASE WHEN o.closed = 1 THEN ${value} ELSE 0 END)`
     return `${cte}
-      SELECT ${segment} AS segment, o.holdout AS holdout, count(*) AS customers,
-        sum(CASE WHEN o.conversions > 0 THEN 1 ELSE 0 END) AS converted, coalesce(sum(o.revenue), 0) AS revenue,
-        ${engaged.map((e) => `sum(o.${e}) AS ${e}, `).join('')}sum(CASE WHEN o.anchor + ${within} > ${now} THEN 1 ELSE 0 END) AS open
+      SELECT ${segment} AS segment, o.holdout AS holdout, ${closed('1')} AS customers,
+        ${closed('CASE WHEN o.conversions > 0 THEN 1 ELSE 0 END')} AS converted, coalesce(${closed('o.revenue')}, 0) AS revenue,
+        ${engaged.map((e) => `${closed(`o.${e}`)} AS ${e}, `).join('')}sum(1 - o.closed) AS open
       FROM outcome o ${join}
       GROUP BY 1, 2`
   })
   const outcomes = build(dialect, runId, query, (_p, cte) => `${cte}
       SELECT o.key AS key, o.holdout AS holdout, o.conversions AS conversions, o.revenue AS revenue${engaged.map((e) => `, o.${e} AS ${e}`).join('')}
-      FROM outcome o WHERE o.conversions > 0${engaged.map((e) => ` OR o.${e} = 1`).join('')}
+      FROM outcome o WHERE o.closed = 1 AND (o.conversions > 0${engaged.map((e) => ` OR o.${e} = 1`).join('')})
       ORDER BY o.key`)
+  const open = build(dialect, runId, query, (_p, cte) => `${cte}
+      SELECT o.key AS key FROM outcome o WHERE o.closed = 0 ORDER BY o.key`)
   // Every holdout customer of the run, measured or not: the report splits node arrivals with it.
   const holdoutParams = new SqlParams(dialect)
   const holdout = {
     text: `SELECT p.customer_key AS key FROM positions p WHERE p.run_id = ${holdoutParams.add(runId, 'text')} AND p.holdout = ${dialect === 'sqlite' ? '1' : 'true'} ORDER BY p.customer_key`,
     params: holdoutParams,
   }
-  return { groups, outcomes, holdout }
+  return { groups, outcomes, open, holdout }
 }
 
 function build(dialect: Dialect, runId: string, query: GoalQuery, tail: (p: SqlParams, cte: string) => string): BoundStatement {
@@ -54,7 +58,7 @@ function build(dialect: Dialect, runId: string, query: GoalQuery, tail: (p: SqlP
   return { text: tail(p, cte(dialect, p, runId, query)), params: p }
 }
 
-/** `measured` (key, holdout 0/1, anchor) and `outcome` (… conversions, revenue, engaged_i 0/1). */
+/** `measured` (key, holdout 0/1, anchor) and `outcome` (… closed 0/1, conversions, revenue, engaged_i 0/1). */
 function cte(dialect: Dialect, p: SqlParams, runId: string, query: GoalQuery): string {
   const run = p.add(runId, 'text')
   const holdout = dialect === 'sqlite' ? 'p.holdout' : 'CASE WHEN p.holdout THEN 1 ELSE 0 END'
@@ -83,6 +87,7 @@ function cte(dialect: Dialect, p: SqlParams, runId: string, query: GoalQuery): s
   return `WITH measured AS (${measured}),
     outcome AS (
       SELECT m.key AS key, m.holdout AS holdout, m.anchor AS anchor,
+        CASE WHEN m.anchor + ${within} <= ${now} THEN 1 ELSE 0 END AS closed,
         (SELECT count(*) FROM events g WHERE ${goal}) AS conversions, ${revenue} AS revenue${engaged.join('')}
       FROM measured m)`
 }
@@ -124,7 +129,7 @@ function sqliteText(doc: string, path: string): string {
 
 type Row = Record<string, unknown>
 
-/** Runs the three statements through `all` (one dialect's "rows of a statement") and shapes the answer. */
+/** Runs the four statements through `all` (one dialect's "rows of a statement") and shapes the answer. */
 export async function measureGoalWith(dialect: Dialect, runId: string, query: GoalQuery, all: (statement: BoundStatement) => Promise<Row[]>): Promise<GoalAnswer> {
   const statements = goalStatements(dialect, runId, query)
   const types = query.engagement ?? []
@@ -145,6 +150,7 @@ export async function measureGoalWith(dialect: Dialect, runId: string, query: Go
     revenue: Number(row.revenue),
     engaged: engagedOf(row).map((n) => n === 1),
   }))
+  const openKeys = (await all(statements.open)).map((row) => Number(row.key))
   const holdout = (await all(statements.holdout)).map((row) => Number(row.key))
-  return { groups, outcomes, holdout }
+  return { groups, outcomes, openKeys, holdout }
 }
