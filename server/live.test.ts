@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ChannelAdapter, OutboundMessage } from '../engine/channels/channel-port.ts'
 import { loadRegistry } from '../engine/registry/load-nodes.ts'
 import { secretsOf } from '../engine/config/secrets.ts'
+import { contactPolicySchema } from '../engine/policy/contact-policy.ts'
 import type { StorePort } from '../engine/ports/store.ts'
 import { openStore } from '../store/open-store.ts'
 import { localAuthenticator } from './http/api-env.ts'
@@ -25,7 +26,10 @@ describe('startLive', () => {
     live = startLive({
       store, registry: await loadRegistry({ root: false }), channels: () => mail, auth: localAuthenticator('admin'), version: 'test', idleMs: 50,
       secrets: secretsOf({ unsubscribe: 'live-unsubscribe-secret-0123' }), publicUrl: 'https://sluice.example.com',
+      contactPolicy: contactPolicySchema.parse({ duplicateOfferDays: 3 }),
     })
+    // The routes see the project's contact policy too (simulations apply it).
+    expect(live.ctx.contactPolicy?.duplicateOfferDays).toBe(3)
     await live.ctx.engine.publish({
       id: 'welcome', name: 'Welcome', version: 1,
       nodes: [

@@ -65,7 +65,8 @@ export function startLive(options: LiveOptions): LiveServer {
   const abort = new AbortController()
   const authStore = options.authStore ?? openAuthStore(options.store)
   const sessions = options.sessions ?? createAuthenticator(authStore, { now: () => clock.now() })
-  const ctx: ServerContext = { store: options.store, engineStore, engine, registry: options.registry, clock, auth: options.auth ?? sessions, authStore, sessions, nudge: () => scheduler.nudge(), version: options.version, ...(options.editorDir ? { editorDir: options.editorDir } : {}) }
+  const ctx: ServerContext = { store: options.store, engineStore, engine, registry: options.registry, clock, auth: options.auth ?? sessions, authStore, sessions, nudge: () => scheduler.nudge(), version: options.version,
+    ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}), ...(options.editorDir ? { editorDir: options.editorDir } : {}) }
 
   const loop = (async () => {
     while (!abort.signal.aborted) {
