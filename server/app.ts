@@ -27,6 +27,7 @@ import { runRoutes } from './routes/runs.ts'
 import { segmentRoutes } from './routes/segments.ts'
 import { statusPage } from './routes/status-page.ts'
 import { tokenRoutes } from './routes/tokens.ts'
+import { unsubscribeRoutes } from './routes/unsubscribe.ts'
 import { userRoutes } from './routes/users.ts'
 
 /** Largest request body: a batch of 10,000 events fits; imports stream through their own route. */
@@ -79,6 +80,8 @@ export function createApp(ctx: ServerContext): OpenAPIHono<ApiEnv> {
   app.route('/api', api)
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(api, ctx.version)))
   app.get('/api/docs', swaggerUI({ url: '/api/openapi.json' }))
+  // One-click unsubscribe (RFC 8058): the link in every e-mail, public, outside /api and its CSRF check.
+  app.route('/unsubscribe', unsubscribeRoutes({ store: ctx.store, clock: ctx.clock, secret: ctx.unsubscribeSecret }))
   app.route('/status', statusPage(ctx))
   app.route('/health', healthRoutes(ctx))
   if (ctx.editorDir) {

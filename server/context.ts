@@ -30,6 +30,8 @@ export interface ServerContext {
   version: string
   /** The project's global contact policy (sluice.config.ts), which simulations apply like the engine. */
   contactPolicy?: ContactPolicy
+  /** The `unsubscribe` secret (sluice.config.ts `secrets`): verifies one-click unsubscribe links. */
+  unsubscribeSecret?: string
   /** The editor's build (editor/dist) to serve at `/`; without it `/` is the status page. */
   editorDir?: string
 }

@@ -66,7 +66,9 @@ export function startLive(options: LiveOptions): LiveServer {
   const authStore = options.authStore ?? openAuthStore(options.store)
   const sessions = options.sessions ?? createAuthenticator(authStore, { now: () => clock.now() })
   const ctx: ServerContext = { store: options.store, engineStore, engine, registry: options.registry, clock, auth: options.auth ?? sessions, authStore, sessions, nudge: () => scheduler.nudge(), version: options.version,
-    ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}), ...(options.editorDir ? { editorDir: options.editorDir } : {}) }
+    ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}),
+    ...(options.secrets?.get('unsubscribe') ? { unsubscribeSecret: options.secrets.get('unsubscribe') as string } : {}),
+    ...(options.editorDir ? { editorDir: options.editorDir } : {}) }
 
   const loop = (async () => {
     while (!abort.signal.aborted) {
