@@ -32,7 +32,7 @@ export async function sendTestMessage(channels: ConfiguredChannels, name: string
   if (!adapter) throw new UserError('channels.unknown-adapter', `there is no channel adapter "${name}"; configured: ${[...channels.adapters.keys()].join(', ')}`)
   const kind = kindOf(name)
   const channel = options.channel ?? CHANNELS.find((c) => channels.mapping[c] === name) ?? (kind === 'webhook' ? 'sms' : 'email')
-  if (kind === 'smtp' && !options.to) throw new UserError('channels.test-recipient', `adapter "${name}" sends e-mail: give the address to send the test to (--to you@example.com)`)
+  if (kind === 'smtp' && !options.to) throw new UserError('channels.test-recipient', `adapter "${name}" sends e-mail: the test needs a recipient address (--to on the command line, "to" in the API)`)
   const message: OutboundMessage = {
     key: `test:${name}:${options.now}`, channel, customerId: 'sluice-test', flowId: 'sluice-test', runId: 'sluice-test', nodeId: 'sluice-test', offer: null, attempts: 0,
     message: {

@@ -88,7 +88,7 @@ describe('sluice channels test', () => {
   it('names what is missing: the variable, the recipient, the adapter', async () => {
     const unset = await channels('test', 'gateway', '--to', '+15550001')
     expect((unset.error as Error).message).toMatch(/sluice\.config\.mjs: a setting cannot be used:\n {2}default\.channels\.adapters\.gateway\.secret\.env: the environment variable CLI_TEST_UNSET_HMAC is not set/)
-    expect((await channels('test', 'mail')).error).toMatchObject({ message: 'adapter "mail" sends e-mail: give the address to send the test to (--to you@example.com)' })
+    expect((await channels('test', 'mail')).error).toMatchObject({ message: 'adapter "mail" sends e-mail: the test needs a recipient address (--to on the command line, "to" in the API)' })
     expect((await channels('test', 'fax')).error).toMatchObject({ message: expect.stringMatching(/^there is no channel adapter "fax" in .*sluice\.config\.mjs; configured: log, mail, gateway$/) })
     expect((await channels('test', 'log', '--channel', 'fax')).error).toMatchObject({ message: '--channel: expected one of email, sms, call, push, wechat, inbox, got "fax"' })
   })

@@ -33,10 +33,10 @@ function shown(value: Setting, env: Env, literal: 'plain' | 'mask'): string {
   return literal === 'mask' ? MASK : value
 }
 
-/** The URL with a password in it masked. */
+/** The URL with a password in it masked (ASCII: URLs percent-encode the bullet). */
 function safeUrl(text: string): string {
   const url = new URL(text)
-  if (url.password) url.password = MASK
+  if (url.password) url.password = '***'
   return url.toString()
 }
 

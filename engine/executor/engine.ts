@@ -83,7 +83,7 @@ export class Engine {
   readonly #registry: NodeRegistry
   readonly #clock: Clock
   readonly #channels: ChannelRouter
-  readonly #env: ExecutorEnv
+  #env: ExecutorEnv
   readonly #runtimes = new Map<string, RunRuntime>()
   readonly #dispatch: 'inline' | 'separate'
   /** The dispatch in progress: dispatches run one at a time, so no intent is delivered twice at once. */
@@ -102,6 +102,20 @@ export class Engine {
       ...(options.secrets ? { secrets: options.secrets } : {}),
       ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     }
+  }
+
+  /**
+   * Replaces the global contact policy (a change through the API): nodes see it as
+   * ctx.contactPolicy from the next tick on; `undefined` removes it.
+   */
+  setContactPolicy(policy: ContactPolicy | undefined): void {
+    const { contactPolicy: _previous, ...rest } = this.#env
+    this.#env = { ...rest, ...(policy ? { contactPolicy: policy } : {}) }
+  }
+
+  /** The contact policy nodes see now. */
+  contactPolicy(): ContactPolicy | undefined {
+    return this.#env.contactPolicy
   }
 
   /** Publishes a flow version and starts its run (see run-control.ts for republish policies). */
