@@ -72,6 +72,8 @@ describe('editor features in Chromium', () => {
   const edgeLabels = () => page.getByTestId('edge-label').allTextContents()
   async function openFlow() {
     await page.goto(`${base}/#/flows/abandoned-cart`)
+    // Already there after an earlier step, goto only changes the hash: load the draft afresh.
+    await page.reload()
     const trigger = page.locator('.react-flow__node[data-id="cart-added"]')
     await trigger.waitFor()
     await expect.poll(() => trigger.evaluate((el) => getComputedStyle(el).visibility)).toBe('visible')
@@ -114,5 +116,56 @@ describe('editor features in Chromium', () => {
     await page.getByTestId('simulate').click()
     await expect.poll(() => page.locator('[data-testid="node-count"]').count()).toBe(0)
     expect(await edgeLabels()).toEqual(expect.arrayContaining(['entered', 'timeout']))
+  }, 120_000)
+
+  it('draws the diff of a published version on the canvas and restores it as the draft in one undo step', async () => {
+    const as = { 'content-type': 'application/json' }
+    expect((await server.request('POST', '/api/flows/abandoned-cart/publish', { policy: 'pin' }, as)).status).toBe(200)
+    // The draft moves on: a longer wait, the reminder replaced by a measure step.
+    const detail = (await (await server.request('GET', '/api/flows/abandoned-cart')).json()) as { revision: number; draft: { nodes: { id: string; config: Record<string, unknown> }[]; edges: unknown[]; layout: Record<string, unknown> } }
+    const draft = structuredClone(detail.draft)
+    const wait = draft.nodes.find((n) => n.id === 'wait-for-purchase') as unknown as { config: { event: { timeout: { amount: number } } } }
+    wait.config.event.timeout.amount = 6
+    draft.nodes = [...draft.nodes.filter((n) => n.id !== 'remind'), { id: 'measure', config: { event: 'purchase', withinDays: 3 }, type: 'measure' } as never]
+    draft.edges = [{ from: 'cart-added', output: 'entered', to: 'wait-for-purchase' }, { from: 'wait-for-purchase', output: 'timeout', to: 'measure' }]
+    draft.layout = { ...draft.layout, measure: { x: 520, y: 220 } }
+    expect((await server.request('PUT', '/api/flows/abandoned-cart/draft', { flow: draft, revision: detail.revision }, as)).status).toBe(200)
+
+    await openFlow()
+    await page.getByTestId('history').click()
+    await page.locator('[data-testid="history-panel"] [data-version="1"]').click()
+    const step = (id: string) => page.locator(`.react-flow__node[data-id="${id}"] .step`)
+    await expect.poll(() => step('measure').getAttribute('data-diff')).toBe('added')
+    expect(await step('wait-for-purchase').getAttribute('data-diff')).toBe('changed')
+    expect(await step('wait-for-purchase').getAttribute('title')).toBe('config.event.timeout.amount: 4 → 6')
+    const ghost = page.locator('.react-flow__node[data-id="ghost:remind"] .step')
+    expect(await ghost.getAttribute('data-diff')).toBe('removed')
+    expect(await step('cart-added').getAttribute('data-diff')).toBeNull()
+    // The old edge to the reminder is drawn as a ghost; the new one to measure is marked added.
+    expect(await page.locator('[data-testid="edge-label"].diff-removed').allTextContents()).toEqual(['timeout'])
+    expect(await page.locator('[data-testid="edge-label"].diff-added').allTextContents()).toEqual(['timeout'])
+    expect(await page.getByTestId('history-diff').textContent()).toContain('config.event.timeout.amount: 4 → 6')
+    await shot('editor-history-diff')
+
+    // Restore v1: one edit, autosaved; the draft's logic is v1's again and the diff is empty.
+    await page.getByTestId('history-restore').click()
+    await page.locator('.react-flow__node[data-id="remind"]').waitFor()
+    await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 15_000 }).toBe('Saved')
+    await page.getByTestId('history-same').waitFor()
+    expect(await page.locator('.react-flow__node[data-id="ghost:remind"]').count()).toBe(0)
+    const restored = JSON.parse((await server.ctx.engineStore.getFlowDraft('abandoned-cart'))?.definition ?? '{}') as { nodes: { id: string }[] }
+    expect(restored.nodes.map((n) => n.id)).toEqual(['cart-added', 'remind', 'wait-for-purchase'])
+    const summary = (await (await server.request('GET', '/api/flows/abandoned-cart')).json()) as { unpublishedChanges: boolean }
+    expect(summary.unpublishedChanges).toBe(false)
+    await shot('editor-history-restored')
+
+    // One undo step brings the edited draft back.
+    await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } })
+    await page.keyboard.press('Control+z')
+    await page.locator('.react-flow__node[data-id="measure"]').waitFor()
+    expect(await page.locator('.react-flow__node[data-id="remind"]').count()).toBe(0)
+    await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 15_000 }).toBe('Saved')
+    await expect.poll(() => step('wait-for-purchase').getAttribute('data-diff')).toBe('changed')
+    await page.getByTestId('history').click()
   }, 120_000)
 })

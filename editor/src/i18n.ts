@@ -27,6 +27,10 @@ const en = {
     uplift: 'Uplift {{uplift}} points (95 % CI {{low}} to {{high}})',
     bad: { first: 'The first day is not a date.', last: 'The last day is not a date.', order: 'The last day comes before the first.' },
   },
+  history: {
+    button: 'History', title: 'Version history', empty: 'No published versions yet.', against: 'v{{version}} → this draft',
+    added: 'added', changed: 'changed', removed: 'removed', same: 'The draft has the same logic as v{{version}}.', restore: 'Restore v{{version}} as the draft',
+  },
   publish: {
     title: 'Publish “{{name}}”', policy: 'Customers already in the campaign', pin: 'Finish on their version (pin)', migrate: 'Move to the new version (migrate)',
     drain: 'Start the new version when the old one is empty (drain)', confirm: 'Publish now', cancel: 'Cancel', blocked: 'Fix the errors before publishing.', done: 'Published v{{version}}: run {{run}}',
@@ -58,6 +62,10 @@ const zhCN: typeof en = {
     measure: '目标：{{days}} 天内发生“{{event}}”', measured: '计入', converted: '已转化', rate: '转化率', treated: '实验组', holdout: '对照组',
     uplift: '提升 {{uplift}} 个百分点（95% 置信区间 {{low}} 至 {{high}}）',
     bad: { first: '开始日期不是有效日期。', last: '结束日期不是有效日期。', order: '结束日期早于开始日期。' },
+  },
+  history: {
+    button: '历史', title: '版本历史', empty: '还没有已发布的版本。', against: 'v{{version}} → 当前草稿',
+    added: '新增', changed: '已更改', removed: '已删除', same: '草稿的逻辑与 v{{version}} 相同。', restore: '将 v{{version}} 恢复为草稿',
   },
   publish: {
     title: '发布“{{name}}”', policy: '已在活动中的客户', pin: '在原版本上完成（固定）', migrate: '转到新版本（迁移）',

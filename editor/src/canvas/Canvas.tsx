@@ -18,6 +18,8 @@ const nodeTypes = { step: FlowNode }
 const edgeTypes = { flow: LabelledEdge }
 
 export const edgeId = edgeKey
+/** Canvas ids of the version history's ghosts (flow ids never hold a colon). */
+export const ghostId = (id: string) => `ghost:${id}`
 
 export interface CanvasProps {
   readOnly: boolean
@@ -36,10 +38,12 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
   // Simulate mode's counts take the place of live ones while it is on.
   const counts = simulation?.counts ?? live
   const countKind = simulation ? 'simulated' : 'live'
+  const history = useEditor((s) => s.history)
   const { edit, select, drag } = useEditor.getState()
 
-  const nodes: FlowNodeType[] = useMemo(() => flow.nodes.map((node) => {
+  const nodes: FlowNodeType[] = useMemo(() => [...flow.nodes.map((node): FlowNodeType => {
     const type = types.find((t) => t.type === node.type)
+    const diff = history?.overlay.nodes[node.id]
     const own = problems.filter((p) => p.nodeId === node.id)
     const position = dragging[node.id] ?? flow.layout[node.id] ?? { x: 0, y: 0 }
     return {
@@ -53,19 +57,46 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
         outputs: outputs[node.id] ?? type?.outputs ?? [], isTrigger: type?.category === 'trigger',
         errors: own.filter((p) => p.severity === 'error').length, warnings: own.filter((p) => p.severity === 'warning').length,
         count: counts ? (counts.nodes[node.id] ?? 0) : null, countKind, pinned: flow.layout[node.id]?.pinned === true,
+        ...(diff ? { diff: diff.status, changes: diff.changes } : {}),
         onAdd: (output: string) => onAddAfter(node.id, output),
       },
     }
-  }), [flow, types, problems, outputs, selected, dragging, counts, countKind, readOnly, onAddAfter])
-
-  const edges: LabelledEdgeType[] = useMemo(() => flow.edges.map((e) => {
-    const count = counts?.edges[edgeId(e)]
+  }),
+  // Steps the version had and the draft lacks: ghosts, not part of the flow, never edited.
+  ...(history?.overlay.ghosts ?? []).map(({ node, position, outputs: ghostOutputs }): FlowNodeType => {
+    const type = types.find((t) => t.type === node.type)
     return {
-      id: edgeId(e), type: 'flow', source: e.from, sourceHandle: e.output, target: e.to, targetHandle: 'in',
-      data: { from: e.from, output: e.output, to: e.to, ...(count === undefined ? {} : { count, countKind }) },
-      className: count === undefined ? 'flow-edge' : `flow-edge counted ${countKind}`,
+      id: ghostId(node.id), type: 'step', position, draggable: false, selectable: false, connectable: false, deletable: false,
+      data: {
+        nodeId: node.id, type: node.type, title: node.title ?? type?.title ?? node.type, icon: type?.icon ?? '', summary: summarize(node.type, node.config),
+        outputs: ghostOutputs, isTrigger: type?.category === 'trigger', errors: 0, warnings: 0, count: null, countKind, pinned: false, diff: 'removed', onAdd: () => {},
+      },
     }
-  }), [flow.edges, counts, countKind])
+  })], [flow, types, problems, outputs, selected, dragging, counts, countKind, history, readOnly, onAddAfter])
+
+  const edges: LabelledEdgeType[] = useMemo(() => {
+    const added = new Set(history?.overlay.addedEdges ?? [])
+    const drawn: LabelledEdgeType[] = flow.edges.map((e) => {
+      const count = counts?.edges[edgeId(e)]
+      const isNew = added.has(edgeId(e))
+      return {
+        id: edgeId(e), type: 'flow', source: e.from, sourceHandle: e.output, target: e.to, targetHandle: 'in',
+        data: { from: e.from, output: e.output, to: e.to, ...(count === undefined ? {} : { count, countKind }), ...(isNew ? { diff: 'added' as const } : {}) },
+        className: `flow-edge${count === undefined ? '' : ` counted ${countKind}`}${isNew ? ' diff-added' : ''}`,
+      }
+    })
+    // The version's edges the draft lacks, between steps of the draft or ghosts.
+    const onCanvas = new Set(flow.nodes.map((n) => n.id))
+    const end = (id: string) => (onCanvas.has(id) ? id : ghostId(id))
+    for (const e of history?.overlay.ghostEdges ?? []) {
+      drawn.push({
+        id: ghostId(edgeId(e)), type: 'flow', source: end(e.from), sourceHandle: e.output, target: end(e.to), targetHandle: 'in',
+        selectable: false, deletable: false, focusable: false,
+        data: { from: e.from, output: e.output, to: e.to, diff: 'removed' }, className: 'flow-edge diff-removed',
+      })
+    }
+    return drawn
+  }, [flow.edges, flow.nodes, counts, countKind, history])
 
   const onNodesChange = useCallback((changes: NodeChange<FlowNodeType>[]) => {
     const moving: Record<string, Point> = {}

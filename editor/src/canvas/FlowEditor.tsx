@@ -14,6 +14,7 @@ import { clearHistory, redo, undo, useEditor } from './editor-store.ts'
 import { addAfter, addNode, copy, insertOnEdge, move, parseClip, paste, remove, setConfig, setTitle, type Flow } from './flow-model.ts'
 import { autoLayout } from './layout.ts'
 import { Palette } from './Palette.tsx'
+import { HistoryPanel } from './HistoryPanel.tsx'
 import { PublishDialog } from './PublishDialog.tsx'
 import { SimulatePanel } from './SimulatePanel.tsx'
 import { actionOf, chordOf, loadShortcuts } from './shortcuts.ts'
@@ -210,6 +211,7 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
         <button type="button" onClick={tidy} disabled={readOnly} title="L">{t('editor.layout')}</button>
         <button type="button" onClick={() => void fitView({ duration: 200 })} title="F">{t('editor.fit')}</button>
         <button type="button" data-testid="simulate" aria-pressed={side === 'simulate'} className={side === 'simulate' ? 'active' : ''} onClick={() => toggleSide('simulate')}>{t('simulate.button')}</button>
+        <button type="button" data-testid="history" aria-pressed={side === 'history'} className={side === 'history' ? 'active' : ''} onClick={() => toggleSide('history')}>{t('history.button')}</button>
         <label className="inline"><input type="checkbox" checked={liveRun !== null} disabled={liveRun === null} readOnly /> {t('editor.live')}</label>
         <button type="button" className="primary" data-testid="publish" disabled={readOnly} onClick={() => setPublishing(true)}>{t('editor.publish')}</button>
       </header>
@@ -217,6 +219,7 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
         <Palette nodeTypes={nodeTypes} readOnly={readOnly} onDrop={dropFromPalette} />
         <main className="canvas" data-testid="canvas"><Canvas readOnly={readOnly} onAddAfter={addAfterNode} /></main>
         {side === 'simulate' && <SimulatePanel flowId={flowId} onFocusNode={focusNode} />}
+        {side === 'history' && <HistoryPanel flowId={flowId} readOnly={readOnly} onFocusNode={focusNode} />}
         {side === 'config' && <ConfigPanel
           node={selectedNode}
           nodeType={nodeTypes.find((n) => n.type === selectedNode?.type)}

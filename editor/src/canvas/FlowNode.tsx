@@ -21,6 +21,10 @@ export interface FlowNodeData extends Record<string, unknown> {
   /** Whose counts: a live run's, or simulate mode's back-test. */
   countKind: 'live' | 'simulated'
   pinned: boolean
+  /** Version history: how this step differs from the version shown (removed: a ghost of it). */
+  diff?: 'added' | 'changed' | 'removed'
+  /** The changed paths, `config.for.amount: 1 → 2`. */
+  changes?: string[]
   onAdd(output: string): void
 }
 
@@ -32,8 +36,16 @@ const ICONS: Record<string, string> = {
 
 export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<FlowNodeType>) {
   const width = Math.max(1, data.outputs.length)
+  const ghost = data.diff === 'removed'
   return (
-    <div className={`step${selected ? ' selected' : ''}${data.errors > 0 ? ' has-errors' : ''}`} data-node-id={data.nodeId} data-node-type={data.type}>
+    <div
+      className={`step${selected ? ' selected' : ''}${data.errors > 0 ? ' has-errors' : ''}${data.diff ? ` diff-${data.diff}` : ''}`}
+      data-node-id={data.nodeId}
+      data-node-type={data.type}
+      {...(data.diff ? { 'data-diff': data.diff } : {})}
+      {...(data.changes && data.changes.length > 0 ? { title: data.changes.join('\n') } : {})}
+    >
+      {data.diff && <span className="diff-mark" aria-hidden>{data.diff === 'added' ? '+' : data.diff === 'removed' ? '−' : '~'}</span>}
       {!data.isTrigger && <Handle type="target" position={Position.Top} id="in" />}
       <div className="step-head">
         <span className="step-icon" aria-hidden>{ICONS[data.icon] ?? '●'}</span>
@@ -43,13 +55,14 @@ export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<Flo
         {data.errors === 0 && data.warnings > 0 && <span className="badge warning">{data.warnings}</span>}
       </div>
       <div className="step-summary">{data.summary}</div>
+      {data.diff === 'changed' && data.changes && <div className="step-changes" data-testid="node-changes">{data.changes.length === 1 ? data.changes[0] : `${data.changes[0]} (+${data.changes.length - 1})`}</div>}
       {data.count !== null && <div className={`step-count ${data.countKind}`} data-testid="node-count" data-count-kind={data.countKind}>{data.count.toLocaleString()}</div>}
       <div className="step-outputs">
         {data.outputs.map((output, i) => (
           <div key={output} className="step-output" style={{ left: `${((i + 0.5) / width) * 100}%` }}>
             <span className="step-output-label">{output}</span>
             <Handle type="source" position={Position.Bottom} id={output} style={{ left: '50%' }} />
-            <button type="button" className="add-after nodrag" aria-label={`add after ${output}`} data-output={output} onClick={(e) => { e.stopPropagation(); data.onAdd(output) }}>+</button>
+            {!ghost && <button type="button" className="add-after nodrag" aria-label={`add after ${output}`} data-output={output} onClick={(e) => { e.stopPropagation(); data.onAdd(output) }}>+</button>}
           </div>
         ))}
       </div>

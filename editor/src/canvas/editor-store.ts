@@ -8,6 +8,7 @@ import { create } from 'zustand'
 import { temporal } from 'zundo'
 import type { FlowIssue, NodeType } from '../api.ts'
 import type { Flow, Point } from './flow-model.ts'
+import type { DiffOverlay } from './history.ts'
 
 /** Customers per node id and per edge key `from|output|to`. */
 export interface Counts {
@@ -32,6 +33,8 @@ export interface EditorState {
   counts: Counts | null
   /** Simulate mode: the last back-test's counts, shown instead of live ones while the mode is on. */
   simulation: { counts: Counts; flow: Flow } | null
+  /** Version history: the diff of a published version against the draft, drawn on the canvas. */
+  history: { version: number; overlay: DiffOverlay } | null
   load(flow: Flow, revision: number, problems: FlowIssue[], outputs: Record<string, string[]>): void
   edit(label: string, fn: (flow: Flow) => Flow): void
   select(ids: string[]): void
@@ -41,13 +44,14 @@ export interface EditorState {
   setNodeTypes(types: NodeType[]): void
   setCounts(counts: EditorState['counts']): void
   setSimulation(simulation: EditorState['simulation']): void
+  setHistory(history: EditorState['history']): void
 }
 
 export const useEditor = create<EditorState>()(
   temporal(
     (set) => ({
-      flow: null, revision: 0, nodeTypes: [], problems: [], outputs: {}, selected: [], dragging: {}, save: 'saved', saveError: null, counts: null, simulation: null,
-      load: (flow, revision, problems, outputs) => set({ flow, revision, problems, outputs, selected: [], dragging: {}, save: 'saved', saveError: null, simulation: null }),
+      flow: null, revision: 0, nodeTypes: [], problems: [], outputs: {}, selected: [], dragging: {}, save: 'saved', saveError: null, counts: null, simulation: null, history: null,
+      load: (flow, revision, problems, outputs) => set({ flow, revision, problems, outputs, selected: [], dragging: {}, save: 'saved', saveError: null, simulation: null, history: null }),
       edit: (_label, fn) => set((state) => {
         if (!state.flow) return {}
         const next = fn(state.flow)
@@ -61,6 +65,7 @@ export const useEditor = create<EditorState>()(
       setNodeTypes: (nodeTypes) => set({ nodeTypes }),
       setCounts: (counts) => set({ counts }),
       setSimulation: (simulation) => set({ simulation }),
+      setHistory: (history) => set({ history }),
     }),
     {
       // Only the flow is history; an edit that changes nothing is not a step.
