@@ -16,13 +16,18 @@ import type { Command } from 'commander'
 import { UserError } from '../../engine/errors.ts'
 import { loadFlowFile } from '../../engine/flow/files.ts'
 import type { MeasureReport } from '../../engine/measure/report.ts'
+import { resolveNodeSettings } from '../../engine/config/node-settings.ts'
 import { loadProjectConfig } from '../../engine/registry/project-config.ts'
+import { ContactPolicyFile } from '../../server/services/contact-policy-file.ts'
 import type { StorePort } from '../../engine/ports/store.ts'
 import { backtestFlow, measured, type RunReport, type SimulateOptions } from '../../engine/simulation/simulate-flow.ts'
 import { openEngineStore } from '../../store/open-engine-store.ts'
 import { addRegistryOptions, registryFromOptions, type RegistryOptionValues } from '../registry-options.ts'
 import { addStoreOptions, describeStore, withStore, type StoreOptionValues } from '../store-options.ts'
 import { formatAsOf, parseDateOption, startOfUtcDay } from './shared/as-of.ts'
+
+/** Links in back-tested messages point where `sluice serve` listens by default when server.publicUrl is not set. */
+const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:3000'
 
 export type { RunReport, SimulateOptions }
 
@@ -60,7 +65,10 @@ export function register(program: Command): void {
     const batchSize = parseBatchSize(flags.batchSize)
     const registry = await registryFromOptions(flags)
     const flow = await loadFlowFile(file, registry)
-    const { contactPolicy } = (await loadProjectConfig(process.cwd())).config
+    const project = await loadProjectConfig(process.cwd())
+    // The policy in force (as changed through the API, else the config's) and the project's secrets, read once.
+    const { policy: contactPolicy, source } = await ContactPolicyFile.beside(process.cwd(), project.file, project.config.contactPolicy).load()
+    const settings = resolveNodeSettings(project.config, process.env, { where: project.file ?? 'sluice.config.ts', fallbackUrl: DEFAULT_PUBLIC_URL })
     if (flags.by !== undefined && flags.byTag !== undefined) throw new UserError('cli.run', 'give --by or --by-tag, not both')
     if ((flags.by !== undefined || flags.byTag !== undefined) && !measured(flow)) {
       throw new UserError('cli.run', `--by and --by-tag break down the measure report, but flow "${flow.id}" has no measure node and no settings.goal`)
@@ -68,7 +76,8 @@ export function register(program: Command): void {
     const report = await withStore(flags, (store) =>
       simulateFlow(store, {
         flow, registry, start, until, keep: flags.keep === true,
-        ...(flags.seed ? { seed: flags.seed } : {}), ...(batchSize ? { batchSize } : {}), ...(contactPolicy ? { contactPolicy } : {}),
+        ...(flags.seed ? { seed: flags.seed } : {}), ...(batchSize ? { batchSize } : {}), ...(source === 'none' ? {} : { contactPolicy }),
+        secrets: settings.secrets, ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
         ...(flags.by ? { by: flags.by } : {}), ...(flags.byTag ? { byTag: flags.byTag } : {}),
       }),
     )

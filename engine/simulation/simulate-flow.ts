@@ -24,6 +24,7 @@ import type { AttributeDef } from '../ports/store.ts'
 import type { ContactPolicy } from '../policy/contact-policy.ts'
 import type { NodeRegistry } from '../registry/registry.ts'
 import { Scheduler, type SchedulerReport } from '../scheduler/scheduler.ts'
+import type { NodeSecrets } from '../sdk/types.ts'
 import { closest } from '../sdk/zod-issues.ts'
 
 /** The report of a back-test (what `sluice run --json` prints). */
@@ -62,6 +63,10 @@ export interface SimulateOptions {
   seed?: string
   batchSize?: number
   contactPolicy?: ContactPolicy
+  /** The project's secrets (ctx.secrets), e.g. the one choose-channel signs unsubscribe links with. */
+  secrets?: NodeSecrets
+  /** The server's public URL (ctx.publicUrl) for links in messages. */
+  publicUrl?: string
   /** Measure report breakdown by a customer attribute or a tag. */
   by?: string
   byTag?: string
@@ -89,7 +94,10 @@ export async function backtestFlow(store: EngineStore, options: SimulateOptions)
   const { flow, registry, start, until, contactPolicy } = options
   const warnings = unknownNames(flow, registry, await store.customers.listAttributes(), options.by)
   const clock = new SimulatedClock(start)
-  const engine = new Engine({ store, registry, clock, channels: allChannelsThrough(createLogChannel()), ...(contactPolicy ? { contactPolicy } : {}) })
+  const engine = new Engine({
+    store, registry, clock, channels: allChannelsThrough(createLogChannel()), ...(contactPolicy ? { contactPolicy } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}), ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+  })
   const simulate = async () => {
     if (options.alone) await setLiveRunsAside(store, start)
     const run = await engine.publish(flow, { ...(options.seed ? { seed: options.seed } : {}), ...(options.batchSize ? { options: { batchSize: options.batchSize } } : {}) })
