@@ -166,7 +166,7 @@ export function formatMeasure(measure: MeasureReport): string[] {
     `Measure (${goal.source}): "${goal.event}"${where} within ${goal.withinDays} days of ${anchor}; revenue = sum of "${goal.revenue}"; as of ${new Date(measure.asOf).toISOString()}`,
     ...rows.map(line),
     ...notes,
-    '  entered: arrived at the node, measured or not; treated / holdout: measured customers (those who reached the measure node, or everyone for settings.goal).',
-    `  ${n(open)} customers' windows were still open. Uplift = treated rate − holdout rate; 95 % CI unpooled Wald; p-value two-sided pooled two-proportion z-test; ${measure.method.minimum}.`,
+    '  entered: arrived at the node in the run, measured or not; treated / holdout: measured customers, each once, on the pass in which they first reached the measure node (settings.goal: their first entry), windows closed.',
+    `  ${n(open)} measured customers' windows were still open (not counted). Uplift = treated rate − holdout rate; 95 % CI Newcombe hybrid score; p-value two-sided pooled two-proportion z-test; ${measure.method.minimum}.`,
   ]
 }

@@ -97,9 +97,9 @@ export interface MeasureReport {
 
 export const METHOD: MeasureReport['method'] = {
   uplift: 'treated conversion rate − holdout conversion rate',
-  ci95: 'unpooled Wald: uplift ± z0.975 · √(p1(1−p1)/n1 + p2(1−p2)/n2)',
+  ci95: 'Newcombe hybrid score: uplift − √((p1−l1)² + (u2−p2)²) to uplift + √((u1−p1)² + (p2−l2)²), [li, ui] the 95 % Wilson score interval of each rate',
   pValue: 'two-sided pooled two-proportion z-test: 2·(1 − Φ(|z|)), z = uplift / √(p(1−p)(1/n1 + 1/n2)), p = pooled rate',
-  minimum: `not enough data below ${MIN_CUSTOMERS} customers, ${MIN_OUTCOMES} conversions or ${MIN_OUTCOMES} non-conversions in either group`,
+  minimum: `not enough data below ${MIN_CUSTOMERS} customers in either group, or ${MIN_OUTCOMES} expected conversions or non-conversions in either group at the pooled rate`,
 }
 
 /** The report of run `runId` as of `options.now`. Throws a UserError when the flow has no goal. */

@@ -62,7 +62,7 @@ export default defineNode({
   category: 'measure',
   icon: 'target',
   description:
-    'Follows customers to a goal (an event type with optional property conditions) within N days of entering the flow or of passing a chosen node: `converted` as soon as the goal happens, `not converted` when the window closes. Holdout customers are measured too; `sluice run` prints the uplift report (treated vs holdout rate difference, 95 % unpooled Wald interval, pooled two-proportion z-test p-value; see docs/measure.md).',
+    'Follows customers to a goal (an event type with optional property conditions) within N days of entering the flow or of passing a chosen node: `converted` as soon as the goal happens, `not converted` when the window closes. Holdout customers are measured too; `sluice run` prints the uplift report (treated vs holdout rate difference, 95 % Newcombe score interval, pooled two-proportion z-test p-value; see docs/measure.md).',
   config: configSchema,
   timing: 'waits',
   outputs: ['converted', 'not converted'],

@@ -96,12 +96,25 @@ export interface AaDraw {
   uplift: { uplift: number; ci95: [number, number]; pValue: number } | null
 }
 
-/** Runs draws `first` … `first + count − 1` of {@link aaFlow} on `store`, each rolled back. */
-export async function runAaDraws(store: StorePort, registry: NodeRegistry, options: { first?: number; count: number; holdoutPercent: number; onDraw?: (draw: AaDraw) => void }): Promise<AaDraw[]> {
+/** What {@link runAaDraws} runs: draw s is `flowOf(s)` on the simulated clock from `start` to `until` (default: {@link aaFlow} over the A/A period). */
+export interface AaDrawOptions {
+  first?: number
+  count: number
+  holdoutPercent: number
+  flowOf?: (draw: number) => Flow
+  start?: number
+  until?: number
+  onDraw?: (draw: AaDraw) => void
+}
+
+/** Runs draws `first` … `first + count − 1` on `store`, each rolled back. */
+export async function runAaDraws(store: StorePort, registry: NodeRegistry, options: AaDrawOptions): Promise<AaDraw[]> {
   const draws: AaDraw[] = []
-  for (let s = options.first ?? 0; s < (options.first ?? 0) + options.count; s++) {
-    const flow = aaFlow(`aa-${s}`, options.holdoutPercent)
-    const report = await simulateFlow(store, { flow, registry, start: AA_START, until: AA_UNTIL, keep: false })
+  const first = options.first ?? 0
+  const flowOf = options.flowOf ?? ((s: number) => aaFlow(`aa-${s}`, options.holdoutPercent))
+  for (let s = first; s < first + options.count; s++) {
+    const flow = flowOf(s)
+    const report = await simulateFlow(store, { flow, registry, start: options.start ?? AA_START, until: options.until ?? AA_UNTIL, keep: false })
     const measure = report.measure
     if (!measure) throw new Error(`draw ${flow.id}: the run printed no measure report`)
     const { treated, holdout, uplift } = measure.overall
@@ -115,6 +128,11 @@ export async function runAaDraws(store: StorePort, registry: NodeRegistry, optio
     draws.push(draw)
   }
   return draws
+}
+
+/** Draw s of an existing flow: the same flow under the id `<id>-aa-<s>` (another holdout draw), with the holdout percent given. */
+export function redrawn(flow: Flow, holdoutPercent: number): (draw: number) => Flow {
+  return (s) => ({ ...flow, id: `${flow.id}-aa-${s}`, settings: { ...flow.settings, holdout: { percent: holdoutPercent } } })
 }
 
 /** The calibration figures of a set of draws. */
