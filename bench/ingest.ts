@@ -29,6 +29,8 @@ import { Scheduler } from '../engine/scheduler/scheduler.ts'
 import { openEngineStore } from '../store/open-engine-store.ts'
 import { openStore } from '../store/open-store.ts'
 import { createApp } from '../server/app.ts'
+import type { ServerContext } from '../server/context.ts'
+import { contactPolicySchema } from '../engine/policy/contact-policy.ts'
 import { localAuthenticator } from '../server/http/api-env.ts'
 import { openAuthStore } from '../server/auth/auth-store.ts'
 import { createAuthenticator } from '../server/auth/authenticator.ts'
@@ -133,7 +135,11 @@ export async function runIngest(options: {
     const engine = new Engine({ store: engineStore, registry: options.registry, clock, channels: allChannelsThrough(channel) })
     const scheduler = new Scheduler(engine, clock, { idleMs: 1_000 })
     const authStore = openAuthStore(store)
-    const app = createApp({ store, engineStore, engine, registry: options.registry, clock, auth: localAuthenticator('engineer'), authStore, sessions: createAuthenticator(authStore, { now: () => clock.now() }), nudge: () => scheduler.nudge(), version: 'bench' })
+    const configuration = {
+      channels: { router: allChannelsThrough(channel), adapters: new Map(), mapping: {} as Record<never, never>, close: () => {} }, config: undefined, env: {},
+      policies: { load: () => Promise.resolve({ policy: contactPolicySchema.parse({}), source: 'none' as const }), save: () => Promise.reject(new Error('the bench keeps no policy')) },
+    }
+    const app = createApp({ configuration: configuration as ServerContext['configuration'], store, engineStore, engine, registry: options.registry, clock, auth: localAuthenticator('engineer'), authStore, sessions: createAuthenticator(authStore, { now: () => clock.now() }), nudge: () => scheduler.nudge(), version: 'bench' })
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
     await new Promise<void>((resolve) => server.once('listening', () => resolve()))
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/events`

@@ -17,6 +17,8 @@ import type { ServerContext } from './context.ts'
 import type { ApiEnv } from './http/api-env.ts'
 import { errorBody, respondToError, validationFailure } from './http/errors.ts'
 import { authRoutes } from './routes/auth.ts'
+import { channelRoutes } from './routes/channels.ts'
+import { policyRoutes } from './routes/policy.ts'
 import { customerRoutes, IMPORT_PATH } from './routes/customers.ts'
 import { eventRoutes } from './routes/events.ts'
 import { flowRoutes } from './routes/flows.ts'
@@ -48,6 +50,8 @@ export function createApi(ctx: ServerContext): OpenAPIHono<ApiEnv> {
   api.route('/auth', authRoutes({ authenticator: ctx.sessions }))
   api.route('/users', userRoutes({ authStore: ctx.authStore, now }))
   api.route('/tokens', tokenRoutes({ authStore: ctx.authStore, now }))
+  api.route('/channels', channelRoutes({ ...ctx.configuration, clock: ctx.clock }))
+  api.route('/policy', policyRoutes({ policies: ctx.configuration.policies, engine: ctx.engine, clock: ctx.clock }))
   api.route('/flows', flowRoutes(ctx))
   api.route('/node-types', nodeTypeRoutes(ctx))
   api.route('/events', eventRoutes(ctx))

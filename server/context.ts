@@ -12,6 +12,8 @@ import type { NodeRegistry } from '../engine/registry/registry.ts'
 import type { AuthStore } from './auth/auth-store.ts'
 import type { SluiceAuthenticator } from './auth/authenticator.ts'
 import type { Authenticator } from './http/api-env.ts'
+import type { ChannelDeps } from './routes/channels.ts'
+import type { ContactPolicySource } from './services/contact-policy-file.ts'
 
 export interface ServerContext {
   store: StorePort
@@ -30,6 +32,8 @@ export interface ServerContext {
   version: string
   /** The project's global contact policy (sluice.config.ts), which simulations apply like the engine. */
   contactPolicy?: ContactPolicy
+  /** The channel adapters and the contact policy, read and changed through /api/channels and /api/policy. */
+  configuration: Omit<ChannelDeps, 'clock'> & { policies: ContactPolicySource }
   /** The `unsubscribe` secret (sluice.config.ts `secrets`): verifies one-click unsubscribe links. */
   unsubscribeSecret?: string
   /** The editor's build (editor/dist) to serve at `/`; without it `/` is the status page. */

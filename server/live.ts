@@ -12,6 +12,8 @@ import type { NodeRegistry } from '../engine/registry/registry.ts'
 import { OutboxLoop } from '../engine/outbox/outbox-loop.ts'
 import { Scheduler } from '../engine/scheduler/scheduler.ts'
 import type { NodeSecrets } from '../engine/sdk/types.ts'
+import { UserError } from '../engine/errors.ts'
+import { contactPolicySchema } from '../engine/policy/contact-policy.ts'
 import { openEngineStore } from '../store/open-engine-store.ts'
 import { createApp } from './app.ts'
 import type { ServerContext } from './context.ts'
@@ -35,6 +37,8 @@ export interface LiveOptions {
   secrets?: NodeSecrets
   /** The server's public URL (ctx.publicUrl: links in messages, such as one-click unsubscribe). */
   publicUrl?: string
+  /** The channels and the contact policy source behind /api/channels and /api/policy. */
+  configuration?: ServerContext['configuration']
   /** Longest sleep between ticks (pick-up of events written by other processes). Default 1 s. */
   idleMs?: number
   /** A tick failed (the store went away): logged, and the scheduler starts again after a pause. */
@@ -65,7 +69,12 @@ export function startLive(options: LiveOptions): LiveServer {
   const abort = new AbortController()
   const authStore = options.authStore ?? openAuthStore(options.store)
   const sessions = options.sessions ?? createAuthenticator(authStore, { now: () => clock.now() })
-  const ctx: ServerContext = { store: options.store, engineStore, engine, registry: options.registry, clock, auth: options.auth ?? sessions, authStore, sessions, nudge: () => scheduler.nudge(), version: options.version,
+  const configuration: ServerContext['configuration'] = options.configuration ?? {
+    channels: { router: options.channels, adapters: new Map(), mapping: {} as ServerContext['configuration']['channels']['mapping'], close: () => {} },
+    config: undefined, env: {},
+    policies: { load: () => Promise.resolve({ policy: options.contactPolicy ?? contactPolicySchema.parse({}), source: options.contactPolicy ? 'config' : 'none' }), save: () => Promise.reject(new UserError('contact-policy.read-only', 'this server keeps no contact policy file')) },
+  }
+  const ctx: ServerContext = { configuration, store: options.store, engineStore, engine, registry: options.registry, clock, auth: options.auth ?? sessions, authStore, sessions, nudge: () => scheduler.nudge(), version: options.version,
     ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}),
     ...(options.secrets?.get('unsubscribe') ? { unsubscribeSecret: options.secrets.get('unsubscribe') as string } : {}),
     ...(options.editorDir ? { editorDir: options.editorDir } : {}) }

@@ -7,6 +7,9 @@ import { allChannelsThrough, type ChannelRouter } from '../engine/channels/chann
 import { createLogChannel } from '../engine/channels/log-channel.ts'
 import { SimulatedClock } from '../engine/clock/simulated-clock.ts'
 import { Engine, type TickReport } from '../engine/executor/engine.ts'
+import { channelRouterFromConfig } from '../channels/from-config.ts'
+import { contactPolicySchema } from '../engine/policy/contact-policy.ts'
+import type { StoredContactPolicy } from './services/contact-policy-file.ts'
 import { openAuthStore } from './auth/auth-store.ts'
 import { createAuthenticator } from './auth/authenticator.ts'
 import type { Principal } from './auth/roles.ts'
@@ -63,7 +66,13 @@ export async function testServer(options: { start?: number; auth?: Authenticator
   }
   const authStore = openAuthStore(store)
   const sessions = createAuthenticator(authStore, { now: () => clock.now() })
-  server.ctx = { store, engineStore, engine, registry, clock, auth: options.auth ?? headerRoleAuthenticator, authStore, sessions, nudge: () => void server.nudges++, version: 'test' }
+  let stored: StoredContactPolicy = { policy: contactPolicySchema.parse({}), source: 'none' }
+  const configuration = {
+    channels: channelRouterFromConfig(undefined, {}), config: undefined, env: {},
+    // The policy kept in memory: the file-backed source has its own tests.
+    policies: { load: () => Promise.resolve(stored), save: (policy: StoredContactPolicy['policy'], change: { at: number; by: string }) => Promise.resolve(stored = { policy, source: 'api' as const, updatedAt: change.at, updatedBy: change.by }) },
+  }
+  server.ctx = { configuration, store, engineStore, engine, registry, clock, auth: options.auth ?? headerRoleAuthenticator, authStore, sessions, nudge: () => void server.nudges++, version: 'test' }
   server.app = createApp(server.ctx)
   return server
 }

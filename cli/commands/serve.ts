@@ -15,6 +15,7 @@ import { loadProjectConfig } from '../../engine/registry/project-config.ts'
 import { localAuthenticator } from '../../server/http/api-env.ts'
 import { EDITOR_DIST, ensureEditorBuilt } from '../../server/editor-assets.ts'
 import { startLive } from '../../server/live.ts'
+import { ContactPolicyFile } from '../../server/services/contact-policy-file.ts'
 import { ensureAdmin } from '../../server/auth/accounts.ts'
 import { openAuthStore } from '../../server/auth/auth-store.ts'
 import { createAuthenticator } from '../../server/auth/authenticator.ts'
@@ -75,11 +76,15 @@ export function register(program: Command): void {
     // The first start creates the admin; its one-time password is shown here once.
     const admin = await ensureAdmin(authStore, Date.now())
     if (admin) process.stdout.write(`Created the user "${admin.name}" with the one-time password ${admin.password} (change it with "sluice users set-password ${admin.name}").\n`)
+    // The policy edited through the API lives in a file beside the config, else the config's.
+    const policies = ContactPolicyFile.beside(process.cwd(), project.file, contactPolicy)
+    const stored = await policies.load()
     const live = startLive({
+      configuration: { channels, config: project.config.channels, env: process.env, policies },
       authStore, sessions, ...(local ? { auth: localAuthenticator('admin') } : {}),
       store, registry, version: packageJson.version, editorDir: EDITOR_DIST,
       channels: channels.router, secrets: settings.secrets, ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
-      ...(contactPolicy ? { contactPolicy } : {}),
+      ...(stored.source === 'none' ? {} : { contactPolicy: stored.policy }),
       onError: (error) => process.stderr.write(`engine: ${error instanceof Error ? error.message : String(error)}; retrying in 5 s\n`),
     })
     const server = serve({ fetch: live.app.fetch, port, hostname: flags.host }, (info: AddressInfo) => {
