@@ -168,4 +168,75 @@ describe('editor features in Chromium', () => {
     await expect.poll(() => step('wait-for-purchase').getAttribute('data-diff')).toBe('changed')
     await page.getByTestId('history').click()
   }, 120_000)
+
+  it('adds, writes, moves and deletes sticky notes, kept in the draft and never a new version', async () => {
+    const as = { 'content-type': 'application/json' }
+    const published = (await (await server.request('POST', '/api/flows/abandoned-cart/publish', { policy: 'pin' }, as)).json()) as { version: number }
+    expect(published.version).toBe(2)
+    const draftNotes = async () => (JSON.parse((await server.ctx.engineStore.getFlowDraft('abandoned-cart'))?.definition ?? '{}') as { notes?: { id: string; text: string; x: number; y: number }[] }).notes
+    const saved = () => expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 15_000 }).toBe('Saved')
+
+    await openFlow()
+    // Add: the new note opens ready to type; leaving the field keeps the text.
+    await page.getByTestId('add-note').click()
+    const field = page.getByTestId('note-field')
+    await field.waitFor()
+    await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true)
+    await page.keyboard.type('Ask legal about the reminder copy')
+    await page.locator('.react-flow__pane').click({ position: { x: 10, y: 10 } })
+    const note = page.locator('.react-flow__node[data-id="note:note-1"]')
+    await expect.poll(() => note.getByTestId('note-text').textContent()).toBe('Ask legal about the reminder copy')
+    await saved()
+    const [added] = (await draftNotes()) ?? []
+    expect(added).toMatchObject({ id: 'note-1', text: 'Ask legal about the reminder copy' })
+
+    // Move: drag it about 150 px right and 100 px down (React Flow starts the drag on the first
+    // step of the pointer, so the note follows all but that first step of 15 × 10 px).
+    const box = await note.boundingBox()
+    if (!box) throw new Error('no note')
+    await page.mouse.move(box.x + 20, box.y + box.height - 8)
+    await page.mouse.down()
+    await page.mouse.move(box.x + 95, box.y + box.height + 42, { steps: 5 })
+    await page.mouse.move(box.x + 170, box.y + box.height + 92, { steps: 5 })
+    await page.mouse.up()
+    await saved()
+    const [moved] = (await draftNotes()) ?? []
+    expect((moved?.x ?? 0) - (added?.x ?? 0)).toBeGreaterThanOrEqual(130)
+    expect((moved?.x ?? 0) - (added?.x ?? 0)).toBeLessThanOrEqual(152)
+    expect((moved?.y ?? 0) - (added?.y ?? 0)).toBeGreaterThanOrEqual(85)
+    expect((moved?.y ?? 0) - (added?.y ?? 0)).toBeLessThanOrEqual(102)
+    expect(moved?.text).toBe(added?.text)
+
+    // Edit: double-click, replace the text, Ctrl+Enter.
+    await note.dblclick()
+    await field.fill('Legal approved the copy on 2 June')
+    await field.press('Control+Enter')
+    await expect.poll(() => note.getByTestId('note-text').textContent()).toBe('Legal approved the copy on 2 June')
+    await saved()
+    expect((await draftNotes())?.[0]?.text).toBe('Legal approved the copy on 2 June')
+    await shot('editor-notes')
+
+    // The notes are view state: v2 is still the live logic, no new version.
+    const summary = (await (await server.request('GET', '/api/flows/abandoned-cart')).json()) as { unpublishedChanges: boolean }
+    expect(summary.unpublishedChanges).toBe(false)
+    const again = (await (await server.request('POST', '/api/flows/abandoned-cart/publish', { policy: 'pin' }, as)).json()) as { version: number; created: boolean }
+    expect(again).toMatchObject({ version: 2, created: false })
+
+    // Delete with the keyboard; the draft has no notes key left. Undo brings the note back.
+    await note.click()
+    await page.keyboard.press('Delete')
+    await expect.poll(() => note.count()).toBe(0)
+    await saved()
+    expect(await draftNotes()).toBeUndefined()
+    await page.keyboard.press('Control+z')
+    await note.waitFor()
+    await saved()
+    expect((await draftNotes())?.map((n) => n.text)).toEqual(['Legal approved the copy on 2 June'])
+    // And the × on a selected note deletes it too.
+    await note.click()
+    await note.getByTestId('note-delete').click()
+    await expect.poll(() => note.count()).toBe(0)
+    await saved()
+    expect(await draftNotes()).toBeUndefined()
+  }, 120_000)
 })

@@ -52,6 +52,6 @@ describe('sluice diff', () => {
     const moved = path.join(temp, 'moved.flow.json')
     writeFileSync(moved, JSON.stringify({ ...JSON.parse(readFileSync(path.join(repo, before), 'utf8')), layout: {} }))
     const run = await runCommand(register, ['diff', before, moved])
-    expect(run.stdout).toBe(`no changes between ${before} (v3) and ${moved} (v3) (layout ignored)\n`)
+    expect(run.stdout).toBe(`no changes between ${before} (v3) and ${moved} (v3) (layout and notes ignored)\n`)
   })
 })

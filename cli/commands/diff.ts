@@ -1,6 +1,6 @@
 /**
  * `sluice diff A B`: what changed between two versions of a flow, in terms of nodes, config
- * fields, edges and settings (layout ignored). Always exits 0 when both files load.
+ * fields, edges and settings (layout and sticky notes ignored). Always exits 0 when both files load.
  */
 import type { Command } from 'commander'
 import { diffFlows, formatFlowDiff } from '../../engine/flow/diff.ts'
@@ -10,7 +10,7 @@ import { loadFlowFile } from '../../engine/flow/files.ts'
 export function register(program: Command): void {
   program
     .command('diff')
-    .description('Show the semantic difference between two flow files (layout ignored)')
+    .description('Show the semantic difference between two flow files (layout and notes ignored)')
     .argument('<a>', 'the older flow file')
     .argument('<b>', 'the newer flow file')
     .option('--json', 'print the diff as JSON')

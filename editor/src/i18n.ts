@@ -31,6 +31,7 @@ const en = {
     button: 'History', title: 'Version history', empty: 'No published versions yet.', against: 'v{{version}} → this draft',
     added: 'added', changed: 'changed', removed: 'removed', same: 'The draft has the same logic as v{{version}}.', restore: 'Restore v{{version}} as the draft',
   },
+  notes: { add: 'Note', empty: 'Double-click to write…', text: 'Note text', delete: 'Delete note' },
   publish: {
     title: 'Publish “{{name}}”', policy: 'Customers already in the campaign', pin: 'Finish on their version (pin)', migrate: 'Move to the new version (migrate)',
     drain: 'Start the new version when the old one is empty (drain)', confirm: 'Publish now', cancel: 'Cancel', blocked: 'Fix the errors before publishing.', done: 'Published v{{version}}: run {{run}}',
@@ -67,6 +68,7 @@ const zhCN: typeof en = {
     button: '历史', title: '版本历史', empty: '还没有已发布的版本。', against: 'v{{version}} → 当前草稿',
     added: '新增', changed: '已更改', removed: '已删除', same: '草稿的逻辑与 v{{version}} 相同。', restore: '将 v{{version}} 恢复为草稿',
   },
+  notes: { add: '便签', empty: '双击以输入…', text: '便签内容', delete: '删除便签' },
   publish: {
     title: '发布“{{name}}”', policy: '已在活动中的客户', pin: '在原版本上完成（固定）', migrate: '转到新版本（迁移）',
     drain: '旧版本清空后启动新版本（排空）', confirm: '立即发布', cancel: '取消', blocked: '请先修复错误再发布。', done: '已发布 v{{version}}：运行 {{run}}',

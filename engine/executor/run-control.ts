@@ -42,9 +42,12 @@ export interface RunControlEnv {
 
 const LIVE_STATES: RunRow['state'][] = ['scheduled', 'running', 'paused']
 
-/** The flow's logic as stored in flow_versions: canonical, without layout (moving a box is not a new version). */
+/**
+ * The flow's logic as stored in flow_versions: canonical, without the view state (layout and
+ * sticky notes), so moving a box or writing a note is never a new version.
+ */
 export function flowDefinitionText(flow: Flow): string {
-  const { $schema: _schema, ...rest } = canonicalFlow({ ...flow, layout: {} })
+  const { $schema: _schema, notes: _notes, ...rest } = canonicalFlow({ ...flow, layout: {} })
   return JSON.stringify(rest)
 }
 

@@ -8,15 +8,16 @@ const welcome = (): Flow =>
   flowSchema.parse(JSON.parse(readFileSync(fileURLToPath(new URL('../../test/fixtures/flows/valid/welcome.flow.json', import.meta.url)), 'utf8')))
 
 describe('diffFlows', () => {
-  it('finds nothing between a flow and itself, and ignores layout and order', () => {
+  it('finds nothing between a flow and itself, and ignores layout, notes and order', () => {
     const a = welcome()
     const b = welcome()
     b.layout = { entry: { x: 999, y: 999 } }
+    b.notes = [{ id: 'note-1', text: 'Ask legal about the SMS copy', x: 10, y: 20 }]
     b.nodes.reverse()
     b.edges.reverse()
     const diff = diffFlows(a, b)
     expect(isEmptyDiff(diff)).toBe(true)
-    expect(formatFlowDiff(diff, { a: 'v3', b: 'v4' })).toBe('no changes between v3 and v4 (layout ignored)\n')
+    expect(formatFlowDiff(diff, { a: 'v3', b: 'v4' })).toBe('no changes between v3 and v4 (layout and notes ignored)\n')
   })
 
   it('reports added and removed nodes, config, type and version changes, rewired edges and settings', () => {

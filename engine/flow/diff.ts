@@ -1,7 +1,8 @@
 /**
  * Semantic diff of two flows: what a reviewer needs to know (nodes added or removed, config
  * fields changed, types and versions changed, edges rewired, settings changed) rather than a
- * line diff of JSON. Layout is ignored: moving a box on the canvas changes no behaviour.
+ * line diff of JSON. Layout and sticky notes are ignored: moving a box or writing a note on the
+ * canvas changes no behaviour.
  * Browser-safe.
  */
 import { compareText, sortKeysDeep } from './format.ts'
@@ -135,7 +136,7 @@ function showChange(change: ValueChange): string {
 
 /** The diff as text for people, one change per line; "no changes" when there are none. */
 export function formatFlowDiff(diff: FlowDiff, labels: { a: string; b: string } = { a: 'a', b: 'b' }): string {
-  if (isEmptyDiff(diff)) return `no changes between ${labels.a} and ${labels.b} (layout ignored)\n`
+  if (isEmptyDiff(diff)) return `no changes between ${labels.a} and ${labels.b} (layout and notes ignored)\n`
   const lines: string[] = [`${labels.a} → ${labels.b}`]
   if (diff.flow.length > 0) {
     lines.push('flow')

@@ -78,4 +78,26 @@ describe('flow file format', () => {
     const flow = await loadFlowFile(path.join(valid, 'welcome.flow.json'))
     expect(flowSchema.parse(JSON.parse(JSON.stringify(flow)))).toEqual(flow)
   })
+
+  it('keeps pins and sticky notes: notes sorted by id in a fixed key order, an empty list left out', () => {
+    const flow = flowSchema.parse({
+      id: 'noted', name: 'Noted', version: 1, nodes: [{ id: 'in', type: 'trigger', config: {} }], edges: [],
+      settings: { priority: 1, entry: { policy: 'once' }, holdout: { percent: 0 } },
+      layout: { in: { pinned: true, y: 5, x: 1 } },
+      notes: [{ color: 'blue', y: 2, x: 1, text: 'second', id: 'n-2' }, { text: 'first', id: 'n-1', x: 0, y: 0, width: 240 }],
+    })
+    const text = formatFlow(flow)
+    expect(JSON.parse(text).layout).toEqual({ in: { x: 1, y: 5, pinned: true } })
+    expect(text).toContain('"notes": [\n    {\n      "id": "n-1",\n      "text": "first",\n      "x": 0,\n      "y": 0,\n      "width": 240\n    },\n    {\n      "id": "n-2",\n      "text": "second",\n      "x": 1,\n      "y": 2,\n      "color": "blue"\n    }\n  ]\n}\n')
+    expect(formatFlow({ ...flow, notes: [] })).not.toContain('notes')
+  })
+
+  it('refuses two notes with one id, naming the second', () => {
+    const parsed = flowSchema.safeParse({
+      id: 'noted', name: 'Noted', version: 1, nodes: [], edges: [], settings: { priority: 1, entry: { policy: 'once' }, holdout: { percent: 0 } },
+      notes: [{ id: 'n', text: 'a', x: 0, y: 0 }, { id: 'n', text: 'b', x: 0, y: 0 }],
+    })
+    expect(parsed.success).toBe(false)
+    expect(parsed.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['notes.1.id', 'note id "n" is used by an earlier note; note ids must be unique']])
+  })
 })

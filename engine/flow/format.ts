@@ -1,10 +1,10 @@
 /**
  * Canonical text of a flow file: fixed key order, nodes sorted by id, edges by
- * (from, output, to), layout by node id, config keys sorted, 2-space indent and a trailing
- * newline. Any two equal flows print to the same bytes, whatever order they were authored or
+ * (from, output, to), layout by node id, notes by id, config keys sorted, 2-space indent and a
+ * trailing newline. Any two equal flows print to the same bytes, whatever order they were authored or
  * shuffled in, so version-control diffs show only real changes. Browser-safe.
  */
-import type { Flow, FlowEdge, FlowNode, FlowSettings } from './schema.ts'
+import type { Flow, FlowEdge, FlowNode, FlowNote, FlowSettings } from './schema.ts'
 
 /** Code-unit order: the same in every locale and runtime, unlike localeCompare. */
 export function compareText(a: string, b: string): number {
@@ -43,6 +43,10 @@ function canonicalSettings(settings: FlowSettings): FlowSettings {
   return defined({ priority: settings.priority, entry, holdout: { percent: settings.holdout.percent }, goal }) as FlowSettings
 }
 
+function canonicalNote(note: FlowNote): FlowNote {
+  return defined({ id: note.id, text: note.text, x: note.x, y: note.y, width: note.width, height: note.height, color: note.color })
+}
+
 /** Orders nodes by id and edges by (from, output, to), as they are written. */
 export function canonicalFlow(flow: Flow): Flow {
   const nodes = [...flow.nodes].sort((a, b) => compareText(a.id, b.id)).map(canonicalNode)
@@ -52,8 +56,10 @@ export function canonicalFlow(flow: Flow): Flow {
   const layout = Object.fromEntries(
     Object.keys(flow.layout)
       .sort(compareText)
-      .map((id) => [id, { x: flow.layout[id]?.x ?? 0, y: flow.layout[id]?.y ?? 0 }]),
+      .map((id) => [id, { x: flow.layout[id]?.x ?? 0, y: flow.layout[id]?.y ?? 0, ...(flow.layout[id]?.pinned === true ? { pinned: true } : {}) }]),
   )
+  // No notes and an empty list are the same file: the key is left out.
+  const notes = flow.notes && flow.notes.length > 0 ? [...flow.notes].sort((a, b) => compareText(a.id, b.id)).map(canonicalNote) : undefined
   return defined({
     $schema: flow.$schema,
     id: flow.id,
@@ -64,6 +70,7 @@ export function canonicalFlow(flow: Flow): Flow {
     edges,
     settings: canonicalSettings(flow.settings),
     layout,
+    notes,
   })
 }
 

@@ -61,6 +61,30 @@ export const flowLayoutSchema = z
   }))
   .meta({ title: 'Layout', description: 'Canvas positions by node id, kept apart from the logic.' })
 
+/** A sticky note on the canvas; its id is like a node id, unique among the flow's notes. */
+export const noteSchema = z
+  .strictObject({
+    id: z.string().regex(NODE_ID_PATTERN, 'expected letters, digits, "-" or "_", starting with a letter or digit').max(64).meta({ title: 'Note id' }),
+    text: z.string().max(5_000).meta({ title: 'Text' }),
+    x: z.number(),
+    y: z.number(),
+    width: z.number().min(80).max(2_000).optional().meta({ title: 'Width', description: 'Canvas pixels; default 200.' }),
+    height: z.number().min(40).max(2_000).optional().meta({ title: 'Height', description: 'Canvas pixels; default: fits the text.' }),
+    color: z.enum(['yellow', 'blue', 'green', 'pink']).optional().meta({ title: 'Colour', description: 'Default yellow.' }),
+  })
+  .meta({ title: 'Sticky note' })
+
+export const flowNotesSchema = z
+  .array(noteSchema)
+  .superRefine((notes, ctx) => {
+    const seen = new Set<string>()
+    notes.forEach((note, i) => {
+      if (seen.has(note.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `note id "${note.id}" is used by an earlier note; note ids must be unique` })
+      seen.add(note.id)
+    })
+  })
+  .meta({ title: 'Notes', description: 'Sticky notes on the canvas: view state like the layout, never part of the logic, a version or a diff.' })
+
 export const flowSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -72,12 +96,14 @@ export const flowSchema = z
     edges: z.array(flowEdgeSchema).meta({ title: 'Edges' }),
     settings: flowSettingsSchema,
     layout: flowLayoutSchema.default({}),
+    notes: flowNotesSchema.optional(),
   })
   .meta({ title: 'Sluice flow', description: 'A campaign flow: nodes, the edges between their named outputs, settings and canvas layout.' })
 
 export type Flow = z.output<typeof flowSchema>
 export type FlowInput = z.input<typeof flowSchema>
 export type FlowNode = z.output<typeof flowNodeSchema>
+export type FlowNote = z.output<typeof noteSchema>
 export type FlowEdge = z.output<typeof flowEdgeSchema>
 export type FlowSettings = z.output<typeof flowSettingsSchema>
 export type EntryPolicy = z.output<typeof entryPolicySchema>

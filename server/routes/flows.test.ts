@@ -110,6 +110,22 @@ describe('flows API', () => {
     expect(waiting.next).toBeNull()
   })
 
+  it('keeps sticky notes in the draft, and a note never makes a new version or a diff', async () => {
+    await create()
+    await server.request('POST', '/api/flows/signup-wait/publish', undefined, MARKETER)
+    const detail = (await (await server.request('GET', '/api/flows/signup-wait', undefined, VIEWER)).json()) as { revision: number }
+    const notes = [{ id: 'note-1', text: 'Ask legal about the wording', x: 300, y: 40, color: 'pink' }]
+    const saved = (await (await server.request('PUT', '/api/flows/signup-wait/draft', { flow: signupFlow({ notes }), revision: detail.revision }, MARKETER)).json()) as { draft: { notes: unknown }; unpublishedChanges: boolean }
+    expect(saved.draft.notes).toEqual(notes)
+    expect(saved.unpublishedChanges).toBe(false)
+    const diff = (await (await server.request('GET', '/api/flows/signup-wait/diff?from=1&to=draft', undefined, VIEWER)).json()) as Record<string, unknown[]>
+    expect(Object.values(diff).flat()).toEqual([])
+    const again = (await (await server.request('POST', '/api/flows/signup-wait/publish', undefined, MARKETER)).json()) as { version: number; created: boolean }
+    expect(again).toMatchObject({ version: 1, created: false })
+    const v1 = (await (await server.request('GET', '/api/flows/signup-wait/versions/1', undefined, VIEWER)).json()) as Record<string, unknown>
+    expect(v1.notes).toBeUndefined()
+  })
+
   it('lists versions, diffs them, archives only without live runs, and duplicates', async () => {
     await create()
     const published = (await (await server.request('POST', '/api/flows/signup-wait/publish', undefined, MARKETER)).json()) as { runId: string }

@@ -12,9 +12,10 @@ import { useCallback, useMemo } from 'react'
 import { useEditor } from './editor-store.ts'
 import { LabelledEdge, type LabelledEdgeType } from './LabelledEdge.tsx'
 import { FlowNode, summarize, type FlowNodeType } from './FlowNode.tsx'
-import { connect, edgeKey, remove, sameEdge, type Flow, type FlowEdge, type Point } from './flow-model.ts'
+import { connect, edgeKey, moveOnCanvas, noteCanvasId, remove, removeOnCanvas, sameEdge, setNoteText, type Flow, type FlowEdge, type Point } from './flow-model.ts'
+import { NoteNode, type NoteNodeType } from './NoteNode.tsx'
 
-const nodeTypes = { step: FlowNode }
+const nodeTypes = { step: FlowNode, note: NoteNode }
 const edgeTypes = { flow: LabelledEdge }
 
 export const edgeId = edgeKey
@@ -41,7 +42,24 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
   const history = useEditor((s) => s.history)
   const { edit, select, drag } = useEditor.getState()
 
-  const nodes: FlowNodeType[] = useMemo(() => [...flow.nodes.map((node): FlowNodeType => {
+  const nodes: (FlowNodeType | NoteNodeType)[] = useMemo(() => [
+  // Sticky notes first, so steps draw over them: view state of the flow file, dragged like steps.
+  ...(flow.notes ?? []).map((note): NoteNodeType => {
+    const id = noteCanvasId(note.id)
+    return {
+      id, type: 'note', position: dragging[id] ?? { x: note.x, y: note.y }, selected: selected.includes(id), draggable: !readOnly, connectable: false,
+      data: {
+        noteId: note.id, text: note.text, color: note.color ?? 'yellow', readOnly,
+        ...(note.width === undefined ? {} : { width: note.width }), ...(note.height === undefined ? {} : { height: note.height }),
+        onText: (text: string) => edit('note text', (f) => setNoteText(f, note.id, text)),
+        onDelete: () => {
+          edit('delete note', (f) => removeOnCanvas(f, [id]))
+          select(useEditor.getState().selected.filter((s) => s !== id))
+        },
+      },
+    }
+  }),
+  ...flow.nodes.map((node): FlowNodeType => {
     const type = types.find((t) => t.type === node.type)
     const diff = history?.overlay.nodes[node.id]
     const own = problems.filter((p) => p.nodeId === node.id)
@@ -72,7 +90,7 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
         outputs: ghostOutputs, isTrigger: type?.category === 'trigger', errors: 0, warnings: 0, count: null, countKind, pinned: false, diff: 'removed', onAdd: () => {},
       },
     }
-  })], [flow, types, problems, outputs, selected, dragging, counts, countKind, history, readOnly, onAddAfter])
+  })], [flow, types, problems, outputs, selected, dragging, counts, countKind, history, readOnly, onAddAfter, edit, select])
 
   const edges: LabelledEdgeType[] = useMemo(() => {
     const added = new Set(history?.overlay.addedEdges ?? [])
@@ -98,7 +116,7 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
     return drawn
   }, [flow.edges, flow.nodes, counts, countKind, history])
 
-  const onNodesChange = useCallback((changes: NodeChange<FlowNodeType>[]) => {
+  const onNodesChange = useCallback((changes: NodeChange<FlowNodeType | NoteNodeType>[]) => {
     const moving: Record<string, Point> = {}
     const dropped: Record<string, Point> = {}
     let selection: string[] | null = null
@@ -114,11 +132,7 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
       // The drop: the whole drag becomes one undo step.
       const positions = { ...useEditor.getState().dragging, ...dropped }
       useEditor.setState({ dragging: {} })
-      edit('move', (f) => {
-        const layout = { ...f.layout }
-        for (const [id, p] of Object.entries(positions)) layout[id] = { ...layout[id], x: Math.round(p.x), y: Math.round(p.y) }
-        return { ...f, layout }
-      })
+      edit('move', (f) => moveOnCanvas(f, positions))
     }
     if (selection) select(selection)
   }, [drag, edit, select])

@@ -11,7 +11,7 @@ import { ApiFailure, flowsApi, type RunDetail } from '../api.ts'
 import { Canvas, edgeAt, edgeId, useFlowPosition } from './Canvas.tsx'
 import { ConfigPanel } from './ConfigPanel.tsx'
 import { clearHistory, redo, undo, useEditor } from './editor-store.ts'
-import { addAfter, addNode, copy, insertOnEdge, move, parseClip, paste, remove, setConfig, setTitle, type Flow } from './flow-model.ts'
+import { addAfter, addNode, addNote, copy, insertOnEdge, move, noteCanvasId, parseClip, paste, removeOnCanvas, setConfig, setTitle, type Flow } from './flow-model.ts'
 import { autoLayout } from './layout.ts'
 import { Palette } from './Palette.tsx'
 import { HistoryPanel } from './HistoryPanel.tsx'
@@ -140,6 +140,17 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
     })
   }
 
+  /** A new sticky note in the middle of what the canvas shows, ready to type. */
+  function addNoteInView() {
+    const pane = document.querySelector('.react-flow__pane')?.getBoundingClientRect()
+    const at = pane ? toFlow(pane.left + pane.width / 2 - 100, pane.top + pane.height / 2 - 40) : { x: 0, y: 0 }
+    edit('add note', (f) => {
+      const added = addNote(f, at)
+      queueMicrotask(() => select([noteCanvasId(added.id)]))
+      return added.flow
+    })
+  }
+
   function tidy() {
     edit('layout', (f) => move(f, autoLayout(f, selected.length > 1 ? new Set(selected) : undefined)))
     setTimeout(() => void fitView({ duration: 200 }), 50)
@@ -159,7 +170,7 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
       if (action === 'undo' && !readOnly) undo()
       else if ((action === 'redo' || action === 'redoAlt') && !readOnly) redo()
       else if (action === 'delete' && !readOnly && state.selected.length > 0) {
-        edit('delete', (f) => remove(f, state.selected))
+        edit('delete', (f) => removeOnCanvas(f, state.selected))
         select([])
       } else if (action === 'copy' && state.selected.length > 0) void navigator.clipboard?.writeText(JSON.stringify(copy(state.flow, state.selected))).catch(() => undefined)
       else if (action === 'paste' && !readOnly) {
@@ -176,7 +187,8 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
       else if (action === 'add' && !readOnly) {
         const from = state.selected[0] ?? state.flow.nodes[state.flow.nodes.length - 1]?.id
         if (from) setPicker({ from, output: state.outputs[from]?.[0] ?? 'done' })
-      } else if (action === 'layout' && !readOnly) tidy()
+      } else if (action === 'note' && !readOnly) addNoteInView()
+      else if (action === 'layout' && !readOnly) tidy()
       else if (action === 'fit') void fitView({ duration: 200 })
       else if (action === 'save') void saveNow()
     }
@@ -209,6 +221,7 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
         <button type="button" onClick={undo} disabled={readOnly} title="Ctrl+Z">{t('editor.undo')}</button>
         <button type="button" onClick={redo} disabled={readOnly} title="Ctrl+Shift+Z">{t('editor.redo')}</button>
         <button type="button" onClick={tidy} disabled={readOnly} title="L">{t('editor.layout')}</button>
+        <button type="button" data-testid="add-note" onClick={addNoteInView} disabled={readOnly} title="N">{t('notes.add')}</button>
         <button type="button" onClick={() => void fitView({ duration: 200 })} title="F">{t('editor.fit')}</button>
         <button type="button" data-testid="simulate" aria-pressed={side === 'simulate'} className={side === 'simulate' ? 'active' : ''} onClick={() => toggleSide('simulate')}>{t('simulate.button')}</button>
         <button type="button" data-testid="history" aria-pressed={side === 'history'} className={side === 'history' ? 'active' : ''} onClick={() => toggleSide('history')}>{t('history.button')}</button>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addAfter, addNode, connect, copy, insertOnEdge, move, parseClip, paste, remove, type Flow } from './flow-model.ts'
+import { addAfter, addNode, addNote, connect, copy, insertOnEdge, move, moveOnCanvas, noteCanvasId, parseClip, paste, remove, removeOnCanvas, setNoteText, type Flow } from './flow-model.ts'
 import { autoLayout } from './layout.ts'
 
 const base: Flow = {
@@ -62,5 +62,28 @@ describe('flow model edits', () => {
     const laid = autoLayout(unpinned)
     expect((laid.wait?.y ?? 0) - (laid.in?.y ?? 0)).toBeGreaterThan(80)
     expect(laid.wait?.x).toBe(laid.in?.x)
+  })
+})
+
+describe('sticky notes', () => {
+  it('adds, edits, moves with steps in one drag, and deletes notes; the last one gone leaves no notes key', () => {
+    const first = addNote(base, { x: 10.2, y: 20.7 }, 'Check the copy')
+    expect(first.id).toBe('note-1')
+    expect(first.flow.notes).toEqual([{ id: 'note-1', text: 'Check the copy', x: 10, y: 21 }])
+    const second = addNote(first.flow, { x: 0, y: 0 })
+    expect(second.id).toBe('note-2')
+    const edited = setNoteText(second.flow, 'note-2', 'Ask legal')
+    expect(edited.notes?.[1]?.text).toBe('Ask legal')
+    const moved = moveOnCanvas(edited, { [noteCanvasId('note-1')]: { x: 300, y: 40 }, in: { x: 5, y: 5 } })
+    expect(moved.notes?.[0]).toEqual({ id: 'note-1', text: 'Check the copy', x: 300, y: 40 })
+    expect(moved.layout.in).toEqual({ x: 5, y: 5 })
+    // The logic did not change: nodes and edges are the same objects.
+    expect(moved.nodes).toBe(base.nodes)
+    expect(moved.edges).toBe(base.edges)
+    const fewer = removeOnCanvas(moved, [noteCanvasId('note-2'), 'wait'])
+    expect(fewer.notes?.map((n) => n.id)).toEqual(['note-1'])
+    expect(fewer.nodes.map((n) => n.id)).toEqual(['in'])
+    const none = removeOnCanvas(fewer, [noteCanvasId('note-1')])
+    expect('notes' in none).toBe(false)
   })
 })

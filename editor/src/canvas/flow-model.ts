@@ -4,9 +4,9 @@
  * one undo step each; tests call them directly. Positions are view state: they live in the flow
  * file's `layout`, apart from the logic, so diffs of the logic stay readable.
  */
-import type { Flow, FlowEdge, FlowNode } from '../../../engine/flow/schema.ts'
+import type { Flow, FlowEdge, FlowNode, FlowNote } from '../../../engine/flow/schema.ts'
 
-export type { Flow, FlowEdge, FlowNode }
+export type { Flow, FlowEdge, FlowNode, FlowNote }
 export interface Point {
   x: number
   y: number
@@ -141,6 +141,56 @@ export function paste(flow: Flow, clip: Clip, offset: Point = { x: 40, y: 40 }):
   const layout: Record<string, Point> = {}
   for (const [id, p] of Object.entries(clip.layout)) if (rename.has(id)) layout[rename.get(id) as string] = round({ x: p.x + offset.x, y: p.y + offset.y })
   return { ids: nodes.map((n) => n.id), flow: { ...flow, nodes: [...flow.nodes, ...nodes], edges: [...flow.edges, ...edges], layout: { ...flow.layout, ...layout } } }
+}
+
+/**
+ * Sticky notes are drawn as canvas nodes with ids `note:<id>` (flow ids never hold a colon), so
+ * one selection, one drag and one delete cover steps and notes alike.
+ */
+export const NOTE_PREFIX = 'note:'
+export const noteCanvasId = (id: string) => `${NOTE_PREFIX}${id}`
+const noteIdOf = (canvasId: string) => (canvasId.startsWith(NOTE_PREFIX) ? canvasId.slice(NOTE_PREFIX.length) : null)
+
+/** A note id not yet used in `flow`: `note-1`, `note-2`, … */
+export function freshNoteId(flow: Pick<Flow, 'notes'>): string {
+  const used = new Set((flow.notes ?? []).map((n) => n.id))
+  for (let n = 1; ; n++) if (!used.has(`note-${n}`)) return `note-${n}`
+}
+
+/** The flow with `notes` as its notes; no notes leaves the key out, as the file format does. */
+function withNotes(flow: Flow, notes: FlowNote[]): Flow {
+  const { notes: _old, ...rest } = flow
+  return notes.length === 0 ? rest : { ...rest, notes }
+}
+
+export function addNote(flow: Flow, at: Point, text = ''): { flow: Flow; id: string } {
+  const id = freshNoteId(flow)
+  return { id, flow: withNotes(flow, [...(flow.notes ?? []), { id, text, ...round(at) }]) }
+}
+
+export function setNoteText(flow: Flow, id: string, text: string): Flow {
+  return withNotes(flow, (flow.notes ?? []).map((n) => (n.id === id ? { ...n, text } : n)))
+}
+
+/** Moves steps and notes by canvas id (a drag may hold both). */
+export function moveOnCanvas(flow: Flow, positions: Readonly<Record<string, Point>>): Flow {
+  const steps: Record<string, Point> = {}
+  const notes = new Map<string, Point>()
+  for (const [canvasId, p] of Object.entries(positions)) {
+    const note = noteIdOf(canvasId)
+    if (note === null) steps[canvasId] = p
+    else notes.set(note, round(p))
+  }
+  const moved = Object.keys(steps).length > 0 ? move(flow, steps) : flow
+  return notes.size === 0 ? moved : withNotes(moved, (moved.notes ?? []).map((n) => ({ ...n, ...(notes.get(n.id) ?? {}) })))
+}
+
+/** Removes the selected steps (with their edges and layout) and notes, by canvas id. */
+export function removeOnCanvas(flow: Flow, canvasIds: readonly string[]): Flow {
+  const notes = new Set(canvasIds.map(noteIdOf).filter((id): id is string => id !== null))
+  const steps = canvasIds.filter((id) => noteIdOf(id) === null)
+  const without = steps.length > 0 ? remove(flow, steps) : flow
+  return notes.size === 0 ? without : withNotes(without, (without.notes ?? []).filter((n) => !notes.has(n.id)))
 }
 
 function round(p: Point): Point {

@@ -49,7 +49,9 @@ describe('version history', () => {
   })
 
   it('restores a version as the draft: its logic, the draft\'s id, number, schema and layout', () => {
-    const restored = restoreVersion({ ...draft, version: 3 }, v1)
+    const notes = [{ id: 'note-1', text: 'June sale', x: 0, y: 0 }]
+    const restored = restoreVersion({ ...draft, version: 3, notes }, v1)
+    expect(restored.notes).toEqual(notes)
     expect(restored.nodes).toEqual(v1.nodes)
     expect(restored.edges).toEqual(v1.edges)
     expect(restored.name).toBe('Welcome')

@@ -110,7 +110,7 @@ export function hasChanges(diff: FlowDiff): boolean {
 
 /**
  * The draft after "restore as draft": the version's logic (name, nodes, edges, settings) with
- * the draft's id, version number, schema reference and layout; steps the draft lacks go
+ * the draft's id, version number, schema reference, layout and sticky notes; steps the draft lacks go
  * where {@link ghostPositions} draws them.
  */
 export function restoreVersion(draft: Flow, version: Flow): Flow {
@@ -121,12 +121,13 @@ export function restoreVersion(draft: Flow, version: Flow): Flow {
     const at = draft.layout[node.id] ?? placed[node.id]
     if (at) layout[node.id] = { ...at, x: Math.round(at.x), y: Math.round(at.y) }
   }
-  const { $schema: _versionSchema, ...logic } = version
+  const { $schema: _versionSchema, notes: _versionNotes, ...logic } = version
   return {
     ...logic,
     ...(draft.$schema === undefined ? {} : { $schema: draft.$schema }),
     id: draft.id,
     version: draft.version,
     layout,
+    ...(draft.notes === undefined ? {} : { notes: draft.notes }),
   }
 }
