@@ -7,7 +7,6 @@ import type { Clock } from '../engine/clock/clock.ts'
 import type { Engine } from '../engine/executor/engine.ts'
 import type { EngineStore } from '../engine/ports/engine-store.ts'
 import type { StorePort } from '../engine/ports/store.ts'
-import type { ContactPolicy } from '../engine/policy/contact-policy.ts'
 import type { NodeRegistry } from '../engine/registry/registry.ts'
 import type { AuthStore } from './auth/auth-store.ts'
 import type { SluiceAuthenticator } from './auth/authenticator.ts'
@@ -30,8 +29,6 @@ export interface ServerContext {
   nudge(): void
   /** Version string shown on the status page and in /health. */
   version: string
-  /** The project's global contact policy (sluice.config.ts), which simulations apply like the engine. */
-  contactPolicy?: ContactPolicy
   /** The channel adapters and the contact policy, read and changed through /api/channels and /api/policy. */
   configuration: Omit<ChannelDeps, 'clock'> & { policies: ContactPolicySource }
   /** The `unsubscribe` secret (sluice.config.ts `secrets`): verifies one-click unsubscribe links. */

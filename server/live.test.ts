@@ -28,8 +28,8 @@ describe('startLive', () => {
       secrets: secretsOf({ unsubscribe: 'live-unsubscribe-secret-0123' }), publicUrl: 'https://sluice.example.com',
       contactPolicy: contactPolicySchema.parse({ duplicateOfferDays: 3 }),
     })
-    // The routes see the project's contact policy too (simulations apply it).
-    expect(live.ctx.contactPolicy?.duplicateOfferDays).toBe(3)
+    // What the engine's nodes see, simulations see too (the simulate route runs with nodeSettings()).
+    expect(live.ctx.engine.nodeSettings()).toEqual({ contactPolicy: contactPolicySchema.parse({ duplicateOfferDays: 3 }), secrets: expect.anything(), publicUrl: 'https://sluice.example.com' })
     await live.ctx.engine.publish({
       id: 'welcome', name: 'Welcome', version: 1,
       nodes: [

@@ -75,7 +75,6 @@ export function startLive(options: LiveOptions): LiveServer {
     policies: { load: () => Promise.resolve({ policy: options.contactPolicy ?? contactPolicySchema.parse({}), source: options.contactPolicy ? 'config' : 'none' }), save: () => Promise.reject(new UserError('contact-policy.read-only', 'this server keeps no contact policy file')) },
   }
   const ctx: ServerContext = { configuration, store: options.store, engineStore, engine, registry: options.registry, clock, auth: options.auth ?? sessions, authStore, sessions, nudge: () => scheduler.nudge(), version: options.version,
-    ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}),
     ...(options.secrets?.get('unsubscribe') ? { unsubscribeSecret: options.secrets.get('unsubscribe') as string } : {}),
     ...(options.editorDir ? { editorDir: options.editorDir } : {}) }
 

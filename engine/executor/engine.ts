@@ -118,6 +118,15 @@ export class Engine {
     return this.#env.contactPolicy
   }
 
+  /**
+   * The project settings nodes see now: contact policy, secrets and public URL. A back-test of
+   * the live server's flows (the editor's simulate mode) runs with the same.
+   */
+  nodeSettings(): { contactPolicy?: ContactPolicy; secrets?: NodeSecrets; publicUrl?: string } {
+    const { contactPolicy, secrets, publicUrl } = this.#env
+    return { ...(contactPolicy ? { contactPolicy } : {}), ...(secrets ? { secrets } : {}), ...(publicUrl === undefined ? {} : { publicUrl }) }
+  }
+
   /** Publishes a flow version and starts its run (see run-control.ts for republish policies). */
   publish(flow: Flow, options: PublishOptions = {}): Promise<RunRow> {
     return publishFlow(this.#control(), flow, options)

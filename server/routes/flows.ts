@@ -156,7 +156,7 @@ async function readTemplates(): Promise<{ file: string; id: string; name: string
 }
 
 export function flowRoutes(ctx: ServerContext) {
-  const library = new FlowLibrary({ store: ctx.engineStore, engine: ctx.engine, registry: ctx.registry, now: () => ctx.clock.now(), ...(ctx.contactPolicy ? { contactPolicy: ctx.contactPolicy } : {}) })
+  const library = new FlowLibrary({ store: ctx.engineStore, engine: ctx.engine, registry: ctx.registry, now: () => ctx.clock.now() })
   const by = (principal: { name: string } | null) => principal?.name ?? null
   return new OpenAPIHono<ApiEnv>()
     .openapi(list, async (c) => c.json({ flows: (await library.list({ archived: c.req.valid('query').archived === 'true' })).map(publicSummary) }, 200))

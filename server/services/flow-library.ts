@@ -24,7 +24,6 @@ import { hasErrors, verifyFlow, type FlowIssue } from '../../engine/flow/verify.
 import { outputsOf } from '../../engine/sdk/define-node.ts'
 import { zodIssuesToIssues } from '../../engine/sdk/zod-issues.ts'
 import type { EngineStore, FlowDraftRow, FlowVersionRow, RunRow } from '../../engine/ports/engine-store.ts'
-import type { ContactPolicy } from '../../engine/policy/contact-policy.ts'
 import type { NodeRegistry } from '../../engine/registry/registry.ts'
 import { backtestFlow, type RunReport } from '../../engine/simulation/simulate-flow.ts'
 
@@ -35,8 +34,6 @@ export interface FlowLibraryEnv {
   engine: Engine
   registry: NodeRegistry
   now(): number
-  /** The project's global contact policy, which simulations apply like the live engine. */
-  contactPolicy?: ContactPolicy
 }
 
 const DAY = 86_400_000
@@ -230,8 +227,8 @@ export class FlowLibrary {
     if (errors.length > 0) throw new ValidationError(`flow "${flowId}" has ${errors.length} problem(s) to fix before it can be simulated:\n${errors.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, errors)
     const version = await this.#versionFor(flow)
     const report = await backtestFlow(this.env.store, {
-      flow: { ...flow, version }, registry: this.env.registry, start, until, keep: false, alone: true,
-      ...(this.env.contactPolicy ? { contactPolicy: this.env.contactPolicy } : {}),
+      // The live engine's contact policy (as changed through the API), secrets and public URL.
+      flow: { ...flow, version }, registry: this.env.registry, start, until, keep: false, alone: true, ...this.env.engine.nodeSettings(),
     })
     const edges = flow.edges.map((edge) => ({ ...edge, customers: report.nodes[edge.from]?.outputs[edge.output] ?? 0 }))
     return { ...report, edges }
