@@ -139,7 +139,7 @@ export async function runIngest(options: {
       channels: { router: allChannelsThrough(channel), adapters: new Map(), mapping: {} as Record<never, never>, close: () => {} }, config: undefined, env: {},
       policies: { load: () => Promise.resolve({ policy: contactPolicySchema.parse({}), source: 'none' as const }), save: () => Promise.reject(new Error('the bench keeps no policy')) },
     }
-    const app = createApp({ configuration: configuration as ServerContext['configuration'], store, engineStore, engine, registry: options.registry, clock, auth: localAuthenticator('engineer'), authStore, sessions: createAuthenticator(authStore, { now: () => clock.now() }), nudge: () => scheduler.nudge(), version: 'bench' })
+    const app = createApp({ configuration: configuration as unknown as ServerContext['configuration'], store, engineStore, engine, registry: options.registry, clock, auth: localAuthenticator('engineer'), authStore, sessions: createAuthenticator(authStore, { now: () => clock.now() }), nudge: () => scheduler.nudge(), version: 'bench' })
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
     await new Promise<void>((resolve) => server.once('listening', () => resolve()))
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/events`
