@@ -4,49 +4,27 @@
  * "+" on a handle, edits a setting in the generated form, undoes and redoes, watches the
  * draft autosave, and publishes. Screenshots go to test/artifacts/ to be looked at.
  */
-import { mkdirSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
-import { serve, type ServerType } from '@hono/node-server'
-import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../server/app.ts'
-import { EDITOR_DIST, ensureEditorBuilt } from '../server/editor-assets.ts'
-import { localAuthenticator } from '../server/http/api-env.ts'
-import { testServer, type TestServer } from '../server/testing.ts'
-
-const ARTIFACTS = new URL('./artifacts/', import.meta.url)
-const CHROMIUM = '/usr/bin/chromium'
+import type { Page } from 'playwright-core'
+import type { TestServer } from '../server/testing.ts'
+import { openEditor, type EditorSession } from './support/editor-browser.ts'
 
 describe('editor in Chromium', () => {
+  let session: EditorSession
   let server: TestServer
-  let http: ServerType
-  let browser: Browser
   let page: Page
   let base: string
 
   beforeAll(async () => {
-    await ensureEditorBuilt()
-    server = await testServer({ auth: localAuthenticator('marketer') })
-    const app = createApp({ ...server.ctx, editorDir: EDITOR_DIST })
-    http = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-    await new Promise<void>((resolve) => http.once('listening', () => resolve()))
-    base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
-    try {
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
-    } catch (error) {
-      throw new Error(`cannot start ${CHROMIUM} (CI installs Debian's chromium: see .ci/run): ${error instanceof Error ? error.message : String(error)}`)
-    }
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-    mkdirSync(ARTIFACTS, { recursive: true })
+    session = await openEditor()
+    ;({ server, page, base } = session)
   }, 180_000)
 
   afterAll(async () => {
-    await browser?.close()
-    http?.close()
-    await server?.close()
+    await session?.close()
   })
 
-  const shot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname })
+  const shot = (name: string) => session.shot(name)
 
   it('starts from a template, edits on the canvas, autosaves, undoes and publishes', async () => {
     await page.goto(base)

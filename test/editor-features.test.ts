@@ -6,18 +6,12 @@
  * restores it, and leaves sticky notes that never make a new version. Screenshots go to
  * test/artifacts/ to be looked at.
  */
-import { mkdirSync, readFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
-import { serve, type ServerType } from '@hono/node-server'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { readFileSync } from 'node:fs'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../server/app.ts'
-import { EDITOR_DIST, ensureEditorBuilt } from '../server/editor-assets.ts'
-import { localAuthenticator } from '../server/http/api-env.ts'
-import { testServer, type TestServer } from '../server/testing.ts'
+import type { TestServer } from '../server/testing.ts'
+import { openEditor, type EditorSession } from './support/editor-browser.ts'
 
-const ARTIFACTS = new URL('./artifacts/', import.meta.url)
-const CHROMIUM = '/usr/bin/chromium'
 const HOUR = 3_600_000
 const TEMPLATE = JSON.parse(readFileSync(new URL('../flows/abandoned-cart.flow.json', import.meta.url), 'utf8')) as Record<string, unknown>
 /** Customers who add a cart in May; every third one buys it within the 4-hour wait. */
@@ -37,38 +31,23 @@ async function seedMay(server: TestServer): Promise<void> {
 }
 
 describe('editor features in Chromium', () => {
+  let session: EditorSession
   let server: TestServer
-  let http: ServerType
-  let browser: Browser
   let page: Page
   let base: string
 
   beforeAll(async () => {
-    await ensureEditorBuilt()
-    server = await testServer({ auth: localAuthenticator('marketer') })
-    await seedMay(server)
-    const app = createApp({ ...server.ctx, editorDir: EDITOR_DIST })
-    http = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-    await new Promise<void>((resolve) => http.once('listening', () => resolve()))
-    base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
-    try {
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
-    } catch (error) {
-      throw new Error(`cannot start ${CHROMIUM} (CI installs Debian's chromium: see .ci/run): ${error instanceof Error ? error.message : String(error)}`)
-    }
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-    mkdirSync(ARTIFACTS, { recursive: true })
+    session = await openEditor(seedMay)
+    ;({ server, page, base } = session)
     const created = await server.request('POST', '/api/flows', { flow: TEMPLATE }, { 'content-type': 'application/json' })
     expect(created.status).toBe(201)
   }, 180_000)
 
   afterAll(async () => {
-    await browser?.close()
-    http?.close()
-    await server?.close()
+    await session?.close()
   })
 
-  const shot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname })
+  const shot = (name: string) => session.shot(name)
   const edgeLabels = () => page.getByTestId('edge-label').allTextContents()
   async function openFlow() {
     await page.goto(`${base}/#/flows/abandoned-cart`)

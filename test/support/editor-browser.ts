@@ -1,0 +1,54 @@
+/**
+ * The editor under test: its build, a test server serving it on a loopback port, and Debian's
+ * Chromium driven by playwright-core with the flags this machine needs. Screenshots go to
+ * test/artifacts/ to be looked at.
+ */
+import { mkdirSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { serve, type ServerType } from '@hono/node-server'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { createApp } from '../../server/app.ts'
+import { EDITOR_DIST, ensureEditorBuilt } from '../../server/editor-assets.ts'
+import { localAuthenticator } from '../../server/http/api-env.ts'
+import { testServer, type TestServer } from '../../server/testing.ts'
+
+const ARTIFACTS = new URL('../artifacts/', import.meta.url)
+const CHROMIUM = '/usr/bin/chromium'
+
+export interface EditorSession {
+  server: TestServer
+  page: Page
+  /** The editor's origin, e.g. http://127.0.0.1:41234. */
+  base: string
+  shot(name: string): Promise<Buffer>
+  close(): Promise<void>
+}
+
+/** Builds the editor when stale, serves it over a fresh test server (as a marketer in local mode) and opens a page. */
+export async function openEditor(seed?: (server: TestServer) => Promise<void>): Promise<EditorSession> {
+  await ensureEditorBuilt()
+  const server = await testServer({ auth: localAuthenticator('marketer') })
+  await seed?.(server)
+  const app = createApp({ ...server.ctx, editorDir: EDITOR_DIST })
+  const http: ServerType = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+  await new Promise<void>((resolve) => http.once('listening', () => resolve()))
+  let browser: Browser
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+  } catch (error) {
+    throw new Error(`cannot start ${CHROMIUM} (CI installs Debian's chromium: see .ci/run): ${error instanceof Error ? error.message : String(error)}`)
+  }
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
+  mkdirSync(ARTIFACTS, { recursive: true })
+  return {
+    server,
+    page,
+    base: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    shot: (name) => page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname }),
+    close: async () => {
+      await browser.close()
+      http.close()
+      await server.close()
+    },
+  }
+}
