@@ -93,6 +93,16 @@ describe('reports API', () => {
     expect(await both.json()).toMatchObject({ error: { code: 'measure.by' } })
   })
 
+  it('charts sends per channel and UTC day of the intent, delivered counted apart', async () => {
+    const report = (await (await server.request('GET', '/api/reports/flows/offer', undefined, VIEWER)).json()) as { runId: string; overall: { treated: { sent: number; delivered: number } }; sends: { day: string; channel: string; sent: number; delivered: number }[] }
+    const outbox = await server.ctx.engineStore.listOutbox({ runId: report.runId })
+    expect(outbox.length).toBeGreaterThan(0)
+    // Every intent of the fixture is made as the campaign starts: one day, one channel.
+    expect(report.sends).toEqual([{ day: new Date(t0).toISOString().slice(0, 10), channel: 'email', sent: outbox.length, delivered: outbox.filter((row) => row.state === 'sent').length }])
+    expect(report.sends[0]!.sent).toBe(report.overall.treated.sent)
+    expect(report.sends[0]!.delivered).toBe(report.overall.treated.delivered)
+  })
+
   it('exports the same report as CSV, one row per arm, at {id}.csv and with format=csv', async () => {
     const response = await server.request('GET', '/api/reports/flows/offer.csv?by=tier', undefined, VIEWER)
     expect(response.status).toBe(200)

@@ -9,6 +9,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi'
 import Papa from 'papaparse'
 import { NotFoundError } from '../../engine/errors.ts'
 import { measureReport, type Comparison, type MeasureReport } from '../../engine/measure/report.ts'
+import { sendTimeline } from '../../engine/measure/send-timeline.ts'
 import type { RunRow } from '../../engine/ports/engine-store.ts'
 import type { ServerContext } from '../context.ts'
 import type { ApiEnv } from '../http/api-env.ts'
@@ -39,6 +40,9 @@ const reportSchema = z
     nodes: z.record(z.string(), comparisonSchema),
     channels: z.record(z.string(), comparisonSchema),
     segments: z.object({ by: z.string(), values: z.record(z.string(), comparisonSchema) }).optional(),
+    sends: z
+      .array(z.object({ day: z.string().openapi({ example: '2025-06-01' }), channel: z.string(), sent: z.number().int(), delivered: z.number().int() }))
+      .openapi({ description: 'Sends per UTC day (of the intent) and channel, with how many were delivered; held-back sends are not in it' }),
   })
   .openapi('MeasureReport')
 
@@ -131,6 +135,7 @@ export function reportRoutes(ctx: ServerContext) {
     }
     return c.json({
       ...report,
+      sends: await sendTimeline(engineStore, run.id),
       asOf: iso(report.asOf),
       run: publicRun(run),
       runs: runs.map(publicRun),
