@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { unpackKeys } from '../engine/journal/packed-keys.ts'
 import { defineNode } from '../engine/sdk/index.ts'
 import { attributeFilter, DAY, engineHarness, flowOf, sendNode, T0, type EngineHarness } from './engine-harness.ts'
 
@@ -99,5 +100,48 @@ describe('cohort execution', () => {
     expect(summary.nodes.mail?.entered).toBe(2_000)
     const heldKeys = (await h.engineStore.readJournal(run.id)).filter((r) => r.kind === 'held')
     expect(heldKeys.reduce((n, r) => n + r.count, 0)).toBe(held)
+  })
+
+  it('tells nodes who is in the holdout: members carry it from entry through every later node and wake-up', async () => {
+    const seen = new Map<string, boolean[]>()
+    const spy = defineNode({
+      type: 'spy', version: 1, title: 'Spy', category: 'flow', icon: 'code', description: 'Records the holdout flag of each member.',
+      config: z.object({ label: z.string() }), outputs: ['next'],
+      async run({ config, customers }) {
+        for (const c of customers) seen.set(`${config.label}:${c.id}`, [...(seen.get(`${config.label}:${c.id}`) ?? []), c.holdout === true])
+        return { routes: { next: customers } }
+      },
+    })
+    h = await engineHarness({ nodes: [spy, sendNode()] })
+    await loadCustomers(h, 400)
+    const flow = flowOf(
+      'holdout-flag',
+      [
+        { id: 'start', type: 'trigger', config: { audience: {} } },
+        { id: 'first', type: 'spy', config: { label: 'first' } },
+        { id: 'pause', type: 'wait', config: { for: { amount: 1, unit: 'hours' } } },
+        { id: 'after-wait', type: 'spy', config: { label: 'after-wait' } },
+        { id: 'mail', type: 'send', config: { channel: 'email', template: 'offer' } },
+      ],
+      [
+        { from: 'start', output: 'entered', to: 'first' },
+        { from: 'first', output: 'next', to: 'pause' },
+        { from: 'pause', output: 'done', to: 'after-wait' },
+        { from: 'after-wait', output: 'next', to: 'mail' },
+      ],
+      { holdout: { percent: 30 } },
+    )
+    const run = await h.engine.publish(flow, { options: { batchSize: 64 } })
+    await h.scheduler.runUntil(T0 + DAY)
+    const heldKeys = new Set((await h.engineStore.readJournal(run.id)).filter((r) => r.kind === 'held').flatMap((r) => unpackKeys(r.keys as string)))
+    const positions = await h.engineStore.listPositions(run.id, { limit: 1_000 })
+    const inHoldout = new Set(positions.filter((p) => p.holdout).map((p) => p.customerId))
+    expect(inHoldout.size).toBeGreaterThan(80)
+    expect(heldKeys.size).toBe(inHoldout.size)
+    for (const p of positions) {
+      expect(seen.get(`first:${p.customerId}`), p.customerId).toEqual([p.holdout])
+      expect(seen.get(`after-wait:${p.customerId}`), p.customerId).toEqual([p.holdout])
+      expect(heldKeys.has(p.customerKey)).toBe(p.holdout)
+    }
   })
 })

@@ -44,6 +44,8 @@ export interface TestNodeOptions<Schema extends z.ZodType> {
   passed?: Record<string, Record<string, number>>
   /** Run as a wake-up of parked customers. */
   wake?: 'due' | 'event'
+  /** Ids of the customers in the flow's holdout (CohortMember.holdout); the engine would hold their sends. Default: none. */
+  holdout?: readonly string[]
   /** Node id in ctx (it keys ctx.random). Default `node-under-test`. */
   nodeId?: string
   /** `priority` is the flow's settings.priority (ctx.flow.priority), default 0. */
@@ -131,6 +133,9 @@ export async function testNode<Schema extends z.ZodType, Output extends string>(
       }
     })
     const stored = new Map((await store.getCustomers(inputs.map((c) => c.id))).map((c) => [c.id, c]))
+    const holdout = new Set(options.holdout ?? [])
+    const cohortIds = new Set(inputs.map((c) => c.id))
+    for (const id of holdout) if (!cohortIds.has(id)) throw new UserError('test-node', `testNode: holdout customer "${id}" is not in the cohort`)
     let cohort: CohortMember[] = inputs.map((c) => {
       const customer = stored.get(c.id)
       if (!customer) throw new UserError('test-node', `testNode: customer "${c.id}" is not in the store`)
@@ -138,6 +143,7 @@ export async function testNode<Schema extends z.ZodType, Output extends string>(
         key: customer.key, id: c.id, enteredAt: options.enteredAt ?? now,
         ...(options.flowEnteredAt === undefined ? {} : { flowEnteredAt: options.flowEnteredAt }),
         ...(options.wake ? { wake: options.wake } : {}),
+        ...(holdout.has(c.id) ? { holdout: true } : {}),
       }
     })
     cohort = cohort.sort((a, b) => a.key - b.key)

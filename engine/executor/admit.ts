@@ -55,6 +55,7 @@ export async function admit(store: EngineTables, runtime: RunRuntime, candidates
     if (last && policy.policy === 'once') continue
     if (last && policy.policy === 'again-after' && candidate.at - last.lastEntryAt < policy.days * DAY) continue
     const { event } = candidate
+    const holdout = inHoldout(compiled.flow.id, candidate.customerId, percent)
     const position: PositionRow = {
       runId: run.id,
       customerKey: candidate.customerKey,
@@ -67,7 +68,7 @@ export async function admit(store: EngineTables, runtime: RunRuntime, candidates
       attempt: 0,
       // Continue the customer's arrival count on re-entry, so outbox keys never repeat.
       seq: (seqOf.get(candidate.customerKey) ?? 0) + 1,
-      holdout: inHoldout(compiled.flow.id, candidate.customerId, percent),
+      holdout,
       enteredAt: candidate.at,
       arrivedAt: candidate.at,
       triggerEventKey: event?.key ?? null,
@@ -81,6 +82,7 @@ export async function admit(store: EngineTables, runtime: RunRuntime, candidates
         id: candidate.customerId,
         enteredAt: candidate.at,
         flowEnteredAt: candidate.at,
+        holdout,
         ...(event ? { trigger: { id: event.id, type: event.type, at: event.at, properties: event.properties } } : {}),
       },
       position,

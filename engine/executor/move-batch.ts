@@ -65,7 +65,7 @@ export interface BatchOutcome {
 
 /** The member a node sees for a position picked up as due. */
 export function memberOfPosition(position: PositionRow & { customerId: string; trigger?: CohortMember['trigger'] }): CohortMember {
-  const member: CohortMember = { key: position.customerKey, id: position.customerId, enteredAt: position.arrivedAt, flowEnteredAt: position.enteredAt }
+  const member: CohortMember = { key: position.customerKey, id: position.customerId, enteredAt: position.arrivedAt, flowEnteredAt: position.enteredAt, holdout: position.holdout }
   if (position.phase === 'parked') member.wake = 'due'
   else if (position.phase === 'woken') member.wake = 'event'
   if (position.trigger) member.trigger = position.trigger
@@ -251,7 +251,7 @@ export async function moveBatch(
         }
         const m = t.member
         // A fresh member for the next node: arrival time moves on, a wake reason does not.
-        const member: CohortMember = { key: m.key, id: m.id, enteredAt: arrival, flowEnteredAt: m.flowEnteredAt }
+        const member: CohortMember = { key: m.key, id: m.id, enteredAt: arrival, flowEnteredAt: m.flowEnteredAt, holdout: p.holdout }
         if (m.trigger !== undefined) member.trigger = m.trigger
         if (waiting === undefined) {
           waiting = []

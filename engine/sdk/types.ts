@@ -53,6 +53,13 @@ export interface CohortMember {
   wake?: 'due' | 'event'
   /** In event-triggered flows: the event the customer entered on (correlate later steps with it). */
   trigger?: TriggerEvent
+  /**
+   * Set by the engine: the customer is in the flow's holdout (control group). Route them as you
+   * would anyone, so measurement compares like with like; the engine holds their sends. Never
+   * spend a shared limit on them (a channel's daily capacity): they are never contacted, and
+   * what they took would be missing for the customers who are. Absent: not in the holdout.
+   */
+  holdout?: boolean
 }
 
 /** A route entry with details: a later arrival time, a reason and values for the journal and `explain`. */
