@@ -167,6 +167,26 @@ describe('choose-channel quiet hours and capacity', () => {
     const tomorrow = await testNode(chooseChannel, { store, customers: people, now: NOW + DAY, config })
     expect(tomorrow.routes.call).toEqual(['p1', 'p2', 'p3'])
   })
+
+  it('routes holdout customers as it would anyone but spends no capacity on them, in key order whatever order the cohort comes in', async () => {
+    const people = ['h1', 'p1', 'h2', 'p2', 'p3']
+    await given(people.map((id) => ({ id, addresses: { phone: `+${id}`, email: `${id}@example.com` } })), people.flatMap((id) => [[id, 'call', 'granted'], [id, 'email', 'granted']] as [string, 'call' | 'email', 'granted'][]))
+    const config = { candidates: [{ channel: 'call' as const, body: 'script' }, EMAIL], capacity: { perDay: { call: 2 } } }
+    // Without a holdout the two calls go to the first two customers.
+    expect((await testNode(chooseChannel, { store, customers: people, now: NOW, config })).routes).toEqual({ call: ['h1', 'p1'], email: ['h2', 'p2', 'p3'], none: [] })
+    // h1 and h2 are held out: they get the channel a contacted customer in their place would
+    // (a call while calls are left), and the two real calls go to p1 and p2.
+    for (const order of ['key', 'reverse'] as const) {
+      const result = await testNode(chooseChannel, { store, customers: people, now: NOW, config, holdout: ['h1', 'h2'], order })
+      expect(result.routes, order).toEqual({ call: ['h1', 'p1', 'h2', 'p2'], email: ['p3'], none: [] })
+    }
+  })
+
+  it('takes its whole cohort at once when it gives out a capacity, and batches otherwise', () => {
+    const cohort = (config: unknown) => (chooseChannel.cohort as (c: unknown) => string)(chooseChannel.config.parse(config))
+    expect(cohort({ candidates: [EMAIL], capacity: { perDay: { email: 150 } } })).toBe('whole')
+    expect(cohort({ candidates: [EMAIL] })).toBe('batches')
+  })
 })
 
 describe('choose-channel strategies', () => {

@@ -97,9 +97,12 @@ export default defineNode({
   category: 'channel',
   icon: 'send',
   description:
-    'Sends each customer one message on the best eligible channel among the candidates (in order). A channel is eligible when the customer is reachable on it (e-mail address, phone for SMS and calls, push token, WeChat id), has consent, is not suppressed, is outside quiet hours in their own time zone, and the channel has capacity left today. Strategies: priority, preferred channel, cheapest, best past response, or a Thompson-sampling bandit learning from response events. One output per candidate channel plus `none`; a delivery that fails for good falls back to the next eligible channel. Messages are Mustache templates, escaped; e-mail can carry a signed one-click unsubscribe link (RFC 8058).',
+    'Sends each customer one message on the best eligible channel among the candidates (in order). A channel is eligible when the customer is reachable on it (e-mail address, phone for SMS and calls, push token, WeChat id), has consent, is not suppressed, is outside quiet hours in their own time zone, and the channel has capacity left today (given out in arrival order over everyone due at once; customers in the flow\'s holdout are routed the same way but use none of it, since they are never contacted). Strategies: priority, preferred channel, cheapest, best past response, or a Thompson-sampling bandit learning from response events. One output per candidate channel plus `none`; a delivery that fails for good falls back to the next eligible channel. Messages are Mustache templates, escaped; e-mail can carry a signed one-click unsubscribe link (RFC 8058).',
   config: configSchema,
   outputs: (config) => [...config.candidates.map((c) => c.channel), 'none'],
+  // A daily capacity is shared by everyone due at once: given out over the whole cohort in one
+  // order, who gets a channel does not depend on how the engine splits the cohort into batches.
+  cohort: (config) => (config.capacity === undefined ? 'batches' : 'whole'),
   validate: (config, flow) => validateConfig(config, flow.attributes),
   explain: (decision, config) => {
     const values = decision.values ?? {}
@@ -138,13 +141,15 @@ export default defineNode({
     ])
     const byId = new Map(profiles.map((p) => [p.id, p]))
     const unsubscribe = unsubscribeSettings(config, ctx)
-    // Capacity left today, taken in cohort order (key order in the engine).
+    // Capacity left today, given out in arrival then key order: the order the engine pages due
+    // customers in, so batches taken one after another hand it out as one whole cohort would.
     const left = new Map<Channel, number>()
     for (const [channel, cap] of capacity) left.set(channel, Math.max(0, cap - (facts.used[channel] ?? 0)))
+    const inOrder = [...customers].sort((a, b) => a.enteredAt - b.enteredAt || a.key - b.key)
 
     const routes: Record<string, RoutedCustomer[]> = Object.fromEntries([...channels, 'none'].map((o) => [o, []]))
     const sends: SendIntent[] = []
-    for (const member of customers) {
+    for (const member of inOrder) {
       const customer = byId.get(member.id)
       const own = facts.customers.get(member.key) ?? { consent: {}, suppressed: ['customer' as const], stats: {} }
       const skipped: Partial<Record<Channel, SkipReason>> = {}
@@ -165,8 +170,10 @@ export default defineNode({
         uniform: (channel) => (i) => ctx.random(member, `bandit:${channel}:${i}`),
       })
       const [chosen, ...rest] = ranked as [Candidate, ...Candidate[]]
+      // A holdout customer is routed as a contacted one would be, but their send is held: it uses
+      // no capacity (what the store counts as used is real sends only, so batches agree).
       const remaining = left.get(chosen.channel)
-      if (remaining !== undefined) left.set(chosen.channel, remaining - 1)
+      if (remaining !== undefined && !member.holdout) left.set(chosen.channel, remaining - 1)
       const { channel: _c, ...first } = messageFor(chosen, customer, ctx.flow.id, unsubscribe)
       const fallback = rest.map((c) => messageFor(c, customer, ctx.flow.id, unsubscribe))
       sends.push({ customer: member, channel: chosen.channel, message: { ...first, ...(fallback.length > 0 ? { fallback } : {}) }, ...(chosen.offer ? { offer: chosen.offer } : {}) })

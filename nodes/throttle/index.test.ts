@@ -204,6 +204,25 @@ describe('throttle: channel capacity and arbitration by priority', () => {
     }
   })
 
+  it('lets holdout customers through as it would anyone but spends no capacity on them, in key order whatever order the cohort comes in', async () => {
+    const now = MONDAY + 10 * HOUR
+    const ids = ['h1', 'c1', 'h2', 'c2', 'c3']
+    const { store } = await storeWith(ids.map((id) => ({ id })), now)
+    try {
+      const config = { channel: 'email' as const, capacityPerDay: 2, onCapacity: 'drop' as const }
+      expect((await testNode(throttle, { store, customers: ids, now, config })).routes).toEqual({ pass: ['h1', 'c1'], held: ['h2', 'c2', 'c3'] })
+      for (const order of ['key', 'reverse'] as const) {
+        const result = await testNode(throttle, { store, customers: ids, now, config, holdout: ['h1', 'h2'], order })
+        expect(result.routes, order).toEqual({ pass: ['h1', 'c1', 'h2', 'c2'], held: ['c3'] })
+      }
+      const cohort = (c: unknown) => (throttle.cohort as (c: unknown) => string)(throttle.config.parse(c))
+      expect(cohort(config)).toBe('whole')
+      expect(cohort({ channel: 'email' })).toBe('batches')
+    } finally {
+      await store.close()
+    }
+  })
+
   it('keeps capacity for customers a higher-priority flow has waiting today, and drops overflow when configured to', async () => {
     const now = MONDAY + 10 * HOUR
     const { store, engine, key } = await storeWith(['c1', 'c2', 'v1', 'v2'].map((id) => ({ id })), now)

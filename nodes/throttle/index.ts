@@ -78,7 +78,7 @@ export default defineNode({
   description:
     'Contact policy gate before a send: the global policy (caps per channel and over all channels in calendar or rolling ' +
     'day/week/month windows in the customer\'s time zone, counted over every campaign including sends pending in the outbox; ' +
-    'quiet hours; channel capacity per day; not the same offer twice; consent) tightened by this node. When a higher-priority ' +
+    'quiet hours; channel capacity per day (given out in arrival order over everyone at the gate at once; customers in the flow\'s holdout pass the same way but use none of it); not the same offer twice; consent) tightened by this node. When a higher-priority ' +
     'flow has the customer waiting at its own gate, the lower one waits or drops. Suppression and consent always win. ' +
     'Customers who may be contacted leave on `pass`; a held customer is deferred (parked and checked again) or dropped to ' +
     '`held`, always with a reason code: `cap:sms:week`, `cap:all:day`, `quiet-hours`, `capacity:call`, `priority`, ' +
@@ -86,6 +86,9 @@ export default defineNode({
   config,
   outputs: ['pass', 'held'],
   timing: 'waits',
+  // A capacity is shared by everyone at the gate at once: given out over the whole cohort in one
+  // order, who passes does not depend on how the engine splits the cohort into batches.
+  cohort: (c) => (c.capacityPerDay === undefined ? 'batches' : 'whole'),
   validate(c) {
     const issues = []
     for (const [i, cap] of c.caps.entries()) {
@@ -129,12 +132,17 @@ export default defineNode({
     const pass: RoutedCustomer[] = []
     const held: RoutedCustomer[] = []
     const park: ParkedCustomer[] = []
-    for (const member of customers) {
+    // Capacity is given out in arrival then key order, the order the engine pages due customers
+    // in, so batches taken one after another hand it out as one whole cohort would.
+    const inOrder = [...customers].sort((a, b) => a.enteredAt - b.enteredAt || a.key - b.key)
+    for (const member of inOrder) {
       const zone = zones.get(member.id) ?? 'UTC'
       const memberFacts = byKey.get(member.key) as CustomerFacts
       let hold: Hold | null = evaluateCustomer({ policy, config: c, now, zone, facts: memberFacts, priority: ctx.flow.priority, arbitrationUntil })
       if (!hold && capacity && capacityDay) {
-        if (capacityLeft > 0) capacityLeft--
+        // A holdout customer passes as a contacted one would, but is never contacted: they use
+        // none of the capacity (the store counts real sends only, so batches agree).
+        if (capacityLeft > 0) capacityLeft -= member.holdout ? 0 : 1
         else hold = { code: `capacity:${c.channel}`, action: c.onCapacity, until: capacityDay.to, values: { perDay: capacity.perDay, used: facts.capacityUsed, reserved: facts.higherPriorityDemand } }
       }
       if (!hold) {
