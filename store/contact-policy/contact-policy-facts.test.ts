@@ -133,6 +133,32 @@ describe.each(['sqlite', 'postgres'] as const)('contactPolicyFacts on %s', (dial
     }
   })
 
+  it('leaves other flows\' holdout customers out of competing demand: they are never contacted', async () => {
+    const store = await openStore(dialect === 'sqlite' ? { db: ':memory:' } : { databaseUrl: pg.url, pgSchema: pg.schema })
+    try {
+      if (dialect === 'postgres') await pg.truncate()
+      const { engine, key } = await load(store)
+      await engine.saveFlowVersion({ flowId: 'held', version: 1, definition: flowDefinition('held', 20, { id: 'gate', channel: 'call' }), publishedAt: NOW })
+      await engine.insertRun(run('r-held', 'held'))
+      // Held-out customers of a priority-20 flow at its call gate today: c4 (in the cohort) and c2.
+      await engine.writePositions([key('c4'), key('c2')].map((k) => ({ ...position('r-held', k, 'gate', NOW + HOUR), holdout: true })))
+      const dayStart = Date.UTC(2025, 2, 12)
+      const facts = await store.contactPolicyFacts(['c1', 'c3', 'c4', 'c5'].map(key), {
+        since: NOW - DAY,
+        capacity: { channel: 'call', from: dayStart, to: dayStart + DAY },
+        competitors: { flowId: 'mine', nodeType: 'throttle', until: NOW + DAY, channel: 'call', abovePriority: 5 },
+      })
+      // As without flow "held": c4 has no competitor, and only c1 and c2 of flow "high" reserve today's calls.
+      expect(facts.competitors).toEqual([
+        { customerKey: key('c1'), priority: 10 },
+        { customerKey: key('c5'), priority: 10 },
+      ])
+      expect(facts.higherPriorityDemand).toBe(2)
+    } finally {
+      await store.close()
+    }
+  })
+
   it('treats injection-looking flow ids and types as values', async () => {
     const store = await openStore(dialect === 'sqlite' ? { db: ':memory:' } : { databaseUrl: pg.url, pgSchema: pg.schema })
     try {

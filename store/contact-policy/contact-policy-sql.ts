@@ -3,6 +3,8 @@
  * travels as ONE JSON array of store keys, so a batch of any size is one statement per question.
  * Counted contacts: history rows that reached the customer (`sent`, `delivered`) plus outbox
  * intents still `pending` (delivered intents are already in history; dead ones never arrived).
+ * Competing demand leaves out other flows' holdout customers: they are never contacted, so
+ * they neither win a customer from this flow nor keep capacity from it.
  */
 
 /** Statement texts of one dialect, in the order the runners bind them (see each comment). */
@@ -55,7 +57,7 @@ export const SQLITE_CONTACT_POLICY: ContactPolicySql = {
     )
     SELECT p.customer_key, MAX(g.priority) AS priority
     FROM gates g JOIN positions p ON p.run_id = g.run_id AND p.node_id = g.node_id
-    WHERE p.customer_key IN (SELECT value FROM json_each(?)) AND p.state = 'active' AND p.due_at < ?
+    WHERE p.customer_key IN (SELECT value FROM json_each(?)) AND p.state = 'active' AND p.holdout = 0 AND p.due_at < ?
     GROUP BY p.customer_key ORDER BY 1`,
   demand: `
     WITH gates AS (
@@ -68,7 +70,7 @@ export const SQLITE_CONTACT_POLICY: ContactPolicySql = {
         AND CAST(json_extract(v.definition, '$.settings.priority') AS INTEGER) > ?
     )
     SELECT COUNT(*) AS n FROM gates g JOIN positions p ON p.run_id = g.run_id AND p.node_id = g.node_id
-    WHERE p.state = 'active' AND p.due_at >= ? AND p.due_at < ?`,
+    WHERE p.state = 'active' AND p.holdout = 0 AND p.due_at >= ? AND p.due_at < ?`,
 }
 
 export const PG_CONTACT_POLICY: ContactPolicySql = {
@@ -101,7 +103,7 @@ export const PG_CONTACT_POLICY: ContactPolicySql = {
     )
     SELECT p.customer_key, MAX(g.priority) AS priority
     FROM gates g JOIN positions p ON p.run_id = g.run_id AND p.node_id = g.node_id
-    WHERE p.customer_key IN (SELECT jsonb_array_elements_text($3::jsonb)::int) AND p.state = 'active' AND p.due_at < $4
+    WHERE p.customer_key IN (SELECT jsonb_array_elements_text($3::jsonb)::int) AND p.state = 'active' AND NOT p.holdout AND p.due_at < $4
     GROUP BY p.customer_key ORDER BY 1`,
   demand: `
     WITH gates AS (
@@ -114,5 +116,5 @@ export const PG_CONTACT_POLICY: ContactPolicySql = {
         AND (v.definition::jsonb #>> '{settings,priority}')::int > $4
     )
     SELECT COUNT(*) AS n FROM gates g JOIN positions p ON p.run_id = g.run_id AND p.node_id = g.node_id
-    WHERE p.state = 'active' AND p.due_at >= $5 AND p.due_at < $6`,
+    WHERE p.state = 'active' AND NOT p.holdout AND p.due_at >= $5 AND p.due_at < $6`,
 }
