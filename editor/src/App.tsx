@@ -1,4 +1,4 @@
-/** The editor app: campaign list ↔ flow editor (the flow id in the URL hash), language switcher. */
+/** The editor app: campaign list ↔ flow editor ↔ its results (the flow id in the URL hash), language switcher. */
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api, ApiFailure, nodeTypesApi, setCsrfToken } from './api.ts'
@@ -6,9 +6,12 @@ import { FlowEditor } from './canvas/FlowEditor.tsx'
 import { useEditor } from './canvas/editor-store.ts'
 import { FlowList } from './flows/FlowList.tsx'
 import { LANGUAGES, setLanguage } from './i18n.ts'
+import { ResultsView } from './results/ResultsView.tsx'
 import { Login, type Session } from './Login.tsx'
 
 const flowFromHash = () => /^#\/flows\/(.+)$/.exec(window.location.hash)?.[1] ?? null
+/** `#/flows/<id>/results` shows the flow's results instead of its canvas. */
+const RESULTS_SUFFIX = '/results'
 
 export function App() {
   const { t, i18n } = useTranslation()
@@ -53,7 +56,9 @@ export function App() {
           </select>
         </label>
       </nav>
-      {flowId ? <FlowEditor key={flowId} flowId={decodeURIComponent(flowId)} readOnly={readOnly} onBack={() => open(null)} /> : <FlowList readOnly={readOnly} onOpen={open} />}
+      {flowId?.endsWith(RESULTS_SUFFIX)
+        ? <ResultsView key={flowId} flowId={decodeURIComponent(flowId.slice(0, -RESULTS_SUFFIX.length))} onBack={() => open(flowId.slice(0, -RESULTS_SUFFIX.length))} />
+        : flowId ? <FlowEditor key={flowId} flowId={decodeURIComponent(flowId)} readOnly={readOnly} onBack={() => open(null)} /> : <FlowList readOnly={readOnly} onOpen={open} />}
     </div>
   )
 }

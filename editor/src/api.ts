@@ -97,11 +97,12 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** `signal` cancels the request (a live count superseded by the next edit, say). */
+export async function api<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' }
   if (body !== undefined) headers['content-type'] = 'application/json'
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken
-  const response = await fetch(`/api${path}`, { method, headers, credentials: 'same-origin', ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+  const response = await fetch(`/api${path}`, { method, headers, credentials: 'same-origin', ...(body === undefined ? {} : { body: JSON.stringify(body) }), ...(signal ? { signal } : {}) })
   const text = await response.text()
   const value = text === '' ? undefined : (JSON.parse(text) as unknown)
   if (!response.ok) {

@@ -1,6 +1,8 @@
 /** English and 简体中文; the switcher remembers the choice. */
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
+import { resultsMessages } from './results/messages.ts'
+import { segmentMessages } from './segments/messages.ts'
 
 const en = {
   app: { title: 'Sluice', language: 'Language', signOut: 'Sign out', readOnly: 'Read only ({{role}})' },
@@ -81,7 +83,11 @@ export const LANGUAGES = [{ code: 'en', label: 'English' }, { code: 'zh-CN', lab
 const saved = typeof localStorage === 'undefined' ? null : localStorage.getItem('sluice.language')
 
 void i18next.use(initReactI18next).init({
-  resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+  // The segment builder and the results view keep their words beside them (segments/messages.ts, results/messages.ts).
+  resources: {
+    en: { translation: { ...en, segment: segmentMessages.en, results: resultsMessages.en } },
+    'zh-CN': { translation: { ...zhCN, segment: segmentMessages['zh-CN'], results: resultsMessages['zh-CN'] } },
+  },
   lng: saved ?? (typeof navigator !== 'undefined' && navigator.language.startsWith('zh') ? 'zh-CN' : 'en'),
   fallbackLng: 'en',
   interpolation: { escapeValue: false },

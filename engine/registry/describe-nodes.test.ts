@@ -4,6 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import ajvFormats from 'ajv-formats'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { flowJsonSchema } from '../flow/json-schema.ts'
+import { EDITOR_WIDGET_KEY } from '../segment/schema.ts'
 import { configFields, describeNodeTypes } from './describe-nodes.ts'
 import { loadRegistry } from './load-nodes.ts'
 import type { NodeRegistry } from './registry.ts'
@@ -27,6 +28,8 @@ describe('config JSON Schemas', () => {
   it('every registered config schema compiles as JSON Schema 2020-12 and agrees with zod on examples', () => {
     // Formats (uri, email, date-time) are part of JSON Schema; ajv checks them through ajv-formats.
     const ajv = addFormats(new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true }))
+    // The editor's annotation on segment schemas (which form widget to use) is Sluice's own keyword.
+    ajv.addKeyword(EDITOR_WIDGET_KEY)
     const descriptions = describeNodeTypes(registry)
     expect(descriptions.map((d) => d.type)).toEqual(expect.arrayContaining(['ab-split', 'test-filter', 'test-send', 'test-trigger', 'test-wait']))
     for (const description of descriptions) {

@@ -463,10 +463,17 @@ export const CONDITION_SCHEMAS = [
   preferredChannelConditionSchema,
 ] as const
 
-/** The segment (condition tree) schema. */
+/** The JSON Schema key that tells the editor which config fields are segments. */
+export const EDITOR_WIDGET_KEY = 'x-sluice-widget'
+
+/**
+ * The segment (condition tree) schema. Its JSON Schema carries `x-sluice-widget: 'segment'`,
+ * so the editor puts its segment builder on every config field that is a segment, of any node
+ * type, built-in or custom.
+ */
 export const segmentSchema: z.ZodType<SegmentCondition> = z
   .discriminatedUnion('type', CONDITION_SCHEMAS)
-  .meta({ id: 'SegmentCondition', title: 'Segment condition' }) as unknown as z.ZodType<SegmentCondition>
+  .meta({ id: 'SegmentCondition', title: 'Segment condition', [EDITOR_WIDGET_KEY]: 'segment' }) as unknown as z.ZodType<SegmentCondition>
 
 /** Every condition `type`, in the editor's menu order. */
 export const CONDITION_TYPES = [

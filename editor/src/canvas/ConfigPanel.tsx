@@ -1,6 +1,7 @@
 /**
  * The settings of the selected step, generated from its node type's JSON Schema with
- * react-jsonschema-form: a custom node type gets its form with no editor code. Problems the
+ * react-jsonschema-form: a custom node type gets its form with no editor code, segment fields
+ * included (the segment builder, chosen by the schema's `x-sluice-widget`). Problems the
  * server found for the node are listed above the form with their field paths.
  */
 import Form from '@rjsf/core'
@@ -9,6 +10,11 @@ import validator from '@rjsf/validator-ajv8'
 import { useTranslation } from 'react-i18next'
 import type { FlowIssue, NodeType } from '../api.ts'
 import type { FlowNode } from './flow-model.ts'
+import { SegmentField } from '../segments/SegmentField.tsx'
+import { SEGMENT_WIDGET, segmentForm } from '../segments/segment-ui-schema.ts'
+
+/** Custom rjsf fields the node types' schemas ask for (segment-ui-schema.ts). */
+const FIELDS = { [SEGMENT_WIDGET]: SegmentField }
 
 export interface ConfigPanelProps {
   node: FlowNode | undefined
@@ -25,6 +31,7 @@ export function ConfigPanel({ node, nodeType, problems, readOnly, pinned, onConf
   const { t } = useTranslation()
   if (!node) return <aside className="config-panel empty-state">{t('editor.selectNode')}</aside>
   const own = problems.filter((p) => p.nodeId === node.id)
+  const form = nodeType ? segmentForm(nodeType.configSchema) : null
   return (
     <aside className="config-panel" data-config-for={node.id}>
       <h2>{nodeType?.title ?? node.type} <code>{node.id}</code></h2>
@@ -41,16 +48,17 @@ export function ConfigPanel({ node, nodeType, problems, readOnly, pinned, onConf
           {own.map((p) => <li key={`${p.path}:${p.message}`} className={p.severity} data-problem-path={p.path}><code>{p.path}</code> {p.message}</li>)}
         </ul>
       )}
-      {nodeType && (
+      {form && (
         <Form
           key={node.id}
-          schema={nodeType.configSchema as RJSFSchema}
+          schema={form.schema as RJSFSchema}
           formData={node.config}
           validator={validator}
           disabled={readOnly}
           liveValidate={false}
           showErrorList={false}
-          uiSchema={{ 'ui:submitButtonOptions': { norender: true } }}
+          fields={FIELDS}
+          uiSchema={{ ...form.uiSchema, 'ui:submitButtonOptions': { norender: true } }}
           // rjsf also reports a change when it mounts and fills defaults (no field id): selecting
           // a step is not an edit, so only a user's change to a field becomes one.
           onChange={(e, fieldId) => { if (fieldId !== undefined) onConfig((e.formData ?? {}) as Record<string, unknown>) }}

@@ -224,6 +224,7 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
         <button type="button" data-testid="add-note" onClick={addNoteInView} disabled={readOnly} title="N">{t('notes.add')}</button>
         <button type="button" onClick={() => void fitView({ duration: 200 })} title="F">{t('editor.fit')}</button>
         <button type="button" data-testid="simulate" aria-pressed={side === 'simulate'} className={side === 'simulate' ? 'active' : ''} onClick={() => toggleSide('simulate')}>{t('simulate.button')}</button>
+        <button type="button" data-testid="open-results" onClick={() => { if (save === 'saved' || confirm(t('editor.leave'))) window.location.hash = `#/flows/${encodeURIComponent(flowId)}/results` }}>{t('results.button')}</button>
         <button type="button" data-testid="history" aria-pressed={side === 'history'} className={side === 'history' ? 'active' : ''} onClick={() => toggleSide('history')}>{t('history.button')}</button>
         <label className="inline"><input type="checkbox" checked={liveRun !== null} disabled={liveRun === null} readOnly /> {t('editor.live')}</label>
         <button type="button" className="primary" data-testid="publish" disabled={readOnly} onClick={() => setPublishing(true)}>{t('editor.publish')}</button>

@@ -38,6 +38,7 @@ export function FlowList({ readOnly, onOpen }: { readOnly: boolean; onOpen(id: s
               <span className={f.published ? 'tag live' : 'tag'}>{f.published ? t('flows.published', { version: f.published.version }) : t('flows.draftOnly')}</span>
               {f.published && f.unpublishedChanges && <span className="tag">{t('flows.unpublished')}</span>}
             </button>
+            {f.published && <a className="card-link" href={`#/flows/${encodeURIComponent(f.id)}/results`} data-testid="flow-results">{t('results.button')} →</a>}
           </li>
         ))}
       </ul>
