@@ -7,7 +7,7 @@
  */
 import { useEffect, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis, type BarShapeProps } from 'recharts'
+import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis, type BarShapeProps } from 'recharts'
 import { ApiFailure, flowsApi } from '../api.ts'
 import { conversionRows, funnelRows, points, sendSeries, upliftRows, type UpliftRow } from './chart-data.ts'
 import { reportsApi, type FlowReport } from './reports-api.ts'
@@ -170,11 +170,32 @@ function tagged(chart: string, series: string, keyField: string, valueField: str
   }
 }
 
+/** The 95 % interval as a bar with end caps, and the uplift as a dot on it; says what it draws in data-*. */
+function IntervalShape(props: BarShapeProps) {
+  const { x, y, width, height, payload } = props as BarShapeProps & { x: number; y: number; width: number; height: number; payload: { key: string; uplift: number; pts: number; range: [number, number]; significant: boolean } }
+  const [low, high] = payload.range
+  const at = x + (high === low ? 0 : (width * (payload.pts - low)) / (high - low))
+  const mid = y + height / 2
+  const colour = payload.significant ? TREATED : HOLDOUT
+  return (
+    <g data-chart="uplift" data-key={payload.key} data-value={String(payload.uplift)}>
+      <rect x={x} y={mid - 3} width={Math.max(1, width)} height={6} rx={3} fill={colour} opacity={0.45} />
+      <line x1={x} x2={x} y1={mid - 8} y2={mid + 8} stroke={colour} strokeWidth={2} />
+      <line x1={x + width} x2={x + width} y1={mid - 8} y2={mid + 8} stroke={colour} strokeWidth={2} />
+      <circle cx={at} cy={mid} r={6} fill={colour} stroke="#fff" strokeWidth={2} />
+    </g>
+  )
+}
+
 function UpliftChart({ rows, minimum }: { rows: UpliftRow[]; minimum: string }) {
   const { t } = useTranslation()
   const shown = rows.filter((r): r is Extract<UpliftRow, { enough: true }> => r.enough)
   const missing = rows.filter((r): r is Extract<UpliftRow, { enough: false }> => !r.enough)
-  const data = shown.map((r) => ({ ...r, pts: r.uplift * 100, err: [(r.uplift - r.low) * 100, (r.high - r.uplift) * 100] }))
+  // Each row is a floating bar from the interval's low to its high end, the uplift marked on it.
+  const data = shown.map((r) => ({ ...r, range: [r.low * 100, r.high * 100] as [number, number], pts: r.uplift * 100 }))
+  const lows = Math.min(0, ...data.map((d) => d.range[0]))
+  const highs = Math.max(0, ...data.map((d) => d.range[1]))
+  const pad = Math.max(1, (highs - lows) * 0.08)
   // "… below 50 customers in either group, or 5 expected conversions …": the rule's two numbers.
   const rule = /below (\d+) customers.*?or (\d+) expected/.exec(minimum)
   return (
@@ -183,13 +204,11 @@ function UpliftChart({ rows, minimum }: { rows: UpliftRow[]; minimum: string }) 
         <ResponsiveContainer width="100%" height={Math.max(140, 48 * data.length + 50)}>
           <BarChart data={data} layout="vertical" margin={{ left: 8, right: 24 }}>
             <CartesianGrid horizontal={false} strokeDasharray="3 3" />
-            <XAxis type="number" unit=" pts" domain={['auto', 'auto']} />
+            <XAxis type="number" unit=" pts" domain={[Math.floor(lows - pad), Math.ceil(highs + pad)]} allowDecimals={false} />
             <YAxis type="category" dataKey="label" width={130} tick={{ fontSize: 12 }} />
-            <ReferenceLine x={0} stroke="#344054" />
-            <Tooltip formatter={(v) => `${Number(v).toFixed(1)} pts`} />
-            <Bar dataKey="pts" fill={TREATED} barSize={14} isAnimationActive={false} shape={tagged('uplift', 'uplift', 'key', 'uplift')}>
-              <ErrorBar dataKey="err" width={8} strokeWidth={2} stroke="#101828" direction="x" />
-            </Bar>
+            <ReferenceLine x={0} stroke="#344054" strokeWidth={1.5} />
+            <Tooltip formatter={(_v, _n, item) => { const d = item.payload as (typeof data)[number]; return `${points(d.uplift, true)} pts (${points(d.low, true)} … ${points(d.high, true)})` }} />
+            <Bar dataKey="range" fill={TREATED} barSize={18} isAnimationActive={false} shape={IntervalShape} />
           </BarChart>
         </ResponsiveContainer>
       )}
