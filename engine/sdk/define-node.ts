@@ -10,6 +10,8 @@ import type { EntrySpec } from './entry-spec.ts'
 import type {
   ConfigMigrations,
   Decision,
+  JournalledDetail,
+  LimitHit,
   NodeCategory,
   NodeCohortMode,
   NodeIcon,
@@ -57,6 +59,12 @@ export interface NodeDeclaration<Schema extends z.ZodType, Output extends string
   validate?(config: z.output<Schema>, flow: NodeValidationContext): NodeIssue[]
   /** Explains one journalled decision in a sentence for people ("went to B because ..."). */
   explain?(decision: Decision<Output>, config: z.output<Schema>): string
+  /**
+   * Which shared limits (caps, capacities) bound this customer, read from one journalled detail
+   * (a route's or a park's reason and values); empty when none did. The forecast asks every node
+   * this way, so no code outside the node reads its reason codes.
+   */
+  limits?(detail: JournalledDetail<Output>, config: z.output<Schema>): readonly LimitHit[]
   /** Trigger nodes: how customers enter a flow with this config (the engine reads it; see entry-spec.ts). */
   entry?(config: z.output<Schema>): EntrySpec
   /** Runs the node over a cohort; must place every member exactly once in `routes` or `park`. */

@@ -156,6 +156,26 @@ export interface Decision<Output extends string = string> {
   values?: Record<string, unknown>
 }
 
+/**
+ * A per-customer detail as journalled: a decision on an output, or (`output` null) a park with
+ * its reason. What a declaration's `limits` reads.
+ */
+export interface JournalledDetail<Output extends string = string> extends Omit<Decision<Output>, 'output'> {
+  output: Output | null
+}
+
+/**
+ * A shared limit (a frequency cap, a channel's daily capacity) that held a customer back or
+ * changed what they got, as the node that applied it names it. The forecast counts, per limit,
+ * the customers it bound.
+ */
+export interface LimitHit {
+  /** Stable code, e.g. `cap:sms:week`, `capacity:email`. */
+  limit: string
+  /** In words, for people: `the sms cap for the week`. */
+  description: string
+}
+
 /** A structured log line; it becomes a journal note of the run. */
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error'

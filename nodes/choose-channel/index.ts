@@ -112,6 +112,13 @@ export default defineNode({
     const fallback = Array.isArray(values.fallback) && values.fallback.length > 0 ? `, falling back to ${values.fallback.join(' then ')}` : ''
     return `sent by ${decision.output}, chosen by the ${config.strategy} strategy${skips}${fallback}`
   },
+  // A channel skipped for want of capacity bound the customer, whether another channel took them or none did.
+  limits(detail) {
+    const skipped = (detail.values?.skipped ?? {}) as Partial<Record<Channel, SkipReason>>
+    return Object.entries(skipped)
+      .filter(([, reason]) => reason === 'capacity')
+      .map(([channel]) => ({ limit: `capacity:${channel}`, description: `the day's ${channel} capacity was used up` }))
+  },
   async run({ config, customers, ctx }) {
     const now = ctx.now()
     const channels = config.candidates.map((c) => c.channel)

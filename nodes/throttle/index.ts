@@ -106,6 +106,12 @@ export default defineNode({
     const waited = decision.values?.deferLimitReached === true ? ', and they had waited as long as the gate defers' : ''
     return `held (${decision.reason ?? 'no reason'}): ${describeReason(decision.reason)}${waited}`
   },
+  // Caps and capacities are the shared limits; suppression, consent, quiet hours and priority are not.
+  limits(detail) {
+    const code = detail.reason
+    if (detail.output === 'pass' || code === undefined || !(code.startsWith('cap:') || code.startsWith('capacity:'))) return []
+    return [{ limit: code, description: describeReason(code) }]
+  },
   async run({ config: c, customers, ctx }) {
     const now = ctx.now()
     const policy = tightenPolicy(ctx.contactPolicy ?? NO_CONTACT_POLICY, nodeRules(c))
