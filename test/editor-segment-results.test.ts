@@ -91,9 +91,14 @@ describe('segment builder and results in Chromium', () => {
     // Opening the builder is not an edit: the draft stays saved, with nothing to undo.
     expect(await page.getByTestId('save-state').getAttribute('class')).toBe('save-state saved')
 
-    // Typing a new threshold re-counts (debounced; the earlier count is cancelled).
-    await builder.locator('[data-segment-input="value"]').fill('30')
+    // Typing a new threshold re-counts once, after the last key (debounced): not once per key.
+    let previews = 0
+    page.on('request', (request) => { if (request.url().endsWith('/api/segments/preview')) previews++ })
+    const threshold = builder.locator('[data-segment-input="value"]')
+    await threshold.fill('')
+    await threshold.pressSequentially('30', { delay: 30 })
     await expect.poll(countShown, { timeout: 15_000 }).toBe(matching((i) => tenure(i) >= 30))
+    expect(previews).toBe(1)
     expect(await page.getByTestId('segment-reading').textContent()).toBe('Customers whose tenure is at least 30.')
 
     // A second condition makes the group a real AND: plan is premium.

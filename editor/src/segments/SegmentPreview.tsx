@@ -19,8 +19,27 @@ type State =
   | { kind: 'failed'; message: string }
   | { kind: 'counted'; preview: Preview }
 
-/** The first schema problem of an unfinished segment, with its path (`conditions[1].value`), or null. */
-export function unfinished(segment: SegmentCondition): string | null {
+/** The path of the first field left blank (`conditions[1].value`): the builder's inputs start blank, and "" is never meant. */
+function firstBlank(value: unknown, path: string): string | null {
+  if (value === '') return path
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = firstBlank(item, `${path}[${i}]`)
+      if (found) return found
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = firstBlank(item, path === '' ? key : `${path}.${key}`)
+      if (found) return found
+    }
+  }
+  return null
+}
+
+/** The first problem of an unfinished segment, with its path (`conditions[1].value`), or null. */
+export function unfinished(segment: SegmentCondition, blankText = 'blank'): string | null {
+  const blank = firstBlank(segment, '')
+  if (blank) return `${blank}: ${blankText}`
   const parsed = segmentSchema.safeParse(segment)
   if (parsed.success) return null
   const [issue] = parsed.error.issues
@@ -33,7 +52,7 @@ export function SegmentPreview({ segment }: { segment: SegmentCondition }) {
   const key = JSON.stringify(segment)
 
   useEffect(() => {
-    const problem = unfinished(segment)
+    const problem = unfinished(segment, t('segment.preview.blank'))
     if (problem) {
       setState({ kind: 'incomplete', message: problem })
       return

@@ -21,7 +21,7 @@ const en = {
   units: { minutes: 'minutes', hours: 'hours', days: 'days', weeks: 'weeks', months: 'months' },
   preview: {
     title: 'Audience', counting: 'Counting…', count_one: '{{count}} customer of {{total}}', count_other: '{{count}} customers of {{total}}', share: '{{share}} of all customers',
-    sample: 'For example', empty: 'No customer matches this segment yet: loosen a condition.', incomplete: 'Finish the condition to see who matches: {{message}}', failed: 'Could not count: {{message}}',
+    sample: 'For example', empty: 'No customer matches this segment yet: loosen a condition.', incomplete: 'Finish the condition to see who matches: {{message}}', blank: 'to be filled in', failed: 'Could not count: {{message}}',
   },
   read: {
     root: 'Customers {{clauses}}.', everyone: 'Every customer.', nobody: 'No one (an empty “any of” group matches nobody).', and: ' and ', or: ' or ', group: '({{clauses}})',
@@ -83,7 +83,7 @@ const zhCN: SegmentMessages = {
   units: { minutes: '分钟', hours: '小时', days: '天', weeks: '周', months: '个月' },
   preview: {
     title: '受众', counting: '计算中…', count_one: '{{total}} 位客户中有 {{count}} 位', count_other: '{{total}} 位客户中有 {{count}} 位', share: '占全部客户的 {{share}}',
-    sample: '例如', empty: '还没有客户符合此客群：请放宽条件。', incomplete: '请完成条件后查看匹配的客户：{{message}}', failed: '无法计数：{{message}}',
+    sample: '例如', empty: '还没有客户符合此客群：请放宽条件。', incomplete: '请完成条件后查看匹配的客户：{{message}}', blank: '尚未填写', failed: '无法计数：{{message}}',
   },
   read: {
     root: '{{clauses}}的客户。', everyone: '全部客户。', nobody: '没有客户（空的“任一满足”条件组不匹配任何人）。', and: '且', or: '或', group: '（{{clauses}}）',
