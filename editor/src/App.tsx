@@ -1,17 +1,18 @@
 /** The editor app: campaign list ↔ flow editor ↔ its results (the flow id in the URL hash), language switcher. */
-import { useEffect, useState } from 'react'
+import { lazy, Suspense, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { api, ApiFailure, nodeTypesApi, setCsrfToken } from './api.ts'
 import { FlowEditor } from './canvas/FlowEditor.tsx'
 import { useEditor } from './canvas/editor-store.ts'
 import { FlowList } from './flows/FlowList.tsx'
 import { LANGUAGES, setLanguage } from './i18n.ts'
-import { ResultsView } from './results/ResultsView.tsx'
 import { Login, type Session } from './Login.tsx'
 
 const flowFromHash = () => /^#\/flows\/(.+)$/.exec(window.location.hash)?.[1] ?? null
 /** `#/flows/<id>/results` shows the flow's results instead of its canvas. */
 const RESULTS_SUFFIX = '/results'
+// The charts (recharts) load when results are first opened, so the canvas does not wait for them.
+const ResultsView = lazy(() => import('./results/ResultsView.tsx').then((m) => ({ default: m.ResultsView })))
 
 export function App() {
   const { t, i18n } = useTranslation()
@@ -57,7 +58,7 @@ export function App() {
         </label>
       </nav>
       {flowId?.endsWith(RESULTS_SUFFIX)
-        ? <ResultsView key={flowId} flowId={decodeURIComponent(flowId.slice(0, -RESULTS_SUFFIX.length))} onBack={() => open(flowId.slice(0, -RESULTS_SUFFIX.length))} />
+        ? <Suspense fallback={<div className="empty-state">…</div>}><ResultsView key={flowId} flowId={decodeURIComponent(flowId.slice(0, -RESULTS_SUFFIX.length))} onBack={() => open(flowId.slice(0, -RESULTS_SUFFIX.length))} /></Suspense>
         : flowId ? <FlowEditor key={flowId} flowId={decodeURIComponent(flowId)} readOnly={readOnly} onBack={() => open(null)} /> : <FlowList readOnly={readOnly} onOpen={open} />}
     </div>
   )

@@ -4,9 +4,13 @@
  * "Add a segment" creates one, "Remove" takes it away again.
  */
 import type { FieldProps } from '@rjsf/utils'
+import { lazy, Suspense } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { SegmentCondition } from '../../../engine/segment/schema.ts'
-import { SegmentBuilder } from './SegmentBuilder.tsx'
+
+// The builder (react-querybuilder, and zod for the segment schema) loads with the first segment
+// field shown, so opening the canvas does not wait for it.
+const SegmentBuilder = lazy(() => import('./SegmentBuilder.tsx').then((m) => ({ default: m.SegmentBuilder })))
 
 export function SegmentField(props: FieldProps) {
   const { t } = useTranslation()
@@ -22,7 +26,7 @@ export function SegmentField(props: FieldProps) {
         ? <button type="button" disabled={readOnly} data-testid="add-segment" onClick={() => change({ type: 'all', conditions: [] })}>+ {t('segment.builder.label')}</button>
         : (
           <>
-            <SegmentBuilder segment={segment} readOnly={readOnly} onChange={change} />
+            <Suspense fallback={<p className="muted">…</p>}><SegmentBuilder segment={segment} readOnly={readOnly} onChange={change} /></Suspense>
             {!props.required && <button type="button" className="link" disabled={readOnly} onClick={() => change(undefined)}>{t('segment.builder.remove')}</button>}
           </>
         )}
