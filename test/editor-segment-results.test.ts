@@ -49,6 +49,8 @@ async function seed(server: TestServer): Promise<void> {
   await store.upsertCustomers(ids.map((id, i) => ({ id, attributes: { tenure: tenure(i), plan: PLANS[i % 3] as string }, addresses: { email: `${id}@example.com` } })))
   await store.setConsents(ids.map((customerId) => ({ customerId, channel: 'email' as const, status: 'granted' as const, at: t0 - DAY })))
   await store.insertEvents(ids.filter((_, i) => buys(i)).map((customerId, i) => ({ id: `buy-${i}`, customerId, type: 'purchase', at: t0 + 2 * HOUR, properties: { amount: 20 } })))
+  // Logins before the campaign: a quarter 10 days ago, another quarter 60 days ago.
+  await store.insertEvents(ids.flatMap((customerId, i) => (i % 4 < 2 ? [{ id: `login-${i}`, customerId, type: 'login', at: t0 - (i % 4 === 0 ? 10 : 60) * DAY, properties: {} }] : [])))
 }
 
 describe('segment builder and results in Chromium', () => {
@@ -133,8 +135,24 @@ describe('segment builder and results in Chromium', () => {
       type: 'all', conditions: [{ type: 'attribute', name: 'tenure', op: 'gte', value: 30 }, { type: 'attribute', name: 'plan', op: 'eq', value: 'premium' }],
     })
 
-    // Removing the plan rule and going back to a year: the campaign the next test publishes.
+    // Behaviour: logged in within the last 30 days (the rule's default window) instead of the plan.
     await builder.locator('.rule').nth(1).locator('.rule-remove').click()
+    await builder.locator('.ruleGroup-addRule').first().click()
+    const behaviour = builder.locator('.rule').nth(1)
+    await behaviour.locator('.rule-fields').selectOption('event')
+    await behaviour.locator('[data-segment-input="event"]').fill('login')
+    await expect.poll(countShown, { timeout: 15_000 }).toBe(matching((i) => tenure(i) >= 30 && i % 4 === 0))
+    expect(await page.getByTestId('segment-reading').textContent()).toBe('Customers whose tenure is at least 30 and who did login in the last 30 days.')
+    await behaviour.locator('[data-segment-input="amount"]').fill('90')
+    await expect.poll(countShown, { timeout: 15_000 }).toBe(matching((i) => tenure(i) >= 30 && i % 4 < 2))
+    await preview().scrollIntoViewIfNeeded()
+    await session.shot('editor-segment-behaviour')
+    expect(await savedSegment()).toEqual({
+      type: 'all', conditions: [{ type: 'attribute', name: 'tenure', op: 'gte', value: 30 }, { type: 'event', event: 'login', within: { amount: 90, unit: 'days' } }],
+    })
+
+    // Removing it and going back to a year: the campaign the next test publishes.
+    await behaviour.locator('.rule-remove').click()
     await builder.locator('[data-segment-input="value"]').fill('12')
     await expect.poll(countShown, { timeout: 15_000 }).toBe(matching((i) => tenure(i) >= 12))
     // Back to one condition, the segment is the lone condition it was, not a group of one.

@@ -17,7 +17,7 @@ const en = {
     contains: 'contains', 'starts-with': 'starts with', 'is-empty': 'is empty', 'is-not-empty': 'is set', 'within-last': 'in the last', 'older-than': 'more than … ago', 'within-next': 'in the next',
     exists: 'exists', member: 'is a member', has: 'has', granted: 'granted', revoked: 'revoked', none: 'never stated',
   },
-  measures: { any: 'did it at least once', count: 'number of times', sum: 'total of a property', avg: 'average of a property', min: 'lowest of a property', max: 'highest of a property', first: 'first time', last: 'last time' },
+  measures: { any: 'at least once', count: 'number of times', sum: 'total of a property', avg: 'average of a property', min: 'lowest of a property', max: 'highest of a property', first: 'first time', last: 'last time' },
   units: { minutes: 'minutes', hours: 'hours', days: 'days', weeks: 'weeks', months: 'months' },
   preview: {
     title: 'Audience', counting: 'Counting…', count_one: '{{count}} customer of {{total}}', count_other: '{{count}} customers of {{total}}', share: '{{share}} of all customers',
@@ -79,7 +79,7 @@ const zhCN: SegmentMessages = {
     contains: '包含', 'starts-with': '开头是', 'is-empty': '为空', 'is-not-empty': '已填写', 'within-last': '最近', 'older-than': '早于…之前', 'within-next': '未来',
     exists: '存在', member: '是成员', has: '有', granted: '已同意', revoked: '已撤回', none: '从未表态',
   },
-  measures: { any: '至少发生一次', count: '发生次数', sum: '属性总和', avg: '属性平均值', min: '属性最小值', max: '属性最大值', first: '首次发生', last: '最近一次发生' },
+  measures: { any: '至少一次', count: '发生次数', sum: '属性总和', avg: '属性平均值', min: '属性最小值', max: '属性最大值', first: '首次发生', last: '最近一次发生' },
   units: { minutes: '分钟', hours: '小时', days: '天', weeks: '周', months: '个月' },
   preview: {
     title: '受众', counting: '计算中…', count_one: '{{total}} 位客户中有 {{count}} 位', count_other: '{{total}} 位客户中有 {{count}} 位', share: '占全部客户的 {{share}}',
