@@ -47,6 +47,7 @@ const EXAMPLES: Record<string, Example> = {
   'POST /flows/{id}/validate': { path: '/api/flows/:flow/validate', safe: true },
   'GET /flows/{id}/diff': { path: '/api/flows/:flow/diff?from=1&to=draft', safe: true },
   'POST /flows/{id}/simulate': { path: '/api/flows/:flow/simulate', body: {}, safe: true },
+  'POST /flows/{id}/forecast': { path: '/api/flows/:flow/forecast', body: { days: 2 }, safe: true },
   'POST /flows/{id}/publish': { path: '/api/flows/:flow/publish', body: { policy: 'pin' } },
   'GET /flows/{id}/versions': { path: '/api/flows/:flow/versions', safe: true },
   'GET /flows/{id}/versions/{version}': { path: '/api/flows/:flow/versions/1', safe: true },

@@ -22,6 +22,7 @@ import { policyRoutes } from './routes/policy.ts'
 import { customerRoutes, IMPORT_PATH } from './routes/customers.ts'
 import { eventRoutes } from './routes/events.ts'
 import { flowRoutes } from './routes/flows.ts'
+import { forecastRoutes } from './routes/forecast.ts'
 import { healthRoutes } from './routes/health.ts'
 import { nodeTypeRoutes } from './routes/node-types.ts'
 import { reportRoutes } from './routes/reports.ts'
@@ -53,6 +54,7 @@ export function createApi(ctx: ServerContext): OpenAPIHono<ApiEnv> {
   api.route('/channels', channelRoutes({ ...ctx.configuration, clock: ctx.clock }))
   api.route('/policy', policyRoutes({ policies: ctx.configuration.policies, engine: ctx.engine, clock: ctx.clock }))
   api.route('/flows', flowRoutes(ctx))
+  api.route('/flows', forecastRoutes(ctx))
   api.route('/node-types', nodeTypeRoutes(ctx))
   api.route('/events', eventRoutes(ctx))
   api.route('/runs', runRoutes(ctx))

@@ -5,6 +5,7 @@ import { register as registerChannels } from './channels.ts'
 import { register as registerDb } from './db.ts'
 import { register as registerDiff } from './diff.ts'
 import { register as registerDemo } from './demo.ts'
+import { register as registerForecast } from './forecast.ts'
 import { register as registerGenerate } from './generate.ts'
 import { register as registerImport } from './import.ts'
 import { register as registerNodes } from './nodes.ts'
@@ -27,6 +28,7 @@ export const commands: RegisterCommand[] = [
   registerGenerate,
   registerValidate,
   registerRun,
+  registerForecast,
   registerPublish,
   registerRuns,
   registerDiff,

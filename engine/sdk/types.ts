@@ -160,7 +160,7 @@ export interface Decision<Output extends string = string> {
  * A per-customer detail as journalled: a decision on an output, or (`output` null) a park with
  * its reason. What a declaration's `limits` reads.
  */
-export interface JournalledDetail<Output extends string = string> extends Omit<Decision<Output>, 'output'> {
+export interface JournalledDetail<Output extends string = string> extends Omit<Decision<Output>, 'output' | 'customer'> {
   output: Output | null
 }
 

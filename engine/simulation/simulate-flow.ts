@@ -117,12 +117,12 @@ export async function backtestFlow(store: EngineStore, options: SimulateOptions)
  * transaction of a simulation, so the live runs are untouched once it ends; it bypasses the run
  * lifecycle on purpose (nothing of it survives).
  */
-async function setLiveRunsAside(store: EngineStore, now: number): Promise<void> {
+export async function setLiveRunsAside(store: EngineStore, now: number): Promise<void> {
   for (const run of await store.listRuns({ states: LIVE_STATES })) await store.updateRun(run.id, { state: 'completed', accepting: false, updatedAt: now })
 }
 
 /** Runs `work` inside one transaction and rolls it back, returning what it returned. */
-async function rolledBack<T>(store: EngineStore, work: () => Promise<T>): Promise<T> {
+export async function rolledBack<T>(store: EngineStore, work: () => Promise<T>): Promise<T> {
   let result: T | undefined
   try {
     await store.transaction(async () => {

@@ -445,8 +445,8 @@ describe('choose-channel limits', () => {
   const config = chooseChannel.config.parse({ candidates: [{ channel: 'sms', body: 'hi' }, { channel: 'email', subject: 's', body: 'hi' }] })
   it('names each channel skipped for want of capacity, whether another channel took the customer or none did', () => {
     const limits = chooseChannel.limits!
-    expect(limits({ customer: 'a', output: 'email', values: { skipped: { sms: 'capacity' } } }, config)).toEqual([{ limit: 'capacity:sms', description: "the day's sms capacity was used up" }])
-    expect(limits({ customer: 'a', output: 'none', values: { skipped: { sms: 'capacity', email: 'no-consent' } } }, config)).toEqual([{ limit: 'capacity:sms', description: "the day's sms capacity was used up" }])
-    expect(limits({ customer: 'a', output: 'sms', values: { skipped: {} } }, config)).toEqual([])
+    expect(limits({ output: 'email', values: { skipped: { sms: 'capacity' } } }, config)).toEqual([{ limit: 'capacity:sms', description: "the day's sms capacity was used up" }])
+    expect(limits({ output: 'none', values: { skipped: { sms: 'capacity', email: 'no-consent' } } }, config)).toEqual([{ limit: 'capacity:sms', description: "the day's sms capacity was used up" }])
+    expect(limits({ output: 'sms', values: { skipped: {} } }, config)).toEqual([])
   })
 })

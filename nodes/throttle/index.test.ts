@@ -371,10 +371,10 @@ describe('throttle limits', () => {
   const config = throttle.config.parse({ channel: 'sms' })
   it('names the cap or capacity that held or deferred a customer, and nothing else', () => {
     const limits = throttle.limits!
-    expect(limits({ customer: 'a', output: 'held', reason: 'cap:sms:week' }, config)).toEqual([{ limit: 'cap:sms:week', description: 'the sms cap for the week was reached' }])
-    expect(limits({ customer: 'a', output: null, reason: 'capacity:sms' }, config)).toEqual([{ limit: 'capacity:sms', description: "the day's sms capacity was used up" }])
-    expect(limits({ customer: 'a', output: null, reason: 'quiet-hours' }, config)).toEqual([])
-    expect(limits({ customer: 'a', output: 'held', reason: 'suppressed' }, config)).toEqual([])
-    expect(limits({ customer: 'a', output: 'pass' }, config)).toEqual([])
+    expect(limits({ output: 'held', reason: 'cap:sms:week' }, config)).toEqual([{ limit: 'cap:sms:week', description: 'the sms cap for the week was reached' }])
+    expect(limits({ output: null, reason: 'capacity:sms' }, config)).toEqual([{ limit: 'capacity:sms', description: "the day's sms capacity was used up" }])
+    expect(limits({ output: null, reason: 'quiet-hours' }, config)).toEqual([])
+    expect(limits({ output: 'held', reason: 'suppressed' }, config)).toEqual([])
+    expect(limits({ output: 'pass' }, config)).toEqual([])
   })
 })
