@@ -159,6 +159,25 @@ describe('segment builder and results in Chromium', () => {
     expect(await savedSegment()).toEqual(FLOW.nodes[1]!.config.segment)
   })
 
+  it('puts the builder on any segment field the node type declares: the trigger’s audience', async () => {
+    const trigger = page.locator('.react-flow__node[data-id="everyone"]')
+    await trigger.click()
+    const panel = page.locator('[data-config-for="everyone"]')
+    // An optional segment starts absent: the audience is everyone until one is added.
+    const audience = panel.locator('[data-segment-field="root_audience_segment"]')
+    await audience.getByTestId('add-segment').click()
+    await expect.poll(countShown, { timeout: 15_000 }).toBe(CUSTOMERS)
+    expect(await audience.getByTestId('segment-reading').textContent()).toBe('Every customer.')
+    const config = async () => {
+      await expect.poll(() => page.getByTestId('save-state').getAttribute('class'), { timeout: 15_000 }).toBe('save-state saved')
+      const draft = (await (await server.request('GET', '/api/flows/loyalty')).json()) as { draft: { nodes: { id: string; config: Record<string, unknown> }[] } }
+      return draft.draft.nodes.find((n) => n.id === 'everyone')?.config
+    }
+    expect(await config()).toEqual({ audience: { segment: { type: 'all', conditions: [] } } })
+    await audience.getByTestId('remove-segment').click()
+    expect(await config()).toEqual({ audience: {} })
+  })
+
   it('shows the empty state before the first run, then the report as charts whose bars carry the API’s figures', async () => {
     await page.goto(`${base}/#/flows/loyalty/results`)
     await expect.poll(() => page.getByTestId('results').getAttribute('data-state'), { timeout: 15_000 }).toBe('no-run')

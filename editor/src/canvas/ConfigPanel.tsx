@@ -16,6 +16,14 @@ import { SEGMENT_WIDGET, segmentForm } from '../segments/segment-ui-schema.ts'
 /** Custom rjsf fields the node types' schemas ask for (segment-ui-schema.ts). */
 const FIELDS = { [SEGMENT_WIDGET]: SegmentField }
 
+/**
+ * rjsf fills defaults into the form data, and the first edit hands them on: every optional
+ * branch of a trigger (`schedule: { timeZone: 'UTC', audience: {} }` beside its audience) and a
+ * `[null]` for each array with a minimum (`customers: [null]`), which the server refuses. The
+ * config keeps what the user set; the node's schema applies its defaults when it is read.
+ */
+const FORM_DEFAULTS = { arrayMinItems: { populate: 'never' }, emptyObjectFields: 'skipDefaults' } as const
+
 export interface ConfigPanelProps {
   node: FlowNode | undefined
   nodeType: NodeType | undefined
@@ -58,6 +66,7 @@ export function ConfigPanel({ node, nodeType, problems, readOnly, pinned, onConf
           liveValidate={false}
           showErrorList={false}
           fields={FIELDS}
+          experimental_defaultFormStateBehavior={FORM_DEFAULTS}
           uiSchema={{ ...form.uiSchema, 'ui:submitButtonOptions': { norender: true } }}
           // rjsf also reports a change when it mounts and fills defaults (no field id): selecting
           // a step is not an edit, so only a user's change to a field becomes one.

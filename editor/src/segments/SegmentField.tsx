@@ -27,7 +27,7 @@ export function SegmentField(props: FieldProps) {
         : (
           <>
             <Suspense fallback={<p className="muted">…</p>}><SegmentBuilder segment={segment} readOnly={readOnly} onChange={change} /></Suspense>
-            {!props.required && <button type="button" className="link" disabled={readOnly} onClick={() => change(undefined)}>{t('segment.builder.remove')}</button>}
+            {!props.required && <button type="button" className="link" disabled={readOnly} data-testid="remove-segment" onClick={() => change(undefined)}>{t('segment.builder.remove')}</button>}
           </>
         )}
     </fieldset>
