@@ -222,6 +222,8 @@ describe('segment builder and results in Chromium', () => {
     await page.getByTestId('results-back').click()
     await page.locator('.react-flow__node[data-id="loyal"]').click()
     expect(await page.getByTestId('segment-reading').textContent()).toBe('tenure 至少为 12的客户。')
+    await expect.poll(countShown, { timeout: 15_000 }).toBe(matching((i) => tenure(i) >= 12))
+    await session.shot('editor-segment-builder-zh')
     await page.getByTestId('open-results').click()
     await expect.poll(() => page.getByTestId('results').getAttribute('data-state'), { timeout: 15_000 }).toBe('ready')
     await page.getByTestId('language').selectOption('en')

@@ -9,6 +9,7 @@ import { useEffect, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis, type BarShapeProps } from 'recharts'
 import { ApiFailure, flowsApi } from '../api.ts'
+import { useEditor } from '../canvas/editor-store.ts'
 import { conversionRows, funnelRows, points, sendSeries, upliftRows, type UpliftRow } from './chart-data.ts'
 import { reportsApi, type FlowReport } from './reports-api.ts'
 import './results.css'
@@ -28,12 +29,13 @@ export function ResultsView({ flowId, onBack }: { flowId: string; onBack(): void
   const { t, i18n } = useTranslation()
   const [load, setLoad] = useState<Load>({ kind: 'loading' })
   const [runId, setRunId] = useState<string | undefined>(undefined)
-  const [flow, setFlow] = useState<{ name: string; titles: Record<string, string> } | null>(null)
+  const [flow, setFlow] = useState<{ name: string; nodes: { id: string; type: string; title?: string | undefined }[] } | null>(null)
+  const nodeTypes = useEditor((s) => s.nodeTypes)
 
   useEffect(() => {
     void flowsApi.get(flowId)
-      .then((d) => setFlow({ name: d.name, titles: Object.fromEntries(d.draft.nodes.map((n) => [n.id, n.title ?? n.id])) }))
-      .catch(() => setFlow({ name: flowId, titles: {} }))
+      .then((d) => setFlow({ name: d.name, nodes: d.draft.nodes.map((n) => ({ id: n.id, type: n.type, title: n.title })) }))
+      .catch(() => setFlow({ name: flowId, nodes: [] }))
   }, [flowId])
 
   useEffect(() => {
@@ -52,6 +54,8 @@ export function ResultsView({ flowId, onBack }: { flowId: string; onBack(): void
 
   const date = (iso: string) => new Date(iso).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
   const report = load.kind === 'ready' ? load.report : null
+  // A step is named by its title, else its type's ("Trigger"), else its id.
+  const titles = Object.fromEntries((flow?.nodes ?? []).map((n) => [n.id, n.title ?? nodeTypes.find((type) => type.type === n.type)?.title ?? n.id]))
 
   return (
     <div className="results" data-testid="results" data-state={load.kind}>
@@ -63,7 +67,7 @@ export function ResultsView({ flowId, onBack }: { flowId: string; onBack(): void
           <>
             <label className="inline">{t('results.run')}{' '}
               <select value={report.runId} data-testid="results-run" onChange={(e) => setRunId(e.target.value)}>
-                {report.runs.map((r) => <option key={r.id} value={r.id}>{t('results.runOption', { version: r.version, state: r.state, date: date(r.createdAt) })}</option>)}
+                {report.runs.map((r) => <option key={r.id} value={r.id}>{t('results.runOption', { version: r.version, state: t(`results.states.${r.state}`, { defaultValue: r.state }), date: date(r.createdAt) })}</option>)}
               </select>
             </label>
             <a className="button" href={reportsApi.csvUrl(flowId, report.runId)} download data-testid="results-csv">{t('results.csv')}</a>
@@ -75,7 +79,7 @@ export function ResultsView({ flowId, onBack }: { flowId: string; onBack(): void
         {load.kind === 'no-run' && <div className="empty-state big" data-testid="results-empty"><p>{t('results.noRun')}</p><button type="button" className="primary" onClick={onBack}>{t('results.back')}</button></div>}
         {load.kind === 'no-goal' && <div className="empty-state big" data-testid="results-no-goal"><p>{t('results.noGoal')}</p><p className="muted small">{load.message}</p></div>}
         {load.kind === 'failed' && <p className="error" role="alert">{t('results.failed', { message: load.message })}</p>}
-        {report && <Report report={report} titles={flow?.titles ?? {}} date={date} />}
+        {report && <Report report={report} titles={titles} date={date} />}
       </div>
     </div>
   )
@@ -102,7 +106,7 @@ function Report({ report, titles, date }: { report: FlowReport; titles: Record<s
         <Card label={t('results.cards.customers')} value={measured.toLocaleString()} note={open > 0 ? t('results.cards.open', { count: open }) : undefined} testId="card-customers" />
         <Card label={t('results.cards.treated')} value={`${points(o.treated.rate)} %`} note={`${o.treated.converted} / ${o.treated.customers}`} testId="card-treated" />
         <Card label={t('results.cards.holdout')} value={`${points(o.holdout.rate)} %`} note={`${o.holdout.converted} / ${o.holdout.customers}`} testId="card-holdout" />
-        <Card label={t('results.cards.uplift')} value={headline.enough ? `${points(headline.uplift, true)} pts` : t('results.uplift.notEnough')} note={headline.enough ? `95 % CI ${points(headline.low, true)} … ${points(headline.high, true)}` : undefined} testId="card-uplift" tone={headline.enough ? (headline.significant ? (headline.uplift > 0 ? 'good' : 'bad') : 'neutral') : 'neutral'} />
+        <Card label={t('results.cards.uplift')} value={headline.enough ? t('results.pts', { value: points(headline.uplift, true) }) : t('results.uplift.notEnough')} note={headline.enough ? t('results.ci', { low: points(headline.low, true), high: points(headline.high, true) }) : undefined} testId="card-uplift" tone={headline.enough ? (headline.significant ? (headline.uplift > 0 ? 'good' : 'bad') : 'neutral') : 'neutral'} />
         <Card label={t('results.cards.sends')} value={(o.treated.sent ?? 0).toLocaleString()} testId="card-sends" />
       </section>
       <div className="result-grid">
@@ -204,10 +208,10 @@ function UpliftChart({ rows, minimum }: { rows: UpliftRow[]; minimum: string }) 
         <ResponsiveContainer width="100%" height={Math.max(140, 48 * data.length + 50)}>
           <BarChart data={data} layout="vertical" margin={{ left: 8, right: 24 }}>
             <CartesianGrid horizontal={false} strokeDasharray="3 3" />
-            <XAxis type="number" unit=" pts" domain={[Math.floor(lows - pad), Math.ceil(highs + pad)]} allowDecimals={false} />
+            <XAxis type="number" unit={` ${t('results.ptsUnit')}`} domain={[Math.floor(lows - pad), Math.ceil(highs + pad)]} allowDecimals={false} />
             <YAxis type="category" dataKey="label" width={130} tick={{ fontSize: 12 }} />
             <ReferenceLine x={0} stroke="#344054" strokeWidth={1.5} />
-            <Tooltip formatter={(_v, _n, item) => { const d = item.payload as (typeof data)[number]; return `${points(d.uplift, true)} pts (${points(d.low, true)} … ${points(d.high, true)})` }} />
+            <Tooltip formatter={(_v, _n, item) => { const d = item.payload as (typeof data)[number]; return `${t('results.pts', { value: points(d.uplift, true) })} (${t('results.ci', { low: points(d.low, true), high: points(d.high, true) })})` }} />
             <Bar dataKey="range" fill={TREATED} barSize={18} isAnimationActive={false} shape={IntervalShape} />
           </BarChart>
         </ResponsiveContainer>

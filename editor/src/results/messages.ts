@@ -15,7 +15,8 @@ const en = {
   },
   sends: { title: 'Messages per channel over time', explain: 'Messages the campaign decided to send each day (UTC), per channel; held-back holdout messages are not sent.', empty: 'No message sent yet.' },
   arms: { treated: 'Treated', holdout: 'Holdout' },
-  overall: 'Whole campaign',
+  overall: 'Whole campaign', pts: '{{value}} pts', ptsUnit: 'pts', ci: '95 % CI {{low}} … {{high}}',
+  states: { draft: 'draft', scheduled: 'scheduled', running: 'running', paused: 'paused', completed: 'completed', cancelled: 'cancelled' },
 }
 
 export type ResultsMessages = typeof en
@@ -36,7 +37,8 @@ const zhCN: ResultsMessages = {
   },
   sends: { title: '各渠道消息量随时间变化', explain: '活动每天（UTC）决定发送的消息数，按渠道统计；对照组被保留的消息不会发送。', empty: '还没有发送任何消息。' },
   arms: { treated: '实验组', holdout: '对照组' },
-  overall: '整个活动',
+  overall: '整个活动', pts: '{{value}} 个百分点', ptsUnit: '百分点', ci: '95% 置信区间 {{low}} … {{high}}',
+  states: { draft: '草稿', scheduled: '已排期', running: '运行中', paused: '已暂停', completed: '已完成', cancelled: '已取消' },
 }
 
 export const resultsMessages = { en, 'zh-CN': zhCN }
