@@ -26,6 +26,7 @@ import { forecastRoutes } from './routes/forecast.ts'
 import { healthRoutes } from './routes/health.ts'
 import { nodeTypeRoutes } from './routes/node-types.ts'
 import { reportRoutes } from './routes/reports.ts'
+import { runOperationRoutes } from './routes/run-operations.ts'
 import { runRoutes } from './routes/runs.ts'
 import { segmentRoutes } from './routes/segments.ts'
 import { statusPage } from './routes/status-page.ts'
@@ -58,6 +59,7 @@ export function createApi(ctx: ServerContext): OpenAPIHono<ApiEnv> {
   api.route('/node-types', nodeTypeRoutes(ctx))
   api.route('/events', eventRoutes(ctx))
   api.route('/runs', runRoutes(ctx))
+  api.route('/runs', runOperationRoutes(ctx))
   api.route('/customers', customerRoutes(ctx))
   api.route('/segments', segmentRoutes(ctx))
   api.route('/reports', reportRoutes(ctx))

@@ -1,6 +1,7 @@
 /**
  * `sluice runs [--flow ID] [--state S]` lists runs with where their customers are;
- * `sluice pause|resume|cancel RUN` controls one, as the API's run routes do.
+ * `sluice pause|resume|cancel RUN` controls one, as the API's run routes do;
+ * `sluice runs evict|move|redrive RUN ...` act on its customers and sends (run-operations.ts).
  */
 import Table from 'cli-table3'
 import type { Command } from 'commander'
@@ -8,6 +9,7 @@ import { UserError } from '../../engine/errors.ts'
 import type { RunRow } from '../../engine/ports/engine-store.ts'
 import { addRegistryOptions, registryFromOptions, type RegistryOptionValues } from '../registry-options.ts'
 import { addStoreOptions, withStore, type StoreOptionValues } from '../store-options.ts'
+import { registerRunOperations } from './run-operations.ts'
 import { controlEnv } from './shared/control-env.ts'
 
 const STATES: readonly RunRow['state'][] = ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled']
@@ -49,6 +51,7 @@ export function register(program: Command): void {
     for (const r of rows) table.push([r.id, r.flowId, r.version, r.state, r.accepting ? 'open' : 'closed', r.customers.active, r.customers.done, r.customers.error, r.createdAt.slice(0, 16).replace('T', ' ')])
     process.stdout.write(`${table.toString()}\n`)
   })
+  registerRunOperations(list)
 
   for (const [action, description] of [
     ['pause', 'Pause a run: no entries, nobody moves, until resumed'],
