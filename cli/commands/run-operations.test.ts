@@ -52,7 +52,7 @@ describe('sluice runs evict|move|redrive', () => {
     expect(byId.stdout).toBe(`Evicted 1 customer(s) from run ${runs.hold} (at hold 1).\n`)
     expect((await positionOf(runs.hold, 'c-6'))?.state).toBe('cancelled')
     const bySegment = await sluice('evict', runs.hold, '--segment', segmentFile, '--as', 'ana', '--json')
-    expect(JSON.parse(bySegment.stdout)).toEqual({ runId: runs.hold, evicted: 3, byNode: { hold: 3 } })
+    expect(JSON.parse(bySegment.stdout)).toEqual({ runId: runs.hold, evicted: 3, byNode: { hold: 3 }, sendsStopped: 0 })
     expect((await controlNotes(runs.hold, 'evict')).map((n) => n.data.by)).toEqual([{ name: userInfo().username, role: 'cli' }, { name: 'ana', role: 'cli' }])
   })
 

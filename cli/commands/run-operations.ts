@@ -33,7 +33,7 @@ export function registerRunOperations(runs: Command): void {
   addOperationOptions(evict, { selection: true }).action(async (runId: string, _flags: OperationFlags, command: Command) => {
     const flags = withParentOptions(command)
     const result = await act(flags, async (env, store, by) => evictCustomers(env, runId, await selection(store, flags), by))
-    print(flags, result, `Evicted ${result.evicted} customer(s) from run ${result.runId}${perNode(result.byNode)}.`)
+    print(flags, result, `Evicted ${result.evicted} customer(s) from run ${result.runId}${perNode(result.byNode)}${result.sendsStopped > 0 ? `; ${result.sendsStopped} pending send(s) dead-lettered` : ''}.`)
   })
 
   const move = runs

@@ -45,6 +45,8 @@ export interface EvictResult {
   /** Customers taken out of the run, per node they were at. */
   evicted: number
   byNode: Record<string, number>
+  /** Their sends still waiting in the outbox, dead-lettered (as a cancel does), so nobody out of the run is contacted. */
+  sendsStopped: number
 }
 
 export interface MoveResult {
@@ -68,7 +70,7 @@ const PAGE = 5_000
 const IN_RUN: readonly PositionRow['state'][] = ['active', 'error']
 const FINISHED_RUN: readonly RunRow['state'][] = ['completed', 'cancelled']
 
-/** Takes the selected customers out of the run: their positions become `cancelled`, nothing more happens to them in it. */
+/** Takes the selected customers out of the run: their positions become `cancelled` and their pending sends are dead-lettered; nothing more happens to them in it. */
 export async function evictCustomers(env: OperatorEnv, runId: string, selection: CustomerSelection, by: Operator): Promise<EvictResult> {
   const now = env.now()
   return env.store.transaction(async (tx) => {
@@ -76,9 +78,10 @@ export async function evictCustomers(env: OperatorEnv, runId: string, selection:
     const positions = await selectedPositions(tx, run, selection, now)
     const evicted = positions.map((p) => ({ ...p, state: 'cancelled' as const, dueAt: null, wakeType: null, wakeWhere: null, updatedAt: now }))
     await tx.writePositions(evicted)
+    const sendsStopped = await stopPendingSends(tx, run.id, new Set(positions.map((p) => p.customerKey)), `evicted by ${by.name}`)
     const byNode = countByNode(positions)
     await journal(tx, run.id, now, groupKeys(positions), (nodeId, count) => ({ message: `${count} customer(s) evicted by ${by.name} (${by.role})`, control: 'evict', by, ...('segment' in selection ? { segment: selection.segment } : {}) }))
-    return { runId: run.id, evicted: positions.length, byNode }
+    return { runId: run.id, evicted: positions.length, byNode, sendsStopped }
   })
 }
 
@@ -142,6 +145,22 @@ export async function redriveSends(env: OperatorEnv, runId: string, options: { c
     await journal(tx, run.id, now, byNode, (nodeId, count) => ({ message: `${sendsAt[nodeId] ?? 0} send(s) of ${count} customer(s) re-driven by ${by.name} (${by.role})`, control: 'redrive', sends: sendsAt[nodeId] ?? 0, by }))
     return { runId: run.id, redriven: redo.length, skippedFallenBack: failed.length - redo.length }
   })
+}
+
+/** Dead-letters the run's pending sends to these customers; returns how many. */
+async function stopPendingSends(tx: EngineStore, runId: string, keys: ReadonlySet<number>, reason: string): Promise<number> {
+  if (keys.size === 0) return 0
+  const updates: OutboxUpdate[] = []
+  for (let afterId = 0; ;) {
+    const page = await tx.listOutbox({ runId, afterId, limit: PAGE })
+    for (const row of page) {
+      if (row.state === 'pending' && keys.has(row.customerKey)) updates.push({ id: row.id, state: 'dead', attempts: row.attempts, nextAttemptAt: row.nextAttemptAt, lastError: reason, sentAt: null })
+    }
+    if (page.length < PAGE) break
+    afterId = (page.at(-1) as OutboxRow).id
+  }
+  await tx.updateOutbox(updates)
+  return updates.length
 }
 
 async function requireLiveRun(tx: EngineStore, runId: string, what: string): Promise<RunRow> {

@@ -33,11 +33,14 @@ describe('run control API', () => {
     return rows.map((r) => ({ nodeId: r.nodeId, keys: r.keys === null ? [] : unpackKeys(r.keys), data: JSON.parse(r.data as string) as { message: string; data: Record<string, unknown> } }))
   }
 
-  it('evicts customers by id, journalled with who did it', async () => {
+  it('evicts customers by id, dead-letters their pending sends, journalled with who did it', async () => {
+    const c6 = (await store().customersByIds(['c-6']))[0]?.key as number
+    await store().enqueueOutbox([{ key: 'pending-c6', runId: runs.hold, flowId: 'hold', nodeId: 'first', customerKey: c6, channel: 'email', message: '{}', offer: null, createdAt: NOW, nextAttemptAt: NOW + 3_600_000 }])
     const response = await server.request('POST', `/api/runs/${runs.hold}/evict`, { customers: ['c-6'] }, OPERATOR)
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ runId: runs.hold, evicted: 1, byNode: { hold: 1 } })
+    expect(await response.json()).toEqual({ runId: runs.hold, evicted: 1, byNode: { hold: 1 }, sendsStopped: 1 })
     expect(await positionOf(runs.hold, 'c-6')).toMatchObject({ state: 'cancelled', dueAt: null })
+    expect((await store().listOutbox({ runId: runs.hold }))[0]).toMatchObject({ key: 'pending-c6', state: 'dead', lastError: 'evicted by test operator' })
     const [note] = (await notes(runs.hold)).filter((n) => n.data.data.control === 'evict')
     expect(note).toMatchObject({ nodeId: 'hold', data: { message: '1 customer(s) evicted by test operator (operator)', data: { control: 'evict', by: { name: 'test operator', role: 'operator' } } } })
     // Evicted is out: a second eviction of the same customer is refused, naming them.
@@ -50,9 +53,9 @@ describe('run control API', () => {
     const response = await server.request('POST', `/api/runs/${runs.mail}/evict`, { segment: { type: 'attribute', name: 'plan', op: 'eq', value: 'gold' } }, OPERATOR)
     expect(response.status).toBe(200)
     // The mail run's customers are done (they were sent to): nobody of it is left to evict.
-    expect(await response.json()).toEqual({ runId: runs.mail, evicted: 0, byNode: {} })
+    expect(await response.json()).toEqual({ runId: runs.mail, evicted: 0, byNode: {}, sendsStopped: 0 })
     const inHold = await server.request('POST', `/api/runs/${runs.hold}/evict`, { segment: { type: 'attribute', name: 'plan', op: 'eq', value: 'gold' } }, OPERATOR)
-    expect(await inHold.json()).toEqual({ runId: runs.hold, evicted: 3, byNode: { hold: 3 } })
+    expect(await inHold.json()).toEqual({ runId: runs.hold, evicted: 3, byNode: { hold: 3 }, sendsStopped: 0 })
     for (const id of ['c-1', 'c-2', 'c-3']) expect((await positionOf(runs.hold, id))?.state).toBe('cancelled')
     expect((await positionOf(runs.hold, 'c-4'))?.state).toBe('active')
   })

@@ -24,9 +24,9 @@ const redriveBody = z.object({ customers: customers.optional() })
 
 const evict = apiRoute('operator', {
   method: 'post', path: '/{id}/evict', tags,
-  summary: 'Take customers (ids or a segment) out of a run: their positions are cancelled; journalled with who did it',
+  summary: 'Take customers (ids or a segment) out of a run: their positions are cancelled and their pending sends dead-lettered; journalled with who did it',
   request: { params, ...body(selection, { customers: ['c-1'] }) },
-  responses: { 200: json(z.object({ runId: z.string(), evicted: z.number().int(), byNode: counts }).openapi('Eviction')) },
+  responses: { 200: json(z.object({ runId: z.string(), evicted: z.number().int(), byNode: counts, sendsStopped: z.number().int().openapi({ description: 'Their sends still pending in the outbox, dead-lettered' }) }).openapi('Eviction')) },
 })
 const move = apiRoute('operator', {
   method: 'post', path: '/{id}/move', tags,
