@@ -6,7 +6,7 @@
  * a SQLite file. Every value is a pure function of (seed, customer, what is drawn):
  * `bench_u(salt, i, k)` is a registered deterministic hash, so the same arguments give the same
  * file, and building 1M customers takes about 100 s on a loaded 2-core machine (55 s of CPU) where
- * the demo generator (store/demo) needs several minutes.
+ * the demo generator (demo/) needs several minutes.
  *
  * The built file is cached under `bench/tmp/` keyed by (customers, seed, dataset version); runs
  * work on copies of it, so each engine starts from the same store. Migrations added after a

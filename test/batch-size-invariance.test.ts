@@ -17,7 +17,7 @@ import type { EngineStore } from '../engine/ports/engine-store.ts'
 import { loadRegistry } from '../engine/registry/load-nodes.ts'
 import type { NodeRegistry } from '../engine/registry/registry.ts'
 import { backtestFlow } from '../engine/simulation/simulate-flow.ts'
-import { generateIntoStore } from '../store/demo/generate.ts'
+import { generateIntoStore } from '../demo/generate.ts'
 import { openEngineStore } from '../store/open-engine-store.ts'
 import { openStore } from '../store/open-store.ts'
 

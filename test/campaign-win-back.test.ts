@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatMeasure, register, type RunReport } from '../cli/commands/run.ts'
 import { runCommand } from '../cli/run-command.ts'
 import { inHoldout } from '../engine/executor/admit.ts'
-import { loadDemo } from '../store/demo/load-demo.ts'
+import { loadDemo } from '../demo/load-demo.ts'
 import { openEngineStore } from '../store/open-engine-store.ts'
 import { openStore } from '../store/open-store.ts'
 

@@ -11,8 +11,8 @@ import pg from 'pg'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { ValidationError } from '../engine/errors.ts'
 import type { StorePort } from '../engine/ports/store.ts'
-import { importCustomers } from '../store/import/import-customers.ts'
-import { MAX_REPORTED } from '../store/import/issue-log.ts'
+import { importCustomers } from '../import/import-customers.ts'
+import { MAX_REPORTED } from '../import/issue-log.ts'
 import { openStore } from '../store/open-store.ts'
 
 const TELCO = fileURLToPath(new URL('../demo/telco-customers.csv', import.meta.url))

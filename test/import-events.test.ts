@@ -9,7 +9,7 @@ import pg from 'pg'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { ValidationError } from '../engine/errors.ts'
 import type { StorePort } from '../engine/ports/store.ts'
-import { importEvents } from '../store/import/import-events.ts'
+import { importEvents } from '../import/import-events.ts'
 import { openStore } from '../store/open-store.ts'
 
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'

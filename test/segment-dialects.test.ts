@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CustomerInput, StorePort, Tag } from '../engine/ports/store.ts'
 import { parseSegment, RFM_CELLS, type Segment } from '../engine/segment/index.ts'
-import { generateIntoStore, generatedCustomerId } from '../store/demo/generate.ts'
+import { generateIntoStore, generatedCustomerId } from '../demo/generate.ts'
 import { openStore } from '../store/open-store.ts'
 import type { PgStore } from '../store/pg/pg-store.ts'
 import type { EvaluationMode } from '../store/segment/compile-segment.ts'

@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import type { Command } from 'commander'
-import { loadDemo } from '../../store/demo/load-demo.ts'
+import { loadDemo } from '../../demo/load-demo.ts'
 import { addStoreOptions, describeStore, withStore } from '../store-options.ts'
 import type { StoreOptionValues } from '../store-options.ts'
 import { formatAsOf, parseAsOf } from './shared/as-of.ts'

@@ -13,7 +13,7 @@ import type { ServerContext } from '../context.ts'
 import type { ApiEnv } from '../http/api-env.ts'
 import { apiRoute, json } from '../http/api-route.ts'
 import { optionalJsonBody } from '../http/errors.ts'
-import { parseIsoInstant } from '../../store/import/cell-values.ts'
+import { parseIsoInstant } from '../../import/cell-values.ts'
 import { FlowLibrary, SIMULATION_DEFAULT_DAYS, SIMULATION_MAX_DAYS, type FlowDetail, type FlowSummary } from '../services/flow-library.ts'
 
 const TEMPLATES_DIR = fileURLToPath(new URL('../../flows/', import.meta.url))

@@ -14,7 +14,7 @@ import type { Flow } from '../../engine/flow/schema.ts'
 import type { NodeRegistry } from '../../engine/registry/registry.ts'
 import type { CustomerInput, EventInput, ConsentInput, StorePort } from '../../engine/ports/store.ts'
 import { simulateFlow } from '../../cli/commands/run.ts'
-import { Rng } from '../../store/demo/prng.ts'
+import { Rng } from '../../demo/prng.ts'
 
 const DAY = 86_400_000
 const HOUR = 3_600_000

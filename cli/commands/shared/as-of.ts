@@ -1,6 +1,6 @@
 /** Date options of the commands: `--as-of` of `generate` and `demo`, `--start` and `--until` of `run`. */
 import { UserError } from '../../../engine/errors.ts'
-import { parseIsoInstant } from '../../../store/import/cell-values.ts'
+import { parseIsoInstant } from '../../../import/cell-values.ts'
 import { formatAsOf, startOfUtcDay } from '../../../engine/clock/utc-day.ts'
 
 // The day helpers live in the engine (the server's simulate route prints the same dates).

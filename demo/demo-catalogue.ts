@@ -3,7 +3,7 @@
  * importer infers them: `Yes`/`No` → boolean, `0`/`1` → number, few labels → enum) and the two
  * synthetic attributes the generator adds. Declared, so the segment builder gets descriptions.
  */
-import type { AttributeDef } from '../../engine/ports/store.ts'
+import type { AttributeDef } from '../engine/ports/store.ts'
 
 const YES_NO_NO_INTERNET = ['No', 'No internet service', 'Yes']
 

@@ -7,9 +7,9 @@
  * user's call), unless `onDuplicate: 'last'` says the later row wins. Upserts by id, so
  * importing the same file again changes nothing (every row counts as updated).
  */
-import { UserError, ValidationError } from '../../engine/errors.ts'
-import type { Issue } from '../../engine/errors.ts'
-import type { AttributeDef, ConsentInput, CustomerInput, StorePort } from '../../engine/ports/store.ts'
+import { UserError, ValidationError } from '../engine/errors.ts'
+import type { Issue } from '../engine/errors.ts'
+import type { AttributeDef, ConsentInput, CustomerInput, StorePort } from '../engine/ports/store.ts'
 import { ColumnRoles, CUSTOMER_HEADER, findIdColumn, ID_COLUMNS } from './customer-columns.ts'
 import { customerIdOf, CustomerRowMapper, flattenCustomerValues } from './customer-rows.ts'
 import { DEFAULT_BATCH_SIZE } from './import-options.ts'

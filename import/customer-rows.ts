@@ -2,8 +2,8 @@
  * Maps one record of a customers file onto the port's CustomerInput (plus its consents), or
  * lists every problem of the row with the column it is in and what was expected there.
  */
-import { CHANNELS } from '../../engine/ports/store.ts'
-import type { AttributeDef, AttributeValue, Channel, ConsentInput, CustomerInput } from '../../engine/ports/store.ts'
+import { CHANNELS } from '../engine/ports/store.ts'
+import type { AttributeDef, AttributeValue, Channel, ConsentInput, CustomerInput } from '../engine/ports/store.ts'
 import { coerceAttribute } from './attribute-coercion.ts'
 import { describeValue, isMissing, parseConsent } from './cell-values.ts'
 import { ColumnRoles, findIdColumn, ID_COLUMNS } from './customer-columns.ts'

@@ -3,7 +3,7 @@
  * spread over two years, then `rfmScores` for a 5,000-customer cohort and for everyone at once
  * (the population is ranked either way). Not a test (timings vary by machine); run:
  *
- *   npx tsx store/scoring/measure-rfm.ts [--customers 100000] [--purchases 5] [--dialect sqlite|postgres]
+ *   npx tsx scripts/measure/measure-rfm.ts [--customers 100000] [--purchases 5] [--dialect sqlite|postgres]
  *
  * SQLite goes to a temporary file; Postgres to DATABASE_URL (default the local test database)
  * in a throw-away schema.
@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import type { EventInput, StorePort } from '../../engine/ports/store.ts'
 import { createTestSchema } from '../../test/support/postgres.ts'
-import { openStore } from '../open-store.ts'
+import { openStore } from '../../store/open-store.ts'
 
 const DAY = 86_400_000
 const NOW = Date.UTC(2025, 0, 1)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AttributeDef } from '../../engine/ports/store.ts'
+import type { AttributeDef } from '../engine/ports/store.ts'
 import { ColumnInference, ENUM_MAX_DISTINCT, mergeWithCatalogue, RecordInference } from './type-inference.ts'
 
 function infer(values: unknown[]) {

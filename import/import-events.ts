@@ -5,7 +5,7 @@
  * re-importing is harmless; with other content it is a conflict: the stored event is kept and
  * the summary counts the conflicts and shows the first, by line, with what differs.
  */
-import type { EventInput, StorePort } from '../../engine/ports/store.ts'
+import type { EventInput, StorePort } from '../engine/ports/store.ts'
 import { checkEventHeader, EVENT_HEADER, mapEventRecord } from './event-rows.ts'
 import { DEFAULT_BATCH_SIZE } from './import-options.ts'
 import type { EventConflictExample, ImportOptions, ImportSummary } from './import-options.ts'

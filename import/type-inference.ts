@@ -14,7 +14,7 @@
  * than a quarter of the column): the column keeps its type and the outliers become bad rows
  * that name the line and column. Text with a leading zero (`007`) is a code, never a number.
  */
-import type { AttributeDef } from '../../engine/ports/store.ts'
+import type { AttributeDef } from '../engine/ports/store.ts'
 import { hasLeadingZero, isMissing, parseBoolean, parseIsoDate, parseNumber, trimIfNeeded } from './cell-values.ts'
 
 /** Most distinct values an inferred enum may have. */

@@ -3,8 +3,8 @@
  * `customer_id`, `type`, `at` and every other column as a property. CSV cells that are numbers
  * become numbers; JSONL keeps its types, and a nested `properties` object is merged in.
  */
-import { ValidationError } from '../../engine/errors.ts'
-import type { EventInput } from '../../engine/ports/store.ts'
+import { ValidationError } from '../engine/errors.ts'
+import type { EventInput } from '../engine/ports/store.ts'
 import { describeValue, hasLeadingZero, isMissing, parseEventTime, parseNumber } from './cell-values.ts'
 import type { RowProblem } from './issue-log.ts'
 import type { ExpectedHeader, SourceRecord } from './record-reader.ts'

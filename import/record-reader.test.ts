@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ValidationError } from '../../engine/errors.ts'
+import { ValidationError } from '../engine/errors.ts'
 import { detectFormat, RecordReader } from './record-reader.ts'
 import type { ExpectedHeader, SourceRecord } from './record-reader.ts'
 

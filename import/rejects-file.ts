@@ -8,7 +8,7 @@ import { createWriteStream, openSync } from 'node:fs'
 import type { WriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { basename, dirname, extname, join } from 'node:path'
-import { UserError } from '../../engine/errors.ts'
+import { UserError } from '../engine/errors.ts'
 import type { SourceFormat, SourceRecord } from './record-reader.ts'
 
 /** `data/customers.csv` → `data/customers.rejects.csv` (same folder, same format). */

@@ -5,7 +5,7 @@
  * everyone given the same `asOf`.
  */
 import { fileURLToPath } from 'node:url'
-import type { StorePort } from '../../engine/ports/store.ts'
+import type { StorePort } from '../engine/ports/store.ts'
 import { importCustomers } from '../import/import-customers.ts'
 import type { ImportSummary } from '../import/import-options.ts'
 import { RecordReader } from '../import/record-reader.ts'
@@ -18,7 +18,7 @@ import { telcoProfile } from './telco-profile.ts'
 /** The demo's fixed seed. */
 export const DEMO_SEED = '42'
 /** The real customers of the demo. */
-export const TELCO_CSV = fileURLToPath(new URL('../../demo/telco-customers.csv', import.meta.url))
+export const TELCO_CSV = fileURLToPath(new URL('./telco-customers.csv', import.meta.url))
 /**
  * Serials of demo customers start here, so their synthetic phone numbers and e-mail addresses
  * never collide with those of `generate` (serials 1 to 5,000,000) in the same store.

@@ -2,8 +2,8 @@
  * Collects the problems an import finds: every bad row is counted, the first MAX_REPORTED are
  * kept with where and what, and the result becomes one ValidationError listing them.
  */
-import { ValidationError } from '../../engine/errors.ts'
-import type { Issue } from '../../engine/errors.ts'
+import { ValidationError } from '../engine/errors.ts'
+import type { Issue } from '../engine/errors.ts'
 
 /** How many problems an error message lists; the rest are counted. */
 export const MAX_REPORTED = 20

@@ -1,5 +1,5 @@
 /** Options and results shared by the customers and events importers. */
-import type { AttributeDef, EventField } from '../../engine/ports/store.ts'
+import type { AttributeDef, EventField } from '../engine/ports/store.ts'
 
 /** Rows written per call to the store (one round trip per batch, never per row). */
 export const DEFAULT_BATCH_SIZE = 2_000

@@ -4,8 +4,8 @@
  * (seed, id, 'telco') and its synthetic additions and events from (seed, id, 'profile'), so
  * the first N customers are the same whatever the total.
  */
-import { UserError } from '../../engine/errors.ts'
-import type { StorePort } from '../../engine/ports/store.ts'
+import { UserError } from '../engine/errors.ts'
+import type { StorePort } from '../engine/ports/store.ts'
 import { DEMO_ATTRIBUTES } from './demo-catalogue.ts'
 import { GeneratedWriter } from './generated-writer.ts'
 import type { GeneratedTotals } from './generated-writer.ts'

@@ -2,7 +2,7 @@
  * Measures channelFacts on a generated store (not a test: timings depend on the machine).
  *
  *   node cli/bin.mjs generate --customers 100000 --seed 1 --as-of 2025-06-01 --db /tmp/gen.db
- *   npx tsx store/channel-facts/measure-channel-facts.ts /tmp/gen.db [contacts]
+ *   npx tsx scripts/measure/measure-channel-facts.ts /tmp/gen.db [contacts]
  *
  * Adds `contacts` synthetic contacts (default 300,000) over the 90 days before the as-of date
  * once, then times one call per cohort of 5,000 customers in several shapes.
@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks'
 import type { ChannelFactsQuery } from '../../engine/ports/channel-facts.ts'
 import { CHANNELS, type ContactInput } from '../../engine/ports/store.ts'
-import { openStore } from '../open-store.ts'
+import { openStore } from '../../store/open-store.ts'
 
 const DAY = 86_400_000
 const NOW = Date.UTC(2025, 5, 1)

@@ -3,7 +3,7 @@
  * ~20 attributes, an e-mail and a phone per customer, as the importers call it; then a
  * 2-condition segment count over the attributes. Not a test (timings vary by machine); run:
  *
- *   npx tsx store/measure-upsert.ts [--customers 100000] [--batch 5000] [--dialect sqlite|postgres|both] [--repeat]
+ *   npx tsx scripts/measure/measure-upsert.ts [--customers 100000] [--batch 5000] [--dialect sqlite|postgres|both] [--repeat]
  *
  * SQLite goes to a temporary file; Postgres to DATABASE_URL (default the local test database)
  * in a throw-away schema.
@@ -15,9 +15,9 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
-import type { CustomerInput, StorePort } from '../engine/ports/store.ts'
-import { PgStore } from './pg/pg-store.ts'
-import { SqliteStore } from './sqlite/sqlite-store.ts'
+import type { CustomerInput, StorePort } from '../../engine/ports/store.ts'
+import { PgStore } from '../../store/pg/pg-store.ts'
+import { SqliteStore } from '../../store/sqlite/sqlite-store.ts'
 
 const REGIONS = ['north', 'south', 'east', 'west', 'centre']
 const TIERS = ['diamond', 'gold', 'silver', 'bronze']

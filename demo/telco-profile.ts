@@ -5,7 +5,7 @@
  * only with internet, monthly charges add up from the services, total ≈ tenure × monthly, and
  * churn is likelier on month-to-month, new, fiber and electronic-check customers.
  */
-import type { AttributeValue } from '../../engine/ports/store.ts'
+import type { AttributeValue } from '../engine/ports/store.ts'
 import type { Rng } from './prng.ts'
 
 /** What the synthetic additions need to know about a customer (real or sampled). */

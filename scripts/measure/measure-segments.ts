@@ -2,8 +2,8 @@
  * Measures segment counts (`previewSegment` with no sample) on an existing store, e.g. one
  * filled by `sluice generate --customers 1000000`. Not a test (timings vary by machine); run:
  *
- *   npx tsx store/segment/measure-segments.ts --db data/1m.db [--now 2025-01-01] [--runs 5]
- *   npx tsx store/segment/measure-segments.ts --database-url postgres://… [--pg-schema s]
+ *   npx tsx scripts/measure/measure-segments.ts --db data/1m.db [--now 2025-01-01] [--runs 5]
+ *   npx tsx scripts/measure/measure-segments.ts --database-url postgres://… [--pg-schema s]
  *
  * Prints, per segment, its count and the best, median and worst of `runs` timed runs (after
  * one warm-up run), the median CPU time of this process (SQLite runs in-process, so on a busy
@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import type { Segment } from '../../engine/segment/index.ts'
 import { parseIsoTime } from '../../engine/segment/index.ts'
-import { openStore } from '../open-store.ts'
+import { openStore } from '../../store/open-store.ts'
 
 const attr = (name: string, op: string, more: Record<string, unknown> = {}) => ({ type: 'attribute', name, op, ...more })
 

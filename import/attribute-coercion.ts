@@ -2,7 +2,7 @@
  * Turns a raw cell into a typed attribute value for its catalogue type, or says what was
  * expected, so the caller can report `line 5, column tenure: expected a number, got "abc"`.
  */
-import type { AttributeDef, AttributeValue } from '../../engine/ports/store.ts'
+import type { AttributeDef, AttributeValue } from '../engine/ports/store.ts'
 import { isMissing, parseBoolean, parseIsoDate, parseNumber, trimIfNeeded } from './cell-values.ts'
 
 /** A coerced value, or the expectation it failed. */

@@ -2,7 +2,7 @@
  * Writes generated customers through the port in batches: one upsert of customers, one write
  * of consents and a few event inserts per batch, never a round trip per customer.
  */
-import type { ConsentInput, CustomerInput, EventInput, StorePort } from '../../engine/ports/store.ts'
+import type { ConsentInput, CustomerInput, EventInput, StorePort } from '../engine/ports/store.ts'
 import type { GeneratedCustomer } from './synthetic-customer.ts'
 
 /** Customers per batch. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AttributeDef } from '../../engine/ports/store.ts'
+import type { AttributeDef } from '../engine/ports/store.ts'
 import { CustomerRowMapper } from './customer-rows.ts'
 import type { RowProblem } from './issue-log.ts'
 

@@ -4,15 +4,15 @@
  * pending outbox intents and 2,000 customers waiting at another flow's gate. Not a test
  * (timings vary by machine); run:
  *
- *   npx tsx store/contact-policy/measure-contact-policy.ts [--database-url postgres://… --pg-schema s]
+ *   npx tsx scripts/measure/measure-contact-policy.ts [--database-url postgres://… --pg-schema s]
  *
  * Prints the median and worst of 5 timed calls after one warm-up.
  */
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import type { Channel } from '../../engine/ports/store.ts'
-import { openEngineStore } from '../open-engine-store.ts'
-import { openStore } from '../open-store.ts'
+import { openEngineStore } from '../../store/open-engine-store.ts'
+import { openStore } from '../../store/open-store.ts'
 
 const { values } = parseArgs({ options: { 'database-url': { type: 'string' }, 'pg-schema': { type: 'string' }, explain: { type: 'boolean' } } })
 const NOW = Date.UTC(2025, 2, 12, 15)
@@ -68,7 +68,7 @@ try {
 /** Postgres only: ANALYZE, then the time of each statement (EXPLAIN ANALYZE), to see where a batch goes. */
 async function explainEach(url: string, schema: string, keys: number[], dayStart: number): Promise<void> {
   const { default: pg } = await import('pg')
-  const { PG_CONTACT_POLICY } = await import('./contact-policy-sql.ts')
+  const { PG_CONTACT_POLICY } = await import('../../store/contact-policy/contact-policy-sql.ts')
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {

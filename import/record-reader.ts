@@ -5,7 +5,7 @@
  */
 import { createReadStream, statSync } from 'node:fs'
 import { extname } from 'node:path'
-import { UserError, ValidationError } from '../../engine/errors.ts'
+import { UserError, ValidationError } from '../engine/errors.ts'
 import { csvRecordBatches, CsvSyntaxError } from './csv-records.ts'
 import type { CsvRecord } from './csv-records.ts'
 

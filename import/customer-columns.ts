@@ -2,8 +2,8 @@
  * What each column of a customers file means: the id, a reserved field of the port (time zone,
  * an address, the preferred channel, a consent) or an attribute.
  */
-import { CHANNELS } from '../../engine/ports/store.ts'
-import type { AddressKind, Channel } from '../../engine/ports/store.ts'
+import { CHANNELS } from '../engine/ports/store.ts'
+import type { AddressKind, Channel } from '../engine/ports/store.ts'
 import type { ExpectedHeader } from './record-reader.ts'
 
 /** The role of one column. */

@@ -4,7 +4,7 @@
  * months of events before `asOf`. Everything is a pure function of (seed, id, serial, profile,
  * asOf); see demo/README.md for the distributions.
  */
-import type { Channel, ConsentInput, CustomerInput, EventInput } from '../../engine/ports/store.ts'
+import type { Channel, ConsentInput, CustomerInput, EventInput } from '../engine/ports/store.ts'
 import { MEMBER_TIERS } from './demo-catalogue.ts'
 import type { MemberTier } from './demo-catalogue.ts'
 import { Rng, weightedTable } from './prng.ts'
