@@ -2,7 +2,8 @@
  * The editor in Debian's Chromium (playwright-core): a marketer starts from a template, sees
  * the canvas with named outputs, adds a step by dragging from the palette and another with the
  * "+" on a handle, edits a setting in the generated form, undoes and redoes, watches the
- * draft autosave, and publishes. Screenshots go to test/artifacts/ to be looked at.
+ * draft autosave, sees the publish dialog's forecast, and publishes. Screenshots go to
+ * test/artifacts/ to be looked at.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
@@ -78,6 +79,12 @@ describe('editor in Chromium', () => {
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(3)
     await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 15_000 }).toBe('Saved')
     await page.getByTestId('publish').click()
+    // The dialog forecasts the next 7 days before anything is published, and the store keeps none of it.
+    await page.getByTestId('forecast-result').waitFor({ timeout: 30_000 })
+    expect(await page.getByTestId('forecast-summary').textContent()).toMatch(/^\d+ customers? enters? · holdout \d+ \(10 %\)$/)
+    expect(await page.getByTestId('forecast-limits').count()).toBe(1)
+    expect(await server.ctx.engineStore.listRuns({ flowId: 'abandoned-cart' })).toEqual([])
+    await shot('editor-publish-forecast')
     await page.getByTestId('publish-confirm').click()
     await expect.poll(() => page.getByTestId('publish-result').textContent(), { timeout: 15_000 }).toMatch(/^Published v1: run abandoned-cart-v1-/)
     const runs = await server.ctx.engineStore.listRuns({ flowId: 'abandoned-cart' })

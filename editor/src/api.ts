@@ -4,6 +4,7 @@
  */
 import type { Flow } from './canvas/flow-model.ts'
 import type { FlowDiff } from '../../engine/flow/diff.ts'
+import type { ForecastReport } from '../../engine/simulation/forecast-flow.ts'
 import type { RunReport } from '../../engine/simulation/simulate-flow.ts'
 
 export type { FlowDiff }
@@ -123,6 +124,8 @@ export const flowsApi = {
   versions: (id: string) => api<{ versions: FlowVersion[] }>('GET', `/flows/${encodeURIComponent(id)}/versions`),
   version: (id: string, version: number) => api<Flow>('GET', `/flows/${encodeURIComponent(id)}/versions/${version}`),
   diff: (id: string, from: number, to: number | 'draft' = 'draft') => api<FlowDiff>('GET', `/flows/${encodeURIComponent(id)}/diff?from=${from}&to=${to}`),
+  /** What the saved draft would do over the next `days` days if published now (nothing is sent or kept). */
+  forecast: (id: string, days: number, signal?: AbortSignal) => api<ForecastReport>('POST', `/flows/${encodeURIComponent(id)}/forecast`, { days }, signal),
   publish: (id: string, policy: 'pin' | 'migrate' | 'drain') => api<{ version: number; created: boolean; runId: string; state: string }>('POST', `/flows/${encodeURIComponent(id)}/publish`, { policy }),
 }
 

@@ -1,6 +1,7 @@
 /** English and 简体中文; the switcher remembers the choice. */
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
+import { forecastMessages } from './canvas/forecast-messages.ts'
 import { resultsMessages } from './results/messages.ts'
 import { segmentMessages } from './segments/messages.ts'
 
@@ -83,10 +84,10 @@ export const LANGUAGES = [{ code: 'en', label: 'English' }, { code: 'zh-CN', lab
 const saved = typeof localStorage === 'undefined' ? null : localStorage.getItem('sluice.language')
 
 void i18next.use(initReactI18next).init({
-  // The segment builder and the results view keep their words beside them (segments/messages.ts, results/messages.ts).
+  // The segment builder, the results view and the publish dialog's forecast keep their words beside them (segments/messages.ts, results/messages.ts, canvas/forecast-messages.ts).
   resources: {
-    en: { translation: { ...en, segment: segmentMessages.en, results: resultsMessages.en } },
-    'zh-CN': { translation: { ...zhCN, segment: segmentMessages['zh-CN'], results: resultsMessages['zh-CN'] } },
+    en: { translation: { ...en, segment: segmentMessages.en, results: resultsMessages.en, forecast: forecastMessages.en } },
+    'zh-CN': { translation: { ...zhCN, segment: segmentMessages['zh-CN'], results: resultsMessages['zh-CN'], forecast: forecastMessages['zh-CN'] } },
   },
   lng: saved ?? (typeof navigator !== 'undefined' && navigator.language.startsWith('zh') ? 'zh-CN' : 'en'),
   fallbackLng: 'en',

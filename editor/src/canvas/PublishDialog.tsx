@@ -1,7 +1,8 @@
-/** Publish: the in-flight policy for customers already in the campaign; blocked while errors remain. */
+/** Publish: the in-flight policy for customers already in the campaign, with a forecast of the next days; blocked while errors remain. */
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { flowsApi } from '../api.ts'
+import { PublishForecast } from './PublishForecast.tsx'
 
 export function PublishDialog({ flowId, name, errors, beforePublish, onClose, onPublished }: {
   flowId: string
@@ -42,6 +43,7 @@ export function PublishDialog({ flowId, name, errors, beforePublish, onClose, on
             <label key={p} className="field inline"><input type="radio" name="policy" checked={policy === p} onChange={() => setPolicy(p)} /> {t(`publish.${p}`)}</label>
           ))}
         </fieldset>
+        {result === null && <PublishForecast flowId={flowId} errors={errors} beforeForecast={beforePublish} />}
         {errors > 0 && <p className="error">{t('publish.blocked')} ({t('editor.errors', { count: errors })})</p>}
         {failure && <p className="error" data-testid="publish-error">{failure}</p>}
         {result && <p className="ok" data-testid="publish-result">{result}</p>}
