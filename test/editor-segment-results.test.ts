@@ -5,12 +5,15 @@
  * (checked against the store), then publishes, and after the run reads the results charts,
  * whose bars must carry the report API's own figures. Screenshots go to test/artifacts/.
  */
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inHoldout } from '../engine/executor/admit.ts'
 import type { TestServer } from '../server/testing.ts'
 import { openEditor, type EditorSession } from './support/editor-browser.ts'
 
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 const CUSTOMERS = 240
@@ -72,6 +75,16 @@ describe('segment builder and results in Chromium', () => {
   })
 
   const matching = (test: (i: number) => boolean) => ids.filter((_, i) => test(i)).length
+  /** axe-core's serious and critical WCAG 2 A/AA violations inside `selector`, as "rule: target" lines. */
+  async function accessibilityProblems(selector: string): Promise<string[]> {
+    // Evaluated rather than added as a script tag: the editor's CSP refuses inline scripts.
+    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE)
+    return page.evaluate(async (scope) => {
+      const axe = (window as unknown as { axe: { run(context: string, options: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe
+      const result = await axe.run(scope, { runOnly: ['wcag2a', 'wcag2aa'] })
+      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} ${JSON.stringify((n as unknown as { any: { data: unknown }[] }).any[0]?.data ?? '')}`))
+    }, selector)
+  }
   const preview = () => page.getByTestId('segment-preview')
   const countShown = async () => {
     const state = await preview().getAttribute('data-preview-state')
@@ -147,6 +160,7 @@ describe('segment builder and results in Chromium', () => {
     await expect.poll(countShown, { timeout: 15_000 }).toBe(matching((i) => tenure(i) >= 30 && i % 4 < 2))
     await preview().scrollIntoViewIfNeeded()
     await session.shot('editor-segment-behaviour')
+    expect(await accessibilityProblems('[data-config-for="loyal"]')).toEqual([])
     expect(await savedSegment()).toEqual({
       type: 'all', conditions: [{ type: 'attribute', name: 'tenure', op: 'gte', value: 30 }, { type: 'event', event: 'login', within: { amount: 90, unit: 'days' } }],
     })
@@ -214,6 +228,7 @@ describe('segment builder and results in Chromium', () => {
     }
     expect(await page.getByTestId('results-csv').getAttribute('href')).toMatch(/^\/api\/reports\/flows\/loyalty\.csv\?run=/)
     await session.shot('editor-results')
+    expect(await accessibilityProblems('[data-testid="results"]')).toEqual([])
 
     // 简体中文, and back to the canvas from the toolbar's own Results button.
     await page.getByTestId('language').selectOption('zh-CN')

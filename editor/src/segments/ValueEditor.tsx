@@ -20,6 +20,7 @@ export interface EditorContext {
 }
 
 export function SegmentValueEditor(props: ValueEditorProps) {
+  const { t } = useTranslation()
   const field = props.fieldData as SegmentField
   const value = (props.value ?? {}) as Value
   const change: Change = (next) => props.handleOnChange(next)
@@ -38,9 +39,9 @@ export function SegmentValueEditor(props: ValueEditorProps) {
       case 'list':
         return <ListPicker lists={lists} value={String(value.list ?? '')} disabled={disabled} onChange={(list) => change({ ...value, list })} />
       case 'address':
-        return <Select options={ADDRESS_KINDS} labelKey="segment.addresses" value={String(value.kind ?? '')} disabled={disabled} onChange={(kind) => change({ ...value, kind })} />
+        return <Select options={ADDRESS_KINDS} labelKey="segment.addresses" label={t('segment.kinds.address')} value={String(value.kind ?? '')} disabled={disabled} onChange={(kind) => change({ ...value, kind })} />
       case 'consent':
-        return <Select options={CHANNELS} labelKey="segment.channels" value={String(value.channel ?? '')} disabled={disabled} onChange={(channel) => change({ ...value, channel })} />
+        return <Select options={CHANNELS} labelKey="segment.channels" label={t('segment.builder.channel')} value={String(value.channel ?? '')} disabled={disabled} onChange={(channel) => change({ ...value, channel })} />
       case 'preferred-channel':
         return <Chips options={CHANNELS} labelKey="segment.channels" selected={(value.channels as string[] | undefined) ?? []} disabled={disabled} onChange={(channels) => change({ ...value, channels })} />
     }
@@ -63,7 +64,7 @@ function ScalarInput({ value, type, enumValues, disabled, onChange, name }: { va
   const { t } = useTranslation()
   if (type === 'boolean') {
     return (
-      <select value={value === undefined || value === '' ? '' : String(value)} disabled={disabled} data-segment-input={name} onChange={(e) => onChange(e.target.value === 'true')}>
+      <select value={value === undefined || value === '' ? '' : String(value)} disabled={disabled} data-segment-input={name} aria-label={t(`segment.builder.${name === 'value' ? 'valueLabel' : name}`)} onChange={(e) => onChange(e.target.value === 'true')}>
         <option value="" disabled>…</option>
         <option value="true">{t('segment.builder.yes')}</option>
         <option value="false">{t('segment.builder.no')}</option>
@@ -72,14 +73,14 @@ function ScalarInput({ value, type, enumValues, disabled, onChange, name }: { va
   }
   if (type === 'enum' && enumValues) {
     return (
-      <select value={String(value ?? '')} disabled={disabled} data-segment-input={name} onChange={(e) => onChange(e.target.value)}>
+      <select value={String(value ?? '')} disabled={disabled} data-segment-input={name} aria-label={t(`segment.builder.${name === 'value' ? 'valueLabel' : name}`)} onChange={(e) => onChange(e.target.value)}>
         <option value="" disabled>…</option>
         {enumValues.map((v) => <option key={v} value={v}>{v}</option>)}
       </select>
     )
   }
   const inputType = type === 'number' ? 'number' : type === 'date' ? 'date' : 'text'
-  return <input type={inputType} className="segment-input" value={value === undefined ? '' : String(value)} disabled={disabled} data-segment-input={name} aria-label={name} onChange={(e) => onChange(parse(e.target.value, type))} />
+  return <input type={inputType} className="segment-input" value={value === undefined ? '' : String(value)} disabled={disabled} data-segment-input={name} aria-label={t(`segment.builder.${name === 'value' ? 'valueLabel' : name}`)} onChange={(e) => onChange(parse(e.target.value, type))} />
 }
 
 function Duration({ amount, unit, disabled, onChange }: { amount: unknown; unit: unknown; disabled: boolean; onChange(amount: number, unit: string): void }) {
@@ -88,8 +89,8 @@ function Duration({ amount, unit, disabled, onChange }: { amount: unknown; unit:
   const currentUnit = typeof unit === 'string' ? unit : 'days'
   return (
     <>
-      <input type="number" min={1} className="segment-input narrow" value={current} disabled={disabled} data-segment-input="amount" aria-label="amount" onChange={(e) => onChange(Math.max(1, Math.trunc(Number(e.target.value) || 1)), currentUnit)} />
-      <select value={currentUnit} disabled={disabled} data-segment-input="unit" onChange={(e) => onChange(current, e.target.value)}>
+      <input type="number" min={1} className="segment-input narrow" value={current} disabled={disabled} data-segment-input="amount" aria-label={t('segment.builder.amount')} onChange={(e) => onChange(Math.max(1, Math.trunc(Number(e.target.value) || 1)), currentUnit)} />
+      <select value={currentUnit} disabled={disabled} data-segment-input="unit" aria-label={t('segment.builder.unit')} onChange={(e) => onChange(current, e.target.value)}>
         {TIME_UNITS.map((u) => <option key={u} value={u}>{t(`segment.units.${u}`)}</option>)}
       </select>
     </>
@@ -117,7 +118,7 @@ function Operand({ op, value, type, enumValues, disabled, onChange }: { op: stri
       const values = (value.values as Scalar[] | undefined) ?? []
       if (type === 'enum' && enumValues) return <Chips options={enumValues} selected={values.map(String)} disabled={disabled} onChange={(next) => onChange({ ...value, values: next })} />
       return (
-        <input className="segment-input wide" placeholder={t('segment.builder.values')} defaultValue={values.join(', ')} disabled={disabled} data-segment-input="values"
+        <input className="segment-input wide" placeholder={t('segment.builder.values')} aria-label={t('segment.builder.values')} defaultValue={values.join(', ')} disabled={disabled} data-segment-input="values"
           onChange={(e) => onChange({ ...value, values: e.target.value.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => parse(s, type)) })} />
       )
     }
@@ -161,7 +162,7 @@ function EventEditor({ measure, value, disabled, onChange }: { measure: string; 
     <>
       <input className="segment-input" placeholder={t('segment.builder.eventType')} value={value.event ?? ''} disabled={disabled} data-segment-input="event" aria-label={t('segment.builder.eventType')} onChange={(e) => onChange({ ...v, event: e.target.value })} />
       {measure !== 'any' && measure !== 'count' && measure !== 'first' && measure !== 'last' && (
-        <input className="segment-input" placeholder={t('segment.builder.property')} value={String(aggregate.property ?? '')} disabled={disabled} data-segment-input="property" onChange={(e) => onChange({ ...v, aggregate: { ...aggregate, property: e.target.value } })} />
+        <input className="segment-input" placeholder={t('segment.builder.property')} aria-label={t('segment.builder.property')} value={String(aggregate.property ?? '')} disabled={disabled} data-segment-input="property" onChange={(e) => onChange({ ...v, aggregate: { ...aggregate, property: e.target.value } })} />
       )}
       {measure !== 'any' && measure !== 'first' && measure !== 'last' && (
         <>
@@ -199,16 +200,16 @@ function reshapeOrder(comparison: Value, op: string): Value {
 function OpSelect({ ops, value, disabled, onChange }: { ops: readonly string[]; value: string; disabled: boolean; onChange(op: string): void }) {
   const { t } = useTranslation()
   return (
-    <select value={value} disabled={disabled} data-segment-input="measure-op" onChange={(e) => onChange(e.target.value)}>
+    <select value={value} disabled={disabled} data-segment-input="measure-op" aria-label={t('segment.builder.operator')} onChange={(e) => onChange(e.target.value)}>
       {ops.map((op) => <option key={op} value={op}>{t(`segment.ops.${op}`)}</option>)}
     </select>
   )
 }
 
-function Select({ options, labelKey, value, disabled, onChange }: { options: readonly string[]; labelKey: string; value: string; disabled: boolean; onChange(v: string): void }) {
+function Select({ options, labelKey, label, value, disabled, onChange }: { options: readonly string[]; labelKey: string; label: string; value: string; disabled: boolean; onChange(v: string): void }) {
   const { t } = useTranslation()
   return (
-    <select value={value} disabled={disabled} onChange={(e) => onChange(e.target.value)}>
+    <select value={value} disabled={disabled} aria-label={label} onChange={(e) => onChange(e.target.value)}>
       {options.map((o) => <option key={o} value={o}>{t(`${labelKey}.${o}`)}</option>)}
     </select>
   )
@@ -236,7 +237,7 @@ function ListPicker({ lists, value, disabled, onChange }: { lists: StaticListInf
   const { t } = useTranslation()
   const names = lists.map((l) => l.name)
   return (
-    <select value={value} disabled={disabled} data-segment-input="list" onChange={(e) => onChange(e.target.value)}>
+    <select value={value} disabled={disabled} data-segment-input="list" aria-label={t('segment.builder.listPick')} onChange={(e) => onChange(e.target.value)}>
       <option value="" disabled>{t('segment.builder.listPick')}</option>
       {value !== '' && !names.includes(value) && <option value={value}>{value}</option>}
       {lists.map((l) => <option key={l.name} value={l.name}>{l.name} ({l.members})</option>)}

@@ -8,7 +8,7 @@ const en = {
   builder: {
     label: 'Segment', addRule: 'Add condition', addGroup: 'Add group', remove: 'Remove', not: 'Not', and: 'all of (AND)', or: 'any of (OR)',
     field: 'Condition on', operator: 'Operator', attributes: 'Attributes', other: 'Tags, behaviour and more',
-    tagName: 'Tag name', eventType: 'Event type', property: 'Property', within: 'in the last', anyTime: 'any time', setWithin: 'set in the last', listPick: 'Choose a list',
+    tagName: 'Tag name', eventType: 'Event type', property: 'Property', within: 'in the last', anyTime: 'any time', setWithin: 'set in the last', listPick: 'Choose a list', valueLabel: 'Value', unit: 'Unit', amount: 'How many', channel: 'Channel',
     values: 'Values, separated by commas', from: 'from', to: 'to', yes: 'true', no: 'false', more_one: '+ {{count}} more setting kept', more_other: '+ {{count}} more settings kept',
   },
   kinds: { tag: 'Tag', event: 'Behaviour (events)', rfm: 'RFM cell', list: 'Static list', address: 'Has an address', consent: 'Consent', 'preferred-channel': 'Preferred channel' },
@@ -70,7 +70,7 @@ const zhCN: SegmentMessages = {
   builder: {
     label: '客群', addRule: '添加条件', addGroup: '添加条件组', remove: '删除', not: '非', and: '全部满足（且）', or: '任一满足（或）',
     field: '条件对象', operator: '运算符', attributes: '属性', other: '标签、行为及其他',
-    tagName: '标签名', eventType: '事件类型', property: '属性', within: '最近', anyTime: '任何时间', setWithin: '设置于最近', listPick: '选择名单',
+    tagName: '标签名', eventType: '事件类型', property: '属性', within: '最近', anyTime: '任何时间', setWithin: '设置于最近', listPick: '选择名单', valueLabel: '值', unit: '单位', amount: '数量', channel: '渠道',
     values: '多个值，用逗号分隔', from: '从', to: '到', yes: '是', no: '否', more_one: '另有 {{count}} 项设置已保留', more_other: '另有 {{count}} 项设置已保留',
   },
   kinds: { tag: '标签', event: '行为（事件）', rfm: 'RFM 分层', list: '静态名单', address: '有联系地址', consent: '授权同意', 'preferred-channel': '偏好渠道' },
