@@ -2,8 +2,10 @@
  * The naive baseline of issue #7: the same flow run the way a first design would run it — one
  * xstate actor per customer (`createActor` over the flow's compiled journey machine), the SAME
  * node declarations' `run` called customer by customer (a cohort of one, a context per
- * customer), and the customer's writes (position, journal, outbox intent, tags, entry) in one
- * transaction per customer step, then its send delivered through the same dispatcher and `log`
+ * customer, through the engine's own engine/executor/run-node.ts), what each result means
+ * planned by the engine's own planner (engine/planner/plan-step.ts, for a cohort of one, so the
+ * two engines cannot drift), and the customer's writes (position, journal, outbox intent, tags,
+ * entry) in one transaction per customer step, then its send delivered through the same dispatcher and `log`
  * adapter. Entry rules and the holdout draw are the engine's own `admit`, called per customer.
  * A customer who parks or waits is persisted as its position row and its actor restored from
  * it when due, as an actor-per-customer engine restores snapshots.
@@ -27,25 +29,22 @@ import { allChannelsThrough } from '../engine/channels/channel-port.ts'
 import { createLogChannel } from '../engine/channels/log-channel.ts'
 import { SimulatedClock } from '../engine/clock/simulated-clock.ts'
 import type { CompiledFlow } from '../engine/compiler/compile-flow.ts'
-import { END_STATE } from '../engine/compiler/journey-machine.ts'
-import { NodeRunError } from '../engine/errors.ts'
+import { END_STATE, type NextStep } from '../engine/compiler/journey-machine.ts'
 import { admit } from '../engine/executor/admit.ts'
 import { Engine } from '../engine/executor/engine.ts'
 import { matchesProperties } from '../engine/executor/event-intake.ts'
-import { memberOfPosition, type Traveller } from '../engine/executor/move-batch.ts'
+import { runNode } from '../engine/executor/run-node.ts'
 import { loadRunRuntime, type RunRuntime } from '../engine/executor/run-runtime.ts'
+import { writePlan } from '../engine/executor/write-plan.ts'
 import type { Flow } from '../engine/flow/schema.ts'
-import { BatchJournal } from '../engine/journal/batch-journal.ts'
 import { dispatchOutbox } from '../engine/outbox/dispatch-outbox.ts'
-import type { EngineStore, EventCursor, OutboxIntent, PositionRow } from '../engine/ports/engine-store.ts'
-import type { Tag } from '../engine/ports/store.ts'
+import type { EngineStore, EventCursor, PositionRow } from '../engine/ports/engine-store.ts'
+import { addWrites, emptyWritePlan, planNodeFailure, planNodeResult, type StepPlan } from '../engine/planner/plan-step.ts'
+import { memberOfPosition, type Traveller } from '../engine/planner/traveller.ts'
 import type { NodeRegistry } from '../engine/registry/registry.ts'
 import { createIdSource } from '../engine/random.ts'
-import { assertNodeResult, exitsOf } from '../engine/sdk/check-result.ts'
-import { createNodeContext } from '../engine/sdk/context.ts'
 import { createNodeDataMemo, nodeDataFromStore, type NodeDataMemo } from '../engine/sdk/store-node-data.ts'
 import type { PropertyMatch } from '../engine/sdk/entry-spec.ts'
-import type { NodeResult } from '../engine/sdk/types.ts'
 import type { NodeDataPort } from '../engine/ports/node-data.ts'
 import { openEngineStore } from '../store/open-engine-store.ts'
 import { openStore } from '../store/open-store.ts'
@@ -288,121 +287,59 @@ class NaiveRunner {
     await this.#advance({ actor, traveller: { member: memberOfPosition({ ...position, customerId: id }), position } }, now)
   }
 
-  /** Steps the actor node by node until the customer parks, waits, ends or fails; then writes and delivers. */
+  /**
+   * Steps the actor node by node until the customer parks, waits, ends or fails; then writes and
+   * delivers. What each node's result means is the engine's own planner, for a cohort of one;
+   * the actor, not the compiled flow, says where an output leads.
+   */
   async #advance(journey: Journey, now: number, entries: { customerKey: number; at: number }[] = []): Promise<void> {
     const { run } = this.runtime
     const compiled = this.#compiled
-    const journal = new BatchJournal(run.id, this.runtime.nextBatch(), now)
-    const outbox: OutboxIntent[] = []
-    const tags: { customerId: string; tag: Tag }[] = []
-    let { member, position } = journey.traveller
-    let final: PositionRow | undefined
-    while (!final) {
+    const batch = this.runtime.nextBatch()
+    const plan = emptyWritePlan()
+    let traveller: Traveller | undefined = journey.traveller
+    while (traveller) {
       const nodeId = journey.actor.getSnapshot().value as string
       const node = compiled.nodes.get(nodeId)
       if (!node) throw new Error(`naive engine: the actor is at "${nodeId}", which is not a node of the flow`)
-      if (position.phase === 'arrive' && position.attempt === 0) journal.group(nodeId, 'arrive', null, [member.key])
+      const at = { runId: run.id, flowId: compiled.flow.id, batch, nodeId, now }
       const started = performance.now()
       const sharedBefore = this.sharedMs
-      let result: NodeResult
-      try {
-        const ctx = createNodeContext({
-          clock: { now: () => now },
-          seed: run.seed,
-          runId: run.id,
-          flow: { id: compiled.flow.id, version: compiled.flow.version, priority: compiled.flow.settings.priority },
-          node: { id: nodeId, type: node.definition.type, version: node.definition.version },
-          data: this.#dataAt(now),
-          ids: this.#ids,
-          onLog: (entry) => journal.note(nodeId, entry.message, { level: entry.level, ...(entry.data ? { data: entry.data } : {}) }),
-        })
-        result = await node.definition.run({ config: node.config, customers: [member], ctx })
-        assertNodeResult({ nodeId, runId: run.id }, [member], result, node.outputs)
-      } catch (error) {
-        const message = (error instanceof NodeRunError ? error : new NodeRunError(nodeId, run.id, error)).message
-        journal.group(nodeId, 'error', 'failed', [member.key], { message })
-        final = { ...position, nodeId, state: 'error', dueAt: null, error: message, updatedAt: now }
-        break
-      } finally {
-        this.#time(nodeId, started, this.sharedMs - sharedBefore)
-      }
-      this.#collect(nodeId, result, position, journal, outbox, tags, now)
-      const [exit] = exitsOf(result)
-      if (!exit) throw new Error(`naive engine: node "${nodeId}" returned no exit for ${member.id}`)
-      if (exit.park) {
-        const { until, wakeOn, reason } = exit.park
-        journal.group(nodeId, 'park', null, [member.key])
-        if (reason !== undefined) journal.detail(nodeId, null, member.key, { reason })
-        final = {
-          ...position, nodeId, state: 'active', dueAt: Math.max(until, now + 1), phase: 'parked',
-          wakeType: wakeOn?.type ?? null, wakeWhere: wakeOn?.where ? JSON.stringify(wakeOn.where) : null, attempt: 0, error: null, updatedAt: now,
-        }
-        break
-      }
-      const output = exit.output as string
-      journal.group(nodeId, 'route', output, [member.key])
-      journal.detail(nodeId, output, member.key, { ...(exit.reason === undefined ? {} : { reason: exit.reason }), ...(exit.values === undefined ? {} : { values: exit.values }) })
-      journey.actor.send({ type: output })
-      const snapshot = journey.actor.getSnapshot()
-      if (snapshot.status === 'done' || snapshot.value === END_STATE) {
-        final = { ...position, nodeId, state: 'done', dueAt: null, phase: 'arrive', wakeType: null, wakeWhere: null, attempt: 0, error: null, lastOutput: output, updatedAt: now }
-        break
-      }
-      const later = exit.at !== undefined && exit.at > now ? exit.at : undefined
-      const arrival = later ?? Math.min(position.dueAt ?? now, now)
-      position = {
-        ...position, nodeId: snapshot.value as string, state: 'active', seq: position.seq + 1, attempt: 0, phase: 'arrive', wakeType: null,
-        wakeWhere: null, error: null, lastOutput: null, arrivedAt: arrival, dueAt: arrival, updatedAt: now,
-      }
-      if (later !== undefined) final = position
-      else {
-        const { wake: _wake, ...rest } = member
-        member = { ...rest, enteredAt: arrival }
-      }
+      const outcome = await runNode({ runtime: this.runtime, node, members: [traveller.member], now, data: this.#dataAt(now), ids: this.#ids })
+      this.#time(nodeId, started, this.sharedMs - sharedBefore)
+      const step: StepPlan = outcome.ok
+        ? planNodeResult(at, { travellers: [traveller], result: outcome.result, exits: outcome.exits, logs: outcome.logs, next: (output) => this.#step(journey.actor, output) })
+        : planNodeFailure(at, { travellers: [traveller], message: outcome.message, logs: outcome.logs, retry: this.runtime.options })
+      addWrites(plan, step)
+      traveller = step.onward.values().next().value?.[0]
     }
     journey.actor.stop()
+    const final = plan.positions[0]
+    if (plan.positions.length !== 1 || !final) throw new Error(`naive engine: a customer's steps planned ${plan.positions.length} position rows, not one`)
 
     const writing = performance.now()
-    await this.store.transaction(async (tx) => {
-      await tx.writePositions([final])
-      await tx.appendJournal(journal.rows())
-      await tx.enqueueOutbox(outbox)
-      if (tags.length > 0) await tx.customers.setTags(tags)
+    await writePlan(this.store, plan, async (tx) => {
       if (entries.length > 0) await tx.recordEntries(compiled.flow.id, entries)
     })
     this.#time('(writes)', writing)
     if (final.state === 'active' && final.dueAt !== null) {
-      this.#due.set(member.key, {
-        at: final.dueAt, id: member.id, wakeType: final.wakeType, arrivedAt: final.arrivedAt,
+      this.#due.set(final.customerKey, {
+        at: final.dueAt, id: journey.traveller.member.id, wakeType: final.wakeType, arrivedAt: final.arrivedAt,
         wakeWhere: final.wakeWhere === null ? undefined : (JSON.parse(final.wakeWhere) as PropertyMatch),
       })
     }
-    if (outbox.length > 0) {
+    if (plan.outbox.length > 0) {
       const delivering = performance.now()
       await dispatchOutbox(this.store, this.channels, now, () => this.runtime.options)
       this.#time('(delivery)', delivering)
     }
   }
 
-  /** Sends, holdout and tags of one node result, as the engine collects them. */
-  #collect(nodeId: string, result: NodeResult, position: PositionRow, journal: BatchJournal, outbox: OutboxIntent[], tags: { customerId: string; tag: Tag }[], now: number): void {
-    const { run, compiled } = this.runtime
-    let count = 0
-    for (const send of result.sends ?? []) {
-      if (position.holdout) {
-        journal.group(nodeId, 'held', send.channel, [position.customerKey], { reason: 'holdout' })
-        continue
-      }
-      count++
-      outbox.push({
-        key: `${run.id}:${nodeId}:${position.customerKey}:${position.seq}${count > 1 ? `.${count}` : ''}`, runId: run.id, flowId: compiled.flow.id, nodeId,
-        customerKey: position.customerKey, channel: send.channel, message: JSON.stringify(send.message ?? {}), offer: send.offer ?? null, createdAt: now, nextAttemptAt: now,
-      })
-    }
-    for (const tag of result.tags ?? []) {
-      tags.push({ customerId: tag.customer.id, tag: { name: tag.name, layer: tag.layer, value: tag.value, at: now, source: `flow:${compiled.flow.id}/${nodeId}` } })
-    }
-    for (const note of result.notes ?? []) journal.note(nodeId, note.message, { level: note.level ?? 'info', ...(note.data ? { data: note.data } : {}) })
+  /** Moves the customer's actor on `output`: where it lands is where the output leads. */
+  #step(actor: AnyActorRef, output: string): NextStep {
+    actor.send({ type: output })
+    const snapshot = actor.getSnapshot()
+    return snapshot.status === 'done' || snapshot.value === END_STATE ? { kind: 'end' } : { kind: 'node', nodeId: snapshot.value as string }
   }
 
   /** The data port of the instant `now`, with a fresh memo whenever the simulated clock has moved. */

@@ -8,7 +8,7 @@
  */
 import type { EngineEvent, EngineTables, PositionRow } from '../ports/engine-store.ts'
 import { keyedRandom } from '../random.ts'
-import type { Traveller } from './move-batch.ts'
+import type { Traveller } from '../planner/traveller.ts'
 import type { RunRuntime } from './run-runtime.ts'
 
 const DAY = 86_400_000

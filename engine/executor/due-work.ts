@@ -4,7 +4,8 @@
  * `cohort: 'whole'` gets everyone due at it in one call.
  */
 import type { DuePosition, EventCursor, PositionRow } from '../ports/engine-store.ts'
-import { memberOfPosition, moveBatch, type ExecutorEnv, type Traveller } from './move-batch.ts'
+import { memberOfPosition, type Traveller } from '../planner/traveller.ts'
+import { moveBatch, type ExecutorEnv } from './move-batch.ts'
 import type { RunRuntime } from './run-runtime.ts'
 
 /** What the due work of one tick did. */
@@ -40,7 +41,7 @@ export async function runDueWork(env: ExecutorEnv, runtimes: ReadonlyMap<string,
   return outcome
 }
 
-/** The traveller of a due position: the member a node sees and a position row of its own (updated in place by moveBatch). */
+/** The traveller of a due position: the member a node sees and a position row of its own. */
 function toTraveller(due: DuePosition): Traveller {
   const position: PositionRow = {
     runId: due.runId, customerKey: due.customerKey, nodeId: due.nodeId, state: due.state, dueAt: due.dueAt, phase: due.phase,

@@ -1,0 +1,64 @@
+/**
+ * Runs one node's code for a cohort: the node context (clock, seed, ids, data, settings, a log
+ * that collects lines for the journal), the declaration's `run`, and the accounting check of its
+ * result. This is the one place the engine calls node code — the executor and the benchmark's
+ * per-customer engine both come through here — so whatever guards node code guards both.
+ * A throw or a broken result comes back as a failure with its message, for the planner's retry
+ * rule (engine/planner/plan-step.ts).
+ */
+import type { CompiledNode } from '../compiler/compile-flow.ts'
+import { NodeRunError } from '../errors.ts'
+import type { NodeDataPort } from '../ports/node-data.ts'
+import type { ContactPolicy } from '../policy/contact-policy.ts'
+import { assertNodeResult, type Exit } from '../sdk/check-result.ts'
+import { createNodeContext } from '../sdk/context.ts'
+import type { CohortMember, LogEntry, NodeResult, NodeSecrets } from '../sdk/types.ts'
+import type { RunRuntime } from './run-runtime.ts'
+
+/** Settings a node reads through its context. */
+export interface NodeRunSettings {
+  /** The global contact policy (ctx.contactPolicy). */
+  contactPolicy?: ContactPolicy
+  /** The project's secrets (ctx.secrets). */
+  secrets?: NodeSecrets
+  /** The server's public URL (ctx.publicUrl). */
+  publicUrl?: string
+}
+
+/** What a node run gave: its checked result and exits, or the failure's message; the lines it logged either way. */
+export type NodeRunOutcome = { ok: true; result: NodeResult; exits: Exit[]; logs: LogEntry[] } | { ok: false; message: string; logs: LogEntry[] }
+
+/** Runs `node` for `members` at `now`. Never throws for the node's own faults. */
+export async function runNode(input: {
+  runtime: RunRuntime
+  node: CompiledNode
+  members: readonly CohortMember[]
+  now: number
+  data: NodeDataPort
+  ids: () => string
+  settings?: NodeRunSettings
+}): Promise<NodeRunOutcome> {
+  const { runtime, node, members, now, settings = {} } = input
+  const { run, compiled } = runtime
+  const logs: LogEntry[] = []
+  try {
+    const ctx = createNodeContext({
+      clock: { now: () => now },
+      seed: run.seed,
+      runId: run.id,
+      flow: { id: compiled.flow.id, version: compiled.flow.version, priority: compiled.flow.settings.priority },
+      ...(settings.contactPolicy ? { contactPolicy: settings.contactPolicy } : {}),
+      ...(settings.secrets ? { secrets: settings.secrets } : {}),
+      ...(settings.publicUrl === undefined ? {} : { publicUrl: settings.publicUrl }),
+      node: { id: node.id, type: node.definition.type, version: node.definition.version },
+      data: input.data,
+      ids: input.ids,
+      onLog: (entry) => logs.push(entry),
+    })
+    const result = await node.definition.run({ config: node.config, customers: members, ctx })
+    const exits = assertNodeResult({ nodeId: node.id, runId: run.id }, members, result, node.outputs)
+    return { ok: true, result, exits, logs }
+  } catch (error) {
+    return { ok: false, message: (error instanceof NodeRunError ? error : new NodeRunError(node.id, run.id, error)).message, logs }
+  }
+}
