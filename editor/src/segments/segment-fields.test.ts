@@ -10,7 +10,7 @@ const attributes = [
 ]
 
 describe('builder fields', () => {
-  const [other, attrs] = builderFields(attributes, ['tenure', 'legacy_code'], t) as [{ options: SegmentField[] }, { options: SegmentField[] }]
+  const [other, attrs] = builderFields(attributes, ['tenure', 'legacy_code'], t) as unknown as [{ options: SegmentField[] }, { options: SegmentField[] }]
   const field = (name: string) => [...other.options, ...attrs.options].find((f) => f.name === name) as SegmentField
   const ops = (name: string) => (field(name).operators as { name: string }[]).map((o) => o.name)
 
