@@ -27,6 +27,7 @@ import { register as registerImport } from './commands/import.ts'
 import { register as registerPublish } from './commands/publish.ts'
 import { register as registerRun } from './commands/run.ts'
 import { register as registerRuns } from './commands/runs.ts'
+import { register as registerForecast } from './commands/forecast.ts'
 import { register as registerSegment } from './commands/segment.ts'
 import { register as registerValidate } from './commands/validate.ts'
 import { runCommand } from './run-command.ts'
@@ -48,6 +49,8 @@ const readingCommands: { name: string; register: RegisterCommand; args: (db: str
   { name: 'publish', register: registerPublish, args: (db) => ['publish', flow, '--db', db] },
   { name: 'runs', register: registerRuns, args: (db) => ['runs', '--db', db] },
   { name: 'pause', register: registerRuns, args: (db) => ['pause', 'run-1', '--db', db] },
+  { name: 'runs evict', register: registerRuns, args: (db) => ['runs', 'evict', 'run-1', '--customers', 'c-1', '--db', db] },
+  { name: 'forecast', register: registerForecast, args: (db) => ['forecast', flow, '--db', db] },
 ]
 
 /** The names in `dir`, to show that a refusal left nothing behind. */
