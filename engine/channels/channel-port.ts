@@ -10,7 +10,7 @@ import type { SendIntent } from '../sdk/types.ts'
 
 /** One message to deliver. */
 export interface OutboundMessage {
-  /** `run:node:customer:seq`, unique per intended send. */
+  /** `run:node:customer:v<visit>` (engine/planner/send-key.ts), unique per intended send. */
   key: string
   channel: Channel
   customerId: string

@@ -188,7 +188,7 @@ export type OutboxState = 'pending' | 'sent' | 'dead'
 
 /** A send intent, written in the same transaction that moves the customer. */
 export interface OutboxIntent {
-  /** `run:node:customerKey:seq`, unique: writing it twice is a no-op. */
+  /** `run:node:customerKey:v<visit>` (engine/planner/send-key.ts), unique: writing it twice is a no-op. */
   key: string
   runId: string
   flowId: string
