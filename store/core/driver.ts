@@ -1,0 +1,68 @@
+/**
+ * What a store capability needs from a database, so each capability (store/runs,
+ * store/positions, store/journal, store/outbox, …) is written once: statements use `?`
+ * placeholders and the few fragments that differ come from the dialect object (dialect.ts).
+ * Each dialect's driver (store/dialects/{sqlite,pg}/driver.ts) runs them its own fast way:
+ * SQLite prepares every text once per connection and runs multi-row `VALUES` statements in
+ * process; Postgres numbers the placeholders and sends a bulk insert as one JSON parameter
+ * unpacked with `json(b)_to_recordset`, one round trip per 5,000 rows.
+ *
+ * Transactions are not the driver's: the customer store owns them (BEGIN IMMEDIATE on SQLite's
+ * one connection, a pooled client on Postgres, joined through AsyncLocalStorage), and a driver
+ * runs its statements in whatever transaction is current. `EngineDb.use` (engine-db.ts) adds
+ * the one rule SQLite needs on top: outside a transaction a call takes a short one of its own.
+ */
+import type { StoreDialect } from './dialect.ts'
+
+/** A column of a bulk statement and how its value travels. */
+export interface SqlColumn {
+  name: string
+  /** `json`: the value is JSON text. `bool`: a JS boolean (SQLite stores 1 / 0). */
+  type: 'int' | 'bigint' | 'float' | 'text' | 'bool' | 'json'
+}
+
+/**
+ * A multi-row INSERT: `INSERT INTO table (columns) <rows> <tail>`. With `replace`, a row whose
+ * key (`replace` columns) exists replaces it whole: SQLite's `INSERT OR REPLACE`, Postgres'
+ * `ON CONFLICT (key) DO UPDATE SET` every other column.
+ */
+export interface RowInsert {
+  table: string
+  columns: readonly SqlColumn[]
+  /** What follows the rows (`ON CONFLICT … DO NOTHING`): the same text on both dialects. */
+  tail?: string
+  /** The conflict key of a whole-row replace (then no tail). */
+  replace?: readonly string[]
+}
+
+/** Rows of a statement, as the database returns them (Postgres: bigint and count columns as strings). */
+export type SqlRow = Record<string, unknown>
+
+/** Statements on the current transaction (or none), written with `?` placeholders. */
+export interface SqlDriver {
+  readonly dialect: StoreDialect
+  /** Rows of a query. */
+  rows<R = SqlRow>(text: string, params: readonly unknown[]): Promise<R[]>
+  /** The first column of the first row, or null when there is no row. */
+  value(text: string, params: readonly unknown[]): Promise<unknown>
+  /** Runs a write; the number of rows it changed. */
+  run(text: string, params: readonly unknown[]): Promise<number>
+  /** A list bound as one parameter, as `dialect.inList` and `dialect.listTable` expect it. */
+  list(values: readonly (string | number)[]): unknown
+  /** Inserts the rows held in `values` (`columns.length` values a row), in order; rows inserted or updated. */
+  insert(insert: RowInsert, values: readonly unknown[]): Promise<number>
+  /**
+   * Rows of a statement compiled for this dialect with its own placeholders and bindings
+   * (store/segment/sql-dialect.ts `SqlParams`: named `@p1` on SQLite, `$1` on Postgres).
+   */
+  compiledRows(text: string, bindings: Record<string, unknown> | unknown[]): Promise<SqlRow[]>
+}
+
+/** The number of rows in a flat array of `columns.length` values a row. */
+export function rowCount(spec: { columns: readonly SqlColumn[] }, values: readonly unknown[]): number {
+  const width = spec.columns.length
+  if (values.length % width !== 0) {
+    throw new Error(`expected a multiple of ${width} values for ${spec.columns.map((c) => c.name).join(', ')}, got ${values.length}`)
+  }
+  return values.length / width
+}

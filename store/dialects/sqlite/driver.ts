@@ -1,0 +1,79 @@
+/**
+ * The store driver (store/core/driver.ts) on one better-sqlite3 connection. Statements run
+ * synchronously (the promises resolve at once); the customer store's transaction gate, not the
+ * driver, keeps other callers out while a call runs. Every text is prepared once per connection;
+ * bulk inserts are multi-row `VALUES` statements (multi-row-insert.ts), 64 rows per `run`.
+ */
+import type Database from 'better-sqlite3'
+import { rowCount, type RowInsert, type SqlDriver, type SqlRow } from '../../core/driver.ts'
+import { MultiRowInsert } from '../../sqlite/multi-row-insert.ts'
+import { sqliteDialect } from './dialect.ts'
+
+interface Prepared {
+  statements: Map<string, Database.Statement>
+  values: Map<string, Database.Statement>
+  inserts: Map<string, MultiRowInsert>
+}
+
+const preparedByConnection = new WeakMap<Database.Database, Prepared>()
+
+/** The driver on `db`; prepared statements are shared by every driver on the same connection. */
+export function sqliteDriver(db: Database.Database): SqlDriver {
+  let prepared = preparedByConnection.get(db)
+  if (!prepared) preparedByConnection.set(db, (prepared = { statements: new Map(), values: new Map(), inserts: new Map() }))
+  const { statements, values, inserts } = prepared
+  const statement = (text: string): Database.Statement => {
+    let found = statements.get(text)
+    if (!found) statements.set(text, (found = db.prepare(text)))
+    return found
+  }
+  const plucked = (text: string): Database.Statement => {
+    let found = values.get(text)
+    if (!found) values.set(text, (found = db.prepare(text).pluck()))
+    return found
+  }
+  return {
+    dialect: sqliteDialect,
+    rows: <R = SqlRow>(text: string, params: readonly unknown[]) => Promise.resolve(statement(text).all(bindable(params)) as R[]),
+    value: (text, params) => Promise.resolve(plucked(text).get(bindable(params)) ?? null),
+    run: (text, params) => Promise.resolve(statement(text).run(bindable(params)).changes),
+    list: (list) => JSON.stringify(list),
+    insert: (spec, rows) => Promise.resolve(multiRowInsert(db, inserts, spec).run(bindBooleans(spec, rows))),
+    compiledRows: (text, bindings) => Promise.resolve(db.prepare(text).all(bindings) as SqlRow[]),
+  }
+}
+
+/** The prepared multi-row statement of an insert shape, once per connection. */
+function multiRowInsert(db: Database.Database, cache: Map<string, MultiRowInsert>, spec: RowInsert): MultiRowInsert {
+  const verb = spec.replace ? 'INSERT OR REPLACE INTO' : 'INSERT INTO'
+  const head = `${verb} ${spec.table} (${spec.columns.map((column) => column.name).join(', ')})`
+  const row = `(${spec.columns.map((column) => (column.type === 'json' ? 'jsonb(?)' : '?')).join(', ')})`
+  const key = `${head} ${row} ${spec.tail ?? ''}`
+  let insert = cache.get(key)
+  if (!insert) cache.set(key, (insert = new MultiRowInsert(db, head, row, spec.tail ?? '')))
+  return insert
+}
+
+/** better-sqlite3 binds no booleans: SQLite's own true / false are 1 / 0. */
+function bindable(params: readonly unknown[]): unknown[] {
+  let out: unknown[] | null = null
+  for (let i = 0; i < params.length; i++) {
+    const value = params[i]
+    if (typeof value !== 'boolean') continue
+    out ??= params.slice()
+    out[i] = value ? 1 : 0
+  }
+  return out ?? (params as unknown[])
+}
+
+function bindBooleans(spec: RowInsert, rows: readonly unknown[]): unknown[] {
+  rowCount(spec, rows)
+  const flags = spec.columns.flatMap((column, i) => (column.type === 'bool' ? [i] : []))
+  if (flags.length === 0) return rows as unknown[]
+  const out = rows.slice()
+  const width = spec.columns.length
+  for (let offset = 0; offset < out.length; offset += width) {
+    for (const i of flags) if (typeof out[offset + i] === 'boolean') out[offset + i] = out[offset + i] ? 1 : 0
+  }
+  return out
+}
