@@ -1,10 +1,10 @@
 /**
  * The engine's persistence port: published flow versions, runs, customer positions, trigger
- * cursors, entry history, the journal and the outbox. store/ implements it once per dialect
- * (store/sqlite/engine-store.ts, store/pg/engine-store.ts) on the same connection as the
- * customer store, so one transaction covers a batch's positions, journal rows, outbox intents,
- * tags and contact history. test/engine-store-contract.test.ts holds both dialects to the same
- * behaviour.
+ * cursors, entry history, the journal and the outbox. store/ implements it once for both
+ * dialects, one folder per concern (store/runs, triggers, entries, positions, journal, outbox,
+ * measure; composed in store/open-engine-store.ts) on the same connection as the customer
+ * store, so one transaction covers a batch's positions, journal rows, outbox intents, tags and
+ * contact history. Each concern's contract test holds both dialects to the same behaviour.
  *
  * Conventions: times are epoch ms; customers are addressed by their store key (`customerKey`),
  * with the external id alongside where a node needs it; every write takes a batch.

@@ -15,7 +15,7 @@ export interface StoreDialect {
   /** A list parameter as a table `alias` with one column `value` (bind `driver.list(values)`). */
   listTable(alias: string, type: SqlType): string
   /** A parameter of a known type, for `? IS NULL OR …` filters Postgres cannot type from context. */
-  param(type: SqlType | 'bool'): string
+  param(type: SqlType | 'bool' | 'text[]'): string
   /** A JSON column as JSON text in a result row. */
   jsonText(expr: string): string
   /** The text value of key `key` (an SQL expression) in a JSON object parameter, NULL when absent. */

@@ -1,7 +1,7 @@
 /** Postgres' fragments of the store's statements (store/core/dialect.ts). Lists travel as arrays. */
 import type { StoreDialect } from '../../core/dialect.ts'
 
-const PG_PARAM = { int: 'int', bigint: 'bigint', text: 'text', bool: 'boolean' } as const
+const PG_PARAM = { int: 'int', bigint: 'bigint', text: 'text', bool: 'boolean', 'text[]': 'text[]' } as const
 
 export const pgDialect: StoreDialect = {
   name: 'postgres',
