@@ -12,6 +12,7 @@ import { createIdSource } from '../engine/random.ts'
 import { assertNodeResult, exitsOf } from '../engine/sdk/check-result.ts'
 import { createNodeContext } from '../engine/sdk/context.ts'
 import { type NodeDefinition, outputsOf } from '../engine/sdk/define-node.ts'
+import { runNodeGuarded } from '../engine/sdk/determinism-guard.ts'
 import { nodeDataFromStore } from '../engine/sdk/store-node-data.ts'
 import type { CohortMember, LogEntry, NodeNote, NodeResult, SendIntent, TagWrite, WakeOn } from '../engine/sdk/types.ts'
 import { parseNodeConfig } from '../engine/sdk/validate-config.ts'
@@ -204,7 +205,7 @@ export async function testNode<Schema extends z.ZodType, Output extends string>(
         node: { id: nodeId, type: node.type, version: node.version },
         onLog: (entry) => batchLogs.push(entry),
       })
-      const output = (await node.run({ config, customers: batch, ctx })) as NodeResult<string>
+      const output = (await runNodeGuarded(ctx.node, () => node.run({ config, customers: batch, ctx }))) as NodeResult<string>
       assertNodeResult({ nodeId, runId }, batch, output, outputs)
       collect(result, output, node, config)
       result.notes.push(...batchLogs.map((l) => ({ message: l.message, level: l.level === 'warn' || l.level === 'error' ? ('warn' as const) : ('info' as const), ...(l.data ? { data: l.data } : {}) })))

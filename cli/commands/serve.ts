@@ -12,6 +12,7 @@ import { resolveNodeSettings } from '../../engine/config/node-settings.ts'
 import { UserError } from '../../engine/errors.ts'
 import { loadRegistry } from '../../engine/registry/load-nodes.ts'
 import { loadProjectConfig } from '../../engine/registry/project-config.ts'
+import { setDeterminismGuardMode } from '../../engine/sdk/determinism-guard.ts'
 import { localAuthenticator } from '../../server/http/api-env.ts'
 import { EDITOR_DIST, ensureEditorBuilt } from '../../server/editor-assets.ts'
 import { startLive } from '../../server/live.ts'
@@ -67,6 +68,8 @@ export function register(program: Command): void {
     const registry = await loadRegistry()
     const project = await loadProjectConfig(process.cwd())
     const { contactPolicy } = project.config
+    // Node code is guarded from the first tick on; only a server may lower the guard.
+    setDeterminismGuardMode(project.config.engine?.determinismGuard ?? 'throw')
     // Secrets and channel settings are read from the environment once, here; a missing one stops the start naming its path.
     const where = project.file ?? 'sluice.config.ts'
     const settings = resolveNodeSettings(project.config, process.env, { where, fallbackUrl: `http://${flags.host.includes(':') ? `[${flags.host}]` : flags.host}:${port}` })

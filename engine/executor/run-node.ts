@@ -2,7 +2,8 @@
  * Runs one node's code for a cohort: the node context (clock, seed, ids, data, settings, a log
  * that collects lines for the journal), the declaration's `run`, and the accounting check of its
  * result. This is the one place the engine calls node code — the executor and the benchmark's
- * per-customer engine both come through here — so whatever guards node code guards both.
+ * per-customer engine both come through here — so whatever guards node code guards both: the
+ * determinism guard (engine/sdk/determinism-guard.ts) wraps the `run` call.
  * A throw or a broken result comes back as a failure with its message, for the planner's retry
  * rule (engine/planner/plan-step.ts).
  */
@@ -12,6 +13,7 @@ import type { NodeDataPort } from '../ports/node-data.ts'
 import type { ContactPolicy } from '../policy/contact-policy.ts'
 import { assertNodeResult, type Exit } from '../sdk/check-result.ts'
 import { createNodeContext } from '../sdk/context.ts'
+import { runNodeGuarded } from '../sdk/determinism-guard.ts'
 import type { CohortMember, LogEntry, NodeResult, NodeSecrets } from '../sdk/types.ts'
 import type { RunRuntime } from './run-runtime.ts'
 
@@ -55,7 +57,7 @@ export async function runNode(input: {
       ids: input.ids,
       onLog: (entry) => logs.push(entry),
     })
-    const result = await node.definition.run({ config: node.config, customers: members, ctx })
+    const result = await runNodeGuarded(ctx.node, () => node.definition.run({ config: node.config, customers: members, ctx }))
     const exits = assertNodeResult({ nodeId: node.id, runId: run.id }, members, result, node.outputs)
     return { ok: true, result, exits, logs }
   } catch (error) {

@@ -13,6 +13,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { UserError, ValidationError } from '../errors.ts'
 import { channelsConfigSchema } from '../channels/config.ts'
+import { engineConfigSchema } from '../config/engine-config.ts'
 import { secretsConfigSchema } from '../config/secrets.ts'
 import { serverConfigSchema } from '../config/server-config.ts'
 import { contactPolicySchema } from '../policy/contact-policy.ts'
@@ -28,6 +29,7 @@ export const projectConfigSchema = z.looseObject({
   channels: channelsConfigSchema.optional(),
   secrets: secretsConfigSchema.optional(),
   server: serverConfigSchema.optional(),
+  engine: engineConfigSchema.optional(),
 })
 
 /** What `sluice.config.ts` may export. */
