@@ -1,8 +1,9 @@
 /** `sluice db migrate`: creates or upgrades the store's tables and says which migrations ran. */
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import type { Command } from 'commander'
 import type { StorePort } from '../../engine/ports/store.ts'
+import { migrationsFolder } from '../../store/core/migrations.ts'
 import { PgStore } from '../../store/pg/pg-store.ts'
 import { SqliteStore } from '../../store/sqlite/sqlite-store.ts'
 import { addStoreOptions, describeStore, withStore } from '../store-options.ts'
@@ -35,8 +36,7 @@ export function register(program: Command): void {
 
 /** Migration names in the order drizzle applies them, from the dialect's journal. */
 function migrationNames(dialect: StorePort['dialect']): string[] {
-  const folder = dialect === 'sqlite' ? 'sqlite' : 'pg'
-  const journal = JSON.parse(readFileSync(fileURLToPath(new URL(`../../store/${folder}/migrations/meta/_journal.json`, import.meta.url)), 'utf8')) as {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder(dialect), 'meta', '_journal.json'), 'utf8')) as {
     entries: { idx: number; tag: string }[]
   }
   return [...journal.entries].sort((a, b) => a.idx - b.idx).map((entry) => entry.tag)

@@ -1,5 +1,5 @@
 /**
- * The auth tables (store/sqlite/auth-schema.ts, store/pg/auth-schema.ts) over the customer
+ * The auth tables (store/dialects/{sqlite,pg}/auth-schema.ts) over the customer
  * store's own connection. One implementation for both dialects: every statement is written
  * once with `?` placeholders and run through a two-method runner per dialect, the way
  * store/common/erase-customer.ts does. On SQLite each call runs inside the store's

@@ -9,7 +9,6 @@
  * runs on that client. A write method called outside a transaction opens its own.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { fileURLToPath } from 'node:url'
 import { and, asc, count, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
@@ -71,7 +70,8 @@ import { checkSchemaName, mapPgError, openPgPool, type PgConnectionOptions } fro
 import { pgCreateList, pgListLists, pgMatchSegment, pgPreviewSegment, pgWriteListMembers, type PgQuery } from '../segment/pg-segments.ts'
 import { pgRfmPopulation, pgRfmScores } from '../scoring/rfm-scores.ts'
 import type { RfmAnswer, RfmPopulation, RfmQuery } from '../../engine/ports/rfm.ts'
-import * as schema from './schema.ts'
+import * as schema from '../dialects/pg/schema.ts'
+import { migrationsFolder } from '../core/migrations.ts'
 import { pgChannelFacts } from '../channel-facts/index.ts'
 import type { ChannelFacts, ChannelFactsQuery } from '../../engine/ports/channel-facts.ts'
 import { pgContactPolicyFacts } from '../contact-policy/contact-policy-facts.ts'
@@ -82,7 +82,7 @@ export interface PgStoreOptions extends PgConnectionOptions {
   now?: () => number
 }
 
-const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url))
+const MIGRATIONS_FOLDER = migrationsFolder('postgres')
 
 /** Rows per statement: bounds the JSON parameter (~2 MB for customers with 20 attributes). */
 const BATCH = 5_000

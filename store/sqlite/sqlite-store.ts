@@ -11,7 +11,6 @@
  * `transaction`, or even on the outer store — join it.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { fileURLToPath } from 'node:url'
 import type Database from 'better-sqlite3'
 import { and, asc, count, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
@@ -81,7 +80,8 @@ import {
 } from '../segment/sqlite-segments.ts'
 import { sqliteRfmPopulation, sqliteRfmScores } from '../scoring/rfm-scores.ts'
 import type { RfmAnswer, RfmPopulation, RfmQuery } from '../../engine/ports/rfm.ts'
-import * as schema from './schema.ts'
+import * as schema from '../dialects/sqlite/schema.ts'
+import { migrationsFolder } from '../core/migrations.ts'
 import { sqliteChannelFacts } from '../channel-facts/index.ts'
 import type { ChannelFacts, ChannelFactsQuery } from '../../engine/ports/channel-facts.ts'
 import { sqliteContactPolicyFacts } from '../contact-policy/contact-policy-facts.ts'
@@ -95,7 +95,7 @@ export interface SqliteStoreOptions extends SqliteConnectionOptions {
 /** `PRAGMA synchronous` reads back as a number: OFF 0, NORMAL 1, FULL 2, EXTRA 3. */
 const SYNCHRONOUS_NORMAL = 1
 
-const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url))
+const MIGRATIONS_FOLDER = migrationsFolder('sqlite')
 
 /** State shared by the store and the transaction views it hands out. */
 interface Shared {

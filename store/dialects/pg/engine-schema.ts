@@ -1,23 +1,23 @@
 /**
- * The engine's tables for SQLite (drizzle), kept apart from the customer store's schema because
- * the engine module owns them: published flow versions, runs, trigger state, entry history,
- * positions, the journal and the outbox. Times are epoch-ms integers; JSON is stored as text.
- *
- * No foreign keys to customers: a position, journal or outbox row is written in the same
- * transaction that reads its customer key from the store, and per-row FK checks would tax the
- * executor's bulk writes (the Postgres store makes the same choice).
+ * The engine's tables for PostgreSQL (drizzle), kept apart from the customer store's schema
+ * because the engine module owns them: published flow versions, runs, trigger state, entry
+ * history, positions, the journal and the outbox. Same columns and indexes as
+ * store/dialects/sqlite/engine-schema.ts; times are epoch-ms bigints read as numbers, JSON is text (it is
+ * only ever read back whole). No foreign keys, like the rest of the Postgres store.
  */
 import { sql } from 'drizzle-orm'
-import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
-import { oneOf } from '../common/check-constraint.ts'
+import { bigint, boolean, check, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core'
+import { oneOf } from '../../common/check-constraint.ts'
 
-export const flowVersions = sqliteTable(
+const epochMs = (name: string) => bigint(name, { mode: 'number' })
+
+export const flowVersions = pgTable(
   'flow_versions',
   {
     flowId: text('flow_id').notNull(),
     version: integer('version').notNull(),
     definition: text('definition').notNull(),
-    publishedAt: integer('published_at').notNull(),
+    publishedAt: epochMs('published_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.flowId, t.version] })],
 )
@@ -26,18 +26,18 @@ export const flowVersions = sqliteTable(
  * Flows as marketers edit them: the working draft (the whole flow file, layout included) with a
  * revision for optimistic concurrency, and archiving. Published versions are in flow_versions.
  */
-export const flowDrafts = sqliteTable('flow_drafts', {
+export const flowDrafts = pgTable('flow_drafts', {
   flowId: text('flow_id').primaryKey(),
   name: text('name').notNull(),
   definition: text('definition').notNull(),
   revision: integer('revision').notNull(),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
+  createdAt: epochMs('created_at').notNull(),
+  updatedAt: epochMs('updated_at').notNull(),
   updatedBy: text('updated_by'),
-  archivedAt: integer('archived_at'),
+  archivedAt: epochMs('archived_at'),
 })
 
-export const runs = sqliteTable(
+export const runs = pgTable(
   'runs',
   {
     id: text('id').primaryKey(),
@@ -46,12 +46,12 @@ export const runs = sqliteTable(
     state: text('state').notNull(),
     snapshot: text('snapshot').notNull(),
     seed: text('seed').notNull(),
-    accepting: integer('accepting').notNull(),
+    accepting: boolean('accepting').notNull(),
     policy: text('policy'),
     replaces: text('replaces'),
     options: text('options').notNull(),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
+    createdAt: epochMs('created_at').notNull(),
+    updatedAt: epochMs('updated_at').notNull(),
   },
   (t) => [
     index('runs_flow').on(t.flowId, t.createdAt),
@@ -59,53 +59,51 @@ export const runs = sqliteTable(
   ],
 )
 
-export const triggerState = sqliteTable('trigger_state', {
+export const triggerState = pgTable('trigger_state', {
   runId: text('run_id').primaryKey(),
-  eventAt: integer('event_at'),
-  eventKey: integer('event_key'),
-  lastFireAt: integer('last_fire_at'),
-  audienceFireAt: integer('audience_fire_at'),
+  eventAt: epochMs('event_at'),
+  eventKey: bigint('event_key', { mode: 'number' }),
+  lastFireAt: epochMs('last_fire_at'),
+  audienceFireAt: epochMs('audience_fire_at'),
   audienceAfterKey: integer('audience_after_key'),
-  audienceDone: integer('audience_done').notNull().default(0),
+  audienceDone: boolean('audience_done').notNull().default(false),
 })
 
-export const entries = sqliteTable(
+export const entries = pgTable(
   'entries',
   {
     flowId: text('flow_id').notNull(),
     customerKey: integer('customer_key').notNull(),
-    lastEntryAt: integer('last_entry_at').notNull(),
+    lastEntryAt: epochMs('last_entry_at').notNull(),
     count: integer('count').notNull(),
   },
   (t) => [primaryKey({ columns: [t.flowId, t.customerKey] })],
 )
 
-export const positions = sqliteTable(
+export const positions = pgTable(
   'positions',
   {
     runId: text('run_id').notNull(),
     customerKey: integer('customer_key').notNull(),
     nodeId: text('node_id').notNull(),
     state: text('state').notNull(),
-    dueAt: integer('due_at'),
+    dueAt: epochMs('due_at'),
     phase: text('phase').notNull(),
     wakeType: text('wake_type'),
     wakeWhere: text('wake_where'),
     attempt: integer('attempt').notNull(),
     seq: integer('seq').notNull(),
-    holdout: integer('holdout').notNull(),
-    enteredAt: integer('entered_at').notNull(),
-    arrivedAt: integer('arrived_at').notNull(),
-    triggerEventKey: integer('trigger_event_key'),
+    holdout: boolean('holdout').notNull(),
+    enteredAt: epochMs('entered_at').notNull(),
+    arrivedAt: epochMs('arrived_at').notNull(),
+    triggerEventKey: bigint('trigger_event_key', { mode: 'number' }),
     lastOutput: text('last_output'),
     error: text('error'),
-    updatedAt: integer('updated_at').notNull(),
+    updatedAt: epochMs('updated_at').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.runId, t.customerKey] }),
-    // Due pick-up: the cohort at a node in (due time, key) order, active rows only.
     index('positions_due').on(t.runId, t.nodeId, t.dueAt, t.customerKey).where(sql`state = 'active'`),
-    // The next due time of a run, for the scheduler.
     index('positions_next').on(t.runId, t.dueAt).where(sql`state = 'active'`),
     index('positions_wake').on(t.runId, t.wakeType).where(sql`state = 'active' AND wake_type IS NOT NULL`),
     check('positions_state', oneOf('state', ['active', 'done', 'error', 'cancelled'])),
@@ -113,16 +111,16 @@ export const positions = sqliteTable(
   ],
 )
 
-export const journal = sqliteTable(
+export const journal = pgTable(
   'journal',
   {
-    id: integer('id').primaryKey(),
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     runId: text('run_id').notNull(),
     batch: integer('batch').notNull(),
     nodeId: text('node_id').notNull(),
     kind: text('kind').notNull(),
     output: text('output'),
-    at: integer('at').notNull(),
+    at: epochMs('at').notNull(),
     count: integer('count').notNull(),
     keys: text('keys'),
     customerKey: integer('customer_key'),
@@ -135,10 +133,10 @@ export const journal = sqliteTable(
   ],
 )
 
-export const outbox = sqliteTable(
+export const outbox = pgTable(
   'outbox',
   {
-    id: integer('id').primaryKey(),
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     key: text('key').notNull().unique(),
     runId: text('run_id').notNull(),
     flowId: text('flow_id').notNull(),
@@ -149,10 +147,10 @@ export const outbox = sqliteTable(
     offer: text('offer'),
     state: text('state').notNull(),
     attempts: integer('attempts').notNull(),
-    nextAttemptAt: integer('next_attempt_at').notNull(),
+    nextAttemptAt: epochMs('next_attempt_at').notNull(),
     lastError: text('last_error'),
-    createdAt: integer('created_at').notNull(),
-    sentAt: integer('sent_at'),
+    createdAt: epochMs('created_at').notNull(),
+    sentAt: epochMs('sent_at'),
   },
   (t) => [
     index('outbox_due').on(t.nextAttemptAt, t.id).where(sql`state = 'pending'`),

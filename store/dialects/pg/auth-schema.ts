@@ -2,14 +2,14 @@
  * Who may use the API, for PostgreSQL: users (browser sign-in), their sessions, and API tokens.
  * Secrets are never stored: a user's password as its argon2id hash, a session and a token as
  * the SHA-256 of their random secret (server/auth/secrets.ts). Times are epoch-ms bigints read
- * as numbers. Same tables as store/sqlite/auth-schema.ts; server/auth/auth-store.ts reads and
+ * as numbers. Same tables as store/dialects/sqlite/auth-schema.ts; server/auth/auth-store.ts reads and
  * writes both. No foreign key from sessions to users, like the rest of the Postgres store
  * (drizzle-kit would also pin it to the `public` schema, and the store lives in any schema):
  * users are disabled, never deleted, and disabling one deletes their sessions.
  */
 import { bigint, boolean, check, index, pgTable, text } from 'drizzle-orm/pg-core'
-import { oneOf } from '../common/check-constraint.ts'
-import { ROLES } from '../../server/auth/roles.ts'
+import { oneOf } from '../../common/check-constraint.ts'
+import { ROLES } from '../../../server/auth/roles.ts'
 
 const epochMs = (name: string) => bigint(name, { mode: 'number' })
 

@@ -1,23 +1,23 @@
 /**
- * The engine's tables for PostgreSQL (drizzle), kept apart from the customer store's schema
- * because the engine module owns them: published flow versions, runs, trigger state, entry
- * history, positions, the journal and the outbox. Same columns and indexes as
- * store/sqlite/engine-schema.ts; times are epoch-ms bigints read as numbers, JSON is text (it is
- * only ever read back whole). No foreign keys, like the rest of the Postgres store.
+ * The engine's tables for SQLite (drizzle), kept apart from the customer store's schema because
+ * the engine module owns them: published flow versions, runs, trigger state, entry history,
+ * positions, the journal and the outbox. Times are epoch-ms integers; JSON is stored as text.
+ *
+ * No foreign keys to customers: a position, journal or outbox row is written in the same
+ * transaction that reads its customer key from the store, and per-row FK checks would tax the
+ * executor's bulk writes (the Postgres store makes the same choice).
  */
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, check, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core'
-import { oneOf } from '../common/check-constraint.ts'
+import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { oneOf } from '../../common/check-constraint.ts'
 
-const epochMs = (name: string) => bigint(name, { mode: 'number' })
-
-export const flowVersions = pgTable(
+export const flowVersions = sqliteTable(
   'flow_versions',
   {
     flowId: text('flow_id').notNull(),
     version: integer('version').notNull(),
     definition: text('definition').notNull(),
-    publishedAt: epochMs('published_at').notNull(),
+    publishedAt: integer('published_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.flowId, t.version] })],
 )
@@ -26,18 +26,18 @@ export const flowVersions = pgTable(
  * Flows as marketers edit them: the working draft (the whole flow file, layout included) with a
  * revision for optimistic concurrency, and archiving. Published versions are in flow_versions.
  */
-export const flowDrafts = pgTable('flow_drafts', {
+export const flowDrafts = sqliteTable('flow_drafts', {
   flowId: text('flow_id').primaryKey(),
   name: text('name').notNull(),
   definition: text('definition').notNull(),
   revision: integer('revision').notNull(),
-  createdAt: epochMs('created_at').notNull(),
-  updatedAt: epochMs('updated_at').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
   updatedBy: text('updated_by'),
-  archivedAt: epochMs('archived_at'),
+  archivedAt: integer('archived_at'),
 })
 
-export const runs = pgTable(
+export const runs = sqliteTable(
   'runs',
   {
     id: text('id').primaryKey(),
@@ -46,12 +46,12 @@ export const runs = pgTable(
     state: text('state').notNull(),
     snapshot: text('snapshot').notNull(),
     seed: text('seed').notNull(),
-    accepting: boolean('accepting').notNull(),
+    accepting: integer('accepting').notNull(),
     policy: text('policy'),
     replaces: text('replaces'),
     options: text('options').notNull(),
-    createdAt: epochMs('created_at').notNull(),
-    updatedAt: epochMs('updated_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
     index('runs_flow').on(t.flowId, t.createdAt),
@@ -59,51 +59,53 @@ export const runs = pgTable(
   ],
 )
 
-export const triggerState = pgTable('trigger_state', {
+export const triggerState = sqliteTable('trigger_state', {
   runId: text('run_id').primaryKey(),
-  eventAt: epochMs('event_at'),
-  eventKey: bigint('event_key', { mode: 'number' }),
-  lastFireAt: epochMs('last_fire_at'),
-  audienceFireAt: epochMs('audience_fire_at'),
+  eventAt: integer('event_at'),
+  eventKey: integer('event_key'),
+  lastFireAt: integer('last_fire_at'),
+  audienceFireAt: integer('audience_fire_at'),
   audienceAfterKey: integer('audience_after_key'),
-  audienceDone: boolean('audience_done').notNull().default(false),
+  audienceDone: integer('audience_done').notNull().default(0),
 })
 
-export const entries = pgTable(
+export const entries = sqliteTable(
   'entries',
   {
     flowId: text('flow_id').notNull(),
     customerKey: integer('customer_key').notNull(),
-    lastEntryAt: epochMs('last_entry_at').notNull(),
+    lastEntryAt: integer('last_entry_at').notNull(),
     count: integer('count').notNull(),
   },
   (t) => [primaryKey({ columns: [t.flowId, t.customerKey] })],
 )
 
-export const positions = pgTable(
+export const positions = sqliteTable(
   'positions',
   {
     runId: text('run_id').notNull(),
     customerKey: integer('customer_key').notNull(),
     nodeId: text('node_id').notNull(),
     state: text('state').notNull(),
-    dueAt: epochMs('due_at'),
+    dueAt: integer('due_at'),
     phase: text('phase').notNull(),
     wakeType: text('wake_type'),
     wakeWhere: text('wake_where'),
     attempt: integer('attempt').notNull(),
     seq: integer('seq').notNull(),
-    holdout: boolean('holdout').notNull(),
-    enteredAt: epochMs('entered_at').notNull(),
-    arrivedAt: epochMs('arrived_at').notNull(),
-    triggerEventKey: bigint('trigger_event_key', { mode: 'number' }),
+    holdout: integer('holdout').notNull(),
+    enteredAt: integer('entered_at').notNull(),
+    arrivedAt: integer('arrived_at').notNull(),
+    triggerEventKey: integer('trigger_event_key'),
     lastOutput: text('last_output'),
     error: text('error'),
-    updatedAt: epochMs('updated_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.runId, t.customerKey] }),
+    // Due pick-up: the cohort at a node in (due time, key) order, active rows only.
     index('positions_due').on(t.runId, t.nodeId, t.dueAt, t.customerKey).where(sql`state = 'active'`),
+    // The next due time of a run, for the scheduler.
     index('positions_next').on(t.runId, t.dueAt).where(sql`state = 'active'`),
     index('positions_wake').on(t.runId, t.wakeType).where(sql`state = 'active' AND wake_type IS NOT NULL`),
     check('positions_state', oneOf('state', ['active', 'done', 'error', 'cancelled'])),
@@ -111,16 +113,16 @@ export const positions = pgTable(
   ],
 )
 
-export const journal = pgTable(
+export const journal = sqliteTable(
   'journal',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    id: integer('id').primaryKey(),
     runId: text('run_id').notNull(),
     batch: integer('batch').notNull(),
     nodeId: text('node_id').notNull(),
     kind: text('kind').notNull(),
     output: text('output'),
-    at: epochMs('at').notNull(),
+    at: integer('at').notNull(),
     count: integer('count').notNull(),
     keys: text('keys'),
     customerKey: integer('customer_key'),
@@ -133,10 +135,10 @@ export const journal = pgTable(
   ],
 )
 
-export const outbox = pgTable(
+export const outbox = sqliteTable(
   'outbox',
   {
-    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    id: integer('id').primaryKey(),
     key: text('key').notNull().unique(),
     runId: text('run_id').notNull(),
     flowId: text('flow_id').notNull(),
@@ -147,10 +149,10 @@ export const outbox = pgTable(
     offer: text('offer'),
     state: text('state').notNull(),
     attempts: integer('attempts').notNull(),
-    nextAttemptAt: epochMs('next_attempt_at').notNull(),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
     lastError: text('last_error'),
-    createdAt: epochMs('created_at').notNull(),
-    sentAt: epochMs('sent_at'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
   },
   (t) => [
     index('outbox_due').on(t.nextAttemptAt, t.id).where(sql`state = 'pending'`),

@@ -1,42 +1,38 @@
 /**
- * The customer store's tables for PostgreSQL (drizzle). `npm run db:generate` turns changes here
- * into a new migration in ./migrations; `migrate()` applies them. Times are epoch-ms `bigint`s
- * read as JS numbers (safe until the year 287396). Attributes and event properties are `jsonb`.
+ * The customer store's tables for SQLite (drizzle). `npm run db:generate` turns changes here
+ * into a new migration in ./migrations; `migrate()` applies them. Times are epoch-ms integers.
+ * Attributes and event properties are SQLite JSONB blobs: write them with `jsonb(?)`, read them
+ * with `json(col)` (docs/decisions.md #4 has the measurements behind that choice).
  *
- * No foreign keys on customer_key, unlike SQLite: Postgres checks them with a trigger per row,
- * which cost ~25 % of a bulk customer import (1.2 s of 4.5 s per 100k, measured) and would tax
- * every event insert. The store is the only writer and resolves each key in the same transaction
- * it writes it, and customers are never deleted through the port; an erase path must delete a
- * customer's rows from every table explicitly.
- *
- * Tables are created unqualified, so a store bound to another schema (search_path) gets its own
- * copy; see pg-store.ts. Later issues add engine tables in further migrations.
+ * Later issues add engine tables (runs, positions, journal, outbox) in further files or below;
+ * keep one `sqliteTable` per table and let drizzle-kit write the migration.
  */
 import { sql } from 'drizzle-orm'
-import { bigint, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core'
-import { ADDRESS_KINDS, ATTRIBUTE_TYPES, CHANNELS, TAG_LAYERS } from '../../engine/ports/store.ts'
-import { oneOf } from '../common/check-constraint.ts'
+import { blob, check, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { ADDRESS_KINDS, ATTRIBUTE_TYPES, CHANNELS, TAG_LAYERS } from '../../../engine/ports/store.ts'
+import { oneOf } from '../../common/check-constraint.ts'
 
-const epochMs = (name: string) => bigint(name, { mode: 'number' })
 
-export const customers = pgTable(
+export const customers = sqliteTable(
   'customers',
   {
-    key: integer('key').primaryKey().generatedAlwaysAsIdentity(),
+    key: integer('key').primaryKey(),
     externalId: text('external_id').notNull().unique(),
     timeZone: text('time_zone').notNull().default('UTC'),
     preferredChannel: text('preferred_channel'),
-    attributes: jsonb('attributes').notNull().default(sql`'{}'::jsonb`),
-    createdAt: epochMs('created_at').notNull(),
-    updatedAt: epochMs('updated_at').notNull(),
+    attributes: blob('attributes', { mode: 'buffer' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
   },
   () => [check('customers_preferred_channel', sql`preferred_channel IS NULL OR ${oneOf('preferred_channel', CHANNELS)}`)],
 )
 
-export const customerAddresses = pgTable(
+export const customerAddresses = sqliteTable(
   'customer_addresses',
   {
-    customerKey: integer('customer_key').notNull(),
+    customerKey: integer('customer_key')
+      .notNull()
+      .references(() => customers.key, { onDelete: 'cascade' }),
     kind: text('kind').notNull(),
     address: text('address').notNull(),
   },
@@ -47,16 +43,19 @@ export const customerAddresses = pgTable(
   ],
 )
 
-export const customerTags = pgTable(
+export const customerTags = sqliteTable(
   'customer_tags',
   {
-    customerKey: integer('customer_key').notNull(),
+    customerKey: integer('customer_key')
+      .notNull()
+      .references(() => customers.key, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     layer: text('layer').notNull(),
-    value: jsonb('value').notNull(),
+    /** JSON text of the tag's value. */
+    value: text('value').notNull(),
     /** The value when it is a number, so score thresholds are index range scans. */
-    num: doublePrecision('num'),
-    at: epochMs('at').notNull(),
+    num: real('num'),
+    at: integer('at').notNull(),
     source: text('source'),
   },
   (t) => [
@@ -66,15 +65,17 @@ export const customerTags = pgTable(
   ],
 )
 
-export const events = pgTable(
+export const events = sqliteTable(
   'events',
   {
-    key: bigint('key', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    key: integer('key').primaryKey(),
     eventId: text('event_id').notNull().unique(),
-    customerKey: integer('customer_key').notNull(),
+    customerKey: integer('customer_key')
+      .notNull()
+      .references(() => customers.key, { onDelete: 'cascade' }),
     type: text('type').notNull(),
-    at: epochMs('at').notNull(),
-    properties: jsonb('properties').notNull().default(sql`'{}'::jsonb`),
+    at: integer('at').notNull(),
+    properties: blob('properties', { mode: 'buffer' }).notNull(),
   },
   (t) => [
     index('events_customer_type_at').on(t.customerKey, t.type, t.at),
@@ -84,13 +85,15 @@ export const events = pgTable(
   ],
 )
 
-export const consents = pgTable(
+export const consents = sqliteTable(
   'consents',
   {
-    customerKey: integer('customer_key').notNull(),
+    customerKey: integer('customer_key')
+      .notNull()
+      .references(() => customers.key, { onDelete: 'cascade' }),
     channel: text('channel').notNull(),
     status: text('status').notNull(),
-    at: epochMs('at').notNull(),
+    at: integer('at').notNull(),
     source: text('source'),
   },
   (t) => [
@@ -100,28 +103,30 @@ export const consents = pgTable(
   ],
 )
 
-export const suppressions = pgTable(
+export const suppressions = sqliteTable(
   'suppressions',
   {
     scope: text('scope').notNull(),
     value: text('value').notNull(),
     reason: text('reason').notNull(),
-    at: epochMs('at').notNull(),
+    at: integer('at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.scope, t.value] }), check('suppressions_scope', oneOf('scope', ['customer', ...ADDRESS_KINDS]))],
 )
 
-export const contacts = pgTable(
+export const contacts = sqliteTable(
   'contacts',
   {
-    key: bigint('key', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    customerKey: integer('customer_key').notNull(),
+    key: integer('key').primaryKey(),
+    customerKey: integer('customer_key')
+      .notNull()
+      .references(() => customers.key, { onDelete: 'cascade' }),
     flowId: text('flow_id').notNull(),
     runId: text('run_id'),
     nodeId: text('node_id').notNull(),
     channel: text('channel').notNull(),
     offer: text('offer'),
-    at: epochMs('at').notNull(),
+    at: integer('at').notNull(),
     status: text('status').notNull().default('sent'),
   },
   (t) => [
@@ -132,16 +137,16 @@ export const contacts = pgTable(
   ],
 )
 
-export const attributes = pgTable(
+export const attributes = sqliteTable(
   'attributes',
   {
     name: text('name').primaryKey(),
     type: text('type').notNull(),
-    /** JSON array of the allowed values of an `enum`. */
-    enumValues: jsonb('enum_values'),
+    /** JSON text array of the allowed values of an `enum`. */
+    enumValues: text('enum_values'),
     source: text('source').notNull(),
     description: text('description'),
-    updatedAt: epochMs('updated_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
   },
   () => [
     check('attributes_type', oneOf('type', ATTRIBUTE_TYPES)),

@@ -2,11 +2,11 @@
  * Who may use the API, for SQLite: users (browser sign-in), their sessions, and API tokens.
  * Secrets are never stored: a user's password as its argon2id hash, a session and a token as
  * the SHA-256 of their random secret (server/auth/secrets.ts). Times are epoch-ms integers.
- * Same tables as store/pg/auth-schema.ts; server/auth/auth-store.ts reads and writes both.
+ * Same tables as store/dialects/pg/auth-schema.ts; server/auth/auth-store.ts reads and writes both.
  */
 import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
-import { oneOf } from '../common/check-constraint.ts'
-import { ROLES } from '../../server/auth/roles.ts'
+import { oneOf } from '../../common/check-constraint.ts'
+import { ROLES } from '../../../server/auth/roles.ts'
 
 export const users = sqliteTable(
   'users',
