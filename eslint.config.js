@@ -9,18 +9,47 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import globals from 'globals'
 
+// The same calls reached through globalThis / window (`globalThis.Date.now()`) or destructured
+// (`const { now } = Date`) are caught too: each selector matches the global's name or a member
+// named like it. engine/sdk/determinism-guard.ts refuses them at run time as well.
+/** `Name.member` and `globalThis.Name.member` (any object's `.Name.member`). */
+const member = (object, property) => `MemberExpression[property.name=${property}]:matches([object.name='${object}'], [object.property.name='${object}'])`
+/** `const { member } = Name` (also `= globalThis.Name`). */
+const destructured = (object, property) => `VariableDeclarator:matches([init.name='${object}'], [init.property.name='${object}']) > ObjectPattern > Property[key.name=${property}]`
+const isDate = ":matches([callee.name='Date'], [callee.property.name='Date'])"
+
 const nondeterminism = [
   {
-    selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+    selector: `${member('Date', "'now'")}, ${destructured('Date', "'now'")}`,
     message: 'Read time through ctx.now() (engine: the injected Clock). Date.now() breaks replay and simulation.',
   },
   {
-    selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+    selector: `NewExpression[arguments.length=0]${isDate}`,
     message: 'new Date() reads the wall clock: use ctx.now() (engine: the injected Clock) and pass the time in.',
   },
   {
-    selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+    selector: `CallExpression${isDate}`,
+    message: 'Date() reads the wall clock: use new Date(ctx.now()) (engine: the injected Clock).',
+  },
+  {
+    selector: `${member('performance', "'now'")}, ${destructured('performance', "'now'")}`,
+    message: 'Read time through ctx.now() (engine: the injected Clock). performance.now() breaks replay and simulation.',
+  },
+  {
+    selector: `${member('Math', "'random'")}, ${destructured('Math', "'random'")}`,
     message: 'Use ctx.random(key): keyed randomness is what makes a run replayable.',
+  },
+  {
+    selector: `${member('crypto', '/^(randomUUID|getRandomValues|randomBytes|randomInt)$/')}, ${destructured('crypto', '/^(randomUUID|getRandomValues|randomBytes|randomInt)$/')}`,
+    message: 'Use ctx.id() for ids and ctx.random(key) for draws: unkeyed randomness breaks replay.',
+  },
+]
+
+/** Node code only: settings and secrets reach a node through ctx (the engine itself reads its environment at start-up). */
+const nodeNondeterminism = [
+  {
+    selector: `${member('process', "'env'")}, ${destructured('process', "'env'")}`,
+    message: 'Read settings and secrets through ctx (ctx.secrets, ctx.publicUrl), not process.env: a run must not depend on where it runs.',
   },
 ]
 
@@ -31,8 +60,12 @@ const deterministicRules = {
     'error',
     { name: 'setTimeout', message: 'Waits are due times in the database, not timers.' },
     { name: 'setInterval', message: 'The scheduler ticks on the next due time; no intervals in engine/ or node code.' },
+    { name: 'setImmediate', message: 'Node code returns its result; the engine decides what runs next, not a timer.' },
   ],
 }
+
+/** Determinism of node code: the engine's rules plus no environment. */
+const nodeDeterministicRules = { ...deterministicRules, 'no-restricted-syntax': ['error', ...nondeterminism, ...nodeNondeterminism] }
 
 /** Node code reaches data through ctx, never the store or the server. */
 const nodeImportRules = {
@@ -69,7 +102,7 @@ export function nodeFolderLintConfig() {
   return tseslint.config(
     { ignores: ['node_modules/**'] },
     ...common,
-    { files: ['**/*.ts', '**/*.mts'], ignores: ['**/*.test.ts'], rules: { ...deterministicRules, ...nodeImportRules } },
+    { files: ['**/*.ts', '**/*.mts'], ignores: ['**/*.test.ts'], rules: { ...nodeDeterministicRules, ...nodeImportRules } },
   )
 }
 
@@ -81,6 +114,7 @@ export default tseslint.config(
     ignores: ['**/*.test.ts', 'engine/clock/real-clock.ts'],
     rules: deterministicRules,
   },
+  { files: NODE_CODE, ignores: ['**/*.test.ts'], rules: nodeDeterministicRules },
   {
     files: ['engine/**/*.ts'],
     rules: {
