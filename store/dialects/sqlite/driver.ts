@@ -34,12 +34,13 @@ export function sqliteDriver(db: Database.Database): SqlDriver {
   }
   return {
     dialect: sqliteDialect,
-    rows: <R = SqlRow>(text: string, params: readonly unknown[]) => Promise.resolve(statement(text).all(bindable(params)) as R[]),
-    value: (text, params) => Promise.resolve(plucked(text).get(bindable(params)) ?? null),
-    run: (text, params) => Promise.resolve(statement(text).run(bindable(params)).changes),
+    // async: a failing statement rejects the promise, as on Postgres, instead of throwing at the call.
+    rows: async <R = SqlRow>(text: string, params: readonly unknown[]) => statement(text).all(bindable(params)) as R[],
+    value: async (text, params) => plucked(text).get(bindable(params)) ?? null,
+    run: async (text, params) => statement(text).run(bindable(params)).changes,
     list: (list) => JSON.stringify(list),
-    insert: (spec, rows) => Promise.resolve(multiRowInsert(db, inserts, spec).run(bindBooleans(spec, rows))),
-    compiledRows: (text, bindings) => Promise.resolve(db.prepare(text).all(bindings) as SqlRow[]),
+    insert: async (spec, rows) => multiRowInsert(db, inserts, spec).run(bindBooleans(spec, rows)),
+    compiledRows: async (text, bindings) => db.prepare(text).all(bindings) as SqlRow[],
   }
 }
 
