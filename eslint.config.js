@@ -67,12 +67,30 @@ const deterministicRules = {
 /** Determinism of node code: the engine's rules plus no environment. */
 const nodeDeterministicRules = { ...deterministicRules, 'no-restricted-syntax': ['error', ...nondeterminism, ...nodeNondeterminism] }
 
-/** Node code reaches data through ctx, never the store or the server. */
+/**
+ * Node code reaches data through ctx, never the store or the server, and of the engine it
+ * imports the SDK only (`sluice/sdk`, or engine/sdk/index.ts inside this repository): the SDK is
+ * the whole surface for node authors, so the engine's other folders can change under them.
+ */
 const nodeImportRules = {
   'no-restricted-imports': ['error', {
     patterns: [
       { group: ['**/store/**', '**/server/**', '**/cli/**', '**/editor/**'], message: 'Nodes reach data through ctx, never store/ or server/.' },
+      {
+        // Any path into engine/ but engine/sdk/index.ts, and any sluice/* but sluice/sdk and sluice/testing.
+        regex: '(^|/)engine/(?!sdk/index\\.ts$)|^sluice/(?!(sdk|testing)$)',
+        message: 'Node code imports the engine through the SDK only: sluice/sdk (engine/sdk/index.ts in this repository). Ask for a missing export there.',
+      },
     ],
+  }],
+}
+/** Node tests may also open a real store and registry (the test harness), but reach the engine's helpers through the SDK. */
+const nodeTestImportRules = {
+  'no-restricted-imports': ['error', {
+    patterns: [{
+      regex: '(^|/)engine/(?!(sdk/index|registry/registry|ports/engine-store|channels/unsubscribe)\\.ts$)',
+      message: 'Node tests import the engine through the SDK (sluice/sdk) and the harness (sluice/testing); only the registry, the engine store port and the unsubscribe helpers are open to them besides.',
+    }],
   }],
 }
 
@@ -131,4 +149,5 @@ export default tseslint.config(
     ignores: ['**/*.test.ts'],
     rules: nodeImportRules,
   },
+  { files: NODE_CODE.map((glob) => glob.replace(/\.ts$/, '.test.ts')), rules: nodeTestImportRules },
 )

@@ -29,10 +29,35 @@ export { assertNodeResult, checkNodeResult, exitsOf, isRoutedCustomer } from './
 export type { Exit, ResultProblem } from './check-result.ts'
 export { parseNodeConfig, validateNodeConfig } from './validate-config.ts'
 export type { ConfigValidation } from './validate-config.ts'
+/** "Did you mean …": the nearest known name to a mistyped one, for validation messages. */
+export { closest } from './zod-issues.ts'
 export { configJsonSchema } from './config-json-schema.ts'
 export type { JsonSchema } from './config-json-schema.ts'
 export { NODE_CATEGORIES, NODE_ICONS } from './types.ts'
 export type * from './types.ts'
 export type { AudienceSpec, EntrySpec, PropertyMatch, TriggerEvent } from './entry-spec.ts'
 export type { EventQuery, NodeDataPort } from '../ports/node-data.ts'
-export { ConfigError, NodeDeclarationError, NodeRunError } from '../errors.ts'
+export { ConfigError, NodeDeclarationError, NodeRunError, UserError } from '../errors.ts'
+
+// What node code builds on, re-exported so that node folders import the SDK and nothing else of
+// the engine (eslint.config.js enforces it): the engine's folders may move, this surface stays.
+
+/** Local time in an IANA time zone (quiet hours, send windows, capacity days). */
+export { addLocalDays, isValidTimeZone, startOfLocalDay, zonedParts, zonedToEpoch, zoneOffset } from '../clock/zoned-time.ts'
+export type { LocalDateTime, ZonedParts } from '../clock/zoned-time.ts'
+/** Cron expressions in a time zone (schedule triggers). */
+export { cronProblems } from '../scheduler/cron.ts'
+/** The contact policy: caps, quiet hours, capacity, and how a node tightens the global one. */
+export { CAP_PERIODS, capacitySchema, capSchema, contactPolicySchema, NO_CONTACT_POLICY, quietHoursSchema, tightenPolicy } from '../policy/contact-policy.ts'
+export type { Cap, Capacity, CapPeriod, ContactPolicy, QuietHours } from '../policy/contact-policy.ts'
+export type { ContactPolicyFacts, ContactPolicyQuery, PolicyContact } from '../ports/contact-policy-facts.ts'
+/** Segments: the condition language, its checks and descriptions, ISO times, RFM cells. */
+export { describeSegment, parseIsoTime, RFM_CELLS, segmentSchema, validateSegment } from '../segment/index.ts'
+export type { IsoTime, RfmCell, Segment } from '../segment/index.ts'
+/** Channels, addresses and one-click unsubscribe links. */
+export { addressKindOf, defaultUnsubscribeUrl, listUnsubscribeHeaders, UNSUBSCRIBE_SECRET, unsubscribeUrl } from '../channels/unsubscribe.ts'
+export type { UnsubscribePayload } from '../channels/unsubscribe.ts'
+export type { ChannelFacts, ChannelFactsQuery, ChannelStats, CustomerChannelFacts } from '../ports/channel-facts.ts'
+/** Store data as nodes see it (through ctx.data) and as their tests seed it. */
+export { ADDRESS_KINDS, ATTRIBUTE_TYPES, CHANNELS, TAG_LAYERS } from '../ports/store.ts'
+export type { AddressKind, AttributeDef, AttributeType, AttributeValue, Channel, Customer, CustomerInput, EventInput, StorePort, StoredEvent, Tag, TagLayer } from '../ports/store.ts'

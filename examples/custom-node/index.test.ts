@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError } from 'sluice/sdk'
-import type { StorePort } from '../../engine/ports/store.ts'
+import type { StorePort } from 'sluice/sdk'
 import { NodeRegistry } from '../../engine/registry/registry.ts'
 import { openStore } from '../../store/open-store.ts'
 import { testNode } from 'sluice/testing'

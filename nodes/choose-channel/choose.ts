@@ -3,10 +3,10 @@
  * channels are eligible (and why the others are not), then how the strategy ranks the eligible
  * ones. The first ranked channel is sent; the rest are its fallbacks, in rank order.
  */
-import { zonedParts } from '../../engine/clock/zoned-time.ts'
-import type { ChannelStats, CustomerChannelFacts } from '../../engine/ports/channel-facts.ts'
-import type { Channel, Customer } from '../../engine/ports/store.ts'
-import { addressKindOf } from '../../engine/channels/unsubscribe.ts'
+import { zonedParts } from '../../engine/sdk/index.ts'
+import type { ChannelStats, CustomerChannelFacts } from '../../engine/sdk/index.ts'
+import type { Channel, Customer } from '../../engine/sdk/index.ts'
+import { addressKindOf } from '../../engine/sdk/index.ts'
 import { sampleBeta, type KeyedUniform } from './beta-sampler.ts'
 import type { Candidate, ChooseChannelConfig, QuietWindow } from './config.ts'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AttributeDef } from '../../engine/ports/store.ts'
+import type { AttributeDef } from '../../engine/sdk/index.ts'
 import { configSchema, validateConfig } from './config.ts'
 
 const catalogue: AttributeDef[] = [

@@ -3,10 +3,10 @@
  * choice logic and the tests can import the types without the declaration.
  */
 import { z } from 'zod'
-import { isValidTimeZone } from '../../engine/clock/zoned-time.ts'
-import { CHANNELS, type AttributeDef } from '../../engine/ports/store.ts'
+import { isValidTimeZone } from '../../engine/sdk/index.ts'
+import { CHANNELS, type AttributeDef } from '../../engine/sdk/index.ts'
 import type { NodeIssue } from '../../engine/sdk/index.ts'
-import { closest } from '../../engine/sdk/zod-issues.ts'
+import { closest } from '../../engine/sdk/index.ts'
 import { checkTemplate, templateNames } from './templates.ts'
 
 export const STRATEGIES = ['priority', 'preferred', 'cheapest', 'best-response', 'bandit'] as const

@@ -5,11 +5,11 @@
  * (each with a reason), ranks the rest by the strategy and sends on the first; the others ride
  * along as fallbacks that the outbox dispatcher tries in order if the delivery fails for good.
  */
-import { startOfLocalDay } from '../../engine/clock/zoned-time.ts'
-import { addressKindOf, defaultUnsubscribeUrl, listUnsubscribeHeaders, UNSUBSCRIBE_SECRET, unsubscribeUrl } from '../../engine/channels/unsubscribe.ts'
-import { UserError } from '../../engine/errors.ts'
-import type { ChannelFacts, ChannelStats } from '../../engine/ports/channel-facts.ts'
-import type { Channel, Customer } from '../../engine/ports/store.ts'
+import { startOfLocalDay } from '../../engine/sdk/index.ts'
+import { addressKindOf, defaultUnsubscribeUrl, listUnsubscribeHeaders, UNSUBSCRIBE_SECRET, unsubscribeUrl } from '../../engine/sdk/index.ts'
+import { UserError } from '../../engine/sdk/index.ts'
+import type { ChannelFacts, ChannelStats } from '../../engine/sdk/index.ts'
+import type { Channel, Customer } from '../../engine/sdk/index.ts'
 import type { NodeContext, RoutedCustomer, SendIntent } from '../../engine/sdk/index.ts'
 import { defineNode } from '../../engine/sdk/index.ts'
 import { rank, skipReason, type EligibilityRules, type SkipReason } from './choose.ts'

@@ -6,7 +6,7 @@
  * `&amp;` would show up literally on the phone.
  */
 import Mustache from 'mustache'
-import type { Channel } from '../../engine/ports/store.ts'
+import type { Channel } from '../../engine/sdk/index.ts'
 
 /** A template problem, for config validation. */
 export interface TemplateProblem {

@@ -7,7 +7,7 @@
 import { z } from 'zod'
 import { defineNode } from '../../engine/sdk/index.ts'
 import type { CohortMember } from '../../engine/sdk/index.ts'
-import { describeSegment, segmentSchema, validateSegment } from '../../engine/segment/index.ts'
+import { describeSegment, segmentSchema, validateSegment } from '../../engine/sdk/index.ts'
 
 export default defineNode({
   type: 'filter-segment',

@@ -3,7 +3,7 @@
  * over), the tag the score is written to, and how customers are routed by their score.
  */
 import { z } from 'zod'
-import { RFM_CELLS } from '../../engine/segment/index.ts'
+import { RFM_CELLS } from '../../engine/sdk/index.ts'
 
 const attribute = z.string().min(1).max(128).meta({ title: 'Attribute' })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../engine/errors.ts'
-import type { CustomerInput, EventInput } from '../../engine/ports/store.ts'
+import { ConfigError } from '../../engine/sdk/index.ts'
+import type { CustomerInput, EventInput } from '../../engine/sdk/index.ts'
 import { validateNodeConfig } from '../../engine/sdk/index.ts'
 import { DEFAULT_TEST_NOW, testNode } from '../../testing/index.ts'
 import score from './index.ts'

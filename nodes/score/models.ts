@@ -2,7 +2,7 @@
  * Scorecards and logistic models applied to one customer's attributes: pure functions, so the
  * node reads the cohort's profiles once and scores them in memory.
  */
-import type { AttributeValue } from '../../engine/ports/store.ts'
+import type { AttributeValue } from '../../engine/sdk/index.ts'
 import type { LogisticMethod, ScorecardMethod } from './config.ts'
 
 /** A customer's score, or why there is none. */

@@ -17,7 +17,7 @@
  * | hibernating           | 2     | 1–2   |
  * | lost                  | 1     | 1–2   |
  */
-import type { RfmCell } from '../../engine/segment/index.ts'
+import type { RfmCell } from '../../engine/sdk/index.ts'
 
 /** The value axis of the grid: the mean of F and M, rounded up. */
 export function fmScore(f: number, m: number): number {

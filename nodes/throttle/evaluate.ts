@@ -4,9 +4,9 @@
  * arbitration, quiet hours. Channel capacity is applied afterwards over the cohort, because it is
  * shared by everyone. Pure: facts in, decision out.
  */
-import type { ContactPolicy } from '../../engine/policy/contact-policy.ts'
-import type { PolicyContact } from '../../engine/ports/contact-policy-facts.ts'
-import type { Channel } from '../../engine/ports/store.ts'
+import type { ContactPolicy } from '../../engine/sdk/index.ts'
+import type { PolicyContact } from '../../engine/sdk/index.ts'
+import type { Channel } from '../../engine/sdk/index.ts'
 import { capBlock, quietUntil } from './windows.ts'
 
 const DAY = 86_400_000

@@ -8,12 +8,12 @@
  * consent and a repeated offer always drop. Every held or deferred customer carries a reason code.
  */
 import { z } from 'zod'
-import { isValidTimeZone, startOfLocalDay } from '../../engine/clock/zoned-time.ts'
-import { capSchema, NO_CONTACT_POLICY, quietHoursSchema, tightenPolicy, type ContactPolicy } from '../../engine/policy/contact-policy.ts'
-import type { ContactPolicyFacts } from '../../engine/ports/contact-policy-facts.ts'
-import { CHANNELS } from '../../engine/ports/store.ts'
+import { isValidTimeZone, startOfLocalDay } from '../../engine/sdk/index.ts'
+import { capSchema, NO_CONTACT_POLICY, quietHoursSchema, tightenPolicy, type ContactPolicy } from '../../engine/sdk/index.ts'
+import type { ContactPolicyFacts } from '../../engine/sdk/index.ts'
+import { CHANNELS } from '../../engine/sdk/index.ts'
 import { defineNode } from '../../engine/sdk/index.ts'
-import type { CohortMember, ParkedCustomer, RoutedCustomer } from '../../engine/sdk/types.ts'
+import type { CohortMember, ParkedCustomer, RoutedCustomer } from '../../engine/sdk/index.ts'
 import { evaluateCustomer, type Hold, type CustomerFacts } from './evaluate.ts'
 import { LONGEST_WINDOW_MS } from './windows.ts'
 

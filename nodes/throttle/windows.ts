@@ -3,8 +3,8 @@
  * daylight-saving changes: every local boundary goes through engine/clock/zoned-time (Intl),
  * never "+ 24 h", so a calendar day is 23 or 25 hours long where the zone says so.
  */
-import { addLocalDays, startOfLocalDay, zonedParts, zonedToEpoch } from '../../engine/clock/zoned-time.ts'
-import type { Cap, CapPeriod, QuietHours } from '../../engine/policy/contact-policy.ts'
+import { addLocalDays, startOfLocalDay, zonedParts, zonedToEpoch } from '../../engine/sdk/index.ts'
+import type { Cap, CapPeriod, QuietHours } from '../../engine/sdk/index.ts'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR

@@ -13,10 +13,10 @@
  * customers enter through `entry(config)`, and its run lets every admitted customer through.
  */
 import { z } from 'zod'
-import { cronProblems } from '../../engine/scheduler/cron.ts'
+import { cronProblems } from '../../engine/sdk/index.ts'
 import type { AudienceSpec, EntrySpec, NodeIssue } from '../../engine/sdk/index.ts'
 import { defineNode } from '../../engine/sdk/index.ts'
-import { describeSegment, parseIsoTime, segmentSchema, validateSegment } from '../../engine/segment/index.ts'
+import { describeSegment, parseIsoTime, segmentSchema, validateSegment } from '../../engine/sdk/index.ts'
 
 const propertyMatch = z
   .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]))

@@ -11,10 +11,10 @@
  * Every other mode has the one output `done`.
  */
 import { z } from 'zod'
-import { startOfLocalDay, zonedParts, zonedToEpoch } from '../../engine/clock/zoned-time.ts'
+import { startOfLocalDay, zonedParts, zonedToEpoch } from '../../engine/sdk/index.ts'
 import type { CohortMember, NodeIssue, ParkedCustomer, RoutedCustomer } from '../../engine/sdk/index.ts'
 import { defineNode } from '../../engine/sdk/index.ts'
-import { parseIsoTime } from '../../engine/segment/index.ts'
+import { parseIsoTime } from '../../engine/sdk/index.ts'
 
 const MINUTE = 60_000
 const UNIT_MS = { minutes: MINUTE, hours: 60 * MINUTE, days: 1_440 * MINUTE, weeks: 10_080 * MINUTE } as const
