@@ -105,6 +105,22 @@ describe('testNode', () => {
     await expect(testNode(leaky, { customers, config: {} })).rejects.toThrow(/1 customer\(s\) neither routed nor parked: c-3; 1 customer\(s\) placed more than once: c-1/)
   })
 
+  it('fails a node that reads the wall clock in run, naming the node and the call; ctx.now() and ctx.data work', async () => {
+    const stamp = defineNode({
+      type: 'stamp', version: 3, title: 'Stamp', category: 'flow', icon: 'clock', description: 'Stamps customers with a time.',
+      config: z.object({ wall: z.boolean() }),
+      outputs: ['next'],
+      async run({ config, customers: cohort, ctx }) {
+        const profiles = await ctx.data.customers(cohort)
+        const at = config.wall ? Date.now() : ctx.now()
+        return { routes: { next: cohort.map((customer) => ({ customer, values: { at, known: profiles.length } })) } }
+      },
+    })
+    await expect(testNode(stamp, { customers, config: { wall: true }, nodeId: 'when' })).rejects.toThrow('node "when" (stamp v3) called Date.now(); use ctx.now()')
+    const result = await testNode(stamp, { customers, config: { wall: false } })
+    expect(result.decisions.map((d) => d.values)).toEqual(customers.map(() => ({ at: DEFAULT_TEST_NOW, known: 3 })))
+  })
+
   it('refuses events of customers that are not loaded', async () => {
     await expect(
       testNode(awaitPurchase, { customers: ['c-1'], events: [{ id: 'e-9', customerId: 'ghost', type: 'purchase', at: 0 }], config: { hours: 1 } }),
