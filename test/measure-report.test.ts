@@ -104,7 +104,7 @@ describe.each(['sqlite', 'postgres'] as const)('measure node and report on %s', 
     // Bought during the wait: converted on arrival; bought while parked: woken; the others at the window's end.
     expect(summary.nodes.goal?.parked).toBe(N * 3 / 4)
 
-    const report = await measureReport(h.engineStore, run.id, { now: T0 + 10 * DAY, by: 'tier' })
+    const report = await measureReport(h.engineStore, run.id, { registry: h.registry, now: T0 + 10 * DAY, by: 'tier' })
     expect(report.goal).toEqual({ source: 'node:goal', event: 'purchase', withinDays: 5, anchor: { node: 'mail' }, revenue: 'amount' })
     const { treated, holdout } = report.overall
     expect([treated.customers, treated.converted, treated.revenue, treated.opened, treated.clicked, treated.open]).toEqual([arms.treated.customers, arms.treated.converted, arms.treated.revenue, arms.treated.opened, arms.treated.clicked, 0])
@@ -140,7 +140,7 @@ describe.each(['sqlite', 'postgres'] as const)('measure node and report on %s', 
     await h.scheduler.runUntil(T0 + 3 * DAY)
     // As of day 3 every 5-day window is open: counted as open, not compared (the day-1 buyers
     // among them would make a rate of conversions so far, not of the goal).
-    const early = await measureReport(h.engineStore, run.id, { now: T0 + 3 * DAY })
+    const early = await measureReport(h.engineStore, run.id, { registry: h.registry, now: T0 + 3 * DAY })
     const { arms } = expected((i) => i % 8 === 0)
     expect(early.goal.anchor).toBe('entry')
     expect([early.overall.treated.open, early.overall.holdout.open]).toEqual([arms.treated.customers, arms.holdout.customers])
@@ -152,7 +152,7 @@ describe.each(['sqlite', 'postgres'] as const)('measure node and report on %s', 
     expect((await h.engine.summary(run.id)).nodes.goal?.outputs.converted).toBe(N / 8)
     // Once the windows close (day 5): the web purchases of day 1 and day 4 (i % 8 = 0, 1); day 6 is too late.
     await h.scheduler.runUntil(T0 + 6 * DAY)
-    const report = await measureReport(h.engineStore, run.id, { now: T0 + 6 * DAY })
+    const report = await measureReport(h.engineStore, run.id, { registry: h.registry, now: T0 + 6 * DAY })
     const { arms: closed } = expected((i) => i % 8 <= 1)
     expect([report.overall.treated.open, report.overall.holdout.open]).toEqual([0, 0])
     expect([report.overall.treated.customers, report.overall.holdout.customers]).toEqual([arms.treated.customers, arms.holdout.customers])
@@ -167,10 +167,10 @@ describe.each(['sqlite', 'postgres'] as const)('measure node and report on %s', 
     flow.nodes = flow.nodes.filter((n) => n.id !== 'goal')
     flow.edges = flow.edges.filter((e) => e.to !== 'goal')
     const noGoal = await h.engine.publish(flow)
-    await expect(measureReport(h.engineStore, noGoal.id, { now: T0 })).rejects.toThrow('flow "measure-fixture" has no measure node and no settings.goal: there is nothing to measure')
+    await expect(measureReport(h.engineStore, noGoal.id, { registry: h.registry, now: T0 })).rejects.toThrow('flow "measure-fixture" has no measure node and no settings.goal: there is nothing to measure')
     const withGoal = await h.engine.publish({ ...flow, version: 2, settings: { ...flow.settings, goal: { event: 'purchase', withinDays: 7 } } })
     await h.scheduler.runUntil(T0 + 10 * DAY)
-    const report = await measureReport(h.engineStore, withGoal.id, { now: T0 + 10 * DAY })
+    const report = await measureReport(h.engineStore, withGoal.id, { registry: h.registry, now: T0 + 10 * DAY })
     // Entered at T0 (the audience time): day 1, 4 and 6 purchases are all within 7 days.
     const { arms } = expected((i) => i % 4 !== 3)
     expect(report.goal.source).toBe('settings.goal')
@@ -201,15 +201,15 @@ describe.each(['sqlite', 'postgres'] as const)('measure goal SQL on %s', (dialec
     const converts = (i: number) => i % 3 === 0 && i % 7 === 0
     const summary = await h.engine.summary(run.id)
     expect(summary.nodes.goal?.outputs.converted).toBe(ids.filter((_, i) => converts(i)).length)
-    const byVisits = await measureReport(h.engineStore, run.id, { now: T0 + 10 * DAY, by: 'visits' })
+    const byVisits = await measureReport(h.engineStore, run.id, { registry: h.registry, now: T0 + 10 * DAY, by: 'visits' })
     const converted = (keep: (i: number) => boolean) => ids.filter((_, i) => keep(i) && converts(i)).length
     const total = (c: { treated: { converted: number }; holdout: { converted: number } } | undefined) => (c?.treated.converted ?? 0) + (c?.holdout.converted ?? 0)
     expect(Object.keys(byVisits.segments?.values ?? {})).toEqual(['0', '1'])
     expect([total(byVisits.segments?.values['0']), total(byVisits.segments?.values['1'])]).toEqual([converted((i) => i % 2 === 0), converted((i) => i % 2 === 1)])
     expect(byVisits.overall.treated.revenue + byVisits.overall.holdout.revenue).toBe(10 * converted(() => true))
-    const byVip = await measureReport(h.engineStore, run.id, { now: T0 + 10 * DAY, by: 'vip' })
+    const byVip = await measureReport(h.engineStore, run.id, { registry: h.registry, now: T0 + 10 * DAY, by: 'vip' })
     expect(Object.keys(byVip.segments?.values ?? {})).toEqual(['false', 'true'])
-    const byTag = await measureReport(h.engineStore, run.id, { now: T0 + 10 * DAY, byTag: 'cell' })
+    const byTag = await measureReport(h.engineStore, run.id, { registry: h.registry, now: T0 + 10 * DAY, byTag: 'cell' })
     expect(byTag.segments?.by).toBe('tag:cell')
     expect(Object.keys(byTag.segments?.values ?? {})).toEqual(['(none)', 'at-risk'])
     const cell = byTag.segments?.values['at-risk']

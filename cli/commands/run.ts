@@ -70,7 +70,7 @@ export function register(program: Command): void {
     const { policy: contactPolicy, source } = await ContactPolicyFile.beside(process.cwd(), project.file, project.config.contactPolicy).load()
     const settings = resolveNodeSettings(project.config, process.env, { where: project.file ?? 'sluice.config.ts', fallbackUrl: DEFAULT_PUBLIC_URL })
     if (flags.by !== undefined && flags.byTag !== undefined) throw new UserError('cli.run', 'give --by or --by-tag, not both')
-    if ((flags.by !== undefined || flags.byTag !== undefined) && !measured(flow)) {
+    if ((flags.by !== undefined || flags.byTag !== undefined) && !measured(flow, registry)) {
       throw new UserError('cli.run', `--by and --by-tag break down the measure report, but flow "${flow.id}" has no measure node and no settings.goal`)
     }
     const report = await withStore(flags, (store) =>

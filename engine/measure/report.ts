@@ -3,7 +3,7 @@
  * reached the goal, the revenue, and the uplift over the holdout (uplift.ts) — for the whole
  * flow, per node, per channel and per segment (a customer attribute or tag).
  *
- * The goal is the flow's measure node (the first one, or `options.node`), else its
+ * The goal is the flow's measure node (the first node declaring `measures`, or `options.node`), else its
  * `settings.goal` anchored on entry. Each customer is measured once, on one pass through the
  * flow (measured-pass.ts): with a measure node, the pass in which they first reached it (treated
  * and held out alike: the holdout passes every node, only its sends are withheld, so selection
@@ -23,15 +23,16 @@ import { unpackKeys } from '../journal/packed-keys.ts'
 import { inPass, readMeasuredPasses, type MeasuredPass } from './measured-pass.ts'
 import type { EngineTables, GoalAnswer, GoalGroup, GoalOutcome, GoalQuery } from '../ports/engine-store.ts'
 import type { Channel } from '../ports/store.ts'
+import { measuredGoals } from '../registry/node-facts.ts'
+import type { NodeRegistry } from '../registry/registry.ts'
 import { MIN_CUSTOMERS, MIN_OUTCOMES, rate, uplift, type NotEnoughData, type Uplift } from './uplift.ts'
 
 const DAY = 86_400_000
 const PAGE = 2_000
 
-/** The node type whose config is a goal (nodes/measure). */
-export const MEASURE_NODE_TYPE = 'measure'
-
 export interface MeasureReportOptions {
+  /** The node types of the flow: the goal is what a node declares it measures (`measures(config)`), never read from a type's config. */
+  registry: NodeRegistry
   /** The report's "as of" (epoch ms): events after it are not seen; windows still open are counted as `open`. */
   now: number
   /** Which measure node's goal (default: the flow's first measure node, else settings.goal). */
@@ -170,17 +171,17 @@ export async function measureReport(store: EngineTables, runId: string, options:
 }
 
 function goalOf(flow: Flow, options: MeasureReportOptions): ReportGoal {
-  const measures = flow.nodes.filter((n) => n.type === MEASURE_NODE_TYPE)
-  const node = options.node === undefined ? measures[0] : measures.find((n) => n.id === options.node)
+  // The goals the flow's nodes declare (measures(config)), on their configs as the engine runs them.
+  const measures = measuredGoals(flow, options.registry)
+  const node = options.node === undefined ? measures[0] : measures.find((n) => n.nodeId === options.node)
   if (options.node !== undefined && !node) {
-    throw new UserError('measure.node', `flow "${flow.id}" has no measure node "${options.node}"${measures.length > 0 ? ` (its measure nodes: ${measures.map((n) => n.id).join(', ')})` : ''}`)
+    throw new UserError('measure.node', `flow "${flow.id}" has no measure node "${options.node}"${measures.length > 0 ? ` (its measure nodes: ${measures.map((n) => n.nodeId).join(', ')})` : ''}`)
   }
   if (node) {
-    // The config was verified against the node's declaration when the version was published.
-    const config = node.config as { event: string; where?: Record<string, string | number | boolean>; withinDays: number; anchor?: 'entry' | { node: string }; revenue?: string }
+    const { fact: measured } = node
     return {
-      source: `node:${node.id}`, event: config.event, ...(config.where ? { where: config.where } : {}), withinDays: config.withinDays,
-      anchor: config.anchor ?? 'entry', revenue: options.revenue ?? config.revenue ?? 'amount',
+      source: `node:${node.nodeId}`, event: measured.event, ...(measured.where ? { where: { ...measured.where } } : {}), withinDays: measured.withinDays,
+      anchor: measured.anchor ?? 'entry', revenue: options.revenue ?? measured.revenue ?? 'amount',
     }
   }
   const goal = flow.settings.goal

@@ -47,7 +47,7 @@ export function checkDeclaration(value: unknown): string[] {
 
   problems.push(...checkOutputs(d.outputs))
   if (typeof d.run !== 'function') problems.push('run: expected an async function ({ config, customers, ctx }) => result')
-  for (const field of ['validate', 'explain', 'limits', 'entry'] as const) {
+  for (const field of ['validate', 'explain', 'limits', 'entry', 'measures', 'gatesChannel', 'writesTags'] as const) {
     if (d[field] !== undefined && typeof d[field] !== 'function') problems.push(`${field}: expected a function`)
   }
   if (d.timing !== undefined && !TIMINGS.includes(d.timing as string)) problems.push(`timing: expected one of ${TIMINGS.join(', ')}, got ${JSON.stringify(d.timing)}`)

@@ -4,14 +4,17 @@
  * node type never means editing a switch elsewhere.
  */
 import type { z } from 'zod'
+import type { Channel } from '../ports/store.ts'
 import { NodeDeclarationError } from '../errors.ts'
 import { checkDeclaration } from './check-declaration.ts'
 import type { EntrySpec } from './entry-spec.ts'
 import type {
   ConfigMigrations,
   Decision,
+  DeclaredTag,
   JournalledDetail,
   LimitHit,
+  MeasuredGoal,
   NodeCategory,
   NodeCohortMode,
   NodeIcon,
@@ -65,6 +68,21 @@ export interface NodeDeclaration<Schema extends z.ZodType, Output extends string
    * this way, so no code outside the node reads its reason codes.
    */
   limits?(detail: JournalledDetail<Output>, config: z.output<Schema>): readonly LimitHit[]
+  /*
+   * Declarative facts that code outside the node asks of a configured node (the registry answers
+   * them, engine/registry/node-facts.ts), so no report, command or SQL tests a type name or reads
+   * a node's config; a config migration changes the answer with the config.
+   */
+  /** Measure nodes: the goal this config follows (the measure report and simulation read it). */
+  measures?(config: z.output<Schema>): MeasuredGoal
+  /**
+   * Contact-policy gates: the node holds customers for the contact policy before a send on this
+   * channel (`null`: on no one channel). Customers waiting at such gates in other running flows
+   * are the competing demand a gate arbitrates against (by flow priority, per channel capacity).
+   */
+  gatesChannel?(config: z.output<Schema>): Channel | null
+  /** The tags this config writes on customers (name, layer, fixed values if any). */
+  writesTags?(config: z.output<Schema>): readonly DeclaredTag[]
   /** Trigger nodes: how customers enter a flow with this config (the engine reads it; see entry-spec.ts). */
   entry?(config: z.output<Schema>): EntrySpec
   /** Runs the node over a cohort; must place every member exactly once in `routes` or `park`. */

@@ -126,6 +126,29 @@ export interface TagWrite {
   value: string | number | boolean | null
 }
 
+/**
+ * The goal a measure node follows (its `measures(config)` declaration): a conversion is an
+ * `event` (with properties equal to `where`) within `withinDays` of the anchor. The report and
+ * the simulation read goals this way, never a node's config.
+ */
+export interface MeasuredGoal {
+  event: string
+  where?: Readonly<Record<string, string | number | boolean>>
+  withinDays: number
+  /** Entering the flow (default) or passing the node given. */
+  anchor?: 'entry' | { node: string }
+  /** Numeric goal-event property summed as revenue. */
+  revenue?: string
+}
+
+/** A tag a node writes on its customers (its `writesTags(config)` declaration). */
+export interface DeclaredTag {
+  name: string
+  layer: TagLayer
+  /** The values it writes, when they are a fixed set (e.g. the RFM cells). */
+  values?: readonly string[]
+}
+
 /** A journal note about the batch, or about one customer of it. */
 export interface NodeNote {
   message: string

@@ -18,7 +18,8 @@ import { Engine } from '../executor/engine.ts'
 import type { RunErrorGroup, RunSummary } from '../executor/run-summary.ts'
 import type { Flow } from '../flow/schema.ts'
 import { catalogueWarnings, type FlowIssue } from '../flow/verify.ts'
-import { MEASURE_NODE_TYPE, measureReport, type MeasureReport } from '../measure/report.ts'
+import { measureReport, type MeasureReport } from '../measure/report.ts'
+import { measuresAGoal } from '../registry/node-facts.ts'
 import type { EngineStore, RunRow } from '../ports/engine-store.ts'
 import type { AttributeDef } from '../ports/store.ts'
 import type { ContactPolicy } from '../policy/contact-policy.ts'
@@ -84,9 +85,9 @@ const LIVE_STATES: RunRow['state'][] = ['scheduled', 'running', 'paused']
 /** Thrown inside the simulation's transaction to roll it back once the report is taken. */
 class RollBack extends Error {}
 
-/** Whether the flow has a goal to report on. */
-export function measured(flow: Flow): boolean {
-  return flow.settings.goal !== undefined || flow.nodes.some((node) => node.type === MEASURE_NODE_TYPE)
+/** Whether the flow has a goal to report on: settings.goal, or a node that declares it measures one. */
+export function measured(flow: Flow, registry: NodeRegistry): boolean {
+  return flow.settings.goal !== undefined || measuresAGoal(flow, registry)
 }
 
 /** Runs `options.flow` on a simulated clock against `store`; rolled back unless `keep`. */
@@ -103,9 +104,9 @@ export async function backtestFlow(store: EngineStore, options: SimulateOptions)
     const run = await engine.publish(flow, { ...(options.seed ? { seed: options.seed } : {}), ...(options.batchSize ? { options: { batchSize: options.batchSize } } : {}) })
     const session = await new Scheduler(engine, clock).runUntil(until)
     const report = toReport(await engine.summary(run.id), session, start, until, options.keep, warnings)
-    if (measured(flow)) {
+    if (measured(flow, registry)) {
       // As of the last simulated instant: later events in the store were not seen by the run either.
-      report.measure = await measureReport(store, run.id, { now: until - 1, ...(options.by ? { by: options.by } : {}), ...(options.byTag ? { byTag: options.byTag } : {}) })
+      report.measure = await measureReport(store, run.id, { registry, now: until - 1, ...(options.by ? { by: options.by } : {}), ...(options.byTag ? { byTag: options.byTag } : {}) })
     }
     return report
   }

@@ -66,6 +66,7 @@ export default defineNode({
   config: configSchema,
   timing: 'waits',
   outputs: ['converted', 'not converted'],
+  measures: (config) => ({ event: config.event, ...(config.where ? { where: config.where } : {}), withinDays: config.withinDays, anchor: config.anchor, ...(config.revenue ? { revenue: config.revenue } : {}) }),
   validate(config, flow) {
     // A node validated on its own (no flow around it) has no neighbours to check against.
     if (config.anchor === 'entry' || flow.nodes.length <= 1) return []

@@ -10,7 +10,7 @@
  * score them in memory.
  */
 import type { CohortMember, NodeContext, TagWrite } from '../../engine/sdk/index.ts'
-import { defineNode } from '../../engine/sdk/index.ts'
+import { defineNode, RFM_CELLS } from '../../engine/sdk/index.ts'
 import { scoreConfigSchema, scoreOutputs, scoreTag, type RfmMethod, type ScoreConfig } from './config.ts'
 import { logisticScore, scorecardScore } from './models.ts'
 import { rfmCell } from './rfm-cells.ts'
@@ -37,6 +37,13 @@ export default defineNode({
   cohort: (config) => (config.routing.type === 'top-n' || config.routing.type === 'top-percent' ? 'whole' : 'batches'),
   outputs: (config) => scoreOutputs(config),
   validate: (config) => validateScoreConfig(config),
+  // The tags scoreTags writes: the score, and for RFM the cell and its three quintiles.
+  writesTags: (config) => [
+    { name: scoreTag(config), layer: 'predictive' },
+    ...(config.method.type === 'rfm'
+      ? [{ name: 'rfm_cell', layer: 'predictive' as const, values: RFM_CELLS }, ...['rfm_r', 'rfm_f', 'rfm_m'].map((name) => ({ name, layer: 'predictive' as const }))]
+      : []),
+  ],
   explain(decision, config) {
     const method = config.method.type === 'rfm' ? 'RFM' : config.method.type === 'scorecard' ? 'the scorecard' : 'the logistic model'
     return `${method}: ${decision.reason ?? `went to ${decision.output}`} → ${decision.output}`

@@ -64,7 +64,7 @@ describe('reports API', () => {
     expect(Object.keys(report.nodes)).toEqual(['start', 'mail', 'goal'])
     expect(Object.keys(report.channels)).toEqual(['email'])
     // The route adds the run and formats times; the figures are the report's own.
-    const direct = await measureReport(server.ctx.engineStore, run!.id, { now: t0 + 8 * DAY })
+    const direct = await measureReport(server.ctx.engineStore, run!.id, { registry: server.ctx.registry, now: t0 + 8 * DAY })
     expect({ overall: report.overall, nodes: report.nodes, channels: report.channels }).toEqual(JSON.parse(JSON.stringify({ overall: direct.overall, nodes: direct.nodes, channels: direct.channels })))
   })
 

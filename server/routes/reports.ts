@@ -104,7 +104,7 @@ function publicRun(run: RunRow) {
 }
 
 export function reportRoutes(ctx: ServerContext) {
-  const { engineStore, clock } = ctx
+  const { engineStore, clock, registry } = ctx
 
   /** The run to report on: by id (of this flow), the latest of a version, or the latest. */
   async function pickRun(flowId: string, query: { run?: string; version?: number }): Promise<{ run: RunRow; runs: RunRow[] }> {
@@ -125,6 +125,7 @@ export function reportRoutes(ctx: ServerContext) {
     const flowId = raw.endsWith(CSV_SUFFIX) ? raw.slice(0, -CSV_SUFFIX.length) : raw
     const { run, runs } = await pickRun(flowId, query)
     const report = await measureReport(engineStore, run.id, {
+      registry,
       now: query.asOf === undefined ? clock.now() : Date.parse(query.asOf),
       ...(query.by === undefined ? {} : { by: query.by }),
       ...(query.byTag === undefined ? {} : { byTag: query.byTag }),
