@@ -38,6 +38,8 @@ export type * from './types.ts'
 export type { AudienceSpec, EntrySpec, PropertyMatch, TriggerEvent } from './entry-spec.ts'
 export type { EventQuery, NodeDataPort } from '../ports/node-data.ts'
 export { ConfigError, NodeDeclarationError, NodeRunError, UserError } from '../errors.ts'
+export { DeterminismError } from './determinism-guard.ts'
+export type { DeterminismGuardMode, GuardedNode } from './determinism-guard.ts'
 
 // What node code builds on, re-exported so that node folders import the SDK and nothing else of
 // the engine (eslint.config.js enforces it): the engine's folders may move, this surface stays.
