@@ -19,7 +19,8 @@ import { canonicalFlow } from '../flow/format.ts'
 import type { Flow } from '../flow/schema.ts'
 import type { EngineStore, RepublishPolicy, RunRow, TriggerStateRow } from '../ports/engine-store.ts'
 import type { NodeRegistry } from '../registry/registry.ts'
-import { parseRunOptions, type RunOptionsInput } from './run-options.ts'
+import { policyGates } from '../registry/node-facts.ts'
+import { parseRunOptions, runOptionsText, type RunOptionsInput } from './run-options.ts'
 
 /** Options of a publish. */
 export interface PublishOptions {
@@ -73,7 +74,7 @@ export async function publishFlow(env: RunControlEnv, flow: Flow, options: Publi
     const run: RunRow = {
       id, flowId: flow.id, flowVersion: flow.version, state: lifecycle.state, snapshot: JSON.stringify(lifecycle.snapshot),
       seed: options.seed ?? id, accepting: true, policy: previous ? policy : null, replaces: previous?.id ?? null,
-      options: JSON.stringify(runOptions), createdAt: now, updatedAt: now,
+      options: runOptionsText(runOptions, policyGates(compiled.flow, env.registry)), createdAt: now, updatedAt: now,
     }
     await tx.insertRun(run)
     const inherited = previous ? await tx.getTriggerState(previous.id) : undefined

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { ValidationError } from '../errors.ts'
+import type { PolicyGate } from '../registry/node-facts.ts'
 import { zodIssuesToIssues } from '../sdk/zod-issues.ts'
 
 export const runOptionsSchema = z.strictObject({
@@ -31,6 +32,22 @@ export function parseRunOptions(input: unknown = {}): RunOptions {
   if (parsed.success) return parsed.data
   const issues = zodIssuesToIssues(parsed.error.issues, { code: 'run.options', prefix: 'options', schema: runOptionsSchema })
   throw new ValidationError(`invalid run options:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, issues)
+}
+
+/**
+ * A run row's `options` text: the settings above plus the contact-policy gates of the flow
+ * version it runs (`gates`: node and channel, from the nodes' `gatesChannel` declarations on
+ * their upgraded configs, engine/registry/node-facts.ts). The contact-policy SQL reads the gates
+ * of other running flows from here, as data, never node types or configs out of the flow JSON.
+ */
+export function runOptionsText(options: RunOptions, gates: readonly PolicyGate[]): string {
+  return JSON.stringify({ ...options, gates })
+}
+
+/** The settings and gates of a run row's `options` text; `gates` is undefined for runs stored before gates were. */
+export function readRunOptions(text: string): { options: RunOptions; gates: PolicyGate[] | undefined } {
+  const { gates, ...settings } = JSON.parse(text) as { gates?: PolicyGate[] } & Record<string, unknown>
+  return { options: parseRunOptions(settings), gates }
 }
 
 /** Exponential backoff: `base × 2^(attempt − 1)`, capped at `max`. */

@@ -9,7 +9,8 @@ import { flowSchema } from '../flow/schema.ts'
 import type { EngineTables, RunRow } from '../ports/engine-store.ts'
 import type { NodeRegistry } from '../registry/registry.ts'
 import { InstantLoopGuard } from './instant-loop-guard.ts'
-import { parseRunOptions, type RunOptions } from './run-options.ts'
+import { policyGates } from '../registry/node-facts.ts'
+import { readRunOptions, runOptionsText, type RunOptions } from './run-options.ts'
 
 export interface RunRuntime {
   run: RunRow
@@ -28,5 +29,10 @@ export async function loadRunRuntime(store: EngineTables, registry: NodeRegistry
   const compiled = compileFlow(flowSchema.parse(JSON.parse(version.definition)), registry)
   let batch = await store.lastBatch(run.id)
   const loopGuard = new InstantLoopGuard([...compiled.nodes.keys()], compiled.flow.edges)
-  return { run, compiled, options: parseRunOptions(JSON.parse(run.options)), loopGuard, nextBatch: () => ++batch }
+  const { options, gates } = readRunOptions(run.options)
+  if (gates !== undefined) return { run, compiled, options, loopGuard, nextBatch: () => ++batch }
+  // Published before runs stored their policy gates: store them now, so other flows' gates see this run's waiting customers.
+  const text = runOptionsText(options, policyGates(compiled.flow, registry))
+  await store.updateRun(run.id, { options: text })
+  return { run: { ...run, options: text }, compiled, options, loopGuard, nextBatch: () => ++batch }
 }

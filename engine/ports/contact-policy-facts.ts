@@ -13,12 +13,13 @@ export interface ContactPolicyQuery {
   /** Channel capacity: contacts on `channel` over every customer with a time in `[from, to)`. */
   capacity?: { channel: Channel; from: number; to: number }
   /**
-   * Competing demand: customers waiting at a node of type `nodeType` (the policy gate) in a
+   * Competing demand: customers waiting at a contact-policy gate (a node declaring
+   * `gatesChannel`; the gates of each run are stored with it at publish, run-options.ts) in a
    * running flow other than `flowId`, due before `until`. For capacity, `channel` and
-   * `abovePriority` count how many customers (any, not only the cohort) wait at such gates of
-   * higher-priority flows on that channel, due within the capacity window `[from, to)`.
+   * `abovePriority` count how many customers (any, not only the cohort) wait at gates on that
+   * channel of higher-priority flows, due within the capacity window `[from, to)`.
    */
-  competitors?: { flowId: string; nodeType: string; until: number; channel?: Channel; abovePriority?: number }
+  competitors?: { flowId: string; until: number; channel?: Channel; abovePriority?: number }
 }
 
 /** One contact of a cohort member: sent (history) or about to be (pending outbox intent). */

@@ -59,7 +59,7 @@ export interface RunRow {
   /** The policy this run was published with, and the run it replaced. */
   policy: RepublishPolicy | null
   replaces: string | null
-  /** Engine settings of the run (batch size, retry policy) as JSON text. */
+  /** Engine settings of the run (batch size, retry policy) and its flow's contact-policy gates, as JSON text (run-options.ts). */
   options: string
   createdAt: number
   updatedAt: number

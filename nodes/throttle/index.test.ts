@@ -30,7 +30,8 @@ async function competingFlow(engine: EngineStore, flowId: string, priority: numb
   const runId = `run-${flowId}`
   await engine.insertRun({
     id: runId, flowId, flowVersion: 1, state: 'running', snapshot: '{}', seed: 's', accepting: true, policy: null, replaces: null,
-    options: '{}', createdAt: now, updatedAt: now,
+    // The gate as publish stores it from the throttle's gatesChannel declaration (run-options.ts).
+    options: JSON.stringify({ gates: [{ nodeId: 'gate', channel }] }), createdAt: now, updatedAt: now,
   })
   return runId
 }

@@ -85,6 +85,8 @@ export default defineNode({
     '`suppressed`, `no-consent`, `duplicate-offer`.',
   config,
   outputs: ['pass', 'held'],
+  // The gate other flows' throttles arbitrate against: customers waiting here compete for this channel's capacity.
+  gatesChannel: (config) => config.channel,
   timing: 'waits',
   // A capacity is shared by everyone at the gate at once: given out over the whole cohort in one
   // order, who passes does not depend on how the engine splits the cohort into batches.
@@ -126,7 +128,7 @@ export default defineNode({
         since: now - Math.max(LONGEST_WINDOW_MS, policy.duplicateOfferDays * DAY),
         ...(capacity && capacityDay ? { capacity: { channel: c.channel, ...capacityDay } } : {}),
         ...(c.arbitration.windowHours > 0 || capacity
-          ? { competitors: { flowId: ctx.flow.id, nodeType: ctx.node.type, until: arbitrationUntil, channel: c.channel, abovePriority: ctx.flow.priority } }
+          ? { competitors: { flowId: ctx.flow.id, until: arbitrationUntil, channel: c.channel, abovePriority: ctx.flow.priority } }
           : {}),
       }),
     ])

@@ -39,7 +39,7 @@ try {
   })))
   const definition = JSON.stringify({ id: 'vip', nodes: [{ id: 'gate', type: 'throttle', config: { channel: 'call' } }], settings: { priority: 10 } })
   await engine.saveFlowVersion({ flowId: 'vip', version: 1, definition, publishedAt: NOW })
-  await engine.insertRun({ id: 'r-vip', flowId: 'vip', flowVersion: 1, state: 'running', snapshot: '{}', seed: 's', accepting: true, policy: null, replaces: null, options: '{}', createdAt: NOW, updatedAt: NOW })
+  await engine.insertRun({ id: 'r-vip', flowId: 'vip', flowVersion: 1, state: 'running', snapshot: '{}', seed: 's', accepting: true, policy: null, replaces: null, options: JSON.stringify({ gates: [{ nodeId: 'gate', channel: 'call' }] }), createdAt: NOW, updatedAt: NOW })
   await engine.writePositions(allKeys.slice(2_000, 4_000).map((k) => ({
     runId: 'r-vip', customerKey: k, nodeId: 'gate', state: 'active' as const, dueAt: NOW + 3_600_000, phase: 'arrive' as const, wakeType: null, wakeWhere: null,
     attempt: 0, seq: 1, holdout: false, enteredAt: NOW, arrivedAt: NOW, triggerEventKey: null, lastOutput: null, error: null, updatedAt: NOW,
@@ -49,7 +49,7 @@ try {
   const ask = () => store.contactPolicyFacts(keys, {
     since: NOW - 32 * DAY,
     capacity: { channel: 'call', from: dayStart, to: dayStart + DAY },
-    competitors: { flowId: 'mine', nodeType: 'throttle', until: NOW + DAY, channel: 'call', abovePriority: 1 },
+    competitors: { flowId: 'mine', until: NOW + DAY, channel: 'call', abovePriority: 1 },
   })
   const first = await ask()
   const times: number[] = []
@@ -78,7 +78,7 @@ async function explainEach(url: string, schema: string, keys: number[], dayStart
     const params: Record<string, unknown[]> = {
       contacts: [cohort, NOW - 32 * DAY, cohort], suppressed: [cohort], consents: [cohort],
       capacity: ['call', dayStart, dayStart + DAY, 'call', dayStart, dayStart + DAY],
-      competitors: ['mine', 'throttle', cohort, NOW + DAY], demand: ['mine', 'throttle', 'call', 1, dayStart, NOW + DAY],
+      competitors: ['mine', cohort, NOW + DAY], demand: ['mine', 'call', 1, dayStart, NOW + DAY],
     }
     for (const [name, text] of Object.entries(PG_CONTACT_POLICY)) {
       const plan = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, params[name])

@@ -9,9 +9,10 @@ const NOW = Date.UTC(2025, 2, 12, 15) // Wednesday 2025-03-12 15:00 UTC
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
-function run(id: string, flowId: string, state: RunRow['state'] = 'running'): RunRow {
+/** A run whose flow has one policy gate, node `gate` on `call`, stored with it as publish stores it (run-options.ts). */
+function run(id: string, flowId: string, state: RunRow['state'] = 'running', gates: unknown[] = [{ nodeId: 'gate', channel: 'call' }]): RunRow {
   return {
-    id, flowId, flowVersion: 1, state, snapshot: '{}', seed: 's', accepting: true, policy: null, replaces: null, options: '{}',
+    id, flowId, flowVersion: 1, state, snapshot: '{}', seed: 's', accepting: true, policy: null, replaces: null, options: JSON.stringify({ gates }),
     createdAt: NOW, updatedAt: NOW,
   }
 }
@@ -103,7 +104,7 @@ describe.each(['sqlite', 'postgres'] as const)('contactPolicyFacts on %s', (dial
       const facts = await store.contactPolicyFacts(cohort, {
         since: NOW - 32 * DAY,
         capacity: { channel: 'call', from: dayStart, to: dayStart + DAY },
-        competitors: { flowId: 'mine', nodeType: 'throttle', until: NOW + DAY, channel: 'call', abovePriority: 5 },
+        competitors: { flowId: 'mine', until: NOW + DAY, channel: 'call', abovePriority: 5 },
       })
       expect(facts.contacts).toEqual([
         { customerKey: key('c1'), channel: 'sms', at: NOW - DAY, flowId: 'a', offer: 'spring', pending: false },
@@ -133,6 +134,37 @@ describe.each(['sqlite', 'postgres'] as const)('contactPolicyFacts on %s', (dial
     }
   })
 
+  it('reads each run\'s gates from what publish stored, not node types or configs in the flow definition', async () => {
+    const store = await openStore(dialect === 'sqlite' ? { db: ':memory:' } : { databaseUrl: pg.url, pgSchema: pg.schema })
+    try {
+      if (dialect === 'postgres') await pg.truncate()
+      const { engine, key } = await load(store)
+      // A gate whose type and config say nothing the SQL could recognise (a renamed type, a migrated config): its stored gate counts.
+      const definition = JSON.stringify({ id: 'renamed', nodes: [{ id: 'hold', type: 'gatekeeper', config: { lane: { kind: 'call' } } }], settings: { priority: 30 } })
+      await engine.saveFlowVersion({ flowId: 'renamed', version: 1, definition, publishedAt: NOW })
+      await engine.insertRun(run('r-renamed', 'renamed', 'running', [{ nodeId: 'hold', channel: 'call' }]))
+      // A throttle node in the definition whose run stored no gate on it is not a gate.
+      await engine.saveFlowVersion({ flowId: 'ungated', version: 1, definition: flowDefinition('ungated', 40, { id: 'gate', channel: 'call' }), publishedAt: NOW })
+      await engine.insertRun(run('r-ungated', 'ungated', 'running', []))
+      await engine.writePositions([position('r-renamed', key('c4'), 'hold', NOW + HOUR), position('r-ungated', key('c3'), 'gate', NOW + HOUR)])
+      const dayStart = Date.UTC(2025, 2, 12)
+      const facts = await store.contactPolicyFacts(['c1', 'c3', 'c4', 'c5'].map(key), {
+        since: NOW - DAY,
+        capacity: { channel: 'call', from: dayStart, to: dayStart + DAY },
+        competitors: { flowId: 'mine', until: NOW + DAY, channel: 'call', abovePriority: 5 },
+      })
+      expect(facts.competitors).toEqual([
+        { customerKey: key('c1'), priority: 10 },
+        { customerKey: key('c4'), priority: 30 },
+        { customerKey: key('c5'), priority: 10 },
+      ])
+      // c1 and c2 of "high" and c4 of "renamed"; c3 waits at a node no run declared a gate.
+      expect(facts.higherPriorityDemand).toBe(3)
+    } finally {
+      await store.close()
+    }
+  })
+
   it('leaves other flows\' holdout customers out of competing demand: they are never contacted', async () => {
     const store = await openStore(dialect === 'sqlite' ? { db: ':memory:' } : { databaseUrl: pg.url, pgSchema: pg.schema })
     try {
@@ -146,7 +178,7 @@ describe.each(['sqlite', 'postgres'] as const)('contactPolicyFacts on %s', (dial
       const facts = await store.contactPolicyFacts(['c1', 'c3', 'c4', 'c5'].map(key), {
         since: NOW - DAY,
         capacity: { channel: 'call', from: dayStart, to: dayStart + DAY },
-        competitors: { flowId: 'mine', nodeType: 'throttle', until: NOW + DAY, channel: 'call', abovePriority: 5 },
+        competitors: { flowId: 'mine', until: NOW + DAY, channel: 'call', abovePriority: 5 },
       })
       // As without flow "held": c4 has no competitor, and only c1 and c2 of flow "high" reserve today's calls.
       expect(facts.competitors).toEqual([
@@ -159,16 +191,21 @@ describe.each(['sqlite', 'postgres'] as const)('contactPolicyFacts on %s', (dial
     }
   })
 
-  it('treats injection-looking flow ids and types as values', async () => {
+  it('treats injection-looking flow ids and channels as values', async () => {
     const store = await openStore(dialect === 'sqlite' ? { db: ':memory:' } : { databaseUrl: pg.url, pgSchema: pg.schema })
     try {
       if (dialect === 'postgres') await pg.truncate()
       const { key } = await load(store)
+      const dayStart = Date.UTC(2025, 2, 12)
+      const capacity = { channel: 'call' as const, from: dayStart, to: dayStart + DAY }
+      const plain = await store.contactPolicyFacts([key('c1')], { since: NOW - DAY, competitors: { flowId: 'nobody', until: NOW + DAY } })
       const facts = await store.contactPolicyFacts([key('c1')], {
         since: NOW - DAY,
-        competitors: { flowId: "x'; DROP TABLE runs; --", nodeType: "throttle' OR '1'='1", until: NOW + DAY },
+        capacity,
+        competitors: { flowId: "x'; DROP TABLE runs; --", until: NOW + DAY, channel: "call' OR '1'='1" as never, abovePriority: 0 },
       })
-      expect(facts.competitors).toEqual([])
+      expect(facts.competitors).toEqual(plain.competitors)
+      expect(facts.higherPriorityDemand).toBe(0)
       expect((await openEngineStore(store).listRuns()).length).toBe(4)
     } finally {
       await store.close()

@@ -22,13 +22,13 @@ function plan(sql: ContactPolicySql, keys: readonly number[], query: ContactPoli
     statements.push({ name: 'suppressed', text: sql.suppressed, params: [cohort] })
     statements.push({ name: 'consents', text: sql.consents, params: [cohort] })
     if (competitors) {
-      statements.push({ name: 'competitors', text: sql.competitors, params: [competitors.flowId, competitors.nodeType, cohort, competitors.until] })
+      statements.push({ name: 'competitors', text: sql.competitors, params: [competitors.flowId, cohort, competitors.until] })
     }
   }
   if (capacity) {
     statements.push({ name: 'capacity', text: sql.capacity, params: [capacity.channel, capacity.from, capacity.to, capacity.channel, capacity.from, capacity.to] })
     if (competitors?.channel !== undefined && competitors.abovePriority !== undefined) {
-      const params = [competitors.flowId, competitors.nodeType, competitors.channel, competitors.abovePriority, capacity.from, capacity.to]
+      const params = [competitors.flowId, competitors.channel, competitors.abovePriority, capacity.from, capacity.to]
       statements.push({ name: 'demand', text: sql.demand, params })
     }
   }

@@ -4,7 +4,10 @@
  * Counted contacts: history rows that reached the customer (`sent`, `delivered`) plus outbox
  * intents still `pending` (delivered intents are already in history; dead ones never arrived).
  * Competing demand leaves out other flows' holdout customers: they are never contacted, so
- * they neither win a customer from this flow nor keep capacity from it.
+ * they neither win a customer from this flow nor keep capacity from it. The gates of running
+ * flows are data stored on each run at publish (`runs.options` → `gates`: node and channel, from
+ * the node declarations, engine/executor/run-options.ts): no statement reads a node's type or
+ * config out of a flow definition, so a node's config migration cannot break arbitration.
  */
 
 /** Statement texts of one dialect, in the order the runners bind them (see each comment). */
@@ -17,9 +20,9 @@ export interface ContactPolicySql {
   consents: string
   /** (channel, from, to, channel, from, to) → n. */
   capacity: string
-  /** (flowId, nodeType, keys JSON, until) → customer_key, priority. */
+  /** (flowId, keys JSON, until) → customer_key, priority. */
   competitors: string
-  /** (flowId, nodeType, channel, abovePriority, capacity from, capacity to) → n. */
+  /** (flowId, channel, abovePriority, capacity from, capacity to) → n. */
   demand: string
 }
 
@@ -45,15 +48,15 @@ export const SQLITE_CONTACT_POLICY: ContactPolicySql = {
   capacity: `
     SELECT (SELECT COUNT(*) FROM contacts WHERE channel = ? AND at >= ? AND at < ? AND status IN ${REACHED})
          + (SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND channel = ? AND created_at >= ? AND created_at < ?) AS n`,
-  // The gates are the policy nodes of running flows: few rows, so parsing their definitions is cheap.
+  // The gates of running flows: few rows, so parsing their runs' options is cheap.
   competitors: `
     WITH gates AS (
-      SELECT r.id AS run_id, json_extract(n.value, '$.id') AS node_id,
+      SELECT r.id AS run_id, json_extract(g.value, '$.nodeId') AS node_id,
              CAST(json_extract(v.definition, '$.settings.priority') AS INTEGER) AS priority
       FROM runs r
       JOIN flow_versions v ON v.flow_id = r.flow_id AND v.version = r.flow_version
-      JOIN json_each(v.definition, '$.nodes') n
-      WHERE r.state = 'running' AND r.flow_id <> ? AND json_extract(n.value, '$.type') = ?
+      JOIN json_each(r.options, '$.gates') g
+      WHERE r.state = 'running' AND r.flow_id <> ?
     )
     SELECT p.customer_key, MAX(g.priority) AS priority
     FROM gates g JOIN positions p ON p.run_id = g.run_id AND p.node_id = g.node_id
@@ -61,12 +64,12 @@ export const SQLITE_CONTACT_POLICY: ContactPolicySql = {
     GROUP BY p.customer_key ORDER BY 1`,
   demand: `
     WITH gates AS (
-      SELECT r.id AS run_id, json_extract(n.value, '$.id') AS node_id
+      SELECT r.id AS run_id, json_extract(g.value, '$.nodeId') AS node_id
       FROM runs r
       JOIN flow_versions v ON v.flow_id = r.flow_id AND v.version = r.flow_version
-      JOIN json_each(v.definition, '$.nodes') n
-      WHERE r.state = 'running' AND r.flow_id <> ? AND json_extract(n.value, '$.type') = ?
-        AND json_extract(n.value, '$.config.channel') = ?
+      JOIN json_each(r.options, '$.gates') g
+      WHERE r.state = 'running' AND r.flow_id <> ?
+        AND json_extract(g.value, '$.channel') = ?
         AND CAST(json_extract(v.definition, '$.settings.priority') AS INTEGER) > ?
     )
     SELECT COUNT(*) AS n FROM gates g JOIN positions p ON p.run_id = g.run_id AND p.node_id = g.node_id
@@ -95,26 +98,26 @@ export const PG_CONTACT_POLICY: ContactPolicySql = {
          + (SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND channel = $4 AND created_at >= $5 AND created_at < $6) AS n`,
   competitors: `
     WITH gates AS (
-      SELECT r.id AS run_id, n.value ->> 'id' AS node_id, (v.definition::jsonb #>> '{settings,priority}')::int AS priority
+      SELECT r.id AS run_id, g.value ->> 'nodeId' AS node_id, (v.definition::jsonb #>> '{settings,priority}')::int AS priority
       FROM runs r
       JOIN flow_versions v ON v.flow_id = r.flow_id AND v.version = r.flow_version
-      CROSS JOIN LATERAL jsonb_array_elements(v.definition::jsonb -> 'nodes') n
-      WHERE r.state = 'running' AND r.flow_id <> $1 AND n.value ->> 'type' = $2
+      CROSS JOIN LATERAL jsonb_array_elements(COALESCE(r.options::jsonb -> 'gates', '[]'::jsonb)) g
+      WHERE r.state = 'running' AND r.flow_id <> $1
     )
     SELECT p.customer_key, MAX(g.priority) AS priority
     FROM gates g JOIN positions p ON p.run_id = g.run_id AND p.node_id = g.node_id
-    WHERE p.customer_key IN (SELECT jsonb_array_elements_text($3::jsonb)::int) AND p.state = 'active' AND NOT p.holdout AND p.due_at < $4
+    WHERE p.customer_key IN (SELECT jsonb_array_elements_text($2::jsonb)::int) AND p.state = 'active' AND NOT p.holdout AND p.due_at < $3
     GROUP BY p.customer_key ORDER BY 1`,
   demand: `
     WITH gates AS (
-      SELECT r.id AS run_id, n.value ->> 'id' AS node_id
+      SELECT r.id AS run_id, g.value ->> 'nodeId' AS node_id
       FROM runs r
       JOIN flow_versions v ON v.flow_id = r.flow_id AND v.version = r.flow_version
-      CROSS JOIN LATERAL jsonb_array_elements(v.definition::jsonb -> 'nodes') n
-      WHERE r.state = 'running' AND r.flow_id <> $1 AND n.value ->> 'type' = $2
-        AND n.value #>> '{config,channel}' = $3
-        AND (v.definition::jsonb #>> '{settings,priority}')::int > $4
+      CROSS JOIN LATERAL jsonb_array_elements(COALESCE(r.options::jsonb -> 'gates', '[]'::jsonb)) g
+      WHERE r.state = 'running' AND r.flow_id <> $1
+        AND g.value ->> 'channel' = $2
+        AND (v.definition::jsonb #>> '{settings,priority}')::int > $3
     )
     SELECT COUNT(*) AS n FROM gates g JOIN positions p ON p.run_id = g.run_id AND p.node_id = g.node_id
-    WHERE p.state = 'active' AND NOT p.holdout AND p.due_at >= $5 AND p.due_at < $6`,
+    WHERE p.state = 'active' AND NOT p.holdout AND p.due_at >= $4 AND p.due_at < $5`,
 }
