@@ -160,7 +160,7 @@ export async function runNaive(options: {
     }
     const seconds = (performance.now() - started) / 1000
     rss.stop()
-    const counts = countsOf(await engine.summary(run.id), options.flow)
+    const counts = countsOf(await engine.summary(run.id), options.flow, options.registry)
     const sharedSeconds = naive.sharedMs / 1000
     const projectedSeconds = sharedSeconds + ((seconds - sharedSeconds) / Math.max(1, entered.length)) * options.population
     return {

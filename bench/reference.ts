@@ -14,6 +14,7 @@ import type { RunSummary } from '../engine/executor/run-summary.ts'
 import { loadFlowFile } from '../engine/flow/files.ts'
 import type { Flow } from '../engine/flow/schema.ts'
 import { loadRegistry } from '../engine/registry/load-nodes.ts'
+import { triggerNodeIds } from '../engine/registry/node-facts.ts'
 import type { NodeRegistry } from '../engine/registry/registry.ts'
 import { Scheduler } from '../engine/scheduler/scheduler.ts'
 import { openEngineStore } from '../store/open-engine-store.ts'
@@ -101,7 +102,7 @@ export async function runReference(options: {
     const seconds = (performance.now() - started) / 1000
     rss.stop()
     const summary = await engine.summary(run.id)
-    const counts = countsOf(summary, options.flow)
+    const counts = countsOf(summary, options.flow, options.registry)
     return {
       customers: counts.entered,
       seconds: round(seconds, 2),
@@ -120,8 +121,8 @@ export async function runReference(options: {
 }
 
 /** The counts of a run summary; `entered` is what the trigger let in. */
-export function countsOf(summary: RunSummary, flow: Flow): RunCounts {
-  const trigger = flow.nodes.find((n) => n.type === 'trigger')?.id ?? ''
+export function countsOf(summary: RunSummary, flow: Flow, registry: NodeRegistry): RunCounts {
+  const trigger = triggerNodeIds(flow, registry)[0] ?? ''
   return {
     entered: summary.nodes[trigger]?.entered ?? 0,
     nodes: summary.nodes,

@@ -10,6 +10,8 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { BENCH_NOW, DATASET_VERSION, copyDataset, ensureDataset, type DatasetCounts } from './dataset.ts'
 import type { Flow } from '../engine/flow/schema.ts'
+import { triggerNodeIds } from '../engine/registry/node-facts.ts'
+import type { NodeRegistry } from '../engine/registry/registry.ts'
 import { runIngest, type IngestResult } from './ingest.ts'
 import { runNaive, sampleKeys, type NaiveResult } from './naive-engine.ts'
 import type { BenchProgress } from './progress.ts'
@@ -157,7 +159,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     copyDataset(dataset, work)
     let ours: ReferenceResult
     try {
-      ours = await runReference({ file: work, registry, flow: withAudience(flow, result.customerIds) })
+      ours = await runReference({ file: work, registry, flow: withAudience(flow, result.customerIds, registry) })
     } finally {
       removeWork(work)
     }
@@ -232,9 +234,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   }
 }
 
-/** The flow with its trigger's audience narrowed to these customer ids. */
-function withAudience(flow: Flow, ids: readonly string[]): Flow {
-  return { ...flow, nodes: flow.nodes.map((node) => (node.type === 'trigger' ? { ...node, config: { audience: { customers: [...ids] } } } : node)) }
+/** The flow with its trigger's audience narrowed to these customer ids (the reference flow's trigger takes an audience). */
+function withAudience(flow: Flow, ids: readonly string[], registry: NodeRegistry): Flow {
+  const triggers = new Set(triggerNodeIds(flow, registry))
+  return { ...flow, nodes: flow.nodes.map((node) => (triggers.has(node.id) ? { ...node, config: { audience: { customers: [...ids] } } } : node)) }
 }
 
 /** True when two runs' per-node, send and holdout counts are equal. */

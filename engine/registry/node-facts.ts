@@ -50,6 +50,14 @@ function factsOf<Fact>(flow: Flow, registry: NodeRegistry, name: FactName): Node
   return facts
 }
 
+/** The ids of the flow's trigger nodes (declared category `trigger`), in flow order. */
+export function triggerNodeIds(flow: Flow, registry: NodeRegistry): string[] {
+  return flow.nodes.filter((node) => {
+    const resolution = registry.resolve(node.type, node.version)
+    return resolution.ok && resolution.definition.category === 'trigger'
+  }).map((node) => node.id)
+}
+
 /** The goals the flow's nodes measure (measure nodes), in flow order. */
 export function measuredGoals(flow: Flow, registry: NodeRegistry): NodeFact<MeasuredGoal>[] {
   return factsOf<MeasuredGoal>(flow, registry, 'measures')
