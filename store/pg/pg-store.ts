@@ -9,10 +9,8 @@
  * runs on that client. A write method called outside a transaction opens its own.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { and, asc, count, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
-import type { PgTable } from 'drizzle-orm/pg-core'
 import type pg from 'pg'
 import type {
   AttributeDef,
@@ -35,38 +33,19 @@ import type {
   UpsertResult,
 } from '../../engine/ports/store.ts'
 import type { Segment } from '../../engine/segment/schema.ts'
-import {
-  assembleCustomers,
-  tagNumber,
-  toAttributeDef,
-  toConsent,
-  toStoredContact,
-  toStoredEvent,
-  type AddressRecord,
-  type CustomerRecord,
-  type EventRecord,
-  type TagRecord,
-} from '../common/row-mapping.ts'
+import { tagNumber } from '../common/row-mapping.ts'
 import { toEventConflict, type ConflictRow } from '../common/event-conflicts.ts'
-import { eventsOfQuery, type EventFilter } from '../common/events-of-query.ts'
-import { chunks, orderByIds, pageLimit, transactionFinished } from '../common/store-helpers.ts'
-import {
-  foldAttributeDefs,
-  lastByKey,
-  latestConsents,
-  mergeDuplicateCustomers,
-  throwUnknownCustomers,
-  validateAttributeDefs,
-  validateConsents,
-  validateContacts,
-  validateCustomers,
-  validateEvents,
-  validateIds,
-  validateSuppressionKeys,
-  validateSuppressions,
-  validateTagRows,
-} from '../common/validate-input.ts'
+import type { EventFilter } from '../common/events-of-query.ts'
+import { chunks, transactionFinished } from '../common/store-helpers.ts'
+import { mergeDuplicateCustomers, validateCustomers, validateEvents } from '../common/validate-input.ts'
 import { checkSchemaName, mapPgError, openPgPool, type PgConnectionOptions } from './connection.ts'
+import type { SqlDriver } from '../core/driver.ts'
+import { pgDriver } from '../dialects/pg/driver.ts'
+import { defineAttributes, listAttributes } from '../attributes/attributes.ts'
+import { addSuppressions, getConsents, listContacts, recordContacts, removeSuppressions, setConsents, suppressedCustomers } from '../contact/contact.ts'
+import { countCustomers, getCustomers, listCustomers, storeStats } from '../customers/customers.ts'
+import { listEvents, listEventsOf } from '../events/events.ts'
+import { setTags } from '../tags/tags.ts'
 import { pgCreateList, pgListLists, pgMatchSegment, pgPreviewSegment, pgWriteListMembers, type PgQuery } from '../segment/pg-segments.ts'
 import { pgRfmPopulation, pgRfmScores } from '../scoring/rfm-scores.ts'
 import type { RfmAnswer, RfmPopulation, RfmQuery } from '../../engine/ports/rfm.ts'
@@ -104,7 +83,6 @@ interface TxContext {
   open: boolean
 }
 
-const CUSTOMER_COLUMNS = 'key, external_id, time_zone, preferred_channel, attributes::text AS attributes, created_at, updated_at'
 
 // Flat payloads (text and numbers only) are read with json_to_recordset, which walks the text
 // once; payloads holding JSON values (attributes, tag values, event properties) with
@@ -181,43 +159,6 @@ const SQL_TEXT = {
     JOIN events e ON e.event_id = r.id
     WHERE (e.customer_key, e.type, e.at, e.properties) IS DISTINCT FROM (c.key, r.type, r.at, r.props)
     ORDER BY r.i`,
-  // Latest statement wins; on a tie the later write wins.
-  upsertConsents: `
-    INSERT INTO consents AS c (customer_key, channel, status, at, source)
-    SELECT k, channel, status, at, source FROM json_to_recordset($1::json) AS r(k int, channel text, status text, at bigint, source text)
-    ON CONFLICT (customer_key, channel) DO UPDATE SET status = excluded.status, at = excluded.at, source = excluded.source
-    WHERE excluded.at >= c.at`,
-  upsertSuppressions: `
-    INSERT INTO suppressions (scope, value, reason, at)
-    SELECT scope, value, reason, at FROM json_to_recordset($1::json) AS r(scope text, value text, reason text, at bigint)
-    ON CONFLICT (scope, value) DO UPDATE SET reason = excluded.reason, at = excluded.at`,
-  deleteSuppressions: `
-    DELETE FROM suppressions s USING json_to_recordset($1::json) AS r(scope text, value text)
-    WHERE s.scope = r.scope AND s.value = r.value`,
-  // Suppressed by id (even when the id is not a customer yet) or by any address the customer holds.
-  suppressed: `
-    SELECT i.id FROM (SELECT DISTINCT unnest($1::text[]) AS id) i
-    WHERE EXISTS (SELECT 1 FROM suppressions s WHERE s.scope = 'customer' AND s.value = i.id)
-       OR EXISTS (SELECT 1 FROM customers c
-                  JOIN customer_addresses a ON a.customer_key = c.key
-                  JOIN suppressions s ON s.scope = a.kind AND s.value = a.address
-                  WHERE c.external_id = i.id)`,
-  insertContacts: `
-    INSERT INTO contacts (customer_key, flow_id, run_id, node_id, channel, offer, at, status)
-    SELECT k, flow_id, run_id, node_id, channel, offer, at, status FROM json_to_recordset($1::json)
-      AS r(k int, flow_id text, run_id text, node_id text, channel text, offer text, at bigint, status text)`,
-  // A declared definition is never replaced by an inferred one.
-  upsertAttributes: `
-    INSERT INTO attributes AS a (name, type, enum_values, source, description, updated_at)
-    SELECT name, type, enum_values, source, description, $2 FROM jsonb_to_recordset($1::jsonb)
-      AS r(name text, type text, enum_values jsonb, source text, description text)
-    ON CONFLICT (name) DO UPDATE SET type = excluded.type, enum_values = excluded.enum_values, source = excluded.source,
-      description = coalesce(excluded.description, a.description), updated_at = excluded.updated_at
-    WHERE NOT (a.source = 'declared' AND excluded.source = 'inferred')`,
-  selectCustomersByIds: `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE external_id = ANY($1::text[])`,
-  selectCustomersPage: `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE key > $1 ORDER BY key LIMIT $2`,
-  selectAddresses: 'SELECT customer_key, kind, address FROM customer_addresses WHERE customer_key = ANY($1::int[])',
-  selectTags: 'SELECT customer_key, name, layer, value::text AS value, at, source FROM customer_tags WHERE customer_key = ANY($1::int[])',
 } as const
 
 /** The customer store on PostgreSQL, its tables in one schema. */
@@ -361,21 +302,15 @@ export class PgStore implements StorePort {
   }
 
   async getCustomers(ids: string[]): Promise<Customer[]> {
-    validateIds(ids, 'customerIds')
-    const db = this.db()
-    const result = await this.query<CustomerRecord>(db, SQL_TEXT.selectCustomersByIds, [ids])
-    return orderByIds(await this.withDetails(db, result.rows), ids)
+    return this.read((sql) => getCustomers(sql, ids))
   }
 
   async listCustomers(options: { afterKey?: number; limit?: number } = {}): Promise<Customer[]> {
-    const db = this.db()
-    const result = await this.query<CustomerRecord>(db, SQL_TEXT.selectCustomersPage, [options.afterKey ?? 0, pageLimit(options.limit)])
-    return this.withDetails(db, result.rows)
+    return this.read((sql) => listCustomers(sql, options))
   }
 
   async countCustomers(): Promise<number> {
-    const [row] = await this.guard(this.orm().select({ n: count() }).from(schema.customers))
-    return row?.n ?? 0
+    return this.read(countCustomers)
   }
 
   async insertEvents(input: EventInput[]): Promise<EventInsertResult> {
@@ -405,194 +340,55 @@ export class PgStore implements StorePort {
   }
 
   async listEvents(customerId: string, options: { type?: string; from?: number; to?: number; last?: number } = {}): Promise<StoredEvent[]> {
-    const { events, customers } = schema
-    const conditions: SQL[] = [eq(customers.externalId, customerId)]
-    if (options.type !== undefined) conditions.push(eq(events.type, options.type))
-    if (options.from !== undefined) conditions.push(gte(events.at, options.from))
-    if (options.to !== undefined) conditions.push(lt(events.at, options.to))
-    const query = this.orm()
-      .select({
-        event_id: events.eventId,
-        customer_key: events.customerKey,
-        external_id: customers.externalId,
-        type: events.type,
-        at: events.at,
-        properties: sql<string>`${events.properties}::text`,
-      })
-      .from(events)
-      .innerJoin(customers, eq(customers.key, events.customerKey))
-      .where(and(...conditions))
-    // The newest `last`: read newest first, then put back in time order.
-    const rows = options.last === undefined
-      ? await this.guard(query.orderBy(asc(events.at), asc(events.key)))
-      : (await this.guard(query.orderBy(desc(events.at), desc(events.key)).limit(options.last))).reverse()
-    return rows.map(toStoredEvent)
+    return this.read((sql) => listEvents(sql, customerId, options))
   }
 
   async listEventsOf(customerIds: string[], options: EventFilter = {}): Promise<StoredEvent[]> {
-    validateIds(customerIds, 'customerIds')
-    if (customerIds.length === 0) return []
-    const query = eventsOfQuery('postgres', customerIds, options)
-    const result = await this.query<EventRecord>(this.db(), query.text, query.params)
-    return result.rows.map(toStoredEvent)
+    return this.read((sql) => listEventsOf(sql, customerIds, options))
   }
 
   async setConsents(input: ConsentInput[]): Promise<void> {
-    const rows = validateConsents(input)
-    await this.write(async (db) => {
-      const keys = await this.resolveCustomerKeys(db, rows.map((row) => row.customerId))
-      throwUnknownCustomers('consents', rows, keys)
-      for (const batch of chunks(latestConsents(rows), BATCH)) {
-        const payload = batch.map((row) => ({ k: keys.get(row.customerId), channel: row.channel, status: row.status, at: row.at, source: row.source ?? null }))
-        await this.query(db, SQL_TEXT.upsertConsents, [JSON.stringify(payload)])
-      }
-    })
+    await this.change((sql, keysOf) => setConsents(sql, keysOf, input))
   }
 
   async getConsents(customerIds: string[]): Promise<ConsentInput[]> {
-    validateIds(customerIds, 'customerIds')
-    const { consents, customers } = schema
-    const rows = await this.guard(
-      this.orm()
-        .select({ external_id: customers.externalId, channel: consents.channel, status: consents.status, at: consents.at, source: consents.source })
-        .from(consents)
-        .innerJoin(customers, eq(customers.key, consents.customerKey))
-        // sql.param keeps the array one parameter (a bare array would expand into a list).
-        .where(sql`${customers.externalId} = ANY(${sql.param(customerIds)}::text[])`)
-        .orderBy(asc(customers.key), asc(consents.channel)),
-    )
-    return rows.map(toConsent)
+    return this.read((sql) => getConsents(sql, customerIds))
   }
 
   async addSuppressions(input: SuppressionInput[]): Promise<void> {
-    const rows = lastByKey(validateSuppressions(input), (row) => `${row.scope}\u0000${row.value}`)
-    await this.write(async (db) => {
-      for (const batch of chunks(rows, BATCH)) await this.query(db, SQL_TEXT.upsertSuppressions, [JSON.stringify(batch)])
-    })
+    await this.change((sql) => addSuppressions(sql, input))
   }
 
   async removeSuppressions(input: Pick<SuppressionInput, 'scope' | 'value'>[]): Promise<void> {
-    const rows = validateSuppressionKeys(input)
-    await this.write(async (db) => {
-      for (const batch of chunks(rows, BATCH)) await this.query(db, SQL_TEXT.deleteSuppressions, [JSON.stringify(batch)])
-    })
+    await this.change((sql) => removeSuppressions(sql, input))
   }
 
   async suppressedCustomers(customerIds: string[]): Promise<Set<string>> {
-    validateIds(customerIds, 'customerIds')
-    const result = await this.query<{ id: string }>(this.db(), SQL_TEXT.suppressed, [customerIds])
-    return new Set(result.rows.map((row) => row.id))
+    return this.read((sql) => suppressedCustomers(sql, customerIds))
   }
 
   async recordContacts(input: ContactInput[]): Promise<void> {
-    const rows = validateContacts(input)
-    await this.write(async (db) => {
-      const keys = await this.resolveCustomerKeys(db, rows.map((row) => row.customerId))
-      throwUnknownCustomers('contacts', rows, keys)
-      for (const batch of chunks(rows, BATCH)) {
-        const payload = batch.map(({ customerId, flowId, runId, nodeId, channel, offer, at, status }) => ({
-          k: keys.get(customerId),
-          flow_id: flowId,
-          run_id: runId,
-          node_id: nodeId,
-          channel,
-          offer,
-          at,
-          status,
-        }))
-        await this.query(db, SQL_TEXT.insertContacts, [JSON.stringify(payload)])
-      }
-    })
+    await this.change((sql, keysOf) => recordContacts(sql, keysOf, input))
   }
 
   async listContacts(customerId: string, options: { from?: number; to?: number } = {}): Promise<StoredContact[]> {
-    const { contacts, customers } = schema
-    const conditions: SQL[] = [eq(customers.externalId, customerId)]
-    if (options.from !== undefined) conditions.push(gte(contacts.at, options.from))
-    if (options.to !== undefined) conditions.push(lt(contacts.at, options.to))
-    const rows = await this.guard(
-      this.orm()
-        .select({
-          key: contacts.key,
-          external_id: customers.externalId,
-          flow_id: contacts.flowId,
-          run_id: contacts.runId,
-          node_id: contacts.nodeId,
-          channel: contacts.channel,
-          offer: contacts.offer,
-          at: contacts.at,
-          status: contacts.status,
-        })
-        .from(contacts)
-        .innerJoin(customers, eq(customers.key, contacts.customerKey))
-        .where(and(...conditions))
-        .orderBy(asc(contacts.at), asc(contacts.key)),
-    )
-    return rows.map(toStoredContact)
+    return this.read((sql) => listContacts(sql, customerId, options))
   }
 
   async defineAttributes(input: AttributeDef[]): Promise<void> {
-    const defs = foldAttributeDefs(validateAttributeDefs(input))
-    await this.write(async (db) => {
-      const payload = defs.map((def) => ({
-        name: def.name,
-        type: def.type,
-        enum_values: def.values ?? null,
-        source: def.source,
-        description: def.description ?? null,
-      }))
-      await this.query(db, SQL_TEXT.upsertAttributes, [JSON.stringify(payload), this.shared.now()])
-    })
+    await this.change((sql) => defineAttributes(sql, input, this.shared.now()))
   }
 
   async listAttributes(): Promise<AttributeDef[]> {
-    const { attributes } = schema
-    const rows = await this.guard(
-      this.orm()
-        .select({
-          name: attributes.name,
-          type: attributes.type,
-          enum_values: sql<string | null>`${attributes.enumValues}::text`,
-          source: attributes.source,
-          description: attributes.description,
-        })
-        .from(attributes)
-        .orderBy(asc(attributes.name)),
-    )
-    return rows.map(toAttributeDef)
+    return this.read(listAttributes)
   }
 
   async setTags(input: { customerId: string; tag: Tag }[]): Promise<void> {
-    const rows = lastByKey(validateTagRows(input), (row) => `${row.customerId}\u0000${row.tag.name}`)
-    await this.write(async (db) => {
-      const keys = await this.resolveCustomerKeys(db, rows.map((row) => row.customerId))
-      throwUnknownCustomers('tags', rows, keys)
-      for (const batch of chunks(rows, BATCH)) {
-        const payload = batch.map((row) => tagPayload(keys.get(row.customerId) as number, row.tag))
-        await this.query(db, SQL_TEXT.upsertTags, [JSON.stringify(payload)])
-      }
-    })
+    await this.change((sql, keysOf) => setTags(sql, keysOf, input))
   }
 
   async stats(): Promise<StoreStats> {
-    const orm = this.orm()
-    const total = async (table: PgTable) => (await this.guard(orm.select({ n: count() }).from(table)))[0]?.n ?? 0
-    const [customers, events, eventTypes, attributes, consents, suppressions, contacts] = await Promise.all([
-      total(schema.customers),
-      total(schema.events),
-      this.guard(
-        orm
-          .select({ type: schema.events.type, count: count() })
-          .from(schema.events)
-          .groupBy(schema.events.type)
-          .orderBy(sql`count(*) DESC`, asc(schema.events.type)),
-      ),
-      total(schema.attributes),
-      total(schema.consents),
-      total(schema.suppressions),
-      total(schema.contacts),
-    ])
-    return { dialect: this.dialect, customers, events, eventTypes, attributes, consents, suppressions, contacts }
+    return this.read(storeStats)
   }
 
   // Segments and static lists: compiled and run by store/segment on this store's client.
@@ -634,6 +430,21 @@ export class PgStore implements StorePort {
 
   async contactPolicyFacts(keys: readonly number[], query: ContactPolicyQuery): Promise<ContactPolicyFacts> {
     return pgContactPolicyFacts(this.queryOn(this.db()), keys, query)
+  }
+
+  /** A driver (store/core) on `db`, its errors mapped as every other statement's. */
+  private driverOn(db: Queryable): SqlDriver {
+    return pgDriver((text, params) => this.query(db, text, params))
+  }
+
+  /** Runs a read capability written once over the store driver on the open transaction's client, or the pool. */
+  private read<T>(work: (sql: SqlDriver) => Promise<T>): Promise<T> {
+    return work(this.driverOn(this.db()))
+  }
+
+  /** Runs a write capability atomically: inside the open transaction, or in a new one. */
+  private change<T>(work: (sql: SqlDriver, keysOf: (ids: string[]) => Promise<Map<string, number>>) => Promise<T>): Promise<T> {
+    return this.write((client) => work(this.driverOn(client), (ids) => this.resolveCustomerKeys(client, ids)))
   }
 
   private queryOn(db: Queryable): PgQuery {
@@ -694,14 +505,6 @@ export class PgStore implements StorePort {
     return new Map(result.rows.map((row) => [row.id, Number(row.key)]))
   }
 
-  /** Adds addresses and tags to customer rows (two queries for the whole page). */
-  private async withDetails(db: Queryable, rows: CustomerRecord[]): Promise<Customer[]> {
-    if (rows.length === 0) return []
-    const keys = rows.map((row) => Number(row.key))
-    const addresses = await this.query<AddressRecord>(db, SQL_TEXT.selectAddresses, [keys])
-    const tags = await this.query<TagRecord>(db, SQL_TEXT.selectTags, [keys])
-    return assembleCustomers(rows, addresses.rows, tags.rows)
-  }
 }
 
 interface TagPayload {

@@ -12,10 +12,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type Database from 'better-sqlite3'
-import { and, asc, count, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type {
   AttributeDef,
   ConsentInput,
@@ -37,37 +35,18 @@ import type {
   UpsertResult,
 } from '../../engine/ports/store.ts'
 import type { Segment } from '../../engine/segment/schema.ts'
-import {
-  assembleCustomers,
-  tagNumber,
-  toAttributeDef,
-  toConsent,
-  toStoredContact,
-  toStoredEvent,
-  type AddressRecord,
-  type CustomerRecord,
-  type EventRecord,
-  type TagRecord,
-} from '../common/row-mapping.ts'
 import { toEventConflict, type ConflictRow } from '../common/event-conflicts.ts'
-import { eventsOfQuery, type EventFilter } from '../common/events-of-query.ts'
-import { orderByIds, pageLimit, transactionFinished } from '../common/store-helpers.ts'
-import {
-  initialAttributes,
-  mergeDuplicateCustomers,
-  throwUnknownCustomers,
-  validateAttributeDefs,
-  validateConsents,
-  validateContacts,
-  validateCustomers,
-  validateEvents,
-  validateIds,
-  validateSuppressionKeys,
-  validateSuppressions,
-  validateTagRows,
-  type EventRow,
-} from '../common/validate-input.ts'
+import type { EventFilter } from '../common/events-of-query.ts'
+import { transactionFinished } from '../common/store-helpers.ts'
+import { initialAttributes, mergeDuplicateCustomers, validateCustomers, validateEvents, type EventRow } from '../common/validate-input.ts'
 import { mapSqliteError, openSqliteDatabase, type SqliteConnectionOptions } from './connection.ts'
+import type { SqlDriver } from '../core/driver.ts'
+import { sqliteDriver } from '../dialects/sqlite/driver.ts'
+import { defineAttributes, listAttributes } from '../attributes/attributes.ts'
+import { addSuppressions, getConsents, listContacts, recordContacts, removeSuppressions, setConsents, suppressedCustomers } from '../contact/contact.ts'
+import { countCustomers, getCustomers, listCustomers, storeStats } from '../customers/customers.ts'
+import { listEvents, listEventsOf } from '../events/events.ts'
+import { setTags, writeTag } from '../tags/tags.ts'
 import { BackgroundCheckpoints } from './background-checkpoints.ts'
 import { DeferredIndexes, type DeferrableTable } from './deferred-indexes.ts'
 import { MultiRowInsert } from './multi-row-insert.ts'
@@ -139,26 +118,6 @@ const SQL_TEXT = {
   maxCustomerKey: 'SELECT coalesce(max(key), 0) FROM customers',
   deleteAddress: 'DELETE FROM customer_addresses WHERE customer_key = ? AND kind = ?',
   resolveCustomers: 'SELECT external_id AS id, key FROM customers WHERE external_id IN (SELECT value FROM json_each(?))',
-  deleteSuppression: 'DELETE FROM suppressions WHERE scope = ? AND value = ?',
-  // Suppressed by id (even when the id is not a customer yet) or by any address the customer holds.
-  suppressed: `WITH ids(id) AS (SELECT DISTINCT value FROM json_each(?))
-    SELECT ids.id FROM ids
-    WHERE EXISTS (SELECT 1 FROM suppressions s WHERE s.scope = 'customer' AND s.value = ids.id)
-       OR EXISTS (SELECT 1 FROM customers c
-                  JOIN customer_addresses a ON a.customer_key = c.key
-                  JOIN suppressions s ON s.scope = a.kind AND s.value = a.address
-                  WHERE c.external_id = ids.id)`,
-  // A declared definition is never replaced by an inferred one.
-  upsertAttribute: `INSERT INTO attributes (name, type, enum_values, source, description, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-    ON CONFLICT (name) DO UPDATE SET type = excluded.type, enum_values = excluded.enum_values, source = excluded.source,
-      description = coalesce(excluded.description, attributes.description), updated_at = excluded.updated_at
-    WHERE NOT (attributes.source = 'declared' AND excluded.source = 'inferred')`,
-  selectCustomersByIds: `SELECT key, external_id, time_zone, preferred_channel, json(attributes) AS attributes, created_at, updated_at
-    FROM customers WHERE external_id IN (SELECT value FROM json_each(?))`,
-  selectCustomersPage: `SELECT key, external_id, time_zone, preferred_channel, json(attributes) AS attributes, created_at, updated_at
-    FROM customers WHERE key > ? ORDER BY key LIMIT ?`,
-  selectAddresses: 'SELECT customer_key, kind, address FROM customer_addresses WHERE customer_key IN (SELECT value FROM json_each(?))',
-  selectTags: 'SELECT customer_key, name, layer, value, at, source FROM customer_tags WHERE customer_key IN (SELECT value FROM json_each(?))',
   // Events of a batch whose id is stored with other content: `?` is [[index, id, key, type, at,
   // properties], ...]. Properties are compared as JSON values: equal JSONB bytes first (the
   // common, cheap case: the same text gives the same bytes), else the same set of (path, type,
@@ -203,19 +162,6 @@ const MULTI_ROW_TEXT = {
       num = excluded.num, at = excluded.at, source = excluded.source`,
   ],
   insertEvents: ['INSERT INTO events (event_id, customer_key, type, at, properties)', '(?, ?, ?, ?, jsonb(?))', 'ON CONFLICT (event_id) DO NOTHING'],
-  // Latest statement wins; on a tie the later write wins (rows of one statement apply in order).
-  upsertConsents: [
-    'INSERT INTO consents (customer_key, channel, status, at, source)',
-    '(?, ?, ?, ?, ?)',
-    `ON CONFLICT (customer_key, channel) DO UPDATE SET status = excluded.status, at = excluded.at, source = excluded.source
-      WHERE excluded.at >= consents.at`,
-  ],
-  upsertSuppressions: [
-    'INSERT INTO suppressions (scope, value, reason, at)',
-    '(?, ?, ?, ?)',
-    'ON CONFLICT (scope, value) DO UPDATE SET reason = excluded.reason, at = excluded.at',
-  ],
-  insertContacts: ['INSERT INTO contacts (customer_key, flow_id, run_id, node_id, channel, offer, at, status)', '(?, ?, ?, ?, ?, ?, ?, ?)', ''],
 } as const satisfies Record<string, readonly [string, string, string]>
 
 /** The customer store on a SQLite file (or `:memory:`). */
@@ -372,23 +318,15 @@ export class SqliteStore implements StorePort {
   }
 
   async getCustomers(ids: string[]): Promise<Customer[]> {
-    validateIds(ids, 'customerIds')
-    return this.run(() => {
-      const rows = this.statement('selectCustomersByIds').all(JSON.stringify(ids)) as CustomerRecord[]
-      return orderByIds(this.withDetails(rows), ids)
-    })
+    return this.use((sql) => getCustomers(sql, ids))
   }
 
   async listCustomers(options: { afterKey?: number; limit?: number } = {}): Promise<Customer[]> {
-    const limit = pageLimit(options.limit)
-    return this.run(() => {
-      const rows = this.statement('selectCustomersPage').all(options.afterKey ?? 0, limit) as CustomerRecord[]
-      return this.withDetails(rows)
-    })
+    return this.use((sql) => listCustomers(sql, options))
   }
 
   async countCustomers(): Promise<number> {
-    return this.run(() => this.shared.orm.select({ n: count() }).from(schema.customers).get()?.n ?? 0)
+    return this.use(countCustomers)
   }
 
   async insertEvents(input: EventInput[]): Promise<EventInsertResult> {
@@ -424,195 +362,55 @@ export class SqliteStore implements StorePort {
   }
 
   async listEvents(customerId: string, options: { type?: string; from?: number; to?: number; last?: number } = {}): Promise<StoredEvent[]> {
-    const { events, customers } = schema
-    const conditions: SQL[] = [eq(customers.externalId, customerId)]
-    if (options.type !== undefined) conditions.push(eq(events.type, options.type))
-    if (options.from !== undefined) conditions.push(gte(events.at, options.from))
-    if (options.to !== undefined) conditions.push(lt(events.at, options.to))
-    return this.run(() => {
-      const query = this.shared.orm
-        .select({
-          event_id: events.eventId,
-          customer_key: events.customerKey,
-          external_id: customers.externalId,
-          type: events.type,
-          at: events.at,
-          properties: sql<string>`json(${events.properties})`,
-        })
-        .from(events)
-        .innerJoin(customers, eq(customers.key, events.customerKey))
-        .where(and(...conditions))
-      // The newest `last`: read newest first, then put back in time order.
-      const rows = options.last === undefined ? query.orderBy(asc(events.at), asc(events.key)).all() : query.orderBy(desc(events.at), desc(events.key)).limit(options.last).all().reverse()
-      return rows.map(toStoredEvent)
-    })
+    return this.use((sql) => listEvents(sql, customerId, options))
   }
 
   async listEventsOf(customerIds: string[], options: EventFilter = {}): Promise<StoredEvent[]> {
-    validateIds(customerIds, 'customerIds')
-    if (customerIds.length === 0) return []
-    const query = eventsOfQuery('sqlite', customerIds, options)
-    return this.run(() => {
-      const cacheKey = `eventsOf:${query.shape}`
-      let statement = this.shared.statements.get(cacheKey)
-      if (!statement) {
-        statement = this.shared.db.prepare(query.text)
-        this.shared.statements.set(cacheKey, statement)
-      }
-      return (statement.all(query.params) as EventRecord[]).map(toStoredEvent)
-    })
+    return this.use((sql) => listEventsOf(sql, customerIds, options))
   }
 
   async setConsents(input: ConsentInput[]): Promise<void> {
-    const rows = validateConsents(input)
-    await this.write(() => {
-      const keys = this.resolveCustomerKeys(rows.map((row) => row.customerId))
-      throwUnknownCustomers('consents', rows, keys)
-      const values: unknown[] = new Array(rows.length * 5)
-      rows.forEach((row, i) => {
-        values[5 * i] = keys.get(row.customerId)
-        values[5 * i + 1] = row.channel
-        values[5 * i + 2] = row.status
-        values[5 * i + 3] = row.at
-        values[5 * i + 4] = row.source ?? null
-      })
-      this.insert('upsertConsents').run(values)
-    })
+    await this.use((sql) => setConsents(sql, this.keysOf, input))
   }
 
   async getConsents(customerIds: string[]): Promise<ConsentInput[]> {
-    validateIds(customerIds, 'customerIds')
-    const { consents, customers } = schema
-    return this.run(() =>
-      this.shared.orm
-        .select({ external_id: customers.externalId, channel: consents.channel, status: consents.status, at: consents.at, source: consents.source })
-        .from(consents)
-        .innerJoin(customers, eq(customers.key, consents.customerKey))
-        .where(sql`${customers.externalId} IN (SELECT value FROM json_each(${JSON.stringify(customerIds)}))`)
-        .orderBy(asc(customers.key), asc(consents.channel))
-        .all()
-        .map(toConsent),
-    )
+    return this.use((sql) => getConsents(sql, customerIds))
   }
 
   async addSuppressions(input: SuppressionInput[]): Promise<void> {
-    const rows = validateSuppressions(input)
-    await this.write(() => {
-      this.insert('upsertSuppressions').run(rows.flatMap((row) => [row.scope, row.value, row.reason, row.at]))
-    })
+    await this.use((sql) => addSuppressions(sql, input))
   }
 
   async removeSuppressions(input: Pick<SuppressionInput, 'scope' | 'value'>[]): Promise<void> {
-    const rows = validateSuppressionKeys(input)
-    await this.write(() => {
-      const remove = this.statement('deleteSuppression')
-      for (const row of rows) remove.run(row.scope, row.value)
-    })
+    await this.use((sql) => removeSuppressions(sql, input))
   }
 
   async suppressedCustomers(customerIds: string[]): Promise<Set<string>> {
-    validateIds(customerIds, 'customerIds')
-    return this.run(() => new Set(this.statement('suppressed', true).all(JSON.stringify(customerIds)) as string[]))
+    return this.use((sql) => suppressedCustomers(sql, customerIds))
   }
 
   async recordContacts(input: ContactInput[]): Promise<void> {
-    const rows = validateContacts(input)
-    await this.write(() => {
-      const keys = this.resolveCustomerKeys(rows.map((row) => row.customerId))
-      throwUnknownCustomers('contacts', rows, keys)
-      this.insert('insertContacts').run(
-        rows.flatMap((row) => [keys.get(row.customerId), row.flowId, row.runId, row.nodeId, row.channel, row.offer, row.at, row.status]),
-      )
-    })
+    await this.use((sql) => recordContacts(sql, this.keysOf, input))
   }
 
   async listContacts(customerId: string, options: { from?: number; to?: number } = {}): Promise<StoredContact[]> {
-    const { contacts, customers } = schema
-    const conditions: SQL[] = [eq(customers.externalId, customerId)]
-    if (options.from !== undefined) conditions.push(gte(contacts.at, options.from))
-    if (options.to !== undefined) conditions.push(lt(contacts.at, options.to))
-    return this.run(() =>
-      this.shared.orm
-        .select({
-          key: contacts.key,
-          external_id: customers.externalId,
-          flow_id: contacts.flowId,
-          run_id: contacts.runId,
-          node_id: contacts.nodeId,
-          channel: contacts.channel,
-          offer: contacts.offer,
-          at: contacts.at,
-          status: contacts.status,
-        })
-        .from(contacts)
-        .innerJoin(customers, eq(customers.key, contacts.customerKey))
-        .where(and(...conditions))
-        .orderBy(asc(contacts.at), asc(contacts.key))
-        .all()
-        .map(toStoredContact),
-    )
+    return this.use((sql) => listContacts(sql, customerId, options))
   }
 
   async defineAttributes(input: AttributeDef[]): Promise<void> {
-    const defs = validateAttributeDefs(input)
-    await this.write(() => {
-      const now = this.shared.now()
-      const upsert = this.statement('upsertAttribute')
-      for (const def of defs) {
-        upsert.run(def.name, def.type, def.values ? JSON.stringify(def.values) : null, def.source, def.description ?? null, now)
-      }
-    })
+    await this.use((sql) => defineAttributes(sql, input, this.shared.now()))
   }
 
   async listAttributes(): Promise<AttributeDef[]> {
-    const { attributes } = schema
-    return this.run(() =>
-      this.shared.orm
-        .select({
-          name: attributes.name,
-          type: attributes.type,
-          enum_values: attributes.enumValues,
-          source: attributes.source,
-          description: attributes.description,
-        })
-        .from(attributes)
-        .orderBy(asc(attributes.name))
-        .all()
-        .map(toAttributeDef),
-    )
+    return this.use(listAttributes)
   }
 
   async setTags(input: { customerId: string; tag: Tag }[]): Promise<void> {
-    const rows = validateTagRows(input)
-    await this.write(() => {
-      const keys = this.resolveCustomerKeys(rows.map((row) => row.customerId))
-      throwUnknownCustomers('tags', rows, keys)
-      const insert = this.insert('upsertTags')
-      // Sized up front: the engine writes five score tags per customer of a batch.
-      const values: unknown[] = new Array(rows.length * insert.width)
-      rows.forEach((row, i) => writeTag(values, i * insert.width, keys.get(row.customerId) as number, row.tag))
-      insert.run(values)
-    })
+    await this.use((sql) => setTags(sql, this.keysOf, input))
   }
 
   async stats(): Promise<StoreStats> {
-    const { orm } = this.shared
-    const total = (table: SQLiteTable) => orm.select({ n: count() }).from(table).get()?.n ?? 0
-    return this.run(() => ({
-      dialect: this.dialect,
-      customers: total(schema.customers),
-      events: total(schema.events),
-      eventTypes: orm
-        .select({ type: schema.events.type, count: count() })
-        .from(schema.events)
-        .groupBy(schema.events.type)
-        .orderBy(sql`count(*) DESC`, asc(schema.events.type))
-        .all(),
-      attributes: total(schema.attributes),
-      consents: total(schema.consents),
-      suppressions: total(schema.suppressions),
-      contacts: total(schema.contacts),
-    }))
+    return this.use(storeStats)
   }
 
   // Segments and static lists: compiled and run by store/segment, inside this store's run/write.
@@ -655,6 +453,28 @@ export class SqliteStore implements StorePort {
   async contactPolicyFacts(keys: readonly number[], query: ContactPolicyQuery): Promise<ContactPolicyFacts> {
     return this.run(() => sqliteContactPolicyFacts(this.shared.db, keys, query))
   }
+
+  /**
+   * Runs a capability written once over the store driver (store/customers, events, contact,
+   * attributes, tags): inside the open transaction as part of it; outside one in a short
+   * transaction of its own, so it never reads or joins another caller's uncommitted rows on the
+   * one connection.
+   */
+  private async use<T>(work: (sql: SqlDriver) => Promise<T>): Promise<T> {
+    const current = this.currentTx()
+    if (current && !current.open) throw transactionFinished()
+    const guarded = async () => {
+      try {
+        return await work(sqliteDriver(this.shared.db))
+      } catch (error) {
+        throw mapSqliteError(this.shared.path, error)
+      }
+    }
+    return current ? guarded() : this.transaction(guarded)
+  }
+
+  /** Customer keys for the capabilities' writes: the transaction's last customer batch first. */
+  private readonly keysOf = async (ids: string[]): Promise<Map<string, number>> => this.resolveCustomerKeys(ids)
 
   private currentTx(): TxHandle | undefined {
     return this.tx ?? this.shared.scope.getStore()
@@ -757,14 +577,6 @@ export class SqliteStore implements StorePort {
     return keys
   }
 
-  /** Adds addresses and tags to customer rows (two queries for the whole page). */
-  private withDetails(rows: CustomerRecord[]): Customer[] {
-    if (rows.length === 0) return []
-    const keys = JSON.stringify(rows.map((row) => row.key))
-    const addresses = this.statement('selectAddresses').all(keys) as AddressRecord[]
-    const tags = this.statement('selectTags').all(keys) as TagRecord[]
-    return assembleCustomers(rows, addresses, tags)
-  }
 }
 
 /** Address rows (flat key, kind, address triples) reordered by (kind, address). */
@@ -780,19 +592,6 @@ function sortedAddressRows(values: unknown[]): unknown[] {
     return addressA < addressB ? -1 : addressA > addressB ? 1 : 0
   })
   return order.flatMap((i) => [values[i], values[i + 1], values[i + 2]])
-}
-
-/** Writes a tag row's values (in the column order of the tag statements) into `values` from `offset`. */
-function writeTag(values: unknown[], offset: number, key: number, tag: Tag): void {
-  const { value } = tag
-  values[offset] = key
-  values[offset + 1] = tag.name
-  values[offset + 2] = tag.layer
-  // A validated value is a JSON scalar: only a string needs JSON.stringify's quoting and escapes.
-  values[offset + 3] = typeof value === 'string' ? JSON.stringify(value) : String(value)
-  values[offset + 4] = tagNumber(value)
-  values[offset + 5] = tag.at
-  values[offset + 6] = tag.source ?? null
 }
 
 /** Appends a tag row's values. */
