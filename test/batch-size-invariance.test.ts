@@ -15,6 +15,7 @@ import type { Flow, FlowNode } from '../engine/flow/schema.ts'
 import { unpackKeys } from '../engine/journal/packed-keys.ts'
 import type { EngineStore } from '../engine/ports/engine-store.ts'
 import { loadRegistry } from '../engine/registry/load-nodes.ts'
+import { contactPolicySchema, type ContactPolicy } from '../engine/policy/contact-policy.ts'
 import type { NodeRegistry } from '../engine/registry/registry.ts'
 import { backtestFlow } from '../engine/simulation/simulate-flow.ts'
 import { generateIntoStore } from '../demo/generate.ts'
@@ -45,6 +46,8 @@ interface Scenario {
   seed: string
   /** Back-test window [start, AS_OF). */
   days: number
+  /** The engine's global contact policy (sluice.config.ts `contactPolicy`), when the case has one. */
+  contactPolicy?: ContactPolicy
 }
 
 let registry: NodeRegistry | undefined
@@ -59,7 +62,9 @@ async function outcomes(scenario: Scenario, batchSize: number): Promise<Record<s
   try {
     await generateIntoStore(store, { customers: scenario.customers, seed: scenario.seed, asOf: AS_OF })
     const engineStore = openEngineStore(store)
-    const report = await backtestFlow(engineStore, { flow: scenario.flow, registry: await nodes(), start: AS_OF - scenario.days * DAY, until: AS_OF, keep: true, batchSize })
+    const report = await backtestFlow(engineStore, { flow: scenario.flow, registry: await nodes(), start: AS_OF - scenario.days * DAY, until: AS_OF, keep: true, batchSize,
+      ...(scenario.contactPolicy ? { contactPolicy: scenario.contactPolicy } : {}),
+    })
     return await readOutcomes(engineStore, report.runId)
   } finally {
     await store.close()
@@ -216,6 +221,25 @@ describe('batch-size invariance: the same outcome per customer at batch sizes 1,
       }),
       // The case that failed before capacity counted only real sends (docs/decisions.md).
       { numRuns: 15, examples: [['win-back', 50, 1, { customers: 120, seed: 'x' }]] },
+    )
+  }, 120_000)
+
+  it('holds for a throttle whose channel capacity comes only from the global contact policy', async () => {
+    // The gate has no capacityPerDay of its own: the capacity is the engine's (sluice.config.ts
+    // `contactPolicy`), which the gate's config cannot see. Customers without an e-mail address
+    // pass the gate but are never sent to.
+    await fc.assert(
+      fc.asyncProperty(holdoutArb, fc.integer({ min: 0, max: 8 }), fc.constantFrom('defer', 'drop'), audienceArb, async (holdout, perDay, onCapacity, audience) => {
+        const flow = nodeFlow('policy-capacity', [
+          { id: 'gate', type: 'throttle', config: { channel: 'email', onCapacity } },
+          { id: 'send', type: 'choose-channel', config: { candidates: [email], consent: 'not-revoked' } },
+        ], [{ from: 'gate', output: 'pass', to: 'send' }], holdout)
+        const contactPolicy = contactPolicySchema.parse({ capacity: [{ channel: 'email', perDay }] })
+        expect(await differences({ flow, ...audience, days: 5, contactPolicy })).toEqual([])
+      }),
+      // Failed before the cohort mode read the policy (docs/decisions.md): at batch size 7 a
+      // customer got the e-mail another batching never gave them.
+      { numRuns: 10, examples: [[0, 1, 'defer', { customers: 20, seed: '00a' }]] },
     )
   }, 120_000)
 })

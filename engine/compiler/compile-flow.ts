@@ -10,9 +10,9 @@ import type { Flow } from '../flow/schema.ts'
 import { upgradeFlow } from '../flow/upgrade.ts'
 import { hasErrors, verifyFlow } from '../flow/verify.ts'
 import type { NodeRegistry } from '../registry/registry.ts'
-import { outputsOf, type AnyNodeDefinition } from '../sdk/define-node.ts'
+import { cohortModeOf, outputsOf, type AnyNodeDefinition } from '../sdk/define-node.ts'
 import type { EntrySpec } from '../sdk/entry-spec.ts'
-import type { NodeCohortMode } from '../sdk/types.ts'
+import type { NodeCohortMode, NodeCohortSettings } from '../sdk/types.ts'
 import { parseNodeConfig } from '../sdk/validate-config.ts'
 import { buildJourneyMachine, resolveNext, type NextStep } from './journey-machine.ts'
 
@@ -23,8 +23,11 @@ export interface CompiledNode {
   /** The config parsed by the declaration's schema (defaults filled in). */
   config: unknown
   outputs: readonly string[]
-  /** How the executor feeds it, resolved for this config. */
-  cohort: NodeCohortMode
+  /**
+   * How the executor feeds it under the tick's node settings (the contact policy in force can
+   * change while the run runs, so the executor asks every tick rather than once at compile time).
+   */
+  cohortMode(settings: NodeCohortSettings): NodeCohortMode
 }
 
 /** A flow ready for the executor. */
@@ -51,8 +54,8 @@ export function compileFlow(input: Flow, registry: NodeRegistry): CompiledFlow {
     const definition = registry.get(node.type, node.version) as AnyNodeDefinition
     const context = { nodeId: node.id, nodes: flow.nodes, edges: flow.edges }
     const config = parseNodeConfig(definition, node.config, context)
-    const cohort = typeof definition.cohort === 'function' ? definition.cohort(config) : definition.cohort
-    nodes.set(node.id, { id: node.id, definition, config, outputs: outputsOf(definition, config), cohort })
+    const cohortMode = (settings: NodeCohortSettings) => cohortModeOf(definition, config, settings)
+    nodes.set(node.id, { id: node.id, definition, config, outputs: outputsOf(definition, config), cohortMode })
   }
   const trigger = [...nodes.values()].find((n) => n.definition.category === 'trigger') as CompiledNode
   if (typeof trigger.definition.entry !== 'function') {

@@ -1,11 +1,11 @@
 /**
  * Due work: every active position whose due time has come, grouped by (run, node), taken in
- * batches in (due time, customer key) order and moved by moveBatch. A node that declares
- * `cohort: 'whole'` gets everyone due at it in one call.
+ * batches in (due time, customer key) order and moved by moveBatch. A node whose cohort mode is
+ * `whole` under this tick's node settings (cohortSettings) gets everyone due at it in one call.
  */
 import type { DuePosition, EventCursor, PositionRow } from '../ports/engine-store.ts'
 import { memberOfPosition, type Traveller } from '../planner/traveller.ts'
-import { moveBatch, type ExecutorEnv } from './move-batch.ts'
+import { cohortSettings, moveBatch, type ExecutorEnv } from './move-batch.ts'
 import type { RunRuntime } from './run-runtime.ts'
 
 /** What the due work of one tick did. */
@@ -21,9 +21,10 @@ export async function runDueWork(env: ExecutorEnv, runtimes: ReadonlyMap<string,
   const outcome: DueOutcome = { batches: 0, customers: 0, nodeRuns: 0, sends: 0 }
   for (const runtime of runtimes.values()) runtime.loopGuard.nextTick()
   const groups = await env.store.dueNodes([...runtimes.keys()], now)
+  const settings = cohortSettings(env)
   for (const { runId, nodeId } of groups) {
     const runtime = runtimes.get(runId) as RunRuntime
-    const whole = runtime.compiled.nodes.get(nodeId)?.cohort === 'whole'
+    const whole = runtime.compiled.nodes.get(nodeId)?.cohortMode(settings) === 'whole'
     let after: EventCursor | undefined
     for (;;) {
       const page = await env.store.duePositions(runId, nodeId, now, { ...(whole ? {} : { limit: runtime.options.batchSize }), ...(after ? { after } : {}) })

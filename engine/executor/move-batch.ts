@@ -16,7 +16,7 @@ import type { NodeDataPort } from '../ports/node-data.ts'
 import type { ContactPolicy } from '../policy/contact-policy.ts'
 import type { Customer } from '../ports/store.ts'
 import { createIdSource } from '../random.ts'
-import type { NodeSecrets } from '../sdk/types.ts'
+import type { NodeCohortSettings, NodeSecrets } from '../sdk/types.ts'
 import { addWrites, emptyWritePlan, planDeferral, planErased, planNodeFailure, planNodeResult, planUnknownNode, type StepAt } from '../planner/plan-step.ts'
 import type { Traveller } from '../planner/traveller.ts'
 import { runNode } from './run-node.ts'
@@ -73,6 +73,7 @@ export async function moveBatch(
   const pending = new Map<string, Traveller[]>()
   const ran = new Set<string>()
   const data = withProfileMemo(env.data)
+  const cohort = cohortSettings(env)
   const settings = { ...(env.contactPolicy ? { contactPolicy: env.contactPolicy } : {}), ...(env.secrets ? { secrets: env.secrets } : {}), ...(env.publicUrl === undefined ? {} : { publicUrl: env.publicUrl }) }
   let nodeRuns = 0
 
@@ -92,7 +93,7 @@ export async function moveBatch(
     // A `whole` node sees everyone due at once (next tick); a node already run in this batch
     // (a loop through a zero-length wait) runs again next tick rather than twice in one batch.
     // On a cycle, that is one more lap without time passing: past the guard's limit, an error.
-    if (ran.has(nodeId) || (node.cohort === 'whole' && !isStart)) {
+    if (ran.has(nodeId) || (node.cohortMode(cohort) === 'whole' && !isStart)) {
       const guard = runtime.loopGuard.onCycle(nodeId) ? runtime.loopGuard : undefined
       const looped = new Set<number>()
       if (guard) for (const t of group) if (guard.lap(t.member.key, t.position.arrivedAt)) looped.add(t.member.key)
@@ -124,6 +125,14 @@ export async function moveBatch(
     else if (p.state === 'error') failed++
   }
   return { batch, customers: travellers.length, nodeRuns, sends: plan.outbox.length, finished, failed }
+}
+
+/**
+ * The node settings a cohort mode may depend on, as the env holds them this tick: the engine
+ * swaps its env when the contact policy changes, so due-work and the batch agree within a tick.
+ */
+export function cohortSettings(env: ExecutorEnv): NodeCohortSettings {
+  return env.contactPolicy ? { contactPolicy: env.contactPolicy } : {}
 }
 
 /**

@@ -124,7 +124,7 @@ export function renderNodesDoc(descriptions: readonly NodeTypeDescription[]): st
     lines.push(`- Category: ${d.category} · icon: ${d.icon}`)
     lines.push(`- Version: ${d.version}${d.migratesFrom.length > 0 ? ` (configs of version ${d.migratesFrom.join(', ')} are migrated on load)` : ''}`)
     lines.push(`- Outputs: ${d.outputs ? d.outputs.map((o) => `\`${o}\``).join(', ') : 'computed from the config'}`)
-    lines.push(`- Timing: ${d.timing === 'waits' ? 'may hold customers over time (waits)' : 'instant'}${d.cohort === 'whole' ? ' · runs once over every customer due at the node' : d.cohort === 'config' ? ' · runs once over every customer due at the node when its config needs them all (otherwise in batches)' : ''}`)
+    lines.push(`- Timing: ${d.timing === 'waits' ? 'may hold customers over time (waits)' : 'instant'}${d.cohort === 'whole' ? ' · runs once over every customer due at the node' : d.cohort === 'config' ? ' · runs once over every customer due at the node when its config or the contact policy in force needs them all (asked every tick; otherwise in batches)' : ''}`)
     if (d.source) lines.push(`- Declared in: \`${d.source}\``)
     lines.push('', '### Config', '')
     const fields = configFields(d.configSchema)

@@ -52,7 +52,7 @@ export function checkDeclaration(value: unknown): string[] {
   }
   if (d.timing !== undefined && !TIMINGS.includes(d.timing as string)) problems.push(`timing: expected one of ${TIMINGS.join(', ')}, got ${JSON.stringify(d.timing)}`)
   if (d.cohort !== undefined && typeof d.cohort !== 'function' && !COHORT_MODES.includes(d.cohort as string)) {
-    problems.push(`cohort: expected one of ${COHORT_MODES.join(', ')} or a function of the config, got ${JSON.stringify(d.cohort)}`)
+    problems.push(`cohort: expected one of ${COHORT_MODES.join(', ')} or a function of the config and the node settings, got ${JSON.stringify(d.cohort)}`)
   }
   problems.push(...checkMigrations(d.migrate, d.version))
   return problems

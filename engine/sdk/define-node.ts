@@ -17,6 +17,7 @@ import type {
   MeasuredGoal,
   NodeCategory,
   NodeCohortMode,
+  NodeCohortSettings,
   NodeIcon,
   NodeIssue,
   NodeResult,
@@ -52,10 +53,13 @@ export interface NodeDeclaration<Schema extends z.ZodType, Output extends string
   /** `waits` if the node may hold customers over time (park them, or route them with a later `at`). Default `instant`. */
   timing?: NodeTiming
   /**
-   * How the cohort is fed: `batches` (default) or `whole`, or a function of the config when only
-   * some configs need everyone at once (score: a top-N ranking does, a cut-off does not).
+   * How the cohort is fed: `batches` (default) or `whole`, or a function of the config and the
+   * node settings in force when only some need everyone at once (score: a top-N ranking does, a
+   * cut-off does not; throttle: a channel capacity does, whether its own config or the global
+   * contact policy sets it). The executor calls the function every tick, so it must be pure and
+   * cheap; `settings.contactPolicy` is the policy the node will see as `ctx.contactPolicy`.
    */
-  cohort?: NodeCohortMode | ((config: z.output<Schema>) => NodeCohortMode)
+  cohort?: NodeCohortMode | CohortModeFunction<z.output<Schema>>
   /** Upgrades configs of older versions: key N upgrades a version-N config to version N+1. */
   migrate?: ConfigMigrations
   /** Node-specific checks beyond the schema (cross-field rules, checks against neighbours). */
@@ -89,6 +93,9 @@ export interface NodeDeclaration<Schema extends z.ZodType, Output extends string
   run(input: NodeRunInput<z.output<Schema>>): Promise<Result>
 }
 
+/** A cohort mode computed from the parsed config and the tick's node settings. */
+export type CohortModeFunction<Config> = (config: Config, settings: NodeCohortSettings) => NodeCohortMode
+
 /** The literal keys of an object type; an index signature (`Record<string, …>`) has none. */
 type LiteralKeys<T> = { [K in keyof T]-?: string extends K ? never : K }[keyof T] & string
 
@@ -107,7 +114,7 @@ type OnlyDeclaredRoutes<Result, Output extends string> = [UndeclaredRoutes<Resul
 
 /** A checked node declaration, as the registry holds it; `timing` and `cohort` are filled in. */
 export type NodeDefinition<Schema extends z.ZodType = z.ZodType, Output extends string = string> = Readonly<
-  NodeDeclaration<Schema, Output> & { timing: NodeTiming; cohort: NodeCohortMode | ((config: z.output<Schema>) => NodeCohortMode) }
+  NodeDeclaration<Schema, Output> & { timing: NodeTiming; cohort: NodeCohortMode | CohortModeFunction<z.output<Schema>> }
 >
 
 /**
@@ -166,6 +173,11 @@ export function defineNode<Schema extends z.ZodType, const Output extends string
     throw new NodeDeclarationError(`node type '${type}' is not a valid declaration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
   }
   return Object.freeze({ ...declaration, timing: declaration.timing ?? 'instant', cohort: declaration.cohort ?? 'batches' })
+}
+
+/** How the executor feeds a node with a given (valid) config under the tick's node settings. */
+export function cohortModeOf(definition: AnyNodeDefinition, config: unknown, settings: NodeCohortSettings): NodeCohortMode {
+  return typeof definition.cohort === 'function' ? definition.cohort(config, settings) : definition.cohort
 }
 
 /** The outputs of a node for a given (valid) config, as a plain list. */

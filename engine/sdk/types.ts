@@ -39,6 +39,17 @@ export type NodeTiming = 'instant' | 'waits'
  */
 export type NodeCohortMode = 'batches' | 'whole'
 
+/**
+ * What a cohort mode may depend on besides the config: the node settings in force for the tick.
+ * The executor asks a declaration's `cohort` function every tick with these, because they can
+ * change while a run runs (PUT /api/policy replaces the contact policy from the next tick on):
+ * a channel capacity that only the global policy sets must make a capacity-giving node `whole`.
+ */
+export interface NodeCohortSettings {
+  /** The engine's global contact policy (what the node sees as ctx.contactPolicy), when one is set. */
+  readonly contactPolicy?: ContactPolicy
+}
+
 /** One customer of the cohort at a node. */
 export interface CohortMember {
   /** The store's internal key (compact engine rows). */
@@ -173,7 +184,8 @@ export interface NodeResult<Output extends string = string> {
 export interface Decision<Output extends string = string> {
   /** External id of the customer. */
   customer: string
-  output: Output
+  /** The output taken; null when the customer was parked at the node (deferred, waiting for an event) with `reason`. */
+  output: Output | null
   at?: number
   reason?: string
   values?: Record<string, unknown>

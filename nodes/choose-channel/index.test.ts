@@ -183,9 +183,12 @@ describe('choose-channel quiet hours and capacity', () => {
   })
 
   it('takes its whole cohort at once when it gives out a capacity, and batches otherwise', () => {
-    const cohort = (config: unknown) => (chooseChannel.cohort as (c: unknown) => string)(chooseChannel.config.parse(config))
+    const cohort = (config: unknown, settings = {}) => (chooseChannel.cohort as (c: unknown, s: object) => string)(chooseChannel.config.parse(config), settings)
     expect(cohort({ candidates: [EMAIL], capacity: { perDay: { email: 150 } } })).toBe('whole')
     expect(cohort({ candidates: [EMAIL] })).toBe('batches')
+    // A capacity only the global policy sets counts when it is on a candidate channel.
+    expect(cohort({ candidates: [EMAIL] }, { contactPolicy: contactPolicySchema.parse({ capacity: [{ channel: 'email', perDay: 4 }] }) })).toBe('whole')
+    expect(cohort({ candidates: [EMAIL] }, { contactPolicy: contactPolicySchema.parse({ capacity: [{ channel: 'call', perDay: 4 }] }) })).toBe('batches')
   })
 })
 

@@ -102,7 +102,9 @@ export default defineNode({
   outputs: (config) => [...config.candidates.map((c) => c.channel), 'none'],
   // A daily capacity is shared by everyone due at once: given out over the whole cohort in one
   // order, who gets a channel does not depend on how the engine splits the cohort into batches.
-  cohort: (config) => (config.capacity === undefined ? 'batches' : 'whole'),
+  // It may come from the config or only from the global policy in force this tick.
+  cohort: (config, settings) =>
+    config.capacity !== undefined || (settings.contactPolicy?.capacity ?? []).some((cap) => config.candidates.some((c) => c.channel === cap.channel)) ? 'whole' : 'batches',
   validate: (config, flow) => validateConfig(config, flow.attributes),
   explain: (decision, config) => {
     const values = decision.values ?? {}

@@ -15,10 +15,14 @@ function policy(input: Record<string, unknown>): ContactPolicy {
   return contactPolicySchema.parse(input)
 }
 
-/** A fresh in-memory store with customers, plus its engine tables for outbox and positions. */
+/**
+ * A fresh in-memory store with customers, plus its engine tables for outbox and positions. Every
+ * customer has an e-mail address and a phone unless given addresses of their own: capacity counts
+ * only passes that can become a send.
+ */
 async function storeWith(customers: CustomerInput[], now: number): Promise<{ store: StorePort; engine: EngineStore; key: (id: string) => number }> {
   const store = await openStore({ db: ':memory:', now: () => now })
-  await store.upsertCustomers(customers)
+  await store.upsertCustomers(customers.map((c) => ({ addresses: { email: `${c.id}@example.com`, phone: '+15550100' }, ...c })))
   const keys = new Map((await store.getCustomers(customers.map((c) => c.id))).map((c) => [c.id, c.key]))
   return { store, engine: openEngineStore(store), key: (id) => keys.get(id) as number }
 }
@@ -216,9 +220,27 @@ describe('throttle: channel capacity and arbitration by priority', () => {
         const result = await testNode(throttle, { store, customers: ids, now, config, holdout: ['h1', 'h2'], order })
         expect(result.routes, order).toEqual({ pass: ['h1', 'c1', 'h2', 'c2'], held: ['c3'] })
       }
-      const cohort = (c: unknown) => (throttle.cohort as (c: unknown) => string)(throttle.config.parse(c))
+      const cohort = (c: unknown, settings = {}) => (throttle.cohort as (c: unknown, s: object) => string)(throttle.config.parse(c), settings)
       expect(cohort(config)).toBe('whole')
       expect(cohort({ channel: 'email' })).toBe('batches')
+      // A capacity only the global policy sets makes the gate whole too, but only for its channel.
+      expect(cohort({ channel: 'email' }, { contactPolicy: policy({ capacity: [{ channel: 'email', perDay: 4 }] }) })).toBe('whole')
+      expect(cohort({ channel: 'email' }, { contactPolicy: policy({ capacity: [{ channel: 'sms', perDay: 4 }] }) })).toBe('batches')
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('spends a capacity only the global policy sets on passes that can become a send, not on customers without an address on the channel', async () => {
+    const now = MONDAY + 10 * HOUR
+    const { store } = await storeWith([{ id: 'c1' }, { id: 'nomail', addresses: { phone: '+15550101' } }, { id: 'c2' }, { id: 'c3' }, { id: 'late', addresses: {} }], now)
+    try {
+      const contactPolicy = policy({ capacity: [{ channel: 'email', perDay: 2 }] })
+      const result = await testNode(throttle, { store, customers: ['c1', 'nomail', 'c2', 'c3', 'late'], now, contactPolicy, config: { channel: 'email', onCapacity: 'drop' } })
+      // nomail passes (the send step will route them to none) and leaves room for c2; once the
+      // capacity is used up, someone without an address is held like anyone.
+      expect(result.routes).toEqual({ pass: ['c1', 'nomail', 'c2'], held: ['c3', 'late'] })
+      expect(result.decisions.find((d) => d.customer === 'late')).toMatchObject({ reason: 'capacity:email', values: { perDay: 2, used: 0 } })
     } finally {
       await store.close()
     }

@@ -11,7 +11,7 @@ import { z } from 'zod'
 import { isValidTimeZone, startOfLocalDay } from '../../engine/sdk/index.ts'
 import { capSchema, NO_CONTACT_POLICY, quietHoursSchema, tightenPolicy, type ContactPolicy } from '../../engine/sdk/index.ts'
 import type { ContactPolicyFacts } from '../../engine/sdk/index.ts'
-import { CHANNELS } from '../../engine/sdk/index.ts'
+import { addressKindOf, CHANNELS } from '../../engine/sdk/index.ts'
 import { defineNode } from '../../engine/sdk/index.ts'
 import type { CohortMember, ParkedCustomer, RoutedCustomer } from '../../engine/sdk/index.ts'
 import { evaluateCustomer, type Hold, type CustomerFacts } from './evaluate.ts'
@@ -52,6 +52,11 @@ function nodeRules(c: Config): Partial<ContactPolicy> {
   }
 }
 
+/** The policy this gate enforces: the global one (or none) tightened by the gate's own rules. */
+function gatePolicy(global: ContactPolicy | undefined, c: Config): ContactPolicy {
+  return tightenPolicy(global ?? NO_CONTACT_POLICY, nodeRules(c))
+}
+
 function describeReason(code: string | undefined): string {
   if (!code) return 'no rule'
   if (code.startsWith('cap:')) {
@@ -78,7 +83,7 @@ export default defineNode({
   description:
     'Contact policy gate before a send: the global policy (caps per channel and over all channels in calendar or rolling ' +
     'day/week/month windows in the customer\'s time zone, counted over every campaign including sends pending in the outbox; ' +
-    'quiet hours; channel capacity per day (given out in arrival order over everyone at the gate at once; customers in the flow\'s holdout pass the same way but use none of it); not the same offer twice; consent) tightened by this node. When a higher-priority ' +
+    'quiet hours; channel capacity per day (given out in arrival order over everyone at the gate at once; customers in the flow\'s holdout or with no address on the channel pass the same way but use none of it, since no send follows); not the same offer twice; consent) tightened by this node. When a higher-priority ' +
     'flow has the customer waiting at its own gate, the lower one waits or drops. Suppression and consent always win. ' +
     'Customers who may be contacted leave on `pass`; a held customer is deferred (parked and checked again) or dropped to ' +
     '`held`, always with a reason code: `cap:sms:week`, `cap:all:day`, `quiet-hours`, `capacity:call`, `priority`, ' +
@@ -89,8 +94,9 @@ export default defineNode({
   gatesChannel: (config) => config.channel,
   timing: 'waits',
   // A capacity is shared by everyone at the gate at once: given out over the whole cohort in one
-  // order, who passes does not depend on how the engine splits the cohort into batches.
-  cohort: (c) => (c.capacityPerDay === undefined ? 'batches' : 'whole'),
+  // order, who passes does not depend on how the engine splits the cohort into batches. It may
+  // come from this gate's config or only from the global policy in force this tick.
+  cohort: (c, settings) => (gatePolicy(settings.contactPolicy, c).capacity.some((cap) => cap.channel === c.channel) ? 'whole' : 'batches'),
   validate(c) {
     const issues = []
     for (const [i, cap] of c.caps.entries()) {
@@ -116,7 +122,7 @@ export default defineNode({
   },
   async run({ config: c, customers, ctx }) {
     const now = ctx.now()
-    const policy = tightenPolicy(ctx.contactPolicy ?? NO_CONTACT_POLICY, nodeRules(c))
+    const policy = gatePolicy(ctx.contactPolicy, c)
     const capacity = policy.capacity.find((cap) => cap.channel === c.channel)
     const capacityDay = capacity
       ? { from: startOfLocalDay(now, policy.capacityTimeZone), to: startOfLocalDay(now, policy.capacityTimeZone, 1) }
@@ -133,6 +139,8 @@ export default defineNode({
       }),
     ])
     const zones = new Map(profiles.map((p) => [p.id, isValidTimeZone(p.timeZone) ? p.timeZone : 'UTC']))
+    const addressKind = addressKindOf(c.channel)
+    const reachable = new Set(profiles.filter((p) => addressKind === null || Boolean(p.addresses[addressKind])).map((p) => p.id))
     const byKey = groupFacts(customers, facts)
     // Capacity left for this flow: the day's use so far, less what higher-priority flows have waiting for today.
     let capacityLeft = capacity ? Math.max(0, capacity.perDay - facts.capacityUsed - facts.higherPriorityDemand) : Infinity
@@ -148,9 +156,10 @@ export default defineNode({
       const memberFacts = byKey.get(member.key) as CustomerFacts
       let hold: Hold | null = evaluateCustomer({ policy, config: c, now, zone, facts: memberFacts, priority: ctx.flow.priority, arbitrationUntil })
       if (!hold && capacity && capacityDay) {
-        // A holdout customer passes as a contacted one would, but is never contacted: they use
-        // none of the capacity (the store counts real sends only, so batches agree).
-        if (capacityLeft > 0) capacityLeft -= member.holdout ? 0 : 1
+        // Capacity counts what becomes a real send, as the store does across ticks (contact
+        // history and pending outbox): a holdout customer, or one with no address on the channel,
+        // passes as a contacted one would but is never sent to, so they use none of it.
+        if (capacityLeft > 0) capacityLeft -= member.holdout || !reachable.has(member.id) ? 0 : 1
         else hold = { code: `capacity:${c.channel}`, action: c.onCapacity, until: capacityDay.to, values: { perDay: capacity.perDay, used: facts.capacityUsed, reserved: facts.higherPriorityDemand } }
       }
       if (!hold) {
