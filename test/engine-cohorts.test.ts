@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { unpackKeys } from '../engine/journal/packed-keys.ts'
-import { defineNode } from '../engine/sdk/index.ts'
+import { contactPolicySchema, defineNode } from '../engine/sdk/index.ts'
 import { attributeFilter, DAY, engineHarness, flowOf, sendNode, T0, type EngineHarness } from './engine-harness.ts'
 
 const CUSTOMERS = 12_000
@@ -76,6 +76,34 @@ describe('cohort execution', () => {
     await h.scheduler.runUntil(T0 + DAY)
     expect(sizes).toEqual([1_000])
     expect((await h.engine.summary(run.id)).nodes.rank?.outputs).toEqual({ top: 10, rest: 990 })
+  })
+
+  it('asks a cohort mode that reads the contact policy every tick: a policy set while the run runs makes the node whole from then on', async () => {
+    const calls: { size: number; wake: boolean }[] = []
+    // Whole only while the engine's global policy has a channel capacity (as the throttle is).
+    const gate = defineNode({
+      type: 'policy-gate', version: 1, title: 'Policy gate', category: 'policy', icon: 'shield', description: 'Parks everyone a day, then lets them on.',
+      timing: 'waits', config: z.object({}), outputs: ['next'],
+      cohort: (_config, settings) => ((settings.contactPolicy?.capacity.length ?? 0) > 0 ? 'whole' : 'batches'),
+      async run({ customers, ctx }) {
+        const woken = customers.filter((c) => c.wake === 'due')
+        calls.push({ size: customers.length, wake: woken.length > 0 })
+        return { routes: { next: woken }, park: customers.filter((c) => c.wake !== 'due').map((customer) => ({ customer, until: ctx.now() + DAY })) }
+      },
+    })
+    h = await engineHarness({ nodes: [gate] })
+    await loadCustomers(h, 1_000)
+    const flow = flowOf('policy-cohort', [{ id: 'start', type: 'trigger', config: { audience: {} } }, { id: 'gate', type: 'policy-gate', config: {} }], [{ from: 'start', output: 'entered', to: 'gate' }])
+    const run = await h.engine.publish(flow, { options: { batchSize: 100 } })
+    await h.scheduler.runUntil(T0 + DAY / 2)
+    // No policy: the arrivals are run in the trigger's batches of 100.
+    expect(calls).toEqual(Array.from({ length: 10 }, () => ({ size: 100, wake: false })))
+    h.engine.setContactPolicy(contactPolicySchema.parse({ capacity: [{ channel: 'email', perDay: 10 }] }))
+    calls.length = 0
+    await h.scheduler.runUntil(T0 + 2 * DAY)
+    // The same compiled run, the policy changed: everyone due at the gate in one call.
+    expect(calls).toEqual([{ size: 1_000, wake: true }])
+    expect((await h.engine.summary(run.id)).nodes.gate?.outputs).toEqual({ next: 1_000 })
   })
 
   it('keeps the holdout out of every send but follows it through the flow, the same customers every time', async () => {
