@@ -12,6 +12,7 @@ import { BENCH_NOW, DATASET_VERSION, copyDataset, ensureDataset, type DatasetCou
 import type { Flow } from '../engine/flow/schema.ts'
 import { triggerNodeIds } from '../engine/registry/node-facts.ts'
 import type { NodeRegistry } from '../engine/registry/registry.ts'
+import { EDITOR_NODES, runEditorBench, type EditorResult } from './editor.ts'
 import { runIngest, type IngestResult } from './ingest.ts'
 import { runNaive, sampleKeys, type NaiveResult } from './naive-engine.ts'
 import type { BenchProgress } from './progress.ts'
@@ -19,7 +20,7 @@ import { benchRegistry, loadReferenceFlow, round, runReference, type ReferenceRe
 import { BENCH_SEGMENTS, runSegments, type SegmentResult } from './segments.ts'
 
 /** The parts `--only` can name; the data set is always built. */
-export const BENCH_PARTS = ['reference', 'naive', 'segments', 'ingest'] as const
+export const BENCH_PARTS = ['reference', 'naive', 'segments', 'ingest', 'editor'] as const
 export type BenchPart = (typeof BENCH_PARTS)[number]
 
 /**
@@ -72,6 +73,8 @@ export interface BenchResults {
   ratio: number | null
   segmentPreviewMs: SegmentResult | null
   ingest: IngestResult | null
+  /** The editor opening and dragging a generated 300-node flow in Chromium. */
+  editor: EditorResult | null
   /** Things a reader of the figures must know (samples, missing parts). */
   notes: string[]
 }
@@ -203,6 +206,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     partDone('ingest')
   }
 
+  let editor: EditorResult | null = null
+  if (parts.has('editor')) {
+    progress.phase('editor', 3, `opens of a ${EDITOR_NODES}-node flow`)
+    editor = await runEditorBench({ onProgress: (done) => progress.update(done) })
+    progress.done(`interactive in ${editor.interactiveMs} ms, drag frame p95 ${editor.dragFrameMs.p95} ms`)
+    partDone('editor')
+  }
+
   return {
     date: new Date().toISOString(),
     machine: {
@@ -230,6 +241,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     ratio: reference && naive && naive.customersPerSecond > 0 ? round(reference.customersPerSecond / naive.customersPerSecond, 1) : null,
     segmentPreviewMs,
     ingest,
+    editor,
     notes,
   }
 }
