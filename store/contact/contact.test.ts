@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest'
 import { ValidationError } from '../../engine/errors.ts'
+import type { ContactInput } from '../../engine/ports/store.ts'
 import { describeEngineStore, T0 } from '../../test/support/engine-store-dialects.ts'
 
 describeEngineStore('contact (consents, suppressions, contact history)', (ctx) => {
@@ -33,10 +34,17 @@ describeEngineStore('contact (consents, suppressions, contact history)', (ctx) =
   })
 
   it('records contacts for known customers only, naming the unknown one, and lists them within [from, to)', async () => {
-    const contact = { flowId: 'f', runId: 'r', nodeId: 'send', channel: 'email' as const, offer: null, status: 'sent' as const }
+    const contact: Omit<ContactInput, 'customerId' | 'at'> = { flowId: 'f', runId: 'r', nodeId: 'send', channel: 'email', status: 'sent' }
     await expect(ctx.store.recordContacts([{ ...contact, customerId: 'c-1', at: T0 }, { ...contact, customerId: 'nobody', at: T0 }])).rejects.toThrow(ValidationError)
     await expect(ctx.store.recordContacts([{ ...contact, customerId: 'nobody', at: T0 }])).rejects.toThrow(/contacts\[0\]\.customerId/)
-    await ctx.store.recordContacts([2, 0, 1].map((n) => ({ ...contact, customerId: 'c-1', at: T0 + n, ...(n === 1 ? { runId: undefined, offer: 'ten' } : {}) })))
+    await ctx.store.recordContacts([2, 0, 1].map((n): ContactInput => {
+      const row: ContactInput = { ...contact, customerId: 'c-1', at: T0 + n }
+      if (n === 1) {
+        delete row.runId
+        row.offer = 'ten'
+      }
+      return row
+    }))
     const listed = await ctx.store.listContacts('c-1', { from: T0 + 1, to: T0 + 3 })
     expect(listed.map((c) => [c.at, c.runId, c.offer])).toEqual([[T0 + 1, undefined, 'ten'], [T0 + 2, 'r', undefined]])
     expect((await ctx.store.listContacts('c-1')).length).toBe(3)
