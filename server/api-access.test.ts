@@ -73,6 +73,7 @@ const EXAMPLES: Record<string, Example> = {
   'POST /customers/import': { path: '/api/customers/import?kind=customers', body: 'customer_id,plan\nc-2,gold\n', contentType: 'text/csv' },
   'GET /customers': { path: '/api/customers?limit=5', safe: true },
   'GET /customers/{id}': { path: '/api/customers/c-1', safe: true },
+  'GET /customers/{id}/journey': { path: '/api/customers/c-1/journey', safe: true },
   'DELETE /customers/{id}': { path: '/api/customers/c-1' },
   // Sign-in is public: every caller with the right password gets a session.
   'POST /auth/login': { path: '/api/auth/login', body: { name: 'ana', password: PASSWORD } },

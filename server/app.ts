@@ -24,6 +24,7 @@ import { eventRoutes } from './routes/events.ts'
 import { flowRoutes } from './routes/flows.ts'
 import { forecastRoutes } from './routes/forecast.ts'
 import { healthRoutes } from './routes/health.ts'
+import { journeyRoutes } from './routes/journey.ts'
 import { nodeTypeRoutes } from './routes/node-types.ts'
 import { reportRoutes } from './routes/reports.ts'
 import { runOperationRoutes } from './routes/run-operations.ts'
@@ -61,6 +62,7 @@ export function createApi(ctx: ServerContext): OpenAPIHono<ApiEnv> {
   api.route('/runs', runRoutes(ctx))
   api.route('/runs', runOperationRoutes(ctx))
   api.route('/customers', customerRoutes(ctx))
+  api.route('/customers', journeyRoutes(ctx))
   api.route('/segments', segmentRoutes(ctx))
   api.route('/reports', reportRoutes(ctx))
   return api

@@ -17,6 +17,7 @@ import { register as registerServe } from './serve.ts'
 import { register as registerTokens } from './tokens.ts'
 import { register as registerUsers } from './users.ts'
 import { register as registerValidate } from './validate.ts'
+import { register as registerWhy } from './why.ts'
 
 export type RegisterCommand = (program: Command) => void
 
@@ -31,6 +32,7 @@ export const commands: RegisterCommand[] = [
   registerForecast,
   registerPublish,
   registerRuns,
+  registerWhy,
   registerDiff,
   registerNodes,
   registerChannels,

@@ -26,7 +26,7 @@ describe('defineNode types', () => {
       explain(decision, config) {
         expectTypeOf(decision).toEqualTypeOf<Decision<'pass' | 'held'>>()
         expectTypeOf(config.per).toEqualTypeOf<'day' | 'week'>()
-        return decision.output
+        return decision.output ?? 'waiting'
       },
       async run({ config, customers }) {
         expectTypeOf(config.max).toEqualTypeOf<number>()

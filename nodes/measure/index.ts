@@ -76,6 +76,7 @@ export default defineNode({
     return []
   },
   explain(decision, config) {
+    if (decision.output === null) return `waiting up to ${config.withinDays} days of ${anchorText(config)} for "${config.event}"`
     return decision.output === 'converted'
       ? `did "${config.event}" within ${config.withinDays} days of ${anchorText(config)}`
       : `no "${config.event}" within ${config.withinDays} days of ${anchorText(config)}`

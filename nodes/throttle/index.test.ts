@@ -72,7 +72,7 @@ describe('throttle: frequency caps across campaigns', () => {
       expect(result.routes).toEqual({ pass: ['bob', 'cat'], held: ['ann'] })
       expect(result.decisions.find((d) => d.customer === 'ann')).toMatchObject({
         reason: 'cap:sms:week', values: { max: 2, count: 2, window: 'calendar', zone: 'UTC' },
-        explanation: 'held (cap:sms:week): the sms cap for the week was reached',
+        explanation: 'held (cap:sms:week): the sms cap for the week was reached (2 contact(s) already, at most 2 per calendar week in UTC)',
       })
       expect(result.calls).toMatchObject({ customers: 1, contactPolicy: 1 })
 

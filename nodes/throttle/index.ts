@@ -74,6 +74,33 @@ function describeReason(code: string | undefined): string {
   return words[code] ?? code
 }
 
+const WINDOW_WORDS: Record<string, string> = { day: 'the last 24 hours', week: 'the last 7 days', month: 'the last 30 days' }
+
+/** A cap's window in words: `calendar week in Europe/Paris` or `rolling week (the last 7 days)`. */
+function describeWindow(per: string, window: unknown, zone: unknown): string {
+  if (window === 'rolling') return `rolling ${per} (${WINDOW_WORDS[per] ?? per})`
+  return `calendar ${per}${typeof zone === 'string' ? ` in ${zone}` : ''}`
+}
+
+/** The figures behind a hold, in words: a cap's limit, count and window; a capacity's use; consent; offers. */
+function describeHoldValues(code: string | undefined, values: Record<string, unknown>, c: Config): string {
+  if (code === undefined) return ''
+  if (code.startsWith('cap:')) {
+    const [, channel, per = ''] = code.split(':')
+    if (typeof values.max === 'number') {
+      const count = typeof values.count === 'number' ? `${values.count} contact(s) already, ` : ''
+      return ` (${count}at most ${values.max} per ${describeWindow(per, values.window, values.zone)})`
+    }
+    const own = c.caps.find((cap) => cap.channel === channel && cap.per === per)
+    return own ? ` (this gate's cap: at most ${own.max} per ${describeWindow(per, own.window, undefined)})` : ' (a cap of the global contact policy)'
+  }
+  if (code.startsWith('capacity:') && typeof values.perDay === 'number') return ` (${values.perDay} a day: ${String(values.used ?? 0)} used, ${String(values.reserved ?? 0)} kept for higher-priority campaigns)`
+  if (code === 'no-consent' && typeof values.required === 'string') return ` (${values.required} consent required, theirs: ${String(values.consent ?? 'none')})`
+  if (code === 'duplicate-offer' && typeof values.offer === 'string') return ` (offer "${values.offer}" within ${String(values.days)} days)`
+  if (code === 'priority' && values.competingPriority !== undefined) return ` (priority ${String(values.competingPriority)} above this flow's ${String(values.priority)})`
+  return ''
+}
+
 export default defineNode({
   type: 'throttle',
   version: 1,
@@ -109,10 +136,15 @@ export default defineNode({
     }
     return issues
   },
-  explain(decision) {
+  // Names the rule; for a cap its limit and window (from the values journalled with a drop, or
+  // for a deferral, which journals only the code, from this gate's own caps when it is one).
+  explain(decision, config) {
     if (decision.output === 'pass') return 'passed: no contact rule held them'
+    const code = decision.reason ?? 'no reason'
+    const rule = `${describeReason(decision.reason)}${describeHoldValues(decision.reason, decision.values ?? {}, config)}`
+    if (decision.output === null) return `deferred (${code}): ${rule}; checked again against every rule when it may clear`
     const waited = decision.values?.deferLimitReached === true ? ', and they had waited as long as the gate defers' : ''
-    return `held (${decision.reason ?? 'no reason'}): ${describeReason(decision.reason)}${waited}`
+    return `held (${code}): ${rule}${waited}`
   },
   // Caps and capacities are the shared limits; suppression, consent, quiet hours and priority are not.
   limits(detail) {

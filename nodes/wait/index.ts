@@ -131,6 +131,7 @@ export default defineNode({
     if (config.until) return `waited until ${config.until}`
     if (config.window) return `waited for the window ${config.window.days.join(', ')} ${config.window.from}–${config.window.to} (own time zone)`
     const event = config.event as NonNullable<WaitConfig['event']>
+    if (decision.output === null) return decision.reason ?? `waiting up to ${describe(event.timeout)} for "${event.type}"`
     return decision.output === 'event' ? `did "${event.type}" while waiting` : `no "${event.type}" within ${describe(event.timeout)}`
   },
   async run({ config, customers, ctx }) {
