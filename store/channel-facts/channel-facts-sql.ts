@@ -6,7 +6,7 @@
  */
 import type { ChannelFacts, ChannelFactsQuery, ChannelStats, CustomerChannelFacts } from '../../engine/ports/channel-facts.ts'
 import { CHANNELS, type Channel, type Dialect } from '../../engine/ports/store.ts'
-import { sqliteJsonPath } from '../segment/sql-dialect.ts'
+import { sqliteJsonPath } from '../core/sql-params.ts'
 
 /** A statement and its parameters in order. */
 export interface FactsStatement {

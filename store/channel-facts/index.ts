@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3'
 import type { ChannelFacts, ChannelFactsQuery } from '../../engine/ports/channel-facts.ts'
-import type { PgQuery } from '../segment/pg-segments.ts'
+import type { PgQuery } from '../core/sql-params.ts'
 import { assembleChannelFacts, channelFactsStatements, type FactsRows, type FactsStatement, type FactsStatements } from './channel-facts-sql.ts'
 
 const EMPTY: ChannelFacts = { customers: new Map(), pooled: {}, used: {} }

@@ -10,7 +10,7 @@
  */
 import type { GoalAnswer, GoalQuery } from '../../engine/ports/engine-store.ts'
 import type { Dialect } from '../../engine/ports/store.ts'
-import { SqlParams, sqliteJsonPath } from '../segment/sql-dialect.ts'
+import { SqlParams, sqliteJsonPath } from '../core/sql-params.ts'
 
 export interface BoundStatement {
   text: string

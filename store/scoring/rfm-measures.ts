@@ -5,7 +5,8 @@
  */
 import type { Dialect } from '../../engine/ports/store.ts'
 import type { RfmQuery } from '../../engine/ports/rfm.ts'
-import { segmentDialect, type SqlParams } from '../segment/sql-dialect.ts'
+import type { SqlParams } from '../core/sql-params.ts'
+import { segmentDialect } from '../segment/sql-dialect.ts'
 
 const MS_PER_DAY = 86_400_000
 

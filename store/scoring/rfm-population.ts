@@ -16,7 +16,7 @@
  */
 import type { Dialect } from '../../engine/ports/store.ts'
 import type { RfmAnswer, RfmPopulation, RfmQuery, RfmScore } from '../../engine/ports/rfm.ts'
-import { SqlParams } from '../segment/sql-dialect.ts'
+import { SqlParams } from '../core/sql-params.ts'
 import { checkRfmQuery, measuresSql, type RfmStatement } from './rfm-measures.ts'
 
 /** Positions (1-based, worst first) of the boundaries of scores 2..5 among `n` values. */

@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3'
 import type { RfmAnswer, RfmPopulation, RfmQuery } from '../../engine/ports/rfm.ts'
-import type { PgQuery } from '../segment/pg-segments.ts'
+import type { PgQuery } from '../core/sql-params.ts'
 import { checkRfmQuery } from './rfm-measures.ts'
 import {
   populationOfMeasures,

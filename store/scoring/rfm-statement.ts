@@ -16,7 +16,7 @@
  */
 import type { Dialect } from '../../engine/ports/store.ts'
 import type { RfmAnswer, RfmQuery, RfmScore } from '../../engine/ports/rfm.ts'
-import { SqlParams } from '../segment/sql-dialect.ts'
+import { SqlParams } from '../core/sql-params.ts'
 import { checkRfmQuery, measuresSql, type RfmStatement } from './rfm-measures.ts'
 
 /** A row as both drivers return it (Postgres gives bigint and numeric as text). */

@@ -30,7 +30,8 @@ import {
 } from '../../engine/segment/schema.ts'
 import { durationBefore } from '../../engine/segment/durations.ts'
 import { numberComparisonHolds } from './number-comparison.ts'
-import type { JsonRef, SegmentDialect, SqlParams } from './sql-dialect.ts'
+import type { SqlParams } from '../core/sql-params.ts'
+import type { JsonRef, SegmentDialect } from './sql-dialect.ts'
 
 export type EvaluationMode = 'set' | 'probe'
 

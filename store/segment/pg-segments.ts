@@ -8,6 +8,7 @@ import type { Segment } from '../../engine/segment/schema.ts'
 import { parseSegment } from '../../engine/segment/validate-segment.ts'
 import { countStatement, MAX_CUSTOMER_KEY_SQL, matchStatement, sampleMode, sampleStatement, type SegmentStatement } from './segment-statements.ts'
 import { sampleSize } from './sqlite-segments.ts'
+import type { PgQuery } from '../core/sql-params.ts'
 import {
   checkListDescription,
   checkListIds,
@@ -21,7 +22,6 @@ import {
 } from './static-lists.ts'
 
 /** Runs one statement and returns its rows. */
-export type PgQuery = <R extends Record<string, unknown>>(text: string, params: unknown[]) => Promise<R[]>
 
 const SQL = listSql('postgres')
 

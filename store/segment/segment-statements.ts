@@ -6,7 +6,8 @@
 import type { Dialect } from '../../engine/ports/store.ts'
 import type { Segment } from '../../engine/segment/schema.ts'
 import { compileSegment, type EvaluationMode } from './compile-segment.ts'
-import { segmentDialect, SqlParams } from './sql-dialect.ts'
+import { SqlParams } from '../core/sql-params.ts'
+import { segmentDialect } from './sql-dialect.ts'
 
 /** SQL text and its bound values. */
 export interface SegmentStatement {

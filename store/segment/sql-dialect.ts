@@ -13,28 +13,7 @@ import { formatEpochMs, ISO_TIME_PATTERN_SOURCE, MS_PER_DAY, MS_PER_HOUR, MS_PER
 import type { Dialect } from '../../engine/ports/store.ts'
 import type { Comparison, ComparisonKind, Scalar } from '../../engine/segment/schema.ts'
 import { nextUp, numberComparisonHolds } from './number-comparison.ts'
-
-/** Bound parameters of one statement, with the placeholders that refer to them. */
-export class SqlParams {
-  readonly values: unknown[] = []
-
-  constructor(readonly dialect: Dialect) {}
-
-  /** Binds `value` and returns its placeholder (`@p3` on SQLite, `$3::cast` on Postgres). */
-  add(value: unknown, pgCast?: string): string {
-    // better-sqlite3 binds no booleans: SQLite's own true/false are 1/0.
-    this.values.push(this.dialect === 'sqlite' && typeof value === 'boolean' ? (value ? 1 : 0) : value)
-    const n = this.values.length
-    if (this.dialect === 'sqlite') return `@p${n}`
-    return pgCast ? `$${n}::${pgCast}` : `$${n}`
-  }
-
-  /** The values in the shape the driver binds: an object of named parameters (SQLite) or a positional array (Postgres). */
-  bindings(): Record<string, unknown> | unknown[] {
-    if (this.dialect === 'postgres') return this.values
-    return Object.fromEntries(this.values.map((value, index) => [`p${index + 1}`, value]))
-  }
-}
+import { sqliteJsonPath, type SqlParams } from '../core/sql-params.ts'
 
 /** A JSON scalar inside a document column, e.g. attribute `tenure` of `c.attributes`. */
 export interface JsonRef {
@@ -78,11 +57,6 @@ export interface SegmentDialect {
    * generic typed one. Only SQLite has them (one JSON lookup instead of two per row).
    */
   quickComparison?(params: SqlParams, ref: JsonRef, c: Partial<Comparison<string>>, kind: ComparisonKind): string | undefined
-}
-
-/** The SQLite JSON path of one object key, with `"` and `\` escaped (SQLite ≥ 3.45 path syntax). */
-export function sqliteJsonPath(key: string): string {
-  return `$."${key.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
 }
 
 /** The SQL function SQLite evaluates ISO dates with (registered on the connection, see sqlite-segments.ts). */
