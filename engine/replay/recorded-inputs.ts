@@ -1,0 +1,94 @@
+/**
+ * Recorded inputs (issue 15, part 1): what a node read through `ctx.data`, kept so a replay can
+ * serve the same answers instead of reading the store as it is now. `recordingNodeData` wraps
+ * the live port and notes every question with its answer; `replayingNodeData` answers only
+ * from such notes, so a replayed node that asks something the run never asked is an INPUT
+ * divergence named by node and method, not a silent read of today's data.
+ *
+ * A read is keyed by its method and its arguments (the cohort's keys and the query), encoded
+ * as JSON with Maps and Sets tagged so answers round-trip exactly (matchSegment answers a Set,
+ * passedAt a Map).
+ */
+import type { NodeDataPort } from '../ports/node-data.ts'
+import type { CohortMember } from '../sdk/types.ts'
+
+/** One read a node made: the method, its arguments' key, and the answer, all JSON text. */
+export interface RecordedRead {
+  nodeId: string
+  method: keyof NodeDataPort
+  args: string
+  answer: string
+}
+
+const MAP_TAG = '$map'
+const SET_TAG = '$set'
+
+/** JSON text of a read's arguments or answer, Maps and Sets tagged (JSON alone drops them). */
+export function encodeReadValue(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v instanceof Map) return { [MAP_TAG]: [...(v as Map<unknown, unknown>).entries()] }
+    if (v instanceof Set) return { [SET_TAG]: [...(v as Set<unknown>).values()] }
+    return v
+  }) ?? 'null'
+}
+
+/** The value `encodeReadValue` wrote, Maps and Sets rebuilt. */
+export function decodeReadValue(text: string): unknown {
+  return JSON.parse(text, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const tagged = v as Record<string, unknown>
+      if (MAP_TAG in tagged && Object.keys(tagged).length === 1) return new Map(tagged[MAP_TAG] as [unknown, unknown][])
+      if (SET_TAG in tagged && Object.keys(tagged).length === 1) return new Set(tagged[SET_TAG] as unknown[])
+    }
+    return v
+  })
+}
+
+/** A read's key: the cohort by customer key (ids follow keys) and the rest of the arguments. */
+function argsKey(members: readonly CohortMember[], rest: readonly unknown[]): string {
+  return encodeReadValue([members.map((m) => m.key), ...rest])
+}
+
+const METHODS = ['customers', 'events', 'matchSegment', 'rfm', 'channelFacts', 'contactPolicy', 'passedAt'] as const satisfies readonly (keyof NodeDataPort)[]
+
+/** The live port, every answered read of node `nodeId` passed to `record`. */
+export function recordingNodeData(inner: NodeDataPort, nodeId: string, record: (read: RecordedRead) => void): NodeDataPort {
+  const port = {} as Record<keyof NodeDataPort, unknown>
+  for (const method of METHODS) {
+    port[method] = async (members: readonly CohortMember[], ...rest: unknown[]) => {
+      const call = inner[method] as (m: readonly CohortMember[], ...r: unknown[]) => Promise<unknown>
+      const answer = await call.call(inner, members, ...rest)
+      record({ nodeId, method, args: argsKey(members, rest), answer: encodeReadValue(answer) })
+      return answer
+    }
+  }
+  return port as unknown as NodeDataPort
+}
+
+/** A replayed node asked what its run never asked: the inputs differ (or the node's questions changed). */
+export class UnrecordedReadError extends Error {
+  constructor(
+    readonly nodeId: string,
+    readonly method: string,
+    readonly args: string,
+  ) {
+    super(`node ${nodeId}: ctx.data.${method} was not asked this in the recorded run (arguments ${args.length > 200 ? `${args.slice(0, 200)}…` : args})`)
+    this.name = 'UnrecordedReadError'
+  }
+}
+
+/** A port answering node `nodeId`'s reads from `reads` only; an unrecorded question throws UnrecordedReadError. */
+export function replayingNodeData(reads: readonly RecordedRead[], nodeId: string): NodeDataPort {
+  const answers = new Map<string, string>()
+  for (const read of reads) if (read.nodeId === nodeId) answers.set(`${read.method}\u0000${read.args}`, read.answer)
+  const port = {} as Record<keyof NodeDataPort, unknown>
+  for (const method of METHODS) {
+    port[method] = async (members: readonly CohortMember[], ...rest: unknown[]) => {
+      const args = argsKey(members, rest)
+      const answer = answers.get(`${method}\u0000${args}`)
+      if (answer === undefined) throw new UnrecordedReadError(nodeId, method, args)
+      return decodeReadValue(answer)
+    }
+  }
+  return port as unknown as NodeDataPort
+}
