@@ -42,6 +42,22 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
   const history = useEditor((s) => s.history)
   const { edit, select, drag } = useEditor.getState()
 
+  // Each step's data apart from its position and selection: a drag re-renders only the moved
+  // nodes (FlowNode is memoised on data), not all of them every frame (decisions §28).
+  const stepData = useMemo(() => new Map(flow.nodes.map((node) => {
+    const type = types.find((t) => t.type === node.type)
+    const diff = history?.overlay.nodes[node.id]
+    const own = problems.filter((p) => p.nodeId === node.id)
+    return [node.id, {
+      nodeId: node.id, type: node.type, title: node.title ?? type?.title ?? node.type, icon: type?.icon ?? '', summary: summarize(node.type, node.config),
+      outputs: outputs[node.id] ?? type?.outputs ?? [], isTrigger: type?.category === 'trigger',
+      errors: own.filter((p) => p.severity === 'error').length, warnings: own.filter((p) => p.severity === 'warning').length,
+      count: counts ? (counts.nodes[node.id] ?? 0) : null, countKind, pinned: flow.layout[node.id]?.pinned === true,
+      ...(diff ? { diff: diff.status, changes: diff.changes } : {}),
+      onAdd: (output: string) => onAddAfter(node.id, output),
+    }] as const
+  })), [flow, types, problems, outputs, counts, countKind, history, onAddAfter])
+
   const nodes: (FlowNodeType | NoteNodeType)[] = useMemo(() => [
   // Sticky notes first, so steps draw over them: view state of the flow file, dragged like steps.
   ...(flow.notes ?? []).map((note): NoteNodeType => {
@@ -60,9 +76,6 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
     }
   }),
   ...flow.nodes.map((node): FlowNodeType => {
-    const type = types.find((t) => t.type === node.type)
-    const diff = history?.overlay.nodes[node.id]
-    const own = problems.filter((p) => p.nodeId === node.id)
     const position = dragging[node.id] ?? flow.layout[node.id] ?? { x: 0, y: 0 }
     return {
       id: node.id,
@@ -70,14 +83,7 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
       position,
       selected: selected.includes(node.id),
       draggable: !readOnly,
-      data: {
-        nodeId: node.id, type: node.type, title: node.title ?? type?.title ?? node.type, icon: type?.icon ?? '', summary: summarize(node.type, node.config),
-        outputs: outputs[node.id] ?? type?.outputs ?? [], isTrigger: type?.category === 'trigger',
-        errors: own.filter((p) => p.severity === 'error').length, warnings: own.filter((p) => p.severity === 'warning').length,
-        count: counts ? (counts.nodes[node.id] ?? 0) : null, countKind, pinned: flow.layout[node.id]?.pinned === true,
-        ...(diff ? { diff: diff.status, changes: diff.changes } : {}),
-        onAdd: (output: string) => onAddAfter(node.id, output),
-      },
+      data: stepData.get(node.id) as FlowNodeType['data'],
     }
   }),
   // Steps the version had and the draft lacks: ghosts, not part of the flow, never edited.
@@ -90,7 +96,7 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
         outputs: ghostOutputs, isTrigger: type?.category === 'trigger', errors: 0, warnings: 0, count: null, countKind, pinned: false, diff: 'removed', onAdd: () => {},
       },
     }
-  })], [flow, types, problems, outputs, selected, dragging, counts, countKind, history, readOnly, onAddAfter, edit, select])
+  })], [flow, types, stepData, selected, dragging, countKind, history, readOnly, edit, select])
 
   const edges: LabelledEdgeType[] = useMemo(() => {
     const added = new Set(history?.overlay.addedEdges ?? [])
