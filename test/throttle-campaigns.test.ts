@@ -111,7 +111,8 @@ describe.each(['sqlite', 'postgres'] as const)('throttle in running flows on %s'
   it('defers the calls beyond the day\'s capacity to the following days, in customer order', async () => {
     h = await engineHarness({ nodes: [sendNode(), throttle], ...(await store()) })
     const ids = ['c1', 'c2', 'c3', 'c4', 'c5']
-    await h.store.upsertCustomers(ids.map((id) => ({ id })))
+    // Capacity is spent only on passes that become calls, so everyone has a phone to be called on.
+    await h.store.upsertCustomers(ids.map((id, i) => ({ id, addresses: { phone: `+3361200000${i}` } })))
     const flow = flowOf(
       'churn-calls',
       [
