@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import type { NodeRegistry } from '../../engine/registry/registry.ts'
 import { createApp } from '../../server/app.ts'
 import { EDITOR_DIST, ensureEditorBuilt } from '../../server/editor-assets.ts'
 import { localAuthenticator } from '../../server/http/api-env.ts'
@@ -24,10 +25,10 @@ export interface EditorSession {
   close(): Promise<void>
 }
 
-/** Builds the editor when stale, serves it over a fresh test server (as a marketer in local mode) and opens a page. */
-export async function openEditor(seed?: (server: TestServer) => Promise<void>): Promise<EditorSession> {
+/** Builds the editor when stale, serves it over a fresh test server (as a marketer in local mode; `registry`: other node types than the built-ins) and opens a page. */
+export async function openEditor(seed?: (server: TestServer) => Promise<void>, options: { registry?: NodeRegistry } = {}): Promise<EditorSession> {
   await ensureEditorBuilt()
-  const server = await testServer({ auth: localAuthenticator('marketer') })
+  const server = await testServer({ auth: localAuthenticator('marketer'), ...(options.registry ? { registry: options.registry } : {}) })
   await seed?.(server)
   const app = createApp({ ...server.ctx, editorDir: EDITOR_DIST })
   const http: ServerType = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
