@@ -25,10 +25,17 @@ export interface EditorSession {
   close(): Promise<void>
 }
 
-/** Builds the editor when stale, serves it over a fresh test server (as a marketer in local mode; `registry`: other node types than the built-ins) and opens a page. */
-export async function openEditor(seed?: (server: TestServer) => Promise<void>, options: { registry?: NodeRegistry } = {}): Promise<EditorSession> {
+/**
+ * Builds the editor when stale, serves it over a fresh test server (as a marketer in local mode;
+ * `registry`: other node types than the built-ins; `signIn`: behind the sign-in `sluice serve`
+ * has instead, session cookies for the auth store's users and bearer API tokens, so the page
+ * starts at the login form) and opens a page.
+ */
+export async function openEditor(seed?: (server: TestServer) => Promise<void>, options: { registry?: NodeRegistry; signIn?: boolean } = {}): Promise<EditorSession> {
   await ensureEditorBuilt()
   const server = await testServer({ auth: localAuthenticator('marketer'), ...(options.registry ? { registry: options.registry } : {}) })
+  // The sessions authenticator is the one the test server already routes /api/auth to.
+  if (options.signIn) server.ctx.auth = server.ctx.sessions
   await seed?.(server)
   const app = createApp({ ...server.ctx, editorDir: EDITOR_DIST })
   const http: ServerType = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
