@@ -11,11 +11,14 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatFlow } from '../engine/flow/format.ts'
 import { flowSchema } from '../engine/flow/schema.ts'
+import { loadRegistry } from '../engine/registry/load-nodes.ts'
 import type { TestServer } from '../server/testing.ts'
 import { openEditor, type EditorSession } from './support/editor-browser.ts'
 
 const FLOWS = fileURLToPath(new URL('../flows/', import.meta.url))
 const FILES = readdirSync(FLOWS).filter((name) => name.endsWith('.flow.json')).sort()
+/** The project's node folder of the example custom node type (as sluice.config.ts names it). */
+const CUSTOM_NODES = fileURLToPath(new URL('../examples/custom-node/', import.meta.url))
 
 describe('the flows/ campaigns in the editor', () => {
   let session: EditorSession
@@ -24,7 +27,8 @@ describe('the flows/ campaigns in the editor', () => {
   let base: string
 
   beforeAll(async () => {
-    session = await openEditor()
+    // The built-ins and the example's A/B/n split, as a project configuring that folder has them.
+    session = await openEditor(undefined, { registry: await loadRegistry({ root: false, nodeDirs: [CUSTOM_NODES] }) })
     ;({ server, page, base } = session)
     page.setDefaultTimeout(20_000)
     for (const name of FILES) {
@@ -82,5 +86,62 @@ describe('the flows/ campaigns in the editor', () => {
     await expect.poll(async () => (await draftFile(file.id)).revision).toBe(before + 1)
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved')
     expect((await draftFile(file.id)).text).toBe(text)
+  }, 120_000)
+
+  it('shows the custom A/B/n split in the palette under its category, with a generated form the server validates', async () => {
+    await page.goto(`${base}/#/flows/tier-upgrade`)
+    await page.reload()
+    await page.locator('.react-flow__node[data-id="tier-changed"]').waitFor()
+    const item = page.locator('[data-palette-type="ab-split"]')
+    // Under its declared category's heading, found by the palette's search too.
+    expect(await item.locator('xpath=ancestor::section[1]/h3').textContent()).toBe('flow')
+    await page.locator('.palette-search').fill('split')
+    expect(await page.locator('[data-palette-type]').evaluateAll((els) => els.map((el) => el.getAttribute('data-palette-type')))).toContain('ab-split')
+    await page.locator('.palette-search').fill('')
+
+    // Drag it onto the empty part of the canvas (pointer events).
+    const pane = await page.locator('.react-flow__pane').boundingBox()
+    const box = await item.boundingBox()
+    if (!pane || !box) throw new Error('no pane or palette item')
+    await page.mouse.move(box.x + 20, box.y + 10)
+    await page.mouse.down()
+    await page.mouse.move(pane.x + pane.width - 220, pane.y + 60, { steps: 5 })
+    await page.mouse.move(pane.x + pane.width - 180, pane.y + 80, { steps: 5 })
+    await page.mouse.up()
+    const node = page.locator('.react-flow__node[data-id="ab-split"]')
+    await node.waitFor()
+    const form = page.locator('[data-config-for="ab-split"] form')
+    await form.waitFor()
+    const saved = () => expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved')
+    // The problems of its config (it stays unconnected: reachability is another problem).
+    const problemPaths = () => page.locator('[data-config-for="ab-split"] [data-problem-path^="nodes[ab-split].config"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-problem-path')))
+    await saved()
+    // The server's verifier: the split needs its variants.
+    await expect.poll(problemPaths).toEqual(['nodes[ab-split].config.variants'])
+    expect(Number(await node.getByTestId('node-errors').textContent())).toBe(2)
+
+    // Two variants through the generated form, both named A: the node type's own validate answers.
+    const add = form.locator('.btn-add').first()
+    await add.click()
+    await form.locator('#root_variants_0_name').fill('A')
+    await form.locator('#root_variants_0_weight').fill('1')
+    await add.click()
+    await form.locator('#root_variants_1_name').fill('A')
+    await form.locator('#root_variants_1_weight').fill('3')
+    await saved()
+    // (and the verifier's own check of the outputs the config gives).
+    await expect.poll(problemPaths).toEqual(['nodes[ab-split].config', 'nodes[ab-split].config.variants[1].name'])
+    expect(await page.locator('[data-config-for="ab-split"] [data-problem-path="nodes[ab-split].config.variants[1].name"]').textContent()).toContain('variant name "A" is already used by variants[0]')
+    await session.shot('editor-custom-node-invalid')
+
+    // Renamed B: no problem left, and the node's outputs are the variants.
+    await form.locator('#root_variants_1_name').fill('B')
+    await saved()
+    await expect.poll(problemPaths).toEqual([])
+    await expect.poll(() => node.locator('.step-output-label').allTextContents()).toEqual(['A', 'B'])
+    expect(await node.getByTestId('node-errors').textContent()).toBe('1')
+    const draft = flowSchema.parse(JSON.parse((await server.ctx.engineStore.getFlowDraft('tier-upgrade'))?.definition ?? '{}'))
+    expect(draft.nodes.find((n) => n.id === 'ab-split')).toEqual({ id: 'ab-split', type: 'ab-split', config: { variants: [{ name: 'A', weight: 1 }, { name: 'B', weight: 3 }] } })
+    await session.shot('editor-custom-node')
   }, 120_000)
 })
