@@ -2,7 +2,7 @@
  * The engine store of an open customer store: the same connection (SQLite) or pool (Postgres),
  * so the engine's writes and the customer store's join one transaction (a batch's positions,
  * journal, outbox intents, tags and contacts commit together). The port is composed of one
- * implementation per concern (store/runs, triggers, entries, positions, journal, outbox,
+ * implementation per concern (store/runs, triggers, entries, positions, journal, inputs, outbox,
  * measure), each written once over the store driver (store/core) of the dialect.
  *
  * SQLite durability: opening the engine store sets `synchronous = FULL` on the connection. In
@@ -19,6 +19,7 @@ import { storeSession, type StoreSession } from './core/session.ts'
 import { pgDriver } from './dialects/pg/driver.ts'
 import { sqliteDriver } from './dialects/sqlite/driver.ts'
 import { entriesStore } from './entries/entries-store.ts'
+import { inputsStore } from './inputs/inputs-store.ts'
 import { journalStore } from './journal/journal-store.ts'
 import { measureStore } from './measure/measure-store.ts'
 import { outboxStore } from './outbox/outbox-store.ts'
@@ -62,6 +63,7 @@ function engineStore(customers: StorePort, connection: EngineConnection, inTrans
     ...entriesStore(session),
     ...positionsStore(session),
     ...journalStore(session),
+    ...inputsStore(session),
     ...outboxStore(session),
     ...measureStore(session),
     eraseCustomer: (customerId, erasure) =>

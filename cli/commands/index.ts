@@ -10,6 +10,7 @@ import { register as registerGenerate } from './generate.ts'
 import { register as registerImport } from './import.ts'
 import { register as registerNodes } from './nodes.ts'
 import { register as registerPublish } from './publish.ts'
+import { register as registerReplay } from './replay.ts'
 import { register as registerRun } from './run.ts'
 import { register as registerRuns } from './runs.ts'
 import { register as registerSegment } from './segment.ts'
@@ -33,6 +34,7 @@ export const commands: RegisterCommand[] = [
   registerPublish,
   registerRuns,
   registerWhy,
+  registerReplay,
   registerDiff,
   registerNodes,
   registerChannels,

@@ -17,9 +17,11 @@ import type { ContactPolicy } from '../policy/contact-policy.ts'
 import type { Customer } from '../ports/store.ts'
 import { createIdSource } from '../random.ts'
 import type { NodeCohortSettings, NodeSecrets } from '../sdk/types.ts'
-import { addWrites, emptyWritePlan, planDeferral, planErased, planNodeFailure, planNodeResult, planUnknownNode, type StepAt } from '../planner/plan-step.ts'
+import { addWrites, emptyWritePlan, planDeferral, planErased, planNodeFailure, planNodeResult, planUnknownNode, type StepAt, type WritePlan } from '../planner/plan-step.ts'
 import type { Traveller } from '../planner/traveller.ts'
-import { runNode } from './run-node.ts'
+import { encodeBatchInputs, travellersText } from '../replay/batch-inputs.ts'
+import { recordingNodeData, type RecordedRead } from '../replay/recorded-inputs.ts'
+import { runNode, type NodeRunSettings } from './run-node.ts'
 import type { RunRuntime } from './run-runtime.ts'
 import { writePlan } from './write-plan.ts'
 
@@ -35,6 +37,11 @@ export interface ExecutorEnv {
   secrets?: NodeSecrets
   /** The server's public URL, handed to nodes as ctx.publicUrl. */
   publicUrl?: string
+  /**
+   * Record each batch's inputs for replay (engine/replay/batch-inputs.ts), in the batch's
+   * transaction; default true (engine config `engine.recordInputs`).
+   */
+  recordInputs?: boolean
 }
 
 /** Test hooks; the crash test stops a process inside a batch transaction with them. */
@@ -67,14 +74,63 @@ export async function moveBatch(
 ): Promise<BatchOutcome> {
   const { run, compiled } = runtime
   const batch = runtime.nextBatch()
+  const recording = env.recordInputs !== false
+  // Taken before any node runs, so a node touching a member object cannot change the record.
+  const travellersJson = recording ? travellersText(travellers) : ''
+  const reads: RecordedRead[] = []
+  const memo = withProfileMemo(env.data)
+  const settings = { ...(env.contactPolicy ? { contactPolicy: env.contactPolicy } : {}), ...(env.secrets ? { secrets: env.secrets } : {}), ...(env.publicUrl === undefined ? {} : { publicUrl: env.publicUrl }) }
+  const { plan, nodeRuns } = await planBatch({
+    runtime, batch, startNodeId, travellers, now, settings, cohort: cohortSettings(env),
+    data: recording ? (nodeId) => recordingNodeData(memo, nodeId, (read) => reads.push(read)) : () => memo,
+  })
+  const inputs = recording
+    ? encodeBatchInputs({
+        runId: run.id, batch, nodeId: startNodeId, at: now, flowVersion: compiled.flow.version, travellers: travellersJson, keys: travellers.map((t) => t.member.key), reads,
+        settings: { ...(env.contactPolicy ? { contactPolicy: env.contactPolicy } : {}), ...(env.publicUrl === undefined ? {} : { publicUrl: env.publicUrl }) },
+        positions: plan.positions,
+      })
+    : undefined
+  await writePlan(env.store, plan, async (tx) => {
+    await extra?.(tx)
+    await env.hooks?.beforeCommit?.({ runId: run.id, batch, customers: travellers.length })
+  }, inputs)
+  let finished = 0
+  let failed = 0
+  for (const p of plan.positions) {
+    if (p.state === 'done') finished++
+    else if (p.state === 'error') failed++
+  }
+  return { batch, customers: travellers.length, nodeRuns, sends: plan.outbox.length, finished, failed }
+}
+
+/** What planning a batch needs besides the run: where, who, when, and how nodes read data. */
+export interface BatchInput {
+  runtime: RunRuntime
+  batch: number
+  startNodeId: string
+  travellers: readonly Traveller[]
+  now: number
+  /** The ctx.data port of each node run (the live port, a recording one, or a replaying one). */
+  data: (nodeId: string) => NodeDataPort
+  settings: NodeRunSettings
+  cohort: NodeCohortSettings
+}
+
+/**
+ * The deciding half of a batch, writing nothing: runs the nodes the travellers reach and plans
+ * what the batch commits. moveBatch writes what it returns; replay (engine/replay/replay-run.ts)
+ * compares it with what the run wrote — the same loop, so the two cannot drift apart.
+ */
+export async function planBatch(input: BatchInput): Promise<{ plan: WritePlan; nodeRuns: number; order: string[] }> {
+  const { runtime, batch, startNodeId, travellers, now, settings, cohort } = input
+  const { run, compiled } = runtime
   const at = (nodeId: string): StepAt => ({ runId: run.id, flowId: compiled.flow.id, batch, nodeId, now })
   const plan = emptyWritePlan()
   const ids = createIdSource(`${run.seed}:${batch}`)
   const pending = new Map<string, Traveller[]>()
   const ran = new Set<string>()
-  const data = withProfileMemo(env.data)
-  const cohort = cohortSettings(env)
-  const settings = { ...(env.contactPolicy ? { contactPolicy: env.contactPolicy } : {}), ...(env.secrets ? { secrets: env.secrets } : {}), ...(env.publicUrl === undefined ? {} : { publicUrl: env.publicUrl }) }
+  const order: string[] = []
   let nodeRuns = 0
 
   const present = travellers.filter((t) => t.member.id !== '')
@@ -101,8 +157,9 @@ export async function moveBatch(
       continue
     }
     ran.add(nodeId)
+    order.push(nodeId)
     nodeRuns++
-    const outcome = await runNode({ runtime, node, members: group.map((t) => t.member), now, data, ids, settings })
+    const outcome = await runNode({ runtime, node, members: group.map((t) => t.member), now, data: input.data(nodeId), ids, settings })
     const step = outcome.ok
       ? planNodeResult(at(nodeId), { travellers: group, result: outcome.result, exits: outcome.exits, logs: outcome.logs, next: (output) => compiled.next(nodeId, output) })
       : planNodeFailure(at(nodeId), { travellers: group, message: outcome.message, logs: outcome.logs, retry: runtime.options })
@@ -113,18 +170,7 @@ export async function moveBatch(
       else for (const t of onward) waiting.push(t)
     }
   }
-
-  await writePlan(env.store, plan, async (tx) => {
-    await extra?.(tx)
-    await env.hooks?.beforeCommit?.({ runId: run.id, batch, customers: travellers.length })
-  })
-  let finished = 0
-  let failed = 0
-  for (const p of plan.positions) {
-    if (p.state === 'done') finished++
-    else if (p.state === 'error') failed++
-  }
-  return { batch, customers: travellers.length, nodeRuns, sends: plan.outbox.length, finished, failed }
+  return { plan, nodeRuns, order }
 }
 
 /**

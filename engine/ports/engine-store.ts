@@ -176,6 +176,22 @@ export interface StoredJournalRow extends JournalRow {
   id: number
 }
 
+/**
+ * What one executor batch of a run depended on (engine/replay/batch-inputs.ts): the node it
+ * started at, its `now`, its customers (packed like the journal's keys, so erasure finds them)
+ * and in `data` the encoded record — travellers, every ctx.data read with its answer, settings,
+ * the positions it decided. Written in the batch's transaction; `sluice replay` reads it.
+ */
+export interface RunInputRow {
+  runId: string
+  batch: number
+  nodeId: string
+  at: number
+  count: number
+  keys: string
+  data: string
+}
+
 /** Totals of the journal per node, kind and output: what `sluice run` reports. */
 export interface JournalTotal {
   nodeId: string
@@ -397,6 +413,11 @@ export interface EngineTables {
   journalTotals(runId: string): Promise<JournalTotal[]>
   /** The highest batch number journalled for the run (0 when none). */
   lastBatch(runId: string): Promise<number>
+
+  /** Stores batches' recorded inputs (one row per run and batch). */
+  appendRunInputs(rows: readonly RunInputRow[]): Promise<void>
+  /** Recorded inputs of a run in batch order, after batch `afterBatch`, at most `limit`. */
+  readRunInputs(runId: string, options?: { afterBatch?: number; limit?: number }): Promise<RunInputRow[]>
 
   /** Writes intents; an intent whose key exists is left as it is. Returns how many were new. */
   enqueueOutbox(rows: readonly OutboxIntent[]): Promise<number>

@@ -163,3 +163,18 @@ export const outbox = pgTable(
     check('outbox_state', oneOf('state', ['pending', 'sent', 'dead'])),
   ],
 )
+
+/** Recorded inputs, one row per executor batch of a run (see store/dialects/sqlite/engine-schema.ts). */
+export const runInputs = pgTable(
+  'run_inputs',
+  {
+    runId: text('run_id').notNull(),
+    batch: integer('batch').notNull(),
+    nodeId: text('node_id').notNull(),
+    at: epochMs('at').notNull(),
+    count: integer('count').notNull(),
+    keys: text('keys').notNull(),
+    data: text('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.batch] })],
+)

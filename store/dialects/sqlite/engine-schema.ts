@@ -165,3 +165,23 @@ export const outbox = sqliteTable(
     check('outbox_state', oneOf('state', ['pending', 'sent', 'dead'])),
   ],
 )
+
+/**
+ * Recorded inputs (engine/replay/batch-inputs.ts): one row per executor batch of a run — where
+ * and when it started, its customers packed like the journal's keys, and in `data` what the
+ * batch's decisions depended on (the travellers, every ctx.data read with its answer, the
+ * settings, the positions it decided), JSON deflated and base64url: what `sluice replay` reads.
+ */
+export const runInputs = sqliteTable(
+  'run_inputs',
+  {
+    runId: text('run_id').notNull(),
+    batch: integer('batch').notNull(),
+    nodeId: text('node_id').notNull(),
+    at: integer('at').notNull(),
+    count: integer('count').notNull(),
+    keys: text('keys').notNull(),
+    data: text('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.batch] })],
+)

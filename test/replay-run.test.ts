@@ -1,0 +1,131 @@
+/**
+ * `sluice replay RUN` (issue 15): a run replays identical from its recorded inputs; a custom
+ * node whose logic changed since the run makes the replay exit 1 naming the node, the customer,
+ * the recorded and replayed output and "code"; a node asking what the run never read is an
+ * "input" divergence; a customer's attribute changed after the run and an operator's move do
+ * not change the replay. The node types come from folders (`--nodes`), as a project's would
+ * (test/fixtures/replay-nodes).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { formatReplay, register } from '../cli/commands/replay.ts'
+import { runCommand } from '../cli/run-command.ts'
+import { isUserError } from '../engine/errors.ts'
+import { moveCustomers } from '../engine/executor/operator-actions.ts'
+import type { RunRow } from '../engine/ports/engine-store.ts'
+import { loadNodeFolder } from '../engine/registry/load-nodes.ts'
+import { decodeBatchInputs } from '../engine/replay/batch-inputs.ts'
+import type { ReplayResult } from '../engine/replay/replay-run.ts'
+import { DAY, engineHarness, flowOf, T0, type EngineHarness } from './engine-harness.ts'
+
+const temp = mkdtempSync(path.join(tmpdir(), 'sluice-replay-'))
+afterAll(() => rmSync(temp, { recursive: true, force: true }))
+
+/** The test-only node type `replay-cut` as it was at the run (v1), with its logic changed (v2), asking one more read (v3). */
+const v1 = 'test/fixtures/replay-nodes/v1'
+const v2 = 'test/fixtures/replay-nodes/v2'
+const asksMore = 'test/fixtures/replay-nodes/v3'
+
+const flow = flowOf(
+  'replayed',
+  [
+    { id: 'start', type: 'trigger', config: { audience: {} } },
+    { id: 'pause', type: 'wait', config: { for: { amount: 1, unit: 'days' } } },
+    { id: 'cut', type: 'replay-cut', config: {} },
+    { id: 'after', type: 'wait', config: { for: { amount: 2, unit: 'days' } } },
+  ],
+  [
+    { from: 'start', output: 'entered', to: 'pause' },
+    { from: 'pause', output: 'done', to: 'cut' },
+    { from: 'cut', output: 'high', to: 'after' },
+  ],
+)
+
+async function replay(db: string, nodes: string, json = true): Promise<{ result: ReplayResult; stdout: string; error: unknown }> {
+  const text = await runCommand(register, ['replay', runId, '--db', db, '--nodes', nodes, ...(json ? ['--json'] : [])])
+  return { result: json ? (JSON.parse(text.stdout) as ReplayResult) : (undefined as unknown as ReplayResult), stdout: text.stdout, error: text.error }
+}
+
+let runId = ''
+
+describe('sluice replay', () => {
+  let h: EngineHarness | undefined
+  afterEach(async () => {
+    await h?.close()
+    h = undefined
+  })
+
+  it('replays a run identical, then names the node, customer and values when the node code changed; an attribute changed after the run does not matter', async () => {
+    const db = path.join(temp, 'code.db')
+    h = await engineHarness({ store: { db } })
+    await loadNodeFolder(h.registry, v1)
+    await h.store.upsertCustomers([{ id: 'hi', attributes: { score: 80 } }, { id: 'mid', attributes: { score: 55 } }, { id: 'lo', attributes: { score: 20 } }])
+    const run: RunRow = await h.engine.publish(flow)
+    runId = run.id
+    await h.scheduler.runUntil(T0 + 5 * DAY)
+    // What was recorded: the cut node's profile read, in the batch that ran it, at its time.
+    const inputs = (await h.engineStore.readRunInputs(run.id)).map(decodeBatchInputs)
+    const cutBatch = inputs.find((b) => b.nodeId === 'cut' && b.reads.some((r) => r.nodeId === 'cut'))
+    expect(cutBatch?.at).toBe(T0 + DAY)
+    expect(cutBatch?.travellers.map((t) => t.member.id).sort()).toEqual(['hi', 'lo', 'mid'])
+    // The customer changes after the run; the replay sees what the node saw.
+    await h.store.upsertCustomers([{ id: 'mid', attributes: { score: 10 } }])
+    await h.close()
+    h = undefined
+
+    const same = await replay(db, v1)
+    expect(same.error).toBeUndefined()
+    expect(same.result.identical).toBe(true)
+    expect(same.result.summary).toMatchObject({ runId, batches: inputs.length, unrecordedBatches: 0, sends: 2 })
+    expect(same.result.summary.decisions).toBeGreaterThanOrEqual(9)
+    const text = await replay(db, v1, false)
+    expect(text.stdout).toMatch(/replay IDENTICAL/)
+
+    const changed = await replay(db, v2)
+    expect(isUserError(changed.error)).toBe(true)
+    expect(changed.result.identical).toBe(false)
+    if (changed.result.identical) return
+    const d = changed.result.divergence
+    expect(d).toMatchObject({ kind: 'code', nodeId: 'cut', customerId: 'mid', field: 'decision', at: new Date(T0 + DAY).toISOString() })
+    expect(d.recorded).toMatchObject({ outcome: 'high', reason: 'score 55' })
+    expect(d.replayed).toMatchObject({ outcome: 'low', reason: 'score 55' })
+    expect((changed.error as Error).message).toMatch(/node cut for customer mid: the output taken differs.*the code differs/)
+    expect(formatReplay(changed.result)).toMatch(/CODE differs[\s\S]*node cut, customer mid/)
+  }, 120_000)
+
+  it('a node asking ctx.data what the run never read is an input divergence', async () => {
+    const db = path.join(temp, 'input.db')
+    h = await engineHarness({ store: { db } })
+    await loadNodeFolder(h.registry, v1)
+    await h.store.upsertCustomers([{ id: 'a', attributes: { score: 70 } }])
+    runId = (await h.engine.publish(flow)).id
+    await h.scheduler.runUntil(T0 + 5 * DAY)
+    await h.close()
+    h = undefined
+    const { result, error } = await replay(db, asksMore)
+    expect(isUserError(error)).toBe(true)
+    if (result.identical) throw new Error('expected a divergence')
+    expect(result.divergence).toMatchObject({ kind: 'input', nodeId: 'cut', customerId: 'a', field: 'read', replayed: expect.stringMatching(/^events /) })
+    expect(result.divergence.message).toMatch(/the inputs differ: node cut: ctx\.data\.events was not asked/)
+  }, 120_000)
+
+  it("takes an operator's move as an input: the moved customer's later batches replay identical", async () => {
+    const db = path.join(temp, 'move.db')
+    h = await engineHarness({ store: { db } })
+    await loadNodeFolder(h.registry, v1)
+    await h.store.upsertCustomers([{ id: 'x', attributes: { score: 90 } }, { id: 'y', attributes: { score: 30 } }])
+    const run = await h.engine.publish(flow)
+    runId = run.id
+    await h.scheduler.runUntil(T0 + DAY / 2)
+    // y skips the pause: moved straight to the cut.
+    await moveCustomers({ store: h.engineStore, registry: h.registry, now: () => h!.clock.now() }, run.id, { customers: ['y'] }, 'cut', { name: 'ops', role: 'operator' })
+    await h.scheduler.runUntil(T0 + 5 * DAY)
+    await h.close()
+    h = undefined
+    const { result, error } = await replay(db, v1)
+    expect(error).toBeUndefined()
+    expect(result).toMatchObject({ identical: true, summary: { operatorActions: 1, sends: 1 } })
+  }, 120_000)
+})
