@@ -120,7 +120,7 @@ export async function journeyTrace(env: JourneyEnv, customerId: string, options:
 }
 
 /** The run's pinned flow version, compiled as the engine runs it; undefined when it no longer compiles (a node type gone). */
-async function compiledVersion(env: JourneyEnv, run: RunRow): Promise<CompiledFlow | undefined> {
+export async function compiledVersion(env: JourneyEnv, run: RunRow): Promise<CompiledFlow | undefined> {
   const version = await env.store.getFlowVersion(run.flowId, run.flowVersion)
   if (!version) return undefined
   try {
@@ -178,8 +178,8 @@ function stepsOf(trail: readonly TrailStep[], compiled: CompiledFlow | undefined
   return steps
 }
 
-/** The node type's explain of one decision; the journalled reason when the type has none or it throws. */
-function explainStep(node: CompiledNode | undefined, customer: string, at: number, output: string | null, detail: Detail | undefined): string {
+/** The node type's explain of one decision (output null: a park); the journalled reason when the type has none or it throws. Run whereabouts reuse it. */
+export function explainStep(node: CompiledNode | undefined, customer: string, at: number, output: string | null, detail: Detail | undefined): string {
   const fallback = detail?.reason ?? (output === null ? 'waiting at the node' : `left on "${output}"`)
   const explain = node?.definition.explain
   if (!node || !explain) return fallback

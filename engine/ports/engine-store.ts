@@ -252,6 +252,40 @@ export interface PositionErrorCount {
   count: number
 }
 
+/**
+ * Where a run's customers are, as operators ask it: `waiting` (active, not parked at a
+ * contact-policy gate: a timed wait, an event wait with its timeout, or due now), `held` (parked
+ * at a gate: deferred by a cap, quiet hours, capacity or priority), and the finished states.
+ */
+export type Whereabout = 'waiting' | 'held' | 'error' | 'done' | 'cancelled'
+
+/**
+ * One group of a run's positions: per node and whereabout, the waiting and held ones further per
+ * UTC day of their due time, the done ones per last output. `earliestDue`/`latestDue` bound the
+ * group's due times; `forEvent` counts those waiting for an event (with a timeout) as well.
+ */
+export interface WhereaboutsGroup {
+  nodeId: string
+  whereabout: Whereabout
+  /** Days since the epoch (UTC) of the due time, for waiting and held; null otherwise. */
+  dueDay: number | null
+  /** The output the journey ended on, for done; null otherwise. */
+  lastOutput: string | null
+  count: number
+  forEvent: number
+  earliestDue: number | null
+  latestDue: number | null
+}
+
+/** Which customers of a run a whereabouts page lists; `gates` are the run's contact-policy gate nodes (what makes a parked customer held). */
+export interface WhereaboutsFilter {
+  gates: readonly string[]
+  nodeId?: string
+  whereabout?: Whereabout
+  afterKey?: number
+  limit: number
+}
+
 /** One customer's position in a run, with the run it is in: "which campaigns is she in, and where". */
 export interface CustomerPosition extends PositionRow {
   flowId: string
@@ -391,6 +425,10 @@ export interface EngineTables {
   positionErrors(runId: string): Promise<PositionErrorCount[]>
   /** Customers of a run at a node (and/or in a state), in customer-key order after `afterKey`, at most `limit`: what "who is at this node?" pages through. */
   listPositions(runId: string, filter: { nodeId?: string; state?: PositionState; afterKey?: number; limit: number }): Promise<(PositionRow & { customerId: string })[]>
+  /** The run's positions grouped per node, whereabout, due day (waiting, held) and last output (done): one scan, no row per customer. */
+  whereabouts(runId: string, gates: readonly string[]): Promise<WhereaboutsGroup[]>
+  /** Customers of a run by whereabout (and/or node), in customer-key order after `afterKey`, at most `limit`, each with its whereabout. */
+  whereaboutsPage(runId: string, filter: WhereaboutsFilter): Promise<(PositionRow & { customerId: string; whereabout: Whereabout })[]>
   /** Moves the run's active positions to another run, renaming nodes by `nodeMap` (old id → new id; ids not in it keep their name). Returns how many moved. */
   movePositions(fromRunId: string, toRunId: string, nodeMap: ReadonlyMap<string, string>, now: number): Promise<number>
   /** Marks every active position of a run `cancelled`. Returns how many. */
@@ -410,6 +448,8 @@ export interface EngineTables {
   appendJournal(rows: readonly JournalRow[]): Promise<void>
   /** Journal rows of a run in write order, optionally of one node and of some kinds, after an id, at most `limit`. */
   readJournal(runId: string, options?: { nodeId?: string; afterId?: number; limit?: number; kinds?: readonly JournalKind[] }): Promise<StoredJournalRow[]>
+  /** Detail rows of parks (no output) at a node journalled at these times, a parked position's `updatedAt`: where a parked customer's reason is read. */
+  parkDetails(runId: string, nodeId: string, ats: readonly number[]): Promise<StoredJournalRow[]>
   journalTotals(runId: string): Promise<JournalTotal[]>
   /** The highest batch number journalled for the run (0 when none). */
   lastBatch(runId: string): Promise<number>

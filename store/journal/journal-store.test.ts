@@ -37,4 +37,21 @@ describeEngineStore('journal', (ctx) => {
     expect(await engine.lastBatch('nowhere')).toBe(0)
     expect(await engine.journalTotals('nowhere')).toEqual([])
   })
+
+  it('reads the park details of a node journalled at given times, either form, and nothing else', async () => {
+    const { engine } = ctx
+    const park = { ...row, nodeId: 'gate', kind: 'detail' as const, output: null }
+    await engine.appendJournal([
+      { ...park, count: 1, keys: null, customerKey: 5, data: '{"reason":"quiet-hours"}' },
+      { ...park, at: T0 + 1, count: 1, keys: null, customerKey: 6, data: '{"reason":"cap:sms:week"}' },
+      { ...park, at: T0 + 2, count: 1, keys: null, customerKey: 7, data: '{"reason":"later"}' },
+      // A route's detail and another node's park detail at the same time are not park details of `gate`.
+      { ...park, output: 'held', count: 1, keys: null, customerKey: 5, data: '{"reason":"suppressed"}' },
+      { ...park, nodeId: 'wait', count: 1, keys: null, customerKey: 5, data: '{"reason":"other"}' },
+    ])
+    const rows = await engine.parkDetails('r1', 'gate', [T0 + 1, T0, T0])
+    expect(rows.map((r) => [r.customerKey, r.at, r.data])).toEqual([[5, T0, '{"reason":"quiet-hours"}'], [6, T0 + 1, '{"reason":"cap:sms:week"}']])
+    expect(await engine.parkDetails('r1', 'gate', [])).toEqual([])
+    expect(await engine.parkDetails('r2', 'gate', [T0])).toEqual([])
+  })
 })

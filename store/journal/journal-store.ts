@@ -7,7 +7,7 @@ import type { RowInsert } from '../core/driver.ts'
 import type { StoreSession } from '../core/session.ts'
 import { num, numOrNull, textOrNull } from '../core/values.ts'
 
-export type JournalPort = Pick<EngineStore, 'appendJournal' | 'readJournal' | 'journalTotals' | 'lastBatch'>
+export type JournalPort = Pick<EngineStore, 'appendJournal' | 'readJournal' | 'journalTotals' | 'lastBatch' | 'parkDetails'>
 
 const APPEND_JOURNAL: RowInsert = {
   table: 'journal',
@@ -24,11 +24,16 @@ const SQL = {
   lastBatch: 'SELECT coalesce(max(batch), 0) FROM journal WHERE run_id = ?',
 } as const
 
+const JOURNAL_COLUMNS = `id, run_id AS "runId", batch, node_id AS "nodeId", kind, output, at, count, keys, customer_key AS "customerKey", data`
+
 export function journalStore(db: StoreSession): JournalPort {
   const { dialect: d } = db.driver
-  const readJournal = `SELECT id, run_id AS "runId", batch, node_id AS "nodeId", kind, output, at, count, keys, customer_key AS "customerKey", data
+  const readJournal = `SELECT ${JOURNAL_COLUMNS}
     FROM journal WHERE run_id = ? AND (${d.param('text')} IS NULL OR node_id = ?) AND (${d.param('text[]')} IS NULL OR ${d.inList('kind', 'text')})
     AND id > ? ORDER BY id LIMIT ?`
+  // A park's reasons are the detail rows without an output, journalled at the time the parked position was written.
+  const parkDetails = `SELECT ${JOURNAL_COLUMNS} FROM journal
+    WHERE run_id = ? AND node_id = ? AND kind = 'detail' AND output IS NULL AND ${d.inList('at', 'bigint')} ORDER BY id`
   return {
     appendJournal: async (rows) => {
       if (rows.length === 0) return
@@ -44,6 +49,10 @@ export function journalStore(db: StoreSession): JournalPort {
         const rows = await sql.rows(readJournal, [runId, nodeId, nodeId, kinds, kinds, options.afterId ?? 0, options.limit ?? d.noLimit])
         return rows.map(toJournalRow)
       }),
+    parkDetails: async (runId, nodeId, ats) => {
+      if (ats.length === 0) return []
+      return db.use(async (sql) => (await sql.rows(parkDetails, [runId, nodeId, sql.list([...new Set(ats)])])).map(toJournalRow))
+    },
     journalTotals: (runId) =>
       db.use(async (sql) =>
         (await sql.rows(SQL.journalTotals, [runId])).map((row): JournalTotal => ({

@@ -112,4 +112,45 @@ describeEngineStore('positions', (ctx) => {
     expect(positions[1]).toMatchObject(position('r1', key('c-1'), { state: 'done', dueAt: null, lastOutput: 'sent' }))
     expect(await engine.customerPositions(key('c-3'))).toEqual([])
   })
+
+  it('groups a run\'s positions per node and whereabout (held: parked at a gate), due day and last output, and pages them by whereabout', async () => {
+    const { engine, store, key } = ctx
+    const DAY = 24 * HOUR
+    await store.upsertCustomers([{ id: 'c-4' }, { id: 'c-5' }, { id: 'c-6' }, { id: 'c-7' }])
+    const [c4, c5, c6, c7] = (await store.getCustomers(['c-4', 'c-5', 'c-6', 'c-7'])).map((c) => c.key) as [number, number, number, number]
+    await engine.writePositions([
+      // Two waiting on day 0 (one for an event), one on day 2; a woken one is waiting too (due now).
+      position('r1', key('c-1'), { nodeId: 'wait', dueAt: T0 + HOUR, phase: 'parked' }),
+      position('r1', key('c-2'), { nodeId: 'wait', dueAt: T0 + 3 * HOUR, phase: 'parked', wakeType: 'purchase' }),
+      position('r1', key('c-3'), { nodeId: 'wait', dueAt: T0 + 2 * DAY + 5, phase: 'parked' }),
+      position('r1', c4, { nodeId: 'gate', dueAt: T0 + DAY, phase: 'parked' }),
+      position('r1', c5, { nodeId: 'gate', dueAt: T0, phase: 'woken' }),
+      position('r1', c6, { nodeId: 'send', state: 'done', dueAt: null, lastOutput: 'sent' }),
+      position('r1', c7, { nodeId: 'send', state: 'error', dueAt: null, error: 'boom' }),
+      position('r2', key('c-1'), { nodeId: 'gate', dueAt: T0, phase: 'parked' }),
+    ])
+    const day = Math.floor(T0 / DAY)
+    const group = (nodeId: string, whereabout: string, patch: object) => ({ nodeId, whereabout, dueDay: null, lastOutput: null, forEvent: 0, earliestDue: null, latestDue: null, ...patch })
+    expect(await engine.whereabouts('r1', ['gate'])).toEqual([
+      group('gate', 'held', { dueDay: day + 1, count: 1, earliestDue: T0 + DAY, latestDue: T0 + DAY }),
+      group('gate', 'waiting', { dueDay: day, count: 1, earliestDue: T0, latestDue: T0 }),
+      group('send', 'done', { lastOutput: 'sent', count: 1 }),
+      group('send', 'error', { count: 1 }),
+      group('wait', 'waiting', { dueDay: day, count: 2, forEvent: 1, earliestDue: T0 + HOUR, latestDue: T0 + 3 * HOUR }),
+      group('wait', 'waiting', { dueDay: day + 2, count: 1, earliestDue: T0 + 2 * DAY + 5, latestDue: T0 + 2 * DAY + 5 }),
+    ])
+    // Without gates nobody is held.
+    expect((await engine.whereabouts('r1', [])).filter((g) => g.whereabout === 'held')).toEqual([])
+    expect(await engine.whereabouts('nowhere', ['gate'])).toEqual([])
+
+    const page = await engine.whereaboutsPage('r1', { gates: ['gate'], whereabout: 'waiting', limit: 2 })
+    expect(page.map((p) => [p.customerId, p.nodeId, p.whereabout])).toEqual([['c-1', 'wait', 'waiting'], ['c-2', 'wait', 'waiting']])
+    expect(page[1]).toMatchObject({ wakeType: 'purchase', dueAt: T0 + 3 * HOUR })
+    const rest = await engine.whereaboutsPage('r1', { gates: ['gate'], whereabout: 'waiting', afterKey: page[1]?.customerKey as number, limit: 10 })
+    expect(rest.map((p) => p.customerId)).toEqual(['c-3', 'c-5'])
+    expect((await engine.whereaboutsPage('r1', { gates: ['gate'], nodeId: 'gate', limit: 10 })).map((p) => [p.customerId, p.whereabout])).toEqual([['c-4', 'held'], ['c-5', 'waiting']])
+    expect((await engine.whereaboutsPage('r1', { gates: ['gate'], whereabout: 'held', limit: 10 })).map((p) => p.customerId)).toEqual(['c-4'])
+    expect((await engine.whereaboutsPage('r1', { gates: ['gate'], whereabout: 'error', limit: 10 })).map((p) => [p.customerId, p.error])).toEqual([['c-7', 'boom']])
+    expect((await engine.whereaboutsPage('r1', { gates: [], nodeId: 'gate', whereabout: 'held', limit: 10 }))).toEqual([])
+  })
 })

@@ -4,14 +4,15 @@
  * summary, and runs moved or cancelled as a set. One implementation over the store driver; the
  * due path maps rows field by field because it runs for every customer picked up.
  */
-import type { CustomerPosition, DuePosition, EngineStore, EventCursor, PositionCount, PositionErrorCount, PositionRow, RunRow } from '../../engine/ports/engine-store.ts'
+import type { CustomerPosition, DuePosition, EngineStore, EventCursor, PositionCount, PositionErrorCount, PositionRow, RunRow, Whereabout, WhereaboutsGroup } from '../../engine/ports/engine-store.ts'
+import type { StoreDialect } from '../core/dialect.ts'
 import type { RowInsert } from '../core/driver.ts'
 import type { StoreSession } from '../core/session.ts'
 import { bool, num, numOrNull, textOrNull } from '../core/values.ts'
 
 export type PositionsPort = Pick<EngineStore,
   'writePositions' | 'getPositions' | 'listPositions' | 'dueNodes' | 'duePositions' | 'nextDueAt' | 'wakeTypes' | 'countPositions'
-  | 'positionErrors' | 'movePositions' | 'cancelPositions' | 'customerPositions'>
+  | 'positionErrors' | 'movePositions' | 'cancelPositions' | 'customerPositions' | 'whereabouts' | 'whereaboutsPage'>
 
 const POSITION_COLUMNS = `p.run_id AS "runId", p.customer_key AS "customerKey", p.node_id AS "nodeId", p.state, p.due_at AS "dueAt",
   p.phase, p.wake_type AS "wakeType", p.wake_where AS "wakeWhere", p.attempt, p.seq, p.holdout, p.entered_at AS "enteredAt",
@@ -30,6 +31,12 @@ const WRITE_POSITIONS: RowInsert = {
   ],
   replace: ['run_id', 'customer_key'],
 }
+
+const DAY_MS = 86_400_000
+
+/** A position's whereabout (engine/ports/engine-store.ts `Whereabout`): parked at one of the gates (a list parameter) is held. */
+const whereaboutOf = (d: StoreDialect, p: string) =>
+  `CASE WHEN ${p}state = 'active' AND ${p}phase = 'parked' AND ${d.inList(`${p}node_id`, 'text')} THEN 'held' WHEN ${p}state = 'active' THEN 'waiting' ELSE ${p}state END`
 
 const MIN_CURSOR: EventCursor = { at: Number.MIN_SAFE_INTEGER, key: Number.MIN_SAFE_INTEGER }
 
@@ -57,6 +64,22 @@ export function positionsStore(db: StoreSession): PositionsPort {
     countPositions: `SELECT node_id AS "nodeId", state, count(*) AS count FROM positions WHERE run_id = ? GROUP BY node_id, state ORDER BY 1, 2`,
     positionErrors: `SELECT node_id AS "nodeId", coalesce(error, '') AS message, count(*) AS count FROM positions
       WHERE run_id = ? AND state = 'error' GROUP BY node_id, coalesce(error, '') ORDER BY 3 DESC, 1, 2`,
+    // One scan of the run's positions, grouped: per node and whereabout, per UTC due day for
+    // the active ones and per last output for the done ones (integer division on both dialects).
+    whereabouts: `SELECT "nodeId", whereabout, "dueDay", "lastOutput", count(*) AS count, sum("forEvent") AS "forEvent",
+        min(due) AS "earliestDue", max(due) AS "latestDue"
+      FROM (SELECT node_id AS "nodeId", ${whereaboutOf(d, '')} AS whereabout,
+          CASE WHEN state = 'active' THEN due_at / ${DAY_MS} END AS "dueDay",
+          CASE WHEN state = 'done' THEN last_output END AS "lastOutput",
+          CASE WHEN state = 'active' AND wake_type IS NOT NULL THEN 1 ELSE 0 END AS "forEvent",
+          CASE WHEN state = 'active' THEN due_at END AS due
+        FROM positions WHERE run_id = ?) w
+      GROUP BY "nodeId", whereabout, "dueDay", "lastOutput" ORDER BY 1, 2, coalesce("dueDay", -1), coalesce("lastOutput", '')`,
+    // Null filters match everything; a page is (customer key) after the cursor, as listPositions.
+    whereaboutsPage: `SELECT * FROM (SELECT ${POSITION_COLUMNS}, c.external_id AS "customerId", ${whereaboutOf(d, 'p.')} AS whereabout
+        FROM positions p JOIN customers c ON c.key = p.customer_key
+        WHERE p.run_id = ? AND (${d.param('text')} IS NULL OR p.node_id = ?) AND p.customer_key > ?) w
+      WHERE (${d.param('text')} IS NULL OR whereabout = ?) ORDER BY "customerKey" LIMIT ?`,
     movePositions: `UPDATE positions SET run_id = ?, node_id = coalesce(${d.jsonObjectParamValue('positions.node_id')}, node_id), updated_at = ?
       WHERE run_id = ? AND state = 'active'`,
     cancelPositions: `UPDATE positions SET state = 'cancelled', due_at = NULL, updated_at = ? WHERE run_id = ? AND state = 'active'`,
@@ -105,6 +128,19 @@ export function positionsStore(db: StoreSession): PositionsPort {
     positionErrors: (runId) =>
       db.use(async (sql) =>
         (await sql.rows(SQL.positionErrors, [runId])).map((row): PositionErrorCount => ({ nodeId: String(row.nodeId), message: String(row.message), count: num(row.count) }))),
+    whereabouts: (runId, gates) =>
+      db.use(async (sql) =>
+        (await sql.rows(SQL.whereabouts, [sql.list(gates), runId])).map((row): WhereaboutsGroup => ({
+          nodeId: String(row.nodeId), whereabout: row.whereabout as Whereabout, dueDay: numOrNull(row.dueDay), lastOutput: textOrNull(row.lastOutput),
+          count: num(row.count), forEvent: num(row.forEvent), earliestDue: numOrNull(row.earliestDue), latestDue: numOrNull(row.latestDue),
+        }))),
+    whereaboutsPage: (runId, filter) =>
+      db.use(async (sql) => {
+        const node = filter.nodeId ?? null
+        const where = filter.whereabout ?? null
+        const rows = await sql.rows(SQL.whereaboutsPage, [sql.list(filter.gates), runId, node, node, filter.afterKey ?? -1, where, where, filter.limit])
+        return rows.map((row) => ({ ...toPosition(row), customerId: String(row.customerId), whereabout: row.whereabout as Whereabout }))
+      }),
     movePositions: (fromRunId, toRunId, nodeMap, now) =>
       db.use((sql) => sql.run(SQL.movePositions, [toRunId, JSON.stringify(Object.fromEntries(nodeMap)), now, fromRunId])),
     cancelPositions: (runId, now) => db.use((sql) => sql.run(SQL.cancelPositions, [now, runId])),
