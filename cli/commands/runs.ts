@@ -1,7 +1,8 @@
 /**
  * `sluice runs [--flow ID] [--state S]` lists runs with where their customers are;
  * `sluice pause|resume|cancel RUN` controls one, as the API's run routes do;
- * `sluice runs evict|move|redrive RUN ...` act on its customers and sends (run-operations.ts).
+ * `sluice runs evict|move|redrive RUN ...` act on its customers and sends (run-operations.ts);
+ * `sluice runs show|customers RUN` say where its customers are and why (run-whereabouts.ts).
  */
 import Table from 'cli-table3'
 import type { Command } from 'commander'
@@ -10,6 +11,7 @@ import type { RunRow } from '../../engine/ports/engine-store.ts'
 import { addRegistryOptions, registryFromOptions, type RegistryOptionValues } from '../registry-options.ts'
 import { addStoreOptions, withStore, type StoreOptionValues } from '../store-options.ts'
 import { registerRunOperations } from './run-operations.ts'
+import { registerRunWhereabouts } from './run-whereabouts.ts'
 import { controlEnv } from './shared/control-env.ts'
 
 const STATES: readonly RunRow['state'][] = ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled']
@@ -52,6 +54,7 @@ export function register(program: Command): void {
     process.stdout.write(`${table.toString()}\n`)
   })
   registerRunOperations(list)
+  registerRunWhereabouts(list)
 
   for (const [action, description] of [
     ['pause', 'Pause a run: no entries, nobody moves, until resumed'],
