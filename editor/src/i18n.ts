@@ -10,7 +10,7 @@ const en = {
   login: { title: 'Sign in to Sluice', name: 'User name', password: 'Password', submit: 'Sign in', wrong: 'Wrong user name or password.', hint: 'The first start of the server prints a one-time password for the user admin.' },
   flows: {
     heading: 'Campaigns', empty: 'No campaigns yet. Start from a template:', templates: 'Templates', useTemplate: 'Use this template',
-    published: 'v{{version}} live', draftOnly: 'Draft', unpublished: 'unpublished changes', open: 'Open', newBlank: 'New blank campaign', idTaken: 'A campaign with this id exists',
+    published: 'v{{version}} live', draftOnly: 'Draft', unpublished: 'unpublished changes', open: 'Open', newBlank: 'New blank campaign', newName: 'Campaign name', idTaken: 'A campaign with this id exists',
   },
   editor: {
     back: 'Campaigns', palette: 'Steps', search: 'Search steps…', saving: 'Saving…', saved: 'Saved', unsaved: 'Unsaved changes', saveFailed: 'Not saved: {{message}}',
@@ -47,7 +47,7 @@ const zhCN: typeof en = {
   login: { title: '登录 Sluice', name: '用户名', password: '密码', submit: '登录', wrong: '用户名或密码错误。', hint: '服务器首次启动时会为用户 admin 打印一次性密码。' },
   flows: {
     heading: '营销活动', empty: '还没有活动。从模板开始：', templates: '模板', useTemplate: '使用此模板',
-    published: 'v{{version}} 运行中', draftOnly: '草稿', unpublished: '有未发布的更改', open: '打开', newBlank: '新建空白活动', idTaken: '已存在相同 ID 的活动',
+    published: 'v{{version}} 运行中', draftOnly: '草稿', unpublished: '有未发布的更改', open: '打开', newBlank: '新建空白活动', newName: '活动名称', idTaken: '已存在相同 ID 的活动',
   },
   editor: {
     back: '活动', palette: '步骤', search: '搜索步骤…', saving: '保存中…', saved: '已保存', unsaved: '有未保存的更改', saveFailed: '未保存：{{message}}',
