@@ -8,7 +8,7 @@ import {
   Background, Controls, MiniMap, ReactFlow, useReactFlow,
   type Connection, type EdgeChange, type NodeChange,
 } from '@xyflow/react'
-import { useCallback, useMemo } from 'react'
+import { useCallback, useMemo, useState } from 'react'
 import { useEditor } from './editor-store.ts'
 import { LabelledEdge, type LabelledEdgeType } from './LabelledEdge.tsx'
 import { FlowNode, summarize, type FlowNodeType } from './FlowNode.tsx'
@@ -29,6 +29,9 @@ export interface CanvasProps {
 
 export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
   const flow = useEditor((s) => s.flow) as Flow
+  // A flow that opens empty is not fitted: React Flow fits once the first nodes are measured, so
+  // the first step dropped on a blank campaign would zoom the canvas to 200 % around it.
+  const [fitOnOpen] = useState(() => flow.nodes.length > 0)
   const types = useEditor((s) => s.nodeTypes)
   const problems = useEditor((s) => s.problems)
   const outputs = useEditor((s) => s.outputs)
@@ -168,7 +171,7 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
       deleteKeyCode={null}
       selectionKeyCode="Shift"
       multiSelectionKeyCode="Shift"
-      fitView
+      fitView={fitOnOpen}
       minZoom={0.1}
       proOptions={{ hideAttribution: true }}
     >
