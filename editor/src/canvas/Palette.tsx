@@ -14,6 +14,16 @@ export interface PaletteProps {
   onDrop(type: string, clientX: number, clientY: number): void
 }
 
+/**
+ * The built-in categories in the order a campaign is read, the trigger first (alphabetical put it
+ * last, below the fold); other categories (custom node types) follow alphabetically.
+ */
+const CATEGORY_ORDER = ['trigger', 'audience', 'scoring', 'policy', 'channel', 'timing', 'measure']
+const categoryRank = (category: string) => {
+  const rank = CATEGORY_ORDER.indexOf(category)
+  return rank === -1 ? CATEGORY_ORDER.length : rank
+}
+
 export function matchesSearch(t: NodeType, query: string): boolean {
   const q = query.trim().toLowerCase()
   return q === '' || [t.type, t.title, t.category, t.description].some((s) => s.toLowerCase().includes(q))
@@ -26,7 +36,7 @@ export function Palette({ nodeTypes, readOnly, onDrop }: PaletteProps) {
   const groups = useMemo(() => {
     const byCategory = new Map<string, NodeType[]>()
     for (const type of nodeTypes.filter((n) => matchesSearch(n, query))) byCategory.set(type.category, [...(byCategory.get(type.category) ?? []), type])
-    return [...byCategory.entries()].sort(([a], [b]) => a.localeCompare(b))
+    return [...byCategory.entries()].sort(([a], [b]) => categoryRank(a) - categoryRank(b) || a.localeCompare(b))
   }, [nodeTypes, query])
 
   function startDrag(event: React.PointerEvent, type: NodeType) {
