@@ -29,12 +29,12 @@ export function Login({ onSignedIn }: { onSignedIn(session: Session): void }) {
   }
 
   return (
-    <form className="login" onSubmit={(e) => void submit(e)}>
+    <form className="login" data-testid="login" onSubmit={(e) => void submit(e)}>
       <h1>{t('login.title')}</h1>
-      <label className="field">{t('login.name')}<input name="name" autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} autoFocus /></label>
-      <label className="field">{t('login.password')}<input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} /></label>
-      {error && <p className="error" role="alert">{error}</p>}
-      <button type="submit" className="primary" disabled={busy || name === '' || password === ''}>{t('login.submit')}</button>
+      <label className="field">{t('login.name')}<input name="name" data-testid="login-name" autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} autoFocus /></label>
+      <label className="field">{t('login.password')}<input name="password" data-testid="login-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} /></label>
+      {error && <p className="error" role="alert" data-testid="login-error">{error}</p>}
+      <button type="submit" className="primary" data-testid="login-submit" disabled={busy || name === '' || password === ''}>{t('login.submit')}</button>
       <p className="muted">{t('login.hint')}</p>
     </form>
   )

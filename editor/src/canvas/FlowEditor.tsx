@@ -218,11 +218,11 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
         </span>
         {save === 'conflict' && <button type="button" onClick={() => void reload()}>{t('editor.reload')}</button>}
         <span className="spacer" />
-        <button type="button" onClick={undo} disabled={readOnly} title="Ctrl+Z">{t('editor.undo')}</button>
-        <button type="button" onClick={redo} disabled={readOnly} title="Ctrl+Shift+Z">{t('editor.redo')}</button>
+        <button type="button" data-testid="undo" onClick={undo} disabled={readOnly} title="Ctrl+Z">{t('editor.undo')}</button>
+        <button type="button" data-testid="redo" onClick={redo} disabled={readOnly} title="Ctrl+Shift+Z">{t('editor.redo')}</button>
         <button type="button" onClick={tidy} disabled={readOnly} title="L">{t('editor.layout')}</button>
         <button type="button" data-testid="add-note" onClick={addNoteInView} disabled={readOnly} title="N">{t('notes.add')}</button>
-        <button type="button" onClick={() => void fitView({ duration: 200 })} title="F">{t('editor.fit')}</button>
+        <button type="button" data-testid="fit-view" onClick={() => void fitView({ duration: 200 })} title="F">{t('editor.fit')}</button>
         <button type="button" data-testid="simulate" aria-pressed={side === 'simulate'} className={side === 'simulate' ? 'active' : ''} onClick={() => toggleSide('simulate')}>{t('simulate.button')}</button>
         <button type="button" data-testid="open-results" onClick={() => { if (save === 'saved' || confirm(t('editor.leave'))) window.location.hash = `#/flows/${encodeURIComponent(flowId)}/results` }}>{t('results.button')}</button>
         <button type="button" data-testid="history" aria-pressed={side === 'history'} className={side === 'history' ? 'active' : ''} onClick={() => toggleSide('history')}>{t('history.button')}</button>
@@ -250,7 +250,7 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
         {problems.length === 0 ? <span className="ok">{t('editor.noProblems')}</span> : (
           <ul className="problems">
             {problems.map((p) => (
-              <li key={`${p.path}:${p.code}:${p.message}`} className={p.severity}>
+              <li key={`${p.path}:${p.code}:${p.message}`} className={p.severity} data-problem-path={p.path} data-problem-node={p.nodeId} data-severity={p.severity}>
                 <button type="button" onClick={() => { if (p.nodeId) focusNode(p.nodeId) }}>
                   <code>{p.path}</code> {p.message}
                 </button>

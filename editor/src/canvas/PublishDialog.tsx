@@ -48,7 +48,7 @@ export function PublishDialog({ flowId, name, errors, beforePublish, onClose, on
         {failure && <p className="error" data-testid="publish-error">{failure}</p>}
         {result && <p className="ok" data-testid="publish-result">{result}</p>}
         <div className="actions">
-          <button type="button" onClick={onClose}>{t('publish.cancel')}</button>
+          <button type="button" data-testid="publish-close" onClick={onClose}>{t('publish.cancel')}</button>
           <button type="button" className="primary" data-testid="publish-confirm" disabled={busy || errors > 0 || result !== null} onClick={() => void publish()}>{t('publish.confirm')}</button>
         </div>
       </div>
