@@ -17,8 +17,9 @@ import type { StorePort } from '../../engine/ports/store.ts'
 import { openEngineStore } from '../../store/open-engine-store.ts'
 import { addRegistryOptions, registryFromOptions, type RegistryOptionValues } from '../registry-options.ts'
 import { addStoreOptions, withStore, type StoreOptionValues } from '../store-options.ts'
+import { addCounterfactualOptions, runCounterfactual, wantsCounterfactual, type CounterfactualFlags } from './replay-counterfactual.ts'
 
-export interface ReplayFlags extends StoreOptionValues, RegistryOptionValues {
+export interface ReplayFlags extends StoreOptionValues, RegistryOptionValues, CounterfactualFlags {
   json?: boolean
 }
 
@@ -28,8 +29,13 @@ export function register(program: Command): void {
     .description('Replay a run from its recorded inputs (nothing sent, nothing written) and compare every decision with its journal')
     .argument('<run>', 'run id')
     .option('--json', 'print the result as JSON (as POST /api/runs/{id}/replay answers)')
-  addRegistryOptions(addStoreOptions(command)).action(async (runId: string, flags: ReplayFlags) => {
+  addCounterfactualOptions(addRegistryOptions(addStoreOptions(command))).action(async (runId: string, flags: ReplayFlags) => {
     const registry = await registryFromOptions(flags)
+    // --flow FILE / --version N: the counterfactual (replay-counterfactual.ts); --csv or --examples alone are refused there.
+    if (wantsCounterfactual(flags) || flags.csv !== undefined || flags.examples !== undefined) {
+      await runCounterfactual(runId, flags, registry)
+      return
+    }
     const result = await withStore(flags, (store) => exactReplay(store, registry, runId, replayOptions(flags)))
     process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : formatReplay(result))
     if (!result.identical) throw new UserError('replay.divergence', result.divergence.message)

@@ -53,6 +53,8 @@ export interface EngineOptions {
    * dispatchOutbox() beside the scheduler, so slow delivery never holds up a tick (the live server).
    */
   dispatch?: 'inline' | 'separate'
+  /** A node's ctx.data port in place of the live one (a counterfactual replay's recorded answers; see ExecutorEnv.nodeData). */
+  nodeData?: ExecutorEnv['nodeData']
 }
 
 /** What one tick did; `progress` is false when it found nothing to do. */
@@ -98,6 +100,7 @@ export class Engine {
     this.#env = {
       store: options.store, data: nodeDataFromStore(options.store.customers, options.store),
       ...(options.hooks ? { hooks: options.hooks } : {}),
+      ...(options.nodeData ? { nodeData: options.nodeData } : {}),
       ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}),
       ...(options.secrets ? { secrets: options.secrets } : {}),
       ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),

@@ -42,6 +42,12 @@ export interface ExecutorEnv {
    * transaction; default true (engine config `engine.recordInputs`).
    */
   recordInputs?: boolean
+  /**
+   * The ctx.data port of a node instead of the live one, given the node and the live port: a
+   * counterfactual replay answers from the replayed run's recorded reads through it
+   * (engine/replay/counterfactual.ts). Default: the live port.
+   */
+  nodeData?: (nodeId: string, live: NodeDataPort) => NodeDataPort
 }
 
 /** Test hooks; the crash test stops a process inside a batch transaction with them. */
@@ -79,10 +85,12 @@ export async function moveBatch(
   const travellersJson = recording ? travellersText(travellers) : ''
   const reads: RecordedRead[] = []
   const memo = withProfileMemo(env.data)
+  const { nodeData } = env
+  const portOf = nodeData ? (nodeId: string) => nodeData(nodeId, memo) : () => memo
   const settings = { ...(env.contactPolicy ? { contactPolicy: env.contactPolicy } : {}), ...(env.secrets ? { secrets: env.secrets } : {}), ...(env.publicUrl === undefined ? {} : { publicUrl: env.publicUrl }) }
   const { plan, nodeRuns } = await planBatch({
     runtime, batch, startNodeId, travellers, now, settings, cohort: cohortSettings(env),
-    data: recording ? (nodeId) => recordingNodeData(memo, nodeId, (read) => reads.push(read)) : () => memo,
+    data: recording ? (nodeId) => recordingNodeData(portOf(nodeId), nodeId, (read) => reads.push(read)) : portOf,
   })
   const inputs = recording
     ? encodeBatchInputs({
