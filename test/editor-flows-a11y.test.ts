@@ -6,6 +6,7 @@
  * canvas and configured through its generated form. Screenshots go to test/artifacts/.
  */
 import { readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -18,6 +19,7 @@ import { openEditor, type EditorSession } from './support/editor-browser.ts'
 const FLOWS = fileURLToPath(new URL('../flows/', import.meta.url))
 const FILES = readdirSync(FLOWS).filter((name) => name.endsWith('.flow.json')).sort()
 /** The project's node folder of the example custom node type (as sluice.config.ts names it). */
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const CUSTOM_NODES = fileURLToPath(new URL('../examples/custom-node/', import.meta.url))
 
 describe('the flows/ campaigns in the editor', () => {
@@ -40,6 +42,17 @@ describe('the flows/ campaigns in the editor', () => {
   afterAll(async () => {
     await session?.close()
   })
+
+  /** axe-core's serious and critical WCAG 2 A/AA violations inside `selector`, as "rule: target" lines. */
+  async function accessibilityProblems(selector: string): Promise<string[]> {
+    // Evaluated rather than added as a script tag: the editor's CSP refuses inline scripts.
+    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE)
+    return page.evaluate(async (scope) => {
+      const axe = (window as unknown as { axe: { run(context: string, options: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; html: string }[] }[] }> } }).axe
+      const result = await axe.run(scope, { runOnly: ['wcag2a', 'wcag2aa'] })
+      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} ${n.html.slice(0, 120)}`))
+    }, selector)
+  }
 
   /** The draft the server holds, printed as a flow file by the project's canonical formatter. */
   async function draftFile(id: string): Promise<{ text: string; revision: number }> {
@@ -97,9 +110,8 @@ describe('the flows/ campaigns in the editor', () => {
     expect(await item.locator('xpath=ancestor::section[1]/h3').textContent()).toBe('flow')
     await page.locator('.palette-search').fill('split')
     expect(await page.locator('[data-palette-type]').evaluateAll((els) => els.map((el) => el.getAttribute('data-palette-type')))).toContain('ab-split')
-    await page.locator('.palette-search').fill('')
 
-    // Drag it onto the empty part of the canvas (pointer events).
+    // Drag it from the search's answer onto the empty part of the canvas (pointer events).
     const pane = await page.locator('.react-flow__pane').boundingBox()
     const box = await item.boundingBox()
     if (!pane || !box) throw new Error('no pane or palette item')
@@ -144,4 +156,48 @@ describe('the flows/ campaigns in the editor', () => {
     expect(draft.nodes.find((n) => n.id === 'ab-split')).toEqual({ id: 'ab-split', type: 'ab-split', config: { variants: [{ name: 'A', weight: 1 }, { name: 'B', weight: 3 }] } })
     await session.shot('editor-custom-node')
   }, 120_000)
+
+  it('has no serious or critical axe violations on the canvas, the palette, the config forms and the publish dialog', async () => {
+    const found: Record<string, string[]> = {}
+    // Every built-in node type's form, as the five campaigns configure them, and the custom type's.
+    for (const name of FILES) {
+      const file = flowSchema.parse(JSON.parse(readFileSync(`${FLOWS}${name}`, 'utf8')))
+      await page.goto(`${base}/#/flows/${file.id}`)
+      await page.reload()
+      const steps = page.locator('.react-flow__node-step')
+      await expect.poll(() => steps.evaluateAll((els) => els.filter((el) => getComputedStyle(el).visibility === 'visible').length)).toBeGreaterThanOrEqual(file.nodes.length)
+      if (file.id === 'abandoned-cart') {
+        found.canvas = await accessibilityProblems('[data-testid="canvas"]')
+        found.palette = await accessibilityProblems('.palette')
+        found.toolbar = await accessibilityProblems('.toolbar')
+        found.problems = await accessibilityProblems('[data-testid="problems"]')
+      }
+      const ids = [...file.nodes.map((n) => n.id), ...(file.id === 'tier-upgrade' ? ['ab-split'] : [])]
+      for (const id of ids) {
+        await page.locator(`.react-flow__node[data-id="${id}"]`).click()
+        await page.locator(`[data-config-for="${id}"] form`).waitFor()
+        found[`form ${file.id}/${id}`] = await accessibilityProblems('.config-panel')
+      }
+    }
+    // The tier-upgrade flow has the unconnected split: the dialog shows publishing blocked.
+    await page.goto(`${base}/#/flows/tier-upgrade`)
+    await page.reload()
+    await page.locator('.react-flow__node[data-id="ab-split"]').waitFor()
+    await page.getByTestId('publish').click()
+    const dialog = page.getByRole('dialog')
+    await dialog.waitFor()
+    await dialog.locator('.error').first().waitFor()
+    found['publish blocked'] = await accessibilityProblems('[role="dialog"]')
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    // A campaign with no errors: its forecast in the dialog.
+    await page.goto(`${base}/#/flows/abandoned-cart`)
+    await page.reload()
+    await page.locator('.react-flow__node[data-id="cart-added"]').waitFor()
+    await page.getByTestId('publish').click()
+    await page.getByTestId('forecast-result').waitFor({ timeout: 30_000 })
+    found.publish = await accessibilityProblems('[role="dialog"]')
+    await session.shot('editor-publish-a11y')
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click()
+    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])))
+  }, 180_000)
 })

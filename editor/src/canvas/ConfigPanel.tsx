@@ -10,6 +10,8 @@ import validator from '@rjsf/validator-ajv8'
 import { useTranslation } from 'react-i18next'
 import type { FlowIssue, NodeType } from '../api.ts'
 import type { FlowNode } from './flow-model.ts'
+import { WIDGETS } from './form-widgets.tsx'
+import './config-form.css'
 import { SegmentField } from '../segments/SegmentField.tsx'
 import { SEGMENT_WIDGET, segmentForm } from '../segments/segment-ui-schema.ts'
 
@@ -66,6 +68,7 @@ export function ConfigPanel({ node, nodeType, problems, readOnly, pinned, onConf
           liveValidate={false}
           showErrorList={false}
           fields={FIELDS}
+          widgets={WIDGETS}
           experimental_defaultFormStateBehavior={FORM_DEFAULTS}
           uiSchema={{ ...form.uiSchema, 'ui:submitButtonOptions': { norender: true } }}
           // rjsf also reports a change when it mounts and fills defaults (no field id): selecting
