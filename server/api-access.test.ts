@@ -70,6 +70,7 @@ const EXAMPLES: Record<string, Example> = {
   'POST /runs/{id}/evict': { path: '/api/runs/:run/evict', body: { segment: { type: 'attribute', name: 'plan', op: 'eq', value: 'gold' } } },
   'POST /runs/{id}/move': { path: '/api/runs/:run/move', body: { segment: { type: 'attribute', name: 'plan', op: 'eq', value: 'gold' }, to: 'then' } },
   'POST /runs/{id}/redrive': { path: '/api/runs/:run/redrive', body: {} },
+  'POST /runs/{id}/replay': { path: '/api/runs/:run/replay', body: {}, safe: true },
   'POST /customers/import': { path: '/api/customers/import?kind=customers', body: 'customer_id,plan\nc-2,gold\n', contentType: 'text/csv' },
   'GET /customers': { path: '/api/customers?limit=5', safe: true },
   'GET /customers/{id}': { path: '/api/customers/c-1', safe: true },

@@ -27,6 +27,7 @@ import { healthRoutes } from './routes/health.ts'
 import { journeyRoutes } from './routes/journey.ts'
 import { nodeTypeRoutes } from './routes/node-types.ts'
 import { reportRoutes } from './routes/reports.ts'
+import { replayRoutes } from './routes/replay.ts'
 import { runOperationRoutes } from './routes/run-operations.ts'
 import { runRoutes } from './routes/runs.ts'
 import { segmentRoutes } from './routes/segments.ts'
@@ -61,6 +62,7 @@ export function createApi(ctx: ServerContext): OpenAPIHono<ApiEnv> {
   api.route('/events', eventRoutes(ctx))
   api.route('/runs', runRoutes(ctx))
   api.route('/runs', runOperationRoutes(ctx))
+  api.route('/runs', replayRoutes(ctx))
   api.route('/customers', customerRoutes(ctx))
   api.route('/customers', journeyRoutes(ctx))
   api.route('/segments', segmentRoutes(ctx))

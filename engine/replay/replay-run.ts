@@ -183,8 +183,9 @@ export async function loadReplay(env: ReplayEnv, runId: string, options: ReplayO
     afterId = (page.at(-1) as OutboxRow).id
     for (const row of page) outbox.set(row.key, row)
   }
+  // A run that decided nothing yet replays identical with no batch; one that did, without a record, cannot be replayed.
   const first = await env.source.readRunInputs(runId, { limit: 1 })
-  if (first.length === 0) {
+  if (first.length === 0 && journalBatches.size > 0) {
     throw new UserError('replay.unrecorded', `run "${run.id}" has no recorded inputs: it ran before inputs were recorded, or with engine.recordInputs off, so it cannot be replayed`)
   }
   return { run, compiled, runtime, journalBatches, recordedBatches: new Set(), outbox, operatorActions }
@@ -353,9 +354,11 @@ function compareBatch(batch: ReplayedBatch, outbox: ReadonlyMap<string, OutboxRo
       return diverge('send', intent.nodeId, intent.customerKey, stored ? sendView(stored) : null, sendView(intent), stored ? 'the send differs' : 'the replay sends what the run did not')
     }
   }
-  // Sends of this batch's customers at its time that the replay did not make.
+  // Sends of this batch's customers at its time that the replay did not make. A fallback
+  // (`key>channel`, made by the outbox when its intent died) is delivery's, not the batch's: the
+  // fallback channels are part of the intent's message, compared above.
   for (const row of outbox.values()) {
-    if (row.createdAt !== inputs.at || matched.has(row.key) || !ids.has(row.customerKey)) continue
+    if (row.createdAt !== inputs.at || matched.has(row.key) || !ids.has(row.customerKey) || row.key.includes('>')) continue
     if (!plan.outbox.some((i) => i.key === row.key) && inBatch(batch, row)) return diverge('send', row.nodeId, row.customerKey, sendView(row), null, 'the run sent what the replay does not')
   }
   return undefined
