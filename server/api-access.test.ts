@@ -63,6 +63,7 @@ const EXAMPLES: Record<string, Example> = {
   'GET /runs': { path: '/api/runs', safe: true },
   'GET /runs/{id}': { path: '/api/runs/:run', safe: true },
   'GET /runs/{id}/customers': { path: '/api/runs/:run/customers?node=hold', safe: true },
+  'GET /runs/{id}/whereabouts': { path: '/api/runs/:run/whereabouts', safe: true },
   'POST /runs/{id}/pause': { path: '/api/runs/:run/pause' },
   'POST /runs/{id}/resume': { path: '/api/runs/:paused/resume' },
   'POST /runs/{id}/cancel': { path: '/api/runs/:run/cancel' },

@@ -14,7 +14,7 @@
 import type { CompiledFlow } from '../compiler/compile-flow.ts'
 import { NotFoundError } from '../errors.ts'
 import { readRunOptions } from '../executor/run-options.ts'
-import type { EngineStore, PositionRow, RunRow, Whereabout, WhereaboutsGroup } from '../ports/engine-store.ts'
+import type { EngineStore, PositionRow, RunRow, Whereabout, WhereaboutsFilter, WhereaboutsGroup } from '../ports/engine-store.ts'
 import type { NodeRegistry } from '../registry/registry.ts'
 import { policyGates } from '../registry/node-facts.ts'
 import { readDetails } from './batch-journal.ts'
@@ -187,10 +187,10 @@ export async function runWhereabouts(env: WhereaboutsEnv, runId: string): Promis
 export async function whereaboutsCustomers(
   env: WhereaboutsEnv,
   runId: string,
-  filter: { nodeId?: string; whereabout?: Whereabout; afterKey?: number; limit: number },
+  filter: Omit<WhereaboutsFilter, 'gates'>,
 ): Promise<WhereaboutsPage> {
   const { run, compiled, gates } = await runContext(env, runId)
-  const rows = await env.store.whereaboutsPage(run.id, { gates, limit: filter.limit, ...(filter.nodeId === undefined ? {} : { nodeId: filter.nodeId }), ...(filter.whereabout === undefined ? {} : { whereabout: filter.whereabout }), ...(filter.afterKey === undefined ? {} : { afterKey: filter.afterKey }) })
+  const rows = await env.store.whereaboutsPage(run.id, { ...filter, gates })
   const parkReasons = await parkDetailsOf(env.store, run.id, rows)
   const customers = rows.map((row): WhereaboutsCustomer => {
     const detail = row.phase === 'parked' && row.state === 'active' ? parkReasons.get(row.customerKey) : undefined

@@ -282,6 +282,8 @@ export interface WhereaboutsFilter {
   gates: readonly string[]
   nodeId?: string
   whereabout?: Whereabout
+  /** The stored state (`active` is waiting and held together). */
+  state?: PositionState
   afterKey?: number
   limit: number
 }

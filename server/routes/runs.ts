@@ -1,15 +1,18 @@
 /**
  * `/api/runs`: what operators watch. A run's detail counts customers per node and output and
  * per edge (so the editor can draw them), per state, and sends per channel; customers at a node
- * are paged by customer key; pause / resume / cancel act at once; `/live` streams the counts as
- * Server-Sent Events whenever they change.
+ * are paged by customer key with why each is there; `/whereabouts` says per node who is waiting
+ * and until when, held at a gate, errored and done (engine/journal/run-whereabouts.ts, as
+ * `sluice runs show|customers`); pause / resume / cancel act at once; `/live` streams the counts
+ * as Server-Sent Events whenever they change.
  */
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { streamSSE } from 'hono/streaming'
 import { NotFoundError } from '../../engine/errors.ts'
 import type { RunSummary } from '../../engine/executor/run-summary.ts'
+import { runWhereabouts, WHEREABOUTS, whereaboutsCustomers } from '../../engine/journal/run-whereabouts.ts'
 import type { Flow } from '../../engine/flow/schema.ts'
-import type { PositionState, RunRow } from '../../engine/ports/engine-store.ts'
+import type { PositionState, RunRow, Whereabout } from '../../engine/ports/engine-store.ts'
 import type { ServerContext } from '../context.ts'
 import type { ApiEnv } from '../http/api-env.ts'
 import { apiRoute, json } from '../http/api-route.ts'
@@ -61,20 +64,60 @@ const detail = apiRoute('viewer', {
   request: { params: runIdParam },
   responses: { 200: json(runDetailSchema) },
 })
+const dueSchema = z.object({
+  count: z.number().int(),
+  forEvent: z.number().int().openapi({ description: 'Of them, waiting for an event as well (the due time is the timeout)' }),
+  earliestDue: z.iso.datetime().nullable(),
+  latestDue: z.iso.datetime().nullable(),
+  byDay: z.array(z.object({ day: z.string().openapi({ example: '2026-12-05' }), count: z.number().int() })).openapi({ description: 'Customers due per UTC day, the first 14 days with any' }),
+  later: z.number().int().openapi({ description: 'Customers due after the last day of byDay' }),
+})
+const whereaboutsSchema = z
+  .object({
+    runId: z.string(),
+    flowId: z.string(),
+    flowVersion: z.number().int(),
+    runState: z.enum(RUN_STATES),
+    totals: z.object({ waiting: z.number().int(), held: z.number().int(), error: z.number().int(), done: z.number().int(), cancelled: z.number().int() }),
+    nodes: z.array(z.object({
+      nodeId: z.string(),
+      nodeType: z.string().nullable(),
+      nodeTitle: z.string().nullable(),
+      gate: z.boolean().openapi({ description: 'A contact-policy gate: its parked customers are held' }),
+      waiting: dueSchema,
+      held: dueSchema,
+      error: z.object({ count: z.number().int(), messages: z.array(z.object({ message: z.string(), count: z.number().int() })) }),
+      done: z.object({ count: z.number().int(), byOutput: countsSchema }),
+      cancelled: z.number().int(),
+    })),
+  })
+  .openapi('RunWhereabouts')
+const whereabouts = apiRoute('viewer', {
+  method: 'get', path: '/{id}/whereabouts', summary: 'Where the run\'s customers are per node: waiting (until when), held at a gate, errored (messages), done (per output)', tags: ['runs'],
+  request: { params: runIdParam },
+  responses: { 200: json(whereaboutsSchema) },
+})
+const CUSTOMER_STATES = [...POSITION_STATES, 'waiting', 'held'] as const
 const customersAt = apiRoute('viewer', {
-  method: 'get', path: '/{id}/customers', summary: 'Customers of a run at a node and/or in a state, paged', tags: ['runs'],
+  method: 'get', path: '/{id}/customers', summary: 'Customers of a run at a node and/or in a state, paged, each with why they are there', tags: ['runs'],
   request: {
     params: runIdParam,
     query: z.object({
       node: z.string().optional(),
-      state: z.enum(POSITION_STATES).optional(),
+      state: z.enum(CUSTOMER_STATES).optional().openapi({ description: '`waiting` and `held` split `active`: held are parked at a contact-policy gate' }),
       after: z.coerce.number().int().min(-1).optional().openapi({ description: 'Cursor: `next` of the previous page' }),
       limit: z.coerce.number().int().min(1).max(1_000).default(100),
     }),
   },
   responses: {
     200: json(z.object({
-      customers: z.array(z.object({ customerId: z.string(), nodeId: z.string(), state: z.enum(POSITION_STATES), dueAt: z.iso.datetime().nullable(), holdout: z.boolean(), enteredAt: z.iso.datetime(), arrivedAt: z.iso.datetime(), error: z.string().nullable() })),
+      customers: z.array(z.object({
+        customerId: z.string(), nodeId: z.string(), state: z.enum(POSITION_STATES), whereabout: z.enum(WHEREABOUTS), dueAt: z.iso.datetime().nullable(),
+        waitingFor: z.string().nullable().openapi({ description: 'The event type that ends the wait early' }), holdout: z.boolean(),
+        enteredAt: z.iso.datetime(), arrivedAt: z.iso.datetime(), lastOutput: z.string().nullable(), error: z.string().nullable(),
+        reason: z.string().openapi({ description: 'Why the customer is there, in words (a parked one\'s from the node\'s explain of its journalled reason)' }),
+        reasonCode: z.string().nullable().openapi({ description: 'The reason code the node journalled when it parked them, e.g. cap:sms:week' }),
+      })),
       next: z.number().int().nullable(),
     })),
   },
@@ -114,14 +157,21 @@ export function runRoutes(ctx: ServerContext) {
       return c.json({ runs: runs.sort((a, b) => b.createdAt - a.createdAt || b.id.localeCompare(a.id)).map(publicRun) }, 200)
     })
     .openapi(detail, async (c) => c.json(await runDetail(c.req.valid('param').id), 200))
+    .openapi(whereabouts, async (c) => c.json(await runWhereabouts({ store: engineStore, registry: ctx.registry }, c.req.valid('param').id), 200))
     .openapi(customersAt, async (c) => {
       const { id } = c.req.valid('param')
       const { node, state, after, limit } = c.req.valid('query')
-      if (!(await engineStore.getRun(id))) throw new NotFoundError('run', id)
-      const rows = await engineStore.listPositions(id, { ...(node ? { nodeId: node } : {}), ...(state ? { state: state as PositionState } : {}), ...(after === undefined ? {} : { afterKey: after }), limit })
+      const split = state === 'waiting' || state === 'held'
+      const page = await whereaboutsCustomers({ store: engineStore, registry: ctx.registry }, id, {
+        limit, ...(node ? { nodeId: node } : {}), ...(after === undefined ? {} : { afterKey: after }),
+        ...(state === undefined ? {} : split ? { whereabout: state as Whereabout } : { state: state as PositionState }),
+      })
       return c.json({
-        customers: rows.map((p) => ({ customerId: p.customerId, nodeId: p.nodeId, state: p.state, dueAt: iso(p.dueAt), holdout: p.holdout, enteredAt: iso(p.enteredAt) as string, arrivedAt: iso(p.arrivedAt) as string, error: p.error })),
-        next: rows.length === limit ? (rows.at(-1)?.customerKey ?? null) : null,
+        customers: page.customers.map((p) => ({
+          customerId: p.customerId, nodeId: p.nodeId, state: p.whereabout === 'waiting' || p.whereabout === 'held' ? 'active' as const : p.whereabout, whereabout: p.whereabout,
+          dueAt: p.dueAt, waitingFor: p.waitingFor, holdout: p.holdout, enteredAt: p.enteredAt, arrivedAt: p.arrivedAt, lastOutput: p.lastOutput, error: p.error, reason: p.reason, reasonCode: p.reasonCode,
+        })),
+        next: page.next,
       }, 200)
     })
     .openapi(pause, async (c) => c.json(publicRun(await engine.pause(c.req.valid('param').id)), 200))

@@ -152,5 +152,8 @@ describeEngineStore('positions', (ctx) => {
     expect((await engine.whereaboutsPage('r1', { gates: ['gate'], whereabout: 'held', limit: 10 })).map((p) => p.customerId)).toEqual(['c-4'])
     expect((await engine.whereaboutsPage('r1', { gates: ['gate'], whereabout: 'error', limit: 10 })).map((p) => [p.customerId, p.error])).toEqual([['c-7', 'boom']])
     expect((await engine.whereaboutsPage('r1', { gates: [], nodeId: 'gate', whereabout: 'held', limit: 10 }))).toEqual([])
+    // The stored state: active is the waiting and the held together.
+    expect((await engine.whereaboutsPage('r1', { gates: ['gate'], state: 'active', afterKey: key('c-3'), limit: 10 })).map((p) => [p.customerId, p.whereabout])).toEqual([['c-4', 'held'], ['c-5', 'waiting']])
+    expect(await engine.whereaboutsPage('r1', { gates: ['gate'], state: 'done', whereabout: 'held', limit: 10 })).toEqual([])
   })
 })

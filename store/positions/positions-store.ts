@@ -78,7 +78,7 @@ export function positionsStore(db: StoreSession): PositionsPort {
     // Null filters match everything; a page is (customer key) after the cursor, as listPositions.
     whereaboutsPage: `SELECT * FROM (SELECT ${POSITION_COLUMNS}, c.external_id AS "customerId", ${whereaboutOf(d, 'p.')} AS whereabout
         FROM positions p JOIN customers c ON c.key = p.customer_key
-        WHERE p.run_id = ? AND (${d.param('text')} IS NULL OR p.node_id = ?) AND p.customer_key > ?) w
+        WHERE p.run_id = ? AND (${d.param('text')} IS NULL OR p.node_id = ?) AND (${d.param('text')} IS NULL OR p.state = ?) AND p.customer_key > ?) w
       WHERE (${d.param('text')} IS NULL OR whereabout = ?) ORDER BY "customerKey" LIMIT ?`,
     movePositions: `UPDATE positions SET run_id = ?, node_id = coalesce(${d.jsonObjectParamValue('positions.node_id')}, node_id), updated_at = ?
       WHERE run_id = ? AND state = 'active'`,
@@ -138,7 +138,8 @@ export function positionsStore(db: StoreSession): PositionsPort {
       db.use(async (sql) => {
         const node = filter.nodeId ?? null
         const where = filter.whereabout ?? null
-        const rows = await sql.rows(SQL.whereaboutsPage, [sql.list(filter.gates), runId, node, node, filter.afterKey ?? -1, where, where, filter.limit])
+        const state = filter.state ?? null
+        const rows = await sql.rows(SQL.whereaboutsPage, [sql.list(filter.gates), runId, node, node, state, state, filter.afterKey ?? -1, where, where, filter.limit])
         return rows.map((row) => ({ ...toPosition(row), customerId: String(row.customerId), whereabout: row.whereabout as Whereabout }))
       }),
     movePositions: (fromRunId, toRunId, nodeMap, now) =>
