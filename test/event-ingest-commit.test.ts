@@ -103,7 +103,7 @@ describe('event ingest commits on Postgres', () => {
     expect(await pgStore.insertEvents(events(0))).toEqual({ inserted: 3, duplicates: 0, unknownCustomers: [], conflicts: [] })
     const texts = query.mock.calls.map(([text]) => (typeof text === 'string' ? text.trim() : ''))
     expect(texts.indexOf('SET LOCAL synchronous_commit = off')).toBeGreaterThan(-1)
-    expect(texts.indexOf('SET LOCAL synchronous_commit = off')).toBeLessThan(texts.findIndex((text) => text.startsWith('WITH input')))
+    expect(texts.indexOf('SET LOCAL synchronous_commit = off')).toBeLessThan(texts.findIndex((text) => text.startsWith('INSERT INTO events')))
     const setting = await pgStore.pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit')
     expect(setting.rows[0]?.synchronous_commit).toBe('on')
   })

@@ -3,7 +3,10 @@
  * ~20 attributes, an e-mail and a phone per customer, as the importers call it; then a
  * 2-condition segment count over the attributes. Not a test (timings vary by machine); run:
  *
- *   npx tsx scripts/measure/measure-upsert.ts [--customers 100000] [--batch 5000] [--dialect sqlite|postgres|both] [--repeat]
+ *   npx tsx scripts/measure/measure-upsert.ts [--customers 100000] [--batch 5000] [--dialect sqlite|postgres|both] [--repeat] [--events 0]
+ *
+ * `--events N`: then N events per customer through `insertEvents` in calls of 1,000 outside a
+ * transaction (as the HTTP intake writes them), and the same events again (all duplicates).
  *
  * SQLite goes to a temporary file; Postgres to DATABASE_URL (default the local test database)
  * in a throw-away schema.
@@ -15,7 +18,7 @@ import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
-import type { CustomerInput, StorePort } from '../../engine/ports/store.ts'
+import type { CustomerInput, EventInput, StorePort } from '../../engine/ports/store.ts'
 import { PgStore } from '../../store/pg/pg-store.ts'
 import { SqliteStore } from '../../store/sqlite/sqlite-store.ts'
 
@@ -71,18 +74,61 @@ async function importCustomers(store: StorePort, total: number, batch: number): 
   return { ms: performance.now() - started, inserted, updated }
 }
 
+/** A deterministic event of customer `n`, the `e`-th. */
+function syntheticEvent(n: number, e: number): EventInput {
+  return {
+    id: `ev-${n}-${e}`,
+    customerId: `m-${String(n).padStart(8, '0')}`,
+    type: e % 3 === 0 ? 'purchase' : 'app_open',
+    at: 1_700_000_000_000 + n * 1_000 + e,
+    properties: e % 3 === 0 ? { amount: (n % 97) + e, sku: `s${n % 13}` } : { screen: 'home' },
+  }
+}
+
+async function ingestEvents(store: StorePort, customers: number, perCustomer: number): Promise<{ ms: number; inserted: number; duplicates: number }> {
+  const started = performance.now()
+  let inserted = 0
+  let duplicates = 0
+  let rows: EventInput[] = []
+  const flush = async () => {
+    const result = await store.insertEvents(rows)
+    inserted += result.inserted
+    duplicates += result.duplicates
+    rows = []
+  }
+  for (let n = 0; n < customers; n++) {
+    for (let e = 0; e < perCustomer; e++) {
+      rows.push(syntheticEvent(n, e))
+      if (rows.length === 1_000) await flush()
+    }
+  }
+  if (rows.length) await flush()
+  return { ms: performance.now() - started, inserted, duplicates }
+}
+
+async function measureEvents(label: string, store: StorePort, customers: number, perCustomer: number): Promise<void> {
+  if (perCustomer <= 0) return
+  const total = customers * perCustomer
+  for (const round of ['insert', 'again']) {
+    const run = await ingestEvents(store, customers, perCustomer)
+    const rate = Math.round(total / (run.ms / 1000))
+    console.log(`${label} events ${round}: ${total} in ${(run.ms / 1000).toFixed(2)} s = ${rate.toLocaleString('en')} events/s (inserted ${run.inserted}, duplicates ${run.duplicates})`)
+  }
+}
+
 function report(label: string, total: number, run: { ms: number; inserted: number; updated: number }): void {
   const rate = Math.round(total / (run.ms / 1000))
   console.log(`${label}: ${total} customers in ${(run.ms / 1000).toFixed(2)} s = ${rate.toLocaleString('en')} customers/s (inserted ${run.inserted}, updated ${run.updated})`)
 }
 
-async function measureSqlite(total: number, batch: number, repeat: boolean): Promise<void> {
+async function measureSqlite(total: number, batch: number, repeat: boolean, events: number): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'sluice-measure-'))
   const store = SqliteStore.open({ path: join(folder, 'measure.db') })
   try {
     await store.migrate()
     report('sqlite insert', total, await importCustomers(store, total, batch))
     if (repeat) report('sqlite re-upsert', total, await importCustomers(store, total, batch))
+    await measureEvents('sqlite', store, total, events)
     const query = store.database.prepare(
       "SELECT count(*) FROM customers WHERE attributes ->> '$.age' >= 40 AND attributes ->> '$.region' = 'north'",
     )
@@ -96,7 +142,7 @@ async function measureSqlite(total: number, batch: number, repeat: boolean): Pro
   }
 }
 
-async function measurePostgres(total: number, batch: number, repeat: boolean): Promise<void> {
+async function measurePostgres(total: number, batch: number, repeat: boolean, events: number): Promise<void> {
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
   const schemaName = `sluice_measure_${process.pid}`
   const store = await PgStore.open({ url, schema: schemaName })
@@ -106,6 +152,7 @@ async function measurePostgres(total: number, batch: number, repeat: boolean): P
     await store.migrate()
     report('postgres insert', total, await importCustomers(store, total, batch))
     if (repeat) report('postgres re-upsert', total, await importCustomers(store, total, batch))
+    await measureEvents('postgres', store, total, events)
     await admin.query(`ANALYZE ${schemaName}.customers`)
     const count = `SELECT count(*) FROM ${schemaName}.customers WHERE (attributes ->> 'age')::int >= 40 AND attributes ->> 'region' = 'north'`
     await admin.query(count)
@@ -126,12 +173,14 @@ async function main(): Promise<void> {
       batch: { type: 'string', default: '5000' },
       dialect: { type: 'string', default: 'both' },
       repeat: { type: 'boolean', default: false },
+      events: { type: 'string', default: '0' },
     },
   })
   const total = Number(values.customers)
   const batch = Number(values.batch)
-  if (values.dialect !== 'postgres') await measureSqlite(total, batch, values.repeat)
-  if (values.dialect !== 'sqlite') await measurePostgres(total, batch, values.repeat)
+  const events = Number(values.events)
+  if (values.dialect !== 'postgres') await measureSqlite(total, batch, values.repeat, events)
+  if (values.dialect !== 'sqlite') await measurePostgres(total, batch, values.repeat, events)
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main()

@@ -93,6 +93,23 @@ const describe = (value: unknown): string => {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
+/** The fields of a customer and of an event (engine/ports/store.ts); any other is refused, so a typo cannot be dropped silently. */
+const CUSTOMER_FIELDS = new Set(['id', 'attributes', 'timeZone', 'addresses', 'preferredChannel', 'tags'])
+const EVENT_FIELDS = new Set(['id', 'customerId', 'type', 'at', 'properties'])
+
+/** Records an issue per field of `row` not in `fields`, at `path.field`. */
+function refuseUnknownFields(issues: IssueCollector, row: Record<string, unknown>, fields: Set<string>, path: string): void {
+  for (const field in row) {
+    if (!fields.has(field)) issues.add(`${path}.${field}`, 'field.unknown', `unknown field '${field}': expected one of ${[...fields].join(', ')}`)
+  }
+}
+
+/** True when every own field of `row` is one of `fields` (the ingest's fast path checks without building paths). */
+function onlyFields(row: Record<string, unknown>, fields: Set<string>): boolean {
+  for (const field in row) if (!fields.has(field)) return false
+  return true
+}
+
 const isOneOf = <T extends string>(values: readonly T[], value: unknown): value is T =>
   typeof value === 'string' && (values as readonly string[]).includes(value)
 
@@ -236,6 +253,7 @@ export function validateCustomers(rows: CustomerInput[]): CustomerRow[] {
       issues.add(path, 'type', `expected a customer object, got ${describe(row)}`)
       continue
     }
+    if (!onlyFields(row, CUSTOMER_FIELDS)) refuseUnknownFields(issues, row, CUSTOMER_FIELDS, path)
     const id = requireText(issues, row.id, `${path}.id`, 'a customer id') ?? ''
     const { attributes, clears } = validateAttributes(issues, row.attributes, `${path}.attributes`)
     let timeZone: string | null = null
@@ -316,7 +334,7 @@ export function validateEvents(rows: EventInput[]): EventRow[] {
     }
     const { id, customerId, type, at, properties } = row
     // Fast path, taken by nearly every event of an ingest: no field paths built unless a field is bad.
-    if (isCleanText(id) && isCleanText(customerId) && isCleanText(type) && typeof at === 'number' && Number.isSafeInteger(at)) {
+    if (isCleanText(id) && isCleanText(customerId) && isCleanText(type) && typeof at === 'number' && Number.isSafeInteger(at) && onlyFields(row, EVENT_FIELDS)) {
       let propertiesJson = '{}'
       if (properties !== undefined && properties !== null) {
         if (!isPlainObject(properties)) issues.add(`events[${i}].properties`, 'type', `expected an object, got ${describe(properties)}`)
@@ -326,6 +344,7 @@ export function validateEvents(rows: EventInput[]): EventRow[] {
       continue
     }
     const path = `events[${i}]`
+    refuseUnknownFields(issues, row, EVENT_FIELDS, path)
     const checkedId = requireText(issues, id, `${path}.id`, 'an event id') ?? ''
     const checkedCustomerId = requireText(issues, customerId, `${path}.customerId`, 'a customer id') ?? ''
     const checkedType = requireText(issues, type, `${path}.type`, 'an event type') ?? ''

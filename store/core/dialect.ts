@@ -5,6 +5,7 @@
  * `SegmentDialect`); a dialect folder exports both (store/dialects/{sqlite,pg}/dialect.ts).
  */
 import type { Dialect } from '../../engine/ports/store.ts'
+import type { SqlColumn } from './driver.ts'
 
 export type SqlType = 'int' | 'bigint' | 'text'
 
@@ -24,4 +25,27 @@ export interface StoreDialect {
   indexedBy(index: string): string
   /** The LIMIT value that means no limit (SQLite -1, Postgres NULL). */
   readonly noLimit: number | null
+  /**
+   * Rows bound as one parameter (`driver.rowsParams`) as a table `alias` with `columns`: a
+   * `json` column reads as JSON (NULL for a JSON null), a `bool` one as a boolean (SQLite 1/0).
+   */
+  rowsTable(alias: string, columns: readonly SqlColumn[]): string
+  /**
+   * A query of `?` (a count) rows, each a fresh value of `table`'s generated key in column
+   * `key`, ascending: SQLite the next rowids (largest + 1 …, what it would assign itself; valid
+   * inside the write transaction, SQLite having one writer), Postgres the identity's sequence.
+   */
+  nextKeys(table: string, key: string): string
+  /**
+   * `target` (a stored JSON object) with `patch` (JSON) merged in, keys set to null in the patch
+   * removed: SQLite's RFC 7396 `jsonb_patch`, Postgres `||` then stripping nulls (stored
+   * attributes never hold a JSON null, so the two agree on flat objects).
+   */
+  jsonMergePatch(target: string, patch: string): string
+  /**
+   * True when the stored JSON `stored` and the JSON `given` are different values: key order does
+   * not matter, array order does, 1 equals 1.0 (Postgres' jsonb equality; SQLite compares the
+   * JSONB bytes first, then the (path, type, value) nodes of both trees).
+   */
+  jsonDiffers(stored: string, given: string): string
 }

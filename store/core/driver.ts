@@ -33,6 +33,11 @@ export interface RowInsert {
   tail?: string
   /** The conflict key of a whole-row replace (then no tail). */
   replace?: readonly string[]
+  /**
+   * The rows carry the table's generated key, reserved with `dialect.nextKeys` (Postgres'
+   * identity column then needs `OVERRIDING SYSTEM VALUE`; SQLite takes a given rowid as it is).
+   */
+  givenKeys?: boolean
 }
 
 /** Rows of a statement, as the database returns them (Postgres: bigint and count columns as strings). */
@@ -51,6 +56,13 @@ export interface SqlDriver {
   list(values: readonly (string | number)[]): unknown
   /** Inserts the rows held in `values` (`columns.length` values a row), in order; rows inserted or updated. */
   insert(insert: RowInsert, values: readonly unknown[]): Promise<number>
+  /**
+   * The rows held in `values` (`columns.length` values a row; `json` columns as JSON text) as the
+   * parameters of `dialect.rowsTable(alias, columns)`: one per statement to run, since Postgres
+   * sends at most 5,000 rows a statement (SQLite: all in one). A statement that reads a rows
+   * table (UPDATE … FROM, DELETE … IN, a join) is run once per parameter.
+   */
+  rowsParams(columns: readonly SqlColumn[], values: readonly unknown[]): unknown[]
   /**
    * Rows of a statement compiled for this dialect with its own placeholders and bindings
    * (store/segment/sql-dialect.ts `SqlParams`: named `@p1` on SQLite, `$1` on Postgres).

@@ -20,7 +20,6 @@ import type {
   ContactInput,
   Customer,
   CustomerInput,
-  EventConflict,
   EventInput,
   EventInsertResult,
   ListMembersResult,
@@ -35,10 +34,8 @@ import type {
   UpsertResult,
 } from '../../engine/ports/store.ts'
 import type { Segment } from '../../engine/segment/schema.ts'
-import { toEventConflict, type ConflictRow } from '../common/event-conflicts.ts'
 import type { EventFilter } from '../common/events-of-query.ts'
 import { transactionFinished } from '../common/store-helpers.ts'
-import { initialAttributes, mergeDuplicateCustomers, validateCustomers, validateEvents, type EventRow } from '../common/validate-input.ts'
 import { mapSqliteError, openSqliteDatabase, type SqliteConnectionOptions } from './connection.ts'
 import type { SqlDriver } from '../core/driver.ts'
 import { sqliteDriver } from '../dialects/sqlite/driver.ts'
@@ -46,10 +43,11 @@ import { defineAttributes, listAttributes } from '../attributes/attributes.ts'
 import { addSuppressions, getConsents, listContacts, recordContacts, removeSuppressions, setConsents, suppressedCustomers } from '../contact/contact.ts'
 import { countCustomers, getCustomers, listCustomers, storeStats } from '../customers/customers.ts'
 import { listEvents, listEventsOf } from '../events/events.ts'
-import { setTags, writeTag } from '../tags/tags.ts'
+import { setTags } from '../tags/tags.ts'
+import { upsertCustomers, type BulkWriteHooks } from '../customers/upsert-customers.ts'
+import { insertEvents } from '../events/insert-events.ts'
 import { BackgroundCheckpoints } from './background-checkpoints.ts'
 import { DeferredIndexes, type DeferrableTable } from './deferred-indexes.ts'
-import { MultiRowInsert } from './multi-row-insert.ts'
 import {
   sqliteCreateList,
   sqliteListLists,
@@ -83,7 +81,6 @@ interface Shared {
   path: string
   now: () => number
   statements: Map<string, Database.Statement>
-  inserts: Map<string, MultiRowInsert>
   /** Secondary indexes the open transaction's bulk load dropped, built again before COMMIT. */
   deferred: DeferredIndexes
   /**
@@ -105,64 +102,10 @@ interface TxHandle {
   open: boolean
 }
 
-// The statements of the write paths, prepared once per connection.
+// The customer-key look-up of the bulk writes, prepared once per connection.
 const SQL_TEXT = {
-  // jsonb_patch is RFC 7396 merge-patch: keys set to null in the patch are removed.
-  updateCustomer: `UPDATE customers SET
-      attributes = coalesce(jsonb_patch(attributes, ?), attributes),
-      time_zone = coalesce(?, time_zone),
-      preferred_channel = CASE WHEN ? THEN ? ELSE preferred_channel END,
-      updated_at = ?
-    WHERE key = ?`,
-  // The key SQLite itself would give the next row (largest + 1); new customers get theirs from it.
-  maxCustomerKey: 'SELECT coalesce(max(key), 0) FROM customers',
-  deleteAddress: 'DELETE FROM customer_addresses WHERE customer_key = ? AND kind = ?',
   resolveCustomers: 'SELECT external_id AS id, key FROM customers WHERE external_id IN (SELECT value FROM json_each(?))',
-  // Events of a batch whose id is stored with other content: `?` is [[index, id, key, type, at,
-  // properties], ...]. Properties are compared as JSON values: equal JSONB bytes first (the
-  // common, cheap case: the same text gives the same bytes), else the same set of (path, type,
-  // value) nodes either way, so key order does not matter and array order does (as in
-  // Postgres' jsonb equality).
-  selectEventConflicts: `WITH input AS (
-      SELECT value->>0 AS i, value->>1 AS id, value->>2 AS k, value->>3 AS type, value->>4 AS at, value->'$[5]' AS props FROM json_each(?)
-    )
-    SELECT input.i, e.customer_key IS NOT input.k AS customer_differs, e.type IS NOT input.type AS type_differs,
-      e.at IS NOT input.at AS at_differs,
-      (e.properties IS NOT jsonb(input.props) AND (
-        EXISTS (SELECT t.fullkey, iif(t.type = 'real', 'integer', t.type), t.atom FROM json_tree(e.properties) t
-          EXCEPT SELECT u.fullkey, iif(u.type = 'real', 'integer', u.type), u.atom FROM json_tree(input.props) u)
-        OR EXISTS (SELECT u.fullkey, iif(u.type = 'real', 'integer', u.type), u.atom FROM json_tree(input.props) u
-          EXCEPT SELECT t.fullkey, iif(t.type = 'real', 'integer', t.type), t.atom FROM json_tree(e.properties) t)
-      )) AS properties_differ
-    FROM input JOIN events e ON e.event_id = input.id
-    WHERE customer_differs OR type_differs OR at_differs OR properties_differ
-    ORDER BY input.i`,
 } as const
-
-const ADDRESS_COLUMNS = 'INSERT INTO customer_addresses (customer_key, kind, address)'
-const TAG_COLUMNS = 'INSERT INTO customer_tags (customer_key, name, layer, value, num, at, source)'
-const TAG_ROW = '(?, ?, ?, ?, ?, ?, ?)'
-
-// The batch write statements, as multi-row inserts: [head, one row's placeholders, tail].
-const MULTI_ROW_TEXT = {
-  // Keys are given explicitly (see upsertCustomers), so neither RETURNING nor lastInsertRowid is needed.
-  insertCustomers: [
-    'INSERT INTO customers (key, external_id, time_zone, preferred_channel, attributes, created_at, updated_at)',
-    '(?, ?, ?, ?, jsonb(?), ?, ?)',
-    '',
-  ],
-  // A customer inserted in this batch has no addresses or tags yet: plain inserts are ~40 % cheaper than upserts.
-  insertAddresses: [ADDRESS_COLUMNS, '(?, ?, ?)', ''],
-  upsertAddresses: [ADDRESS_COLUMNS, '(?, ?, ?)', 'ON CONFLICT (customer_key, kind) DO UPDATE SET address = excluded.address'],
-  insertTags: [TAG_COLUMNS, TAG_ROW, ''],
-  upsertTags: [
-    TAG_COLUMNS,
-    TAG_ROW,
-    `ON CONFLICT (customer_key, name) DO UPDATE SET layer = excluded.layer, value = excluded.value,
-      num = excluded.num, at = excluded.at, source = excluded.source`,
-  ],
-  insertEvents: ['INSERT INTO events (event_id, customer_key, type, at, properties)', '(?, ?, ?, ?, jsonb(?))', 'ON CONFLICT (event_id) DO NOTHING'],
-} as const satisfies Record<string, readonly [string, string, string]>
 
 /** The customer store on a SQLite file (or `:memory:`). */
 export class SqliteStore implements StorePort {
@@ -183,7 +126,6 @@ export class SqliteStore implements StorePort {
         path: options.path,
         now: options.now ?? Date.now,
         statements: new Map(),
-        inserts: new Map(),
         deferred: new DeferredIndexes(db),
         recentKeys: null,
         checkpoints: null,
@@ -225,6 +167,11 @@ export class SqliteStore implements StorePort {
   }
 
   async transaction<T>(fn: (tx: StorePort) => Promise<T>): Promise<T> {
+    return this.begin(fn, false)
+  }
+
+  /** `transaction`; `deferFsync`: its COMMIT does not wait for the disk (decision 16, `lowerSynchronous`). */
+  private async begin<T>(fn: (tx: StorePort) => Promise<T>, deferFsync: boolean): Promise<T> {
     const current = this.currentTx()
     if (current) {
       if (!current.open) throw transactionFinished()
@@ -235,6 +182,9 @@ export class SqliteStore implements StorePort {
     const handle: TxHandle = { open: true }
     let release = () => {}
     this.shared.active = new Promise<void>((resolve) => (release = resolve))
+    // The level cannot change inside a transaction: lowered before BEGIN, once the gate is ours
+    // (every other caller of the connection waits for it), and restored after the end.
+    const restoreSync = deferFsync ? this.lowerSynchronous() : null
     try {
       this.exec(() => db.exec('BEGIN IMMEDIATE'))
       const result = await this.shared.scope.run(handle, () => fn(new SqliteStore(this.shared, handle)))
@@ -249,6 +199,7 @@ export class SqliteStore implements StorePort {
     } finally {
       this.shared.deferred.reset()
       this.shared.recentKeys = null
+      if (restoreSync !== null && db.open) db.pragma(`synchronous = ${restoreSync}`)
       handle.open = false
       this.shared.active = null
       release()
@@ -256,65 +207,7 @@ export class SqliteStore implements StorePort {
   }
 
   async upsertCustomers(input: CustomerInput[]): Promise<UpsertResult> {
-    const { rows, repeats } = mergeDuplicateCustomers(validateCustomers(input))
-    return this.write(() => {
-      const now = this.shared.now()
-      // One look-up for the batch splits it: new customers take the insert-only path (one
-      // multi-row insert, plain inserts of their addresses and tags), known ones the merge path.
-      const existing = this.resolveCustomerKeys(rows.map((row) => row.id))
-      // Inside this write transaction nobody else inserts customers, so the keys SQLite would
-      // assign (largest + 1, in row order) can be given up front and are known without a query.
-      let nextKey = existing.size === rows.length ? 0 : (this.statement('maxCustomerKey', true).get() as number) + 1
-      const update = this.statement('updateCustomer')
-      const deleteAddress = this.statement('deleteAddress')
-      const written = new Map<string, number>()
-      const newCustomers: unknown[] = []
-      const newAddresses: unknown[] = []
-      const changedAddresses: unknown[] = []
-      const newTags: unknown[] = []
-      const changedTags: unknown[] = []
-      let inserted = 0
-      let updated = repeats
-      if (existing.size === 0) this.deferIndexesOf('customer_addresses', rows.length)
-      if (existing.size === 0) this.deferIndexesOf('customer_tags', rows.length)
-      for (const row of rows) {
-        const patch = row.attributes === null ? null : JSON.stringify(row.attributes)
-        let key = existing.get(row.id)
-        const isNew = key === undefined
-        if (key === undefined) {
-          key = nextKey++
-          const initial = patch === null ? '{}' : row.clearsAttributes ? JSON.stringify(initialAttributes(row.attributes)) : patch
-          newCustomers.push(key, row.id, row.timeZone ?? 'UTC', row.preferredChannel, initial, now, now)
-          inserted += 1
-        } else {
-          update.run(patch, row.timeZone, row.setPreferredChannel ? 1 : 0, row.preferredChannel, now, key)
-          updated += 1
-        }
-        written.set(row.id, key)
-        for (const kind in row.addresses) {
-          const address = row.addresses[kind as keyof typeof row.addresses]
-          if (address === null) {
-            if (!isNew) deleteAddress.run(key, kind)
-          } else if (address !== undefined) {
-            if (isNew) newAddresses.push(key, kind, address)
-            else changedAddresses.push(key, kind, address)
-          }
-        }
-        for (const tag of row.tags) pushTag(isNew ? newTags : changedTags, key, tag)
-      }
-      this.insert('insertCustomers').run(newCustomers)
-      // New address rows go in sorted by (kind, address), so the address index is written in
-      // key order rather than at random pages (pointless while a bulk load defers that index).
-      const deferred = this.shared.deferred.isDeferred('customer_addresses_kind_address')
-      this.insert('insertAddresses').run(deferred ? newAddresses : sortedAddressRows(newAddresses))
-      this.insert('upsertAddresses').run(changedAddresses)
-      this.insert('insertTags').run(newTags)
-      this.insert('upsertTags').run(changedTags)
-      // Recorded once the batch is written: a batch that fails leaves no keys behind.
-      const tx = this.currentTx()
-      this.shared.recentKeys = tx ? { tx, keys: written } : null
-      return { inserted, updated }
-    })
+    return this.use((sql) => upsertCustomers(sql, this.keysOf, input, this.shared.now(), this.bulkHooks))
   }
 
   async getCustomers(ids: string[]): Promise<Customer[]> {
@@ -330,35 +223,7 @@ export class SqliteStore implements StorePort {
   }
 
   async insertEvents(input: EventInput[]): Promise<EventInsertResult> {
-    const rows = validateEvents(input)
-    return this.write(() => {
-      const keys = this.resolveCustomerKeys(rows.map((row) => row.customerId))
-      this.deferIndexesOf('events', rows.length)
-      const unknownCustomers: number[] = []
-      const values: unknown[] = []
-      rows.forEach((row, index) => {
-        const key = keys.get(row.customerId)
-        if (key === undefined) unknownCustomers.push(index)
-        else values.push(row.id, key, row.type, row.at, row.propertiesJson)
-      })
-      // ON CONFLICT DO NOTHING: the change count is the number of events actually inserted.
-      const inserted = this.insert('insertEvents').run(values)
-      const known = rows.length - unknownCustomers.length
-      // Only a batch that left rows out can hold conflicts: a fresh ingest pays nothing for the check.
-      const conflicts = inserted < known ? this.eventConflicts(rows, keys) : []
-      return { inserted, duplicates: known - inserted, unknownCustomers, conflicts }
-    }, { deferFsync: true })
-  }
-
-  /** The events of `rows` stored under their id with other content, in one query. */
-  private eventConflicts(rows: EventRow[], keys: Map<string, number>): EventConflict[] {
-    const input: string[] = []
-    rows.forEach((row, index) => {
-      const key = keys.get(row.customerId)
-      // Properties are already JSON text: spliced in rather than parsed and serialised again.
-      if (key !== undefined) input.push(`[${index},${JSON.stringify(row.id)},${key},${JSON.stringify(row.type)},${row.at},${row.propertiesJson}]`)
-    })
-    return (this.statement('selectEventConflicts').all(`[${input.join(',')}]`) as ConflictRow[]).map(toEventConflict)
+    return this.use((sql) => insertEvents(sql, this.keysOf, input, this.bulkHooks), { deferFsync: true })
   }
 
   async listEvents(customerId: string, options: { type?: string; from?: number; to?: number; last?: number } = {}): Promise<StoredEvent[]> {
@@ -460,7 +325,7 @@ export class SqliteStore implements StorePort {
    * transaction of its own, so it never reads or joins another caller's uncommitted rows on the
    * one connection.
    */
-  private async use<T>(work: (sql: SqlDriver) => Promise<T>): Promise<T> {
+  private async use<T>(work: (sql: SqlDriver) => Promise<T>, options: { deferFsync?: boolean } = {}): Promise<T> {
     const current = this.currentTx()
     if (current && !current.open) throw transactionFinished()
     const guarded = async () => {
@@ -470,7 +335,23 @@ export class SqliteStore implements StorePort {
         throw mapSqliteError(this.shared.path, error)
       }
     }
-    return current ? guarded() : this.transaction(guarded)
+    return current ? guarded() : this.begin(guarded, options.deferFsync ?? false)
+  }
+
+  /**
+   * What SQLite adds around the bulk writes (store/customers/upsert-customers.ts,
+   * store/events/insert-events.ts): a large first load inside a transaction defers the table's
+   * secondary indexes; new addresses go in sorted by (kind, address), so the address index is
+   * written in key order rather than at random pages (pointless while it is deferred); the keys
+   * of the transaction's last customer batch are kept for its consents and events.
+   */
+  private readonly bulkHooks: BulkWriteHooks = {
+    beforeBulkWrite: (table, rows) => this.deferIndexesOf(table, rows),
+    sortsNewAddresses: () => !this.shared.deferred.isDeferred('customer_addresses_kind_address'),
+    wrote: (keys) => {
+      const tx = this.currentTx()
+      this.shared.recentKeys = tx ? { tx, keys } : null
+    },
   }
 
   /** Customer keys for the capabilities' writes: the transaction's last customer batch first. */
@@ -497,30 +378,25 @@ export class SqliteStore implements StorePort {
    * there: with `temp_store = MEMORY` every multi-row statement under a savepoint copies the pages
    * it touches into an in-memory sub-journal that only the savepoint's end frees, so one
    * 450,000-row tag write inside an engine batch took 62 s and ~1 GB instead of 3.7 s.
-   * `deferFsync`: a transaction of its own commits without waiting for the disk (decision 16).
    */
-  private write<T>(work: () => T, options: { deferFsync?: boolean } = {}): Promise<T> {
+  private write<T>(work: () => T): Promise<T> {
     if (this.currentTx()) return this.run(work)
-    const transaction = () => this.shared.db.transaction(work).immediate()
-    return this.run(options.deferFsync ? () => this.withoutCommitFsync(transaction) : transaction)
+    return this.run(() => this.shared.db.transaction(work).immediate())
   }
 
   /**
-   * Runs `work` with the connection at `synchronous = NORMAL` when it is set higher (the engine
-   * store sets FULL), then restores the level: in WAL mode its commit then skips the fsync, and
-   * the next commit that syncs (any engine batch) or checkpoint makes it durable.
+   * Sets the connection to `synchronous = NORMAL` when it is set higher (the engine store sets
+   * FULL) and returns the level to restore (null: nothing changed): in WAL mode a commit then
+   * skips the fsync, and the next commit that syncs (any engine batch) or checkpoint makes it durable.
    */
-  private withoutCommitFsync<T>(work: () => T): T {
+  private lowerSynchronous(): number | null {
     const { db } = this.shared
     const level = db.pragma('synchronous', { simple: true }) as number
-    if (level <= SYNCHRONOUS_NORMAL) return work()
+    if (level <= SYNCHRONOUS_NORMAL) return null
     db.pragma('synchronous = NORMAL')
-    try {
-      return work()
-    } finally {
-      db.pragma(`synchronous = ${level}`)
-    }
+    return level
   }
+
 
   private exec<T>(work: () => T): T {
     try {
@@ -530,31 +406,21 @@ export class SqliteStore implements StorePort {
     }
   }
 
-  private statement(name: keyof typeof SQL_TEXT, pluck = false): Database.Statement {
-    const cacheKey = pluck ? `${name}:pluck` : name
-    let statement = this.shared.statements.get(cacheKey)
+  private statement(name: keyof typeof SQL_TEXT): Database.Statement {
+    let statement = this.shared.statements.get(name)
     if (!statement) {
       statement = this.shared.db.prepare(SQL_TEXT[name])
-      if (pluck) statement.pluck()
-      this.shared.statements.set(cacheKey, statement)
+      this.shared.statements.set(name, statement)
     }
     return statement
   }
+
 
   /** Inside a transaction, lets a large first load into an empty table build its secondary indexes at commit. */
   private deferIndexesOf(table: DeferrableTable, rows: number): void {
     if (this.currentTx()) this.shared.deferred.beforeBulkWrite(table, rows)
   }
 
-  private insert(name: keyof typeof MULTI_ROW_TEXT): MultiRowInsert {
-    let insert = this.shared.inserts.get(name)
-    if (!insert) {
-      const [head, row, tail] = MULTI_ROW_TEXT[name]
-      insert = new MultiRowInsert(this.shared.db, head, row, tail)
-      this.shared.inserts.set(name, insert)
-    }
-    return insert
-  }
 
   /** Internal keys of the given external ids: from the last upserted batch, the rest in one query. */
   private resolveCustomerKeys(ids: string[]): Map<string, number> {
@@ -577,24 +443,4 @@ export class SqliteStore implements StorePort {
     return keys
   }
 
-}
-
-/** Address rows (flat key, kind, address triples) reordered by (kind, address). */
-function sortedAddressRows(values: unknown[]): unknown[] {
-  const order = Array.from({ length: values.length / 3 }, (_, i) => 3 * i)
-  const text = (i: number) => values[i] as string
-  order.sort((a, b) => {
-    const kindA = text(a + 1)
-    const kindB = text(b + 1)
-    if (kindA !== kindB) return kindA < kindB ? -1 : 1
-    const addressA = text(a + 2)
-    const addressB = text(b + 2)
-    return addressA < addressB ? -1 : addressA > addressB ? 1 : 0
-  })
-  return order.flatMap((i) => [values[i], values[i + 1], values[i + 2]])
-}
-
-/** Appends a tag row's values. */
-function pushTag(values: unknown[], key: number, tag: Tag): void {
-  writeTag(values, values.length, key, tag)
 }

@@ -6,20 +6,24 @@
 import type { Tag } from '../../engine/ports/store.ts'
 import { tagNumber } from '../common/row-mapping.ts'
 import { lastByKey, throwUnknownCustomers, validateTagRows } from '../common/validate-input.ts'
-import type { RowInsert, SqlDriver } from '../core/driver.ts'
+import type { RowInsert, SqlColumn, SqlDriver } from '../core/driver.ts'
 import type { KeysOf } from '../contact/contact.ts'
 
-const UPSERT_TAGS: RowInsert = {
+/** The columns of a tag row, in the order `writeTag` writes them. */
+export const TAG_COLUMNS: SqlColumn[] = [
+  { name: 'customer_key', type: 'int' },
+  { name: 'name', type: 'text' },
+  { name: 'layer', type: 'text' },
+  { name: 'value', type: 'json' },
+  { name: 'num', type: 'float' },
+  { name: 'at', type: 'bigint' },
+  { name: 'source', type: 'text' },
+]
+
+/** Tags by (customer, name), a stored one replaced. */
+export const UPSERT_TAGS: RowInsert = {
   table: 'customer_tags',
-  columns: [
-    { name: 'customer_key', type: 'int' },
-    { name: 'name', type: 'text' },
-    { name: 'layer', type: 'text' },
-    { name: 'value', type: 'json' },
-    { name: 'num', type: 'float' },
-    { name: 'at', type: 'bigint' },
-    { name: 'source', type: 'text' },
-  ],
+  columns: TAG_COLUMNS,
   tail: `ON CONFLICT (customer_key, name) DO UPDATE SET layer = excluded.layer, value = excluded.value,
       num = excluded.num, at = excluded.at, source = excluded.source`,
 }

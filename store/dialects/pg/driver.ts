@@ -5,12 +5,11 @@
  */
 import type pg from 'pg'
 import { rowCount, type RowInsert, type SqlColumn, type SqlDriver, type SqlRow } from '../../core/driver.ts'
-import { pgDialect } from './dialect.ts'
+import { PG_TYPES, pgDialect } from './dialect.ts'
 
 /** Rows per bulk statement: bounds the JSON parameter. */
 const CHUNK = 5_000
 
-const PG_TYPES: Record<SqlColumn['type'], string> = { int: 'int', bigint: 'bigint', float: 'float8', text: 'text', bool: 'boolean', json: 'jsonb' }
 
 /** Runs one statement on the current client (the open transaction's, or the pool). */
 export type PgQuery = (text: string, params: unknown[]) => Promise<pg.QueryResult<SqlRow>>
@@ -45,6 +44,7 @@ export function pgDriver(query: PgQuery): SqlDriver {
       for (const payload of payloads(spec.columns, values)) changed += (await query(insertText(spec), [payload])).rowCount ?? 0
       return changed
     },
+    rowsParams: (columns, values) => payloads(columns, values),
     compiledRows: async (text, bindings) => (await query(text, bindings as unknown[])).rows,
   }
 }
@@ -66,7 +66,8 @@ function insertText(spec: RowInsert): string {
     const sets = names.filter((name) => !key.has(name)).map((name) => `${name} = excluded.${name}`)
     tail = `ON CONFLICT (${spec.replace.join(', ')}) DO UPDATE SET ${sets.join(', ')}`
   }
-  text = `INSERT INTO ${spec.table} (${names.join(', ')}) SELECT ${selected.join(', ')} FROM ${recordset} ${tail}`
+  const overriding = spec.givenKeys ? 'OVERRIDING SYSTEM VALUE ' : ''
+  text = `INSERT INTO ${spec.table} (${names.join(', ')}) ${overriding}SELECT ${selected.join(', ')} FROM ${recordset} ${tail}`
   insertTexts.set(spec, text)
   return text
 }

@@ -10,4 +10,19 @@ export const sqliteDialect: StoreDialect = {
   jsonObjectParamValue: (key) => `(SELECT o.value FROM json_each(?) o WHERE o.key = ${key})`,
   indexedBy: (index) => `INDEXED BY ${index}`,
   noLimit: -1,
+  // Rows travel as one JSON array of arrays (driver.rowsParams); `->>` gives SQL values (JSON
+  // true as 1), `->` a JSON column's text.
+  rowsTable: (alias, columns) =>
+    `(SELECT ${columns
+      .map((column, i) => (column.type === 'json' ? `nullif(value -> '$[${i}]', 'null')` : `value ->> ${i}`) + ` AS ${column.name}`)
+      .join(', ')} FROM json_each(?)) AS ${alias}`,
+  nextKeys: (table, key) =>
+    `WITH RECURSIVE next(k) AS (SELECT coalesce(max(${key}), 0) + 1 FROM ${table} UNION ALL SELECT k + 1 FROM next LIMIT ?) SELECT k AS ${key} FROM next`,
+  jsonMergePatch: (target, patch) => `jsonb_patch(${target}, ${patch})`,
+  // Equal JSONB bytes first (the common, cheap case: the same text gives the same bytes), else the
+  // same set of (path, type, value) nodes either way, integers and reals alike.
+  jsonDiffers: (stored, given) => {
+    const nodes = (tree: string, of: string) => `SELECT ${tree}.fullkey, iif(${tree}.type = 'real', 'integer', ${tree}.type), ${tree}.atom FROM json_tree(${of}) ${tree}`
+    return `(${stored} IS NOT jsonb(${given}) AND (EXISTS (${nodes('t', stored)} EXCEPT ${nodes('u', given)}) OR EXISTS (${nodes('u', given)} EXCEPT ${nodes('t', stored)})))`
+  },
 }

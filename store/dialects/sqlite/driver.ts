@@ -5,7 +5,7 @@
  * bulk inserts are multi-row `VALUES` statements (multi-row-insert.ts), 64 rows per `run`.
  */
 import type Database from 'better-sqlite3'
-import { rowCount, type RowInsert, type SqlDriver, type SqlRow } from '../../core/driver.ts'
+import { rowCount, type RowInsert, type SqlColumn, type SqlDriver, type SqlRow } from '../../core/driver.ts'
 import { MultiRowInsert } from '../../sqlite/multi-row-insert.ts'
 import { sqliteDialect } from './dialect.ts'
 
@@ -40,6 +40,7 @@ export function sqliteDriver(db: Database.Database): SqlDriver {
     run: async (text, params) => statement(text).run(bindable(params)).changes,
     list: (list) => JSON.stringify(list),
     insert: async (spec, rows) => multiRowInsert(db, inserts, spec).run(bindBooleans(spec, rows)),
+    rowsParams: (columns, rows) => [rowsJson(columns, rows)],
     compiledRows: async (text, bindings) => db.prepare(text).all(bindings) as SqlRow[],
   }
 }
@@ -77,4 +78,21 @@ function bindBooleans(spec: RowInsert, rows: readonly unknown[]): unknown[] {
     for (const i of flags) if (typeof out[offset + i] === 'boolean') out[offset + i] = out[offset + i] ? 1 : 0
   }
   return out
+}
+
+/** Rows as one JSON array of arrays, JSON columns' text spliced in as it is (dialect.rowsTable reads it). */
+function rowsJson(columns: readonly SqlColumn[], values: readonly unknown[]): string {
+  const rows = rowCount({ columns }, values)
+  const width = columns.length
+  const out: string[] = new Array(rows)
+  for (let row = 0; row < rows; row++) {
+    let array = '['
+    for (let i = 0; i < width; i++) {
+      const value = values[row * width + i]
+      const text = value === null || value === undefined ? 'null' : columns[i]?.type === 'json' ? (value as string) : JSON.stringify(value)
+      array += i === 0 ? text : `,${text}`
+    }
+    out[row] = `${array}]`
+  }
+  return `[${out.join(',')}]`
 }
