@@ -53,8 +53,11 @@ export { cronProblems } from '../scheduler/cron.ts'
 export { CAP_PERIODS, capacitySchema, capSchema, contactPolicySchema, NO_CONTACT_POLICY, quietHoursSchema, tightenPolicy } from '../policy/contact-policy.ts'
 export type { Cap, Capacity, CapPeriod, ContactPolicy, QuietHours } from '../policy/contact-policy.ts'
 export type { ContactPolicyFacts, ContactPolicyQuery, PolicyContact } from '../ports/contact-policy-facts.ts'
-/** Segments: the condition language, its checks and descriptions, ISO times, RFM cells. */
-export { describeSegment, parseIsoTime, RFM_CELLS, segmentSchema, validateSegment } from '../segment/index.ts'
+/**
+ * Segments: the condition language, its checks and descriptions, ISO times, RFM cells and the
+ * tag an `rfm` condition reads (a constant of the segment format, which an RFM node writes).
+ */
+export { describeSegment, parseIsoTime, RFM_CELL_TAG, RFM_CELLS, segmentSchema, validateSegment } from '../segment/index.ts'
 export type { IsoTime, RfmCell, Segment } from '../segment/index.ts'
 /** Channels, addresses and one-click unsubscribe links. */
 export { addressKindOf, defaultUnsubscribeUrl, listUnsubscribeHeaders, UNSUBSCRIBE_SECRET, unsubscribeUrl } from '../channels/unsubscribe.ts'

@@ -44,7 +44,13 @@ export const RFM_CELLS = [
   'about-to-sleep', 'at-risk', 'cant-lose-them', 'hibernating', 'lost',
 ] as const
 export type RfmCell = (typeof RFM_CELLS)[number]
-/** The tag holding a customer's RFM cell. */
+/**
+ * The tag holding a customer's RFM cell: a constant of the segment format, not a node's choice.
+ * A saved segment's `rfm` condition must mean the same with any set of node types loaded (the
+ * store compiles it without a registry; the tag may come from an import or an outside RFM job),
+ * so the format names the tag and the score node writes it through the SDK (RFM_CELL_TAG);
+ * test/declared-tags.test.ts checks that a built-in node declares writing it with every cell.
+ */
 export const RFM_CELL_TAG = 'rfm_cell'
 
 /** Consent states a condition can ask for; `none` means no statement was ever recorded. */

@@ -3,7 +3,7 @@
  * over), the tag the score is written to, and how customers are routed by their score.
  */
 import { z } from 'zod'
-import { RFM_CELLS } from '../../engine/sdk/index.ts'
+import { RFM_CELL_TAG, RFM_CELLS } from '../../engine/sdk/index.ts'
 
 const attribute = z.string().min(1).max(128).meta({ title: 'Attribute' })
 
@@ -136,7 +136,7 @@ export const UNSCORED = 'unscored'
 /** The output of RFM cell routing for cells not listed. */
 export const OTHER_CELLS = 'other'
 /** Tags RFM writes besides the score. */
-export const RFM_TAGS = ['rfm_cell', 'rfm_r', 'rfm_f', 'rfm_m'] as const
+export const RFM_TAGS = [RFM_CELL_TAG, 'rfm_r', 'rfm_f', 'rfm_m'] as const
 /** The score tag of an RFM node without `tag`. */
 export const DEFAULT_RFM_TAG = 'rfm_score'
 

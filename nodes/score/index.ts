@@ -10,7 +10,7 @@
  * score them in memory.
  */
 import type { CohortMember, NodeContext, TagWrite } from '../../engine/sdk/index.ts'
-import { defineNode, RFM_CELLS } from '../../engine/sdk/index.ts'
+import { defineNode, RFM_CELL_TAG, RFM_CELLS } from '../../engine/sdk/index.ts'
 import { scoreConfigSchema, scoreOutputs, scoreTag, type RfmMethod, type ScoreConfig } from './config.ts'
 import { logisticScore, scorecardScore } from './models.ts'
 import { rfmCell } from './rfm-cells.ts'
@@ -26,7 +26,7 @@ export default defineNode({
   category: 'scoring',
   icon: 'gauge',
   description: [
-    'Scores customers and routes them by score. Methods: **RFM** (purchase events in the last N days; recency, frequency and monetary value each 1–5 by quintile over every customer who bought in the window — ties share the lower score, customers without a purchase score 1-1-1 in cell `lost`; score R + F + M; writes `rfm_cell`, `rfm_r`, `rfm_f`, `rfm_m`),',
+    `Scores customers and routes them by score. Methods: **RFM** (purchase events in the last N days; recency, frequency and monetary value each 1–5 by quintile over every customer who bought in the window — ties share the lower score, customers without a purchase score 1-1-1 in cell \`lost\`; score R + F + M; writes \`${RFM_CELL_TAG}\`, \`rfm_r\`, \`rfm_f\`, \`rfm_m\`),`,
     '**scorecard** (points per attribute bin, summed; missing values get the configured points) and **logistic model** (intercept + coefficients over numeric and one-hot categorical attributes → probability).',
     'The score is written as a predictive tag. Routing: cut-off (`pass` / `fail`), top N or top % (`top` / `rest`; ties by score, then customer id), bands (one output per band) or RFM cells (one output per cell, plus `other`);',
     'a logistic model that may leave a customer unscored adds an `unscored` output. Runs once over every customer due at the node when routing by top N or top %; otherwise batch by batch.',
@@ -41,7 +41,7 @@ export default defineNode({
   writesTags: (config) => [
     { name: scoreTag(config), layer: 'predictive' },
     ...(config.method.type === 'rfm'
-      ? [{ name: 'rfm_cell', layer: 'predictive' as const, values: RFM_CELLS }, ...['rfm_r', 'rfm_f', 'rfm_m'].map((name) => ({ name, layer: 'predictive' as const }))]
+      ? [{ name: RFM_CELL_TAG, layer: 'predictive' as const, values: RFM_CELLS }, ...['rfm_r', 'rfm_f', 'rfm_m'].map((name) => ({ name, layer: 'predictive' as const }))]
       : []),
   ],
   explain(decision, config) {
@@ -104,7 +104,7 @@ function scoreTags(config: ScoreConfig, scored: readonly Scored[]): TagWrite[] {
   for (const s of scored) {
     tags.push({ customer: s.member, name, layer: 'predictive', value: s.score })
     if (config.method.type === 'rfm') {
-      tags.push({ customer: s.member, name: 'rfm_cell', layer: 'predictive', value: s.cell ?? null })
+      tags.push({ customer: s.member, name: RFM_CELL_TAG, layer: 'predictive', value: s.cell ?? null })
       tags.push({ customer: s.member, name: 'rfm_r', layer: 'predictive', value: s.values.r as number })
       tags.push({ customer: s.member, name: 'rfm_f', layer: 'predictive', value: s.values.f as number })
       tags.push({ customer: s.member, name: 'rfm_m', layer: 'predictive', value: s.values.m as number })
