@@ -5,8 +5,8 @@
  * customer, recorded and replayed value, `code` or `input`). A run that decided something but
  * has no recorded inputs is refused (400 `replay.unrecorded`); an unknown run is 404.
  *
- * The body is optional and open to more fields: a counterfactual (`flow`, `version`) extends
- * {@link replayBody} and branches in the handler before the exact replay.
+ * The body is optional; with `flow` or `version` it asks for the counterfactual
+ * (replay-counterfactual.ts), answered before the exact replay would run.
  */
 import { performance } from 'node:perf_hooks'
 import { OpenAPIHono, z } from '@hono/zod-openapi'
@@ -15,9 +15,10 @@ import type { ServerContext } from '../context.ts'
 import type { ApiEnv } from '../http/api-env.ts'
 import { apiRoute, json } from '../http/api-route.ts'
 import { optionalJsonBody } from '../http/errors.ts'
+import { counterfactualBody, counterfactualResponse, counterfactualSchema, isCounterfactual } from './replay-counterfactual.ts'
 
 const params = z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) })
-export const replayBody = z.object({})
+export const replayBody = counterfactualBody
 
 const summary = z.object({
   runId: z.string(), flowId: z.string(), flowVersion: z.number().int(),
@@ -39,14 +40,16 @@ export const replayResultSchema = z
 
 const replay = apiRoute('operator', {
   method: 'post', path: '/{id}/replay', tags: ['runs'],
-  summary: 'Replay a run exactly from its recorded inputs (nothing sent, nothing written) and compare every decision with its journal: identical, or the first divergence and whether the code or the input differs',
+  summary: 'Replay a run exactly from its recorded inputs (nothing sent, nothing written) and compare every decision with its journal: identical, or the first divergence and whether the code or the input differs; with `flow` or `version`, the counterfactual: what that version would have done to the run\'s customers',
+  description: 'Without a body: the exact replay (`Replay`). With `flow` (a flow file of the run\'s flow) or `version` (a published version): the counterfactual (`CounterfactualReplay`), run on an isolated copy of the store (a SQLite snapshot file or a rolled-back Postgres transaction) from the run\'s start to its last decision, ctx.data questions the run asked answered from its recorded inputs; per node in and out by output in both, sends per channel, and the customers whose path or sends changed.',
   request: { params, body: { content: { 'application/json': { schema: replayBody, example: {} } }, required: false } },
-  responses: { 200: json(replayResultSchema) },
+  responses: { 200: json(z.union([replayResultSchema, counterfactualSchema])) },
 })
 
 export function replayRoutes(ctx: ServerContext) {
   return new OpenAPIHono<ApiEnv>().openapi(replay, async (c) => {
-    await optionalJsonBody(c, replayBody)
+    const body = await optionalJsonBody(c, replayBody)
+    if (isCounterfactual(body)) return c.json(await counterfactualResponse(ctx, c.req.valid('param').id, body), 200)
     const result = await replayRun({ source: ctx.engineStore, registry: ctx.registry, elapsed: () => performance.now() }, c.req.valid('param').id)
     return c.json(result, 200)
   })
