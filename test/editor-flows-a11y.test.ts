@@ -200,4 +200,82 @@ describe('the flows/ campaigns in the editor', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click()
     expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])))
   }, 180_000)
+
+  it('adds a step after a chosen output and connects a named output to another step with the keyboard only', async () => {
+    await page.goto(`${base}/#/flows/abandoned-cart`)
+    await page.reload()
+    const steps = page.locator('.react-flow__node-step')
+    await expect.poll(() => steps.evaluateAll((els) => els.filter((el) => getComputedStyle(el).visibility === 'visible').length)).toBe(3)
+    const focused = () => page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null
+      return { id: el?.closest('.react-flow__node')?.getAttribute('data-id') ?? null, output: el?.getAttribute('data-output') ?? null, testId: el?.getAttribute('data-testid') ?? null, outline: el ? getComputedStyle(el).outlineStyle : 'none' }
+    })
+    // Tab through the page to the wait step (no pointer anywhere), Enter selects it.
+    for (let i = 0; i < 80 && (await focused()).id !== 'wait-for-purchase'; i++) await page.keyboard.press('Tab')
+    expect(await focused()).toMatchObject({ id: 'wait-for-purchase' })
+    // The focus is visible on the step.
+    expect((await focused()).outline).not.toBe('none')
+    await page.keyboard.press('Enter')
+    await page.locator('[data-config-for="wait-for-purchase"]').waitFor()
+
+    // "a": the picker, from the first output not yet connected ("event"; "timeout" leads to the reminder).
+    await page.keyboard.press('a')
+    const picker = page.getByRole('dialog', { name: 'Add after “event”' })
+    await picker.waitFor()
+    expect(await focused()).toMatchObject({ testId: 'step-picker-search' })
+    expect(await picker.getByTestId('output-choice').locator('label').allTextContents()).toEqual([' event (not connected)', ' timeout (now to “Choose channel and send”)'])
+    expect(await accessibilityProblems('[role="dialog"]')).toEqual([])
+    // Shift+Tab reaches the output choice; arrows move it (the title follows), and back.
+    await page.keyboard.press('Shift+Tab')
+    expect(await focused()).toMatchObject({ output: 'event' })
+    await page.keyboard.press('ArrowDown')
+    await page.getByRole('dialog', { name: 'Add after “timeout”' }).waitFor()
+    await page.keyboard.press('ArrowUp')
+    await picker.waitFor()
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('measure')
+    await page.keyboard.press('Enter')
+    const measure = page.locator('.react-flow__node[data-id="measure"]')
+    await measure.waitFor()
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0)
+    // Announced, and the focus is on the new step to carry on from.
+    await expect.poll(() => page.getByTestId('announcement').textContent()).toBe('Added “Measure” after “Wait” (event).')
+    await expect.poll(async () => (await focused()).id).toBe('measure')
+    expect(await page.getByTestId('edge-label').allTextContents()).toContain('event')
+
+    // "c" on the new step: connect its "not converted" output to the reminder.
+    await page.keyboard.press('c')
+    const dialog = page.getByTestId('connect-dialog')
+    await dialog.waitFor()
+    expect(await dialog.getAttribute('aria-label')).toBe('Connect “Measure”')
+    expect(await focused()).toMatchObject({ testId: 'connect-search' })
+    expect(await dialog.locator('[data-connect-to]').evaluateAll((els) => els.map((el) => el.getAttribute('data-connect-to')))).toEqual(['remind', 'wait-for-purchase'])
+    expect(await accessibilityProblems('[data-testid="connect-dialog"]')).toEqual([])
+    await session.shot('editor-keyboard-connect')
+    await page.keyboard.press('Shift+Tab')
+    expect(await focused()).toMatchObject({ output: 'converted' })
+    await page.keyboard.press('ArrowDown')
+    expect(await focused()).toMatchObject({ output: 'not converted' })
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('remi')
+    expect(await dialog.locator('[data-connect-to]').evaluateAll((els) => els.map((el) => el.getAttribute('data-connect-to')))).toEqual(['remind'])
+    await page.keyboard.press('Enter')
+    await expect.poll(() => dialog.count()).toBe(0)
+    await expect.poll(() => page.getByTestId('announcement').textContent()).toBe('Connected “Measure” (not converted) to “Choose channel and send”.')
+    await expect.poll(async () => (await focused()).id).toBe('measure')
+    await expect.poll(() => page.getByTestId('edge-label').allTextContents()).toContain('not converted')
+
+    // Escape closes a dialog with nothing done and gives the focus back.
+    await page.keyboard.press('c')
+    await dialog.waitFor()
+    await page.keyboard.press('Escape')
+    await expect.poll(() => dialog.count()).toBe(0)
+    expect((await focused()).id).toBe('measure')
+
+    // The draft the server holds has both edges.
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved')
+    const draft = flowSchema.parse(JSON.parse((await server.ctx.engineStore.getFlowDraft('abandoned-cart'))?.definition ?? '{}'))
+    expect(draft.edges).toEqual(expect.arrayContaining([{ from: 'wait-for-purchase', output: 'event', to: 'measure' }, { from: 'measure', output: 'not converted', to: 'remind' }]))
+    await session.shot('editor-keyboard-added')
+  }, 120_000)
 })

@@ -76,8 +76,10 @@ export interface FlowDetail extends FlowSummary {
 
 /**
  * The outputs of every node of a flow as its config stands: the declaration's (fixed, or
- * computed from the parsed config). A node whose type is unknown or whose config does not
- * parse keeps the outputs its edges use, so the canvas can still draw them.
+ * computed from the parsed config). Fixed outputs hold whatever the config: a step just added
+ * with its settings still empty keeps its handles. A node whose outputs come from a config that
+ * does not parse, or whose type is unknown, keeps the outputs its edges use, so the canvas can
+ * still draw them.
  */
 export function nodeOutputs(flow: Pick<Flow, 'nodes' | 'edges'>, registry: NodeRegistry): Record<string, string[]> {
   const outputs: Record<string, string[]> = {}
@@ -86,7 +88,8 @@ export function nodeOutputs(flow: Pick<Flow, 'nodes' | 'edges'>, registry: NodeR
     const resolution = registry.resolve(node.type, node.version)
     const parsed = resolution.ok ? resolution.definition.config.safeParse(node.config) : undefined
     try {
-      outputs[node.id] = resolution.ok && parsed?.success ? [...outputsOf(resolution.definition, parsed.data)] : used
+      const fixed = resolution.ok && typeof resolution.definition.outputs !== 'function'
+      outputs[node.id] = resolution.ok && (fixed || parsed?.success) ? [...outputsOf(resolution.definition, parsed?.data)] : used
     } catch {
       outputs[node.id] = used
     }

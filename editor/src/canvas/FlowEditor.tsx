@@ -10,8 +10,9 @@ import { useTranslation } from 'react-i18next'
 import { ApiFailure, flowsApi, type RunDetail } from '../api.ts'
 import { Canvas, edgeAt, edgeId, useFlowPosition } from './Canvas.tsx'
 import { ConfigPanel } from './ConfigPanel.tsx'
+import { ConnectDialog, outputTargets, stepTitle } from './ConnectDialog.tsx'
 import { clearHistory, redo, undo, useEditor } from './editor-store.ts'
-import { addAfter, addNode, addNote, copy, insertOnEdge, move, noteCanvasId, parseClip, paste, removeOnCanvas, setConfig, setTitle, type Flow } from './flow-model.ts'
+import { addAfter, addNode, addNote, connect, copy, insertOnEdge, move, noteCanvasId, parseClip, paste, removeOnCanvas, setConfig, setTitle, type Flow } from './flow-model.ts'
 import { autoLayout } from './layout.ts'
 import { Palette } from './Palette.tsx'
 import { HistoryPanel } from './HistoryPanel.tsx'
@@ -39,7 +40,14 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
   const selected = useEditor((s) => s.selected)
   const save = useEditor((s) => s.save)
   const saveError = useEditor((s) => s.saveError)
-  const [picker, setPicker] = useState<{ from: string; output: string } | null>(null)
+  /** The step picker: after `from`'s `output`; opened from the keyboard it offers every output. */
+  const [picker, setPicker] = useState<{ from: string; output: string; keyboard?: boolean } | null>(null)
+  /** Keyboard connect: the step whose output is being connected. */
+  const [connecting, setConnecting] = useState<string | null>(null)
+  /** What the last keyboard add or connect did, for screen readers (a polite live region). */
+  const [announcement, setAnnouncement] = useState('')
+  /** Where the focus was when a picker opened, to return to when it closes with nothing done. */
+  const focusBefore = useRef<HTMLElement | null>(null)
   const [publishing, setPublishing] = useState(false)
   /** What the right-hand panel shows: the selected step's settings, simulate mode or version history. */
   const [side, setSide] = useState<'config' | 'simulate' | 'history'>('config')
@@ -115,17 +123,57 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
   }, [liveRun])
 
   const outputsOf = (type: string) => nodeTypes.find((n) => n.type === type)?.outputs ?? []
+  /** A step's outputs: the server's reading of its config, else its type's fixed outputs (a step added since the last save). */
+  const outputsOfStep = (id: string) => useEditor.getState().outputs[id] ?? outputsOf(useEditor.getState().flow?.nodes.find((n) => n.id === id)?.type ?? '')
 
-  const addAfterNode = useCallback((from: string, output: string) => setPicker({ from, output }), [])
+  const addAfterNode = useCallback((from: string, output: string) => {
+    focusBefore.current = document.activeElement instanceof HTMLElement ? document.activeElement : null
+    setPicker({ from, output })
+  }, [])
+
+  /** Focus a step on the canvas once it is drawn and measured (hidden until then), so keyboard users carry on from it. */
+  function focusStep(id: string) {
+    let frames = 0
+    const attempt = () => {
+      const element = document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`)
+      element?.focus()
+      if (document.activeElement !== element && frames++ < 120) requestAnimationFrame(attempt)
+    }
+    requestAnimationFrame(attempt)
+  }
+
+  function openPicker(next: { from: string; output: string; keyboard?: boolean }) {
+    focusBefore.current = document.activeElement instanceof HTMLElement ? document.activeElement : null
+    setPicker(next)
+  }
+
+  function closePicker() {
+    setPicker(null)
+    setConnecting(null)
+    focusBefore.current?.focus()
+  }
 
   function pick(type: string) {
     if (!picker) return
+    let id = ''
     edit('add', (f) => {
       const added = addAfter(f, picker.from, picker.output, type)
+      id = added.id
       queueMicrotask(() => select([added.id]))
       return added.flow
     })
     setPicker(null)
+    if (id && flow) {
+      setAnnouncement(t('keyboard.added', { step: nodeTypes.find((n) => n.type === type)?.title ?? type, from: stepTitle(flow, nodeTypes, picker.from), output: picker.output }))
+      focusStep(id)
+    }
+  }
+
+  function connectTo(from: string, output: string, to: string) {
+    edit('connect', (f) => connect(f, { from, output, to }))
+    setConnecting(null)
+    if (flow) setAnnouncement(t('keyboard.connected', { from: stepTitle(flow, nodeTypes, from), output, to: stepTitle(flow, nodeTypes, to) }))
+    focusStep(from)
   }
 
   function dropFromPalette(type: string, clientX: number, clientY: number) {
@@ -185,8 +233,19 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
         }).catch(() => undefined)
       } else if (action === 'selectAll') select(state.flow.nodes.map((n) => n.id))
       else if (action === 'add' && !readOnly) {
-        const from = state.selected[0] ?? state.flow.nodes[state.flow.nodes.length - 1]?.id
-        if (from) setPicker({ from, output: state.outputs[from]?.[0] ?? 'done' })
+        const from = state.selected.find((id) => state.flow?.nodes.some((n) => n.id === id)) ?? state.flow.nodes[state.flow.nodes.length - 1]?.id
+        if (from) {
+          // From its first output not yet connected (else its first): where a new step usually goes.
+          const edges = state.flow.edges
+          const free = outputsOfStep(from).find((o) => !edges.some((e) => e.from === from && e.output === o))
+          openPicker({ from, output: free ?? outputsOfStep(from)[0] ?? 'done', keyboard: true })
+        }
+      } else if (action === 'connect' && !readOnly) {
+        const from = state.selected.find((id) => state.flow?.nodes.some((n) => n.id === id))
+        if (from && outputsOfStep(from).length > 0) {
+          focusBefore.current = document.activeElement instanceof HTMLElement ? document.activeElement : null
+          setConnecting(from)
+        } else setAnnouncement(t('keyboard.noStep'))
       } else if (action === 'note' && !readOnly) addNoteInView()
       else if (action === 'layout' && !readOnly) tidy()
       else if (action === 'fit') void fitView({ duration: 200 })
@@ -259,7 +318,22 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
           </ul>
         )}
       </footer>
-      {picker && <StepPicker nodeTypes={nodeTypes} title={t('editor.addAfter', { output: picker.output })} onPick={pick} onClose={() => setPicker(null)} />}
+      <div className="visually-hidden" role="status" aria-live="polite" data-testid="announcement">{announcement}</div>
+      {picker && <StepPicker
+        nodeTypes={nodeTypes}
+        title={t('editor.addAfter', { output: picker.output })}
+        {...(picker.keyboard ? { from: { outputs: outputsOfStep(picker.from), output: picker.output, targets: outputTargets(flow, nodeTypes, picker.from), onOutput: (output: string) => setPicker({ ...picker, output }) } } : {})}
+        onPick={pick}
+        onClose={closePicker}
+      />}
+      {connecting && <ConnectDialog
+        flow={flow}
+        nodeTypes={nodeTypes}
+        from={connecting}
+        outputs={outputsOfStep(connecting)}
+        onConnect={(output, to) => connectTo(connecting, output, to)}
+        onClose={closePicker}
+      />}
       {publishing && (
         <PublishDialog
           flowId={flowId}

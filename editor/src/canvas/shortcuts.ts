@@ -12,6 +12,7 @@ export const DEFAULT_SHORTCUTS = {
   paste: 'mod+v',
   selectAll: 'mod+a',
   add: 'a',
+  connect: 'c',
   note: 'n',
   layout: 'l',
   fit: 'f',
