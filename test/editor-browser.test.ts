@@ -41,6 +41,8 @@ describe('editor in Chromium', () => {
 
     // Drag "measure" from the palette onto the empty pane (pointer events).
     const item = page.locator('[data-palette-type="measure"]')
+    // The palette lists the steps in reading order, the goal step last: scroll to it first.
+    await item.scrollIntoViewIfNeeded()
     const pane = await page.locator('.react-flow__pane').boundingBox()
     if (!pane) throw new Error('no pane')
     const box = await item.boundingBox()
