@@ -33,7 +33,8 @@ export function App() {
   useEffect(() => {
     if (session === null || session === 'signed-out') return
     setCsrfToken(session.csrfToken)
-    void nodeTypesApi.list().then((r) => useEditor.getState().setNodeTypes(r.nodeTypes))
+    // A failed request still lets the canvas draw (steps under their type names), as before.
+    void nodeTypesApi.list().then((r) => useEditor.getState().setNodeTypes(r.nodeTypes), () => useEditor.getState().setNodeTypes([]))
   }, [session])
 
   if (session === null) return <div className="app" />

@@ -8,7 +8,8 @@ import {
   Background, Controls, MiniMap, ReactFlow, useReactFlow,
   type Connection, type EdgeChange, type NodeChange,
 } from '@xyflow/react'
-import { useCallback, useMemo, useState } from 'react'
+import { useCallback, useMemo, useRef, useState } from 'react'
+import { sameData, stableNodes, type Size } from './canvas-nodes.ts'
 import { useEditor } from './editor-store.ts'
 import { LabelledEdge, type LabelledEdgeType } from './LabelledEdge.tsx'
 import { FlowNode, summarize, type FlowNodeType } from './FlowNode.tsx'
@@ -19,6 +20,8 @@ const nodeTypes = { step: FlowNode, note: NoteNode }
 const edgeTypes = { flow: LabelledEdge }
 
 export const edgeId = edgeKey
+/** Where a step without a layout entry is drawn (one object, so its node stays equal between renders). */
+const ORIGIN: Point = { x: 0, y: 0 }
 /** Canvas ids of the version history's ghosts (flow ids never hold a colon). */
 export const ghostId = (id: string) => `ghost:${id}`
 
@@ -43,54 +46,58 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
   const counts = simulation?.counts ?? live
   const countKind = simulation ? 'simulated' : 'live'
   const history = useEditor((s) => s.history)
+  // Steps are drawn once their types are known: drawn before, the types' arrival changed every
+  // step's title, icon and outputs, and React Flow measured all of them a second time (§30).
+  const typesLoaded = useEditor((s) => s.nodeTypesLoaded)
   const { edit, select, drag } = useEditor.getState()
 
   // Each step's data apart from its position and selection: a drag re-renders only the moved
-  // nodes (FlowNode is memoised on data), not all of them every frame (decisions §28).
-  const stepData = useMemo(() => new Map(flow.nodes.map((node) => {
-    const type = types.find((t) => t.type === node.type)
-    const diff = history?.overlay.nodes[node.id]
-    const own = problems.filter((p) => p.nodeId === node.id)
-    return [node.id, {
-      nodeId: node.id, type: node.type, title: node.title ?? type?.title ?? node.type, icon: type?.icon ?? '', summary: summarize(node.type, node.config),
-      outputs: outputs[node.id] ?? type?.outputs ?? [], isTrigger: type?.category === 'trigger',
-      errors: own.filter((p) => p.severity === 'error').length, warnings: own.filter((p) => p.severity === 'warning').length,
-      count: counts ? (counts.nodes[node.id] ?? 0) : null, countKind, pinned: flow.layout[node.id]?.pinned === true,
-      ...(diff ? { diff: diff.status, changes: diff.changes } : {}),
-      onAdd: (output: string) => onAddAfter(node.id, output),
-    }] as const
-  })), [flow, types, problems, outputs, counts, countKind, history, onAddAfter])
+  // nodes (FlowNode is memoised on data), not all of them every frame (decisions §28). A step
+  // whose data reads the same as before keeps its data object, so React Flow keeps its
+  // measurement (canvas-nodes.ts, decisions §30).
+  const adders = useMemo(() => new Map<string, (output: string) => void>(), [onAddAfter])
+  const adderOf = useCallback((id: string) => {
+    let adder = adders.get(id)
+    if (!adder) adders.set(id, adder = (output: string) => onAddAfter(id, output))
+    return adder
+  }, [adders, onAddAfter])
+  const lastStepData = useRef(new Map<string, FlowNodeType['data']>())
+  const stepData = useMemo(() => {
+    const problemsOf = new Map<string, typeof problems>()
+    for (const p of problems) if (p.nodeId) problemsOf.set(p.nodeId, [...(problemsOf.get(p.nodeId) ?? []), p])
+    const data = new Map(flow.nodes.map((node) => {
+      const type = types.find((t) => t.type === node.type)
+      const diff = history?.overlay.nodes[node.id]
+      const own = problemsOf.get(node.id) ?? []
+      const next: FlowNodeType['data'] = {
+        nodeId: node.id, type: node.type, title: node.title ?? type?.title ?? node.type, icon: type?.icon ?? '', summary: summarize(node.type, node.config),
+        outputs: outputs[node.id] ?? type?.outputs ?? [], isTrigger: type?.category === 'trigger',
+        errors: own.filter((p) => p.severity === 'error').length, warnings: own.filter((p) => p.severity === 'warning').length,
+        count: counts ? (counts.nodes[node.id] ?? 0) : null, countKind, pinned: flow.layout[node.id]?.pinned === true,
+        ...(diff ? { diff: diff.status, changes: diff.changes } : {}),
+        onAdd: adderOf(node.id),
+      }
+      return [node.id, sameData(lastStepData.current.get(node.id), next)] as const
+    }))
+    lastStepData.current = data
+    return data
+  }, [flow, types, problems, outputs, counts, countKind, history, adderOf])
 
-  const nodes: (FlowNodeType | NoteNodeType)[] = useMemo(() => [
-  // Sticky notes first, so steps draw over them: view state of the flow file, dragged like steps.
-  ...(flow.notes ?? []).map((note): NoteNodeType => {
+  const noteData = useMemo(() => new Map((flow.notes ?? []).map((note): [string, NoteNodeType['data']] => {
     const id = noteCanvasId(note.id)
-    return {
-      id, type: 'note', position: dragging[id] ?? { x: note.x, y: note.y }, selected: selected.includes(id), draggable: !readOnly, connectable: false,
-      data: {
-        noteId: note.id, text: note.text, color: note.color ?? 'yellow', readOnly,
-        ...(note.width === undefined ? {} : { width: note.width }), ...(note.height === undefined ? {} : { height: note.height }),
-        onText: (text: string) => edit('note text', (f) => setNoteText(f, note.id, text)),
-        onDelete: () => {
-          edit('delete note', (f) => removeOnCanvas(f, [id]))
-          select(useEditor.getState().selected.filter((s) => s !== id))
-        },
+    return [id, {
+      noteId: note.id, text: note.text, color: note.color ?? 'yellow', readOnly,
+      ...(note.width === undefined ? {} : { width: note.width }), ...(note.height === undefined ? {} : { height: note.height }),
+      onText: (text: string) => edit('note text', (f) => setNoteText(f, note.id, text)),
+      onDelete: () => {
+        edit('delete note', (f) => removeOnCanvas(f, [id]))
+        select(useEditor.getState().selected.filter((s) => s !== id))
       },
-    }
-  }),
-  ...flow.nodes.map((node): FlowNodeType => {
-    const position = dragging[node.id] ?? flow.layout[node.id] ?? { x: 0, y: 0 }
-    return {
-      id: node.id,
-      type: 'step',
-      position,
-      selected: selected.includes(node.id),
-      draggable: !readOnly,
-      data: stepData.get(node.id) as FlowNodeType['data'],
-    }
-  }),
+    }]
+  })), [flow.notes, readOnly, edit, select])
+
   // Steps the version had and the draft lacks: ghosts, not part of the flow, never edited.
-  ...(history?.overlay.ghosts ?? []).map(({ node, position, outputs: ghostOutputs }): FlowNodeType => {
+  const ghosts = useMemo(() => (history?.overlay.ghosts ?? []).map(({ node, position, outputs: ghostOutputs }): FlowNodeType => {
     const type = types.find((t) => t.type === node.type)
     return {
       id: ghostId(node.id), type: 'step', position, draggable: false, selectable: false, connectable: false, deletable: false,
@@ -99,9 +106,37 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
         outputs: ghostOutputs, isTrigger: type?.category === 'trigger', errors: 0, warnings: 0, count: null, countKind, pinned: false, diff: 'removed', onAdd: () => {},
       },
     }
-  })], [flow, types, stepData, selected, dragging, countKind, history, readOnly, edit, select])
+  }), [history, types, countKind])
+
+  // React Flow's measured sizes (its `dimensions` changes), handed back with nodes that only
+  // moved, and the node objects handed over last render (canvas-nodes.ts).
+  const sizes = useRef(new Map<string, Size>())
+  const lastNodes = useRef(new Map<string, FlowNodeType | NoteNodeType>())
+  const nodes: (FlowNodeType | NoteNodeType)[] = useMemo(() => {
+    if (!typesLoaded) return []
+    const built: (FlowNodeType | NoteNodeType)[] = [
+      // Sticky notes first, so steps draw over them: view state of the flow file, dragged like steps.
+      ...(flow.notes ?? []).map((note): NoteNodeType => {
+        const id = noteCanvasId(note.id)
+        return { id, type: 'note', position: dragging[id] ?? { x: note.x, y: note.y }, selected: selected.includes(id), draggable: !readOnly, connectable: false, data: noteData.get(id) as NoteNodeType['data'] }
+      }),
+      ...flow.nodes.map((node): FlowNodeType => ({
+        id: node.id,
+        type: 'step',
+        position: dragging[node.id] ?? flow.layout[node.id] ?? ORIGIN,
+        selected: selected.includes(node.id),
+        draggable: !readOnly,
+        data: stepData.get(node.id) as FlowNodeType['data'],
+      })),
+      ...ghosts,
+    ]
+    const stable = stableNodes(built, lastNodes.current, sizes.current)
+    lastNodes.current = new Map(stable.map((n) => [n.id, n]))
+    return stable
+  }, [flow, stepData, noteData, ghosts, selected, dragging, readOnly, typesLoaded])
 
   const edges: LabelledEdgeType[] = useMemo(() => {
+    if (!typesLoaded) return []
     const added = new Set(history?.overlay.addedEdges ?? [])
     const drawn: LabelledEdgeType[] = flow.edges.map((e) => {
       const count = counts?.edges[edgeId(e)]
@@ -123,13 +158,14 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
       })
     }
     return drawn
-  }, [flow.edges, flow.nodes, counts, countKind, history])
+  }, [flow.edges, flow.nodes, counts, countKind, history, typesLoaded])
 
   const onNodesChange = useCallback((changes: NodeChange<FlowNodeType | NoteNodeType>[]) => {
     const moving: Record<string, Point> = {}
     const dropped: Record<string, Point> = {}
     let selection: string[] | null = null
     for (const change of changes) {
+      if (change.type === 'dimensions' && change.dimensions) sizes.current.set(change.id, change.dimensions)
       if (change.type === 'position' && change.position) (change.dragging ? moving : dropped)[change.id] = change.position
       if (change.type === 'select') {
         selection ??= [...useEditor.getState().selected]

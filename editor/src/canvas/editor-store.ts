@@ -22,6 +22,8 @@ export interface EditorState {
   flow: Flow | null
   revision: number
   nodeTypes: NodeType[]
+  /** Whether the node types request has answered (the canvas draws the steps once, with their types). */
+  nodeTypesLoaded: boolean
   problems: FlowIssue[]
   outputs: Record<string, string[]>
   selected: string[]
@@ -50,7 +52,7 @@ export interface EditorState {
 export const useEditor = create<EditorState>()(
   temporal(
     (set) => ({
-      flow: null, revision: 0, nodeTypes: [], problems: [], outputs: {}, selected: [], dragging: {}, save: 'saved', saveError: null, counts: null, simulation: null, history: null,
+      flow: null, revision: 0, nodeTypes: [], nodeTypesLoaded: false, problems: [], outputs: {}, selected: [], dragging: {}, save: 'saved', saveError: null, counts: null, simulation: null, history: null,
       load: (flow, revision, problems, outputs) => set({ flow, revision, problems, outputs, selected: [], dragging: {}, save: 'saved', saveError: null, simulation: null, history: null }),
       edit: (_label, fn) => set((state) => {
         if (!state.flow) return {}
@@ -62,7 +64,7 @@ export const useEditor = create<EditorState>()(
       drag: (positions) => set((state) => ({ dragging: { ...state.dragging, ...positions } })),
       setSave: (save, error = null) => set({ save, saveError: error }),
       setChecked: (problems, outputs) => set({ problems, outputs }),
-      setNodeTypes: (nodeTypes) => set({ nodeTypes }),
+      setNodeTypes: (nodeTypes) => set({ nodeTypes, nodeTypesLoaded: true }),
       setCounts: (counts) => set({ counts }),
       setSimulation: (simulation) => set({ simulation }),
       setHistory: (history) => set({ history }),
