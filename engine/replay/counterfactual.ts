@@ -45,10 +45,9 @@ import type { NodeRegistry } from '../registry/registry.ts'
 import { Scheduler } from '../scheduler/scheduler.ts'
 import type { NodeSecrets } from '../sdk/types.ts'
 import { setLiveRunsAside } from '../simulation/simulate-flow.ts'
+import { METHODS } from './recorded-inputs.ts'
 
 const PAGE = 5_000
-/** The methods of ctx.data (the same list recorded-inputs.ts wraps). */
-const READ_METHODS = ['customers', 'events', 'matchSegment', 'rfm', 'channelFacts', 'contactPolicy', 'passedAt'] as const satisfies readonly (keyof NodeDataPort)[]
 
 /** What the copy must forget of the replayed run before the other version runs. */
 export interface ForgetRun {
@@ -356,7 +355,7 @@ async function withCustomerIds(store: EngineStore, changed: ChangedCustomer[]): 
 /** `inner` with `count` called once per read it answers; `unless` (a counter) skips reads the inner port passed on. */
 function countingPort(inner: NodeDataPort, count: () => void, passedOn?: () => number): NodeDataPort {
   const port = {} as Record<keyof NodeDataPort, unknown>
-  for (const method of READ_METHODS) {
+  for (const method of METHODS) {
     const call = inner[method] as (...args: unknown[]) => Promise<unknown>
     port[method] = async (...args: unknown[]) => {
       const before = passedOn?.()

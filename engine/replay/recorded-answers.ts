@@ -16,10 +16,9 @@ import type { Customer } from '../ports/store.ts'
 import type { CohortMember } from '../sdk/types.ts'
 import { decodeBatchInputs } from './batch-inputs.ts'
 import type { RecordedAnswers } from './counterfactual.ts'
-import { decodeReadValue, encodeReadValue } from './recorded-inputs.ts'
+import { argsKey, decodeReadValue, METHODS } from './recorded-inputs.ts'
 
 const PAGE = 200
-const READ_METHODS = ['customers', 'events', 'matchSegment', 'rfm', 'channelFacts', 'contactPolicy', 'passedAt'] as const satisfies readonly (keyof NodeDataPort)[]
 
 /** What one node read in the run. */
 interface NodeReads {
@@ -29,9 +28,9 @@ interface NodeReads {
   profiles: Map<string, Customer>
 }
 
-/** The key of a read, as recorded-inputs.ts writes it: the cohort by customer key, then the rest of the arguments. */
+/** The key of a read: its method and recorded-inputs.ts's key of its arguments. */
 function readKey(method: string, members: readonly CohortMember[], rest: readonly unknown[]): string {
-  return `${method}\u0000${encodeReadValue([members.map((m) => m.key), ...rest])}`
+  return `${method}\u0000${argsKey(members, rest)}`
 }
 
 /** The run's recorded answers, or undefined when the run recorded no inputs. */
@@ -60,7 +59,7 @@ export async function recordedAnswers(source: Pick<EngineTables, 'readRunInputs'
     const reads = byNode.get(nodeId)
     if (!reads) return live
     const port = {} as Record<keyof NodeDataPort, unknown>
-    for (const method of READ_METHODS) {
+    for (const method of METHODS) {
       const fallback = live[method] as (members: readonly CohortMember[], ...rest: unknown[]) => Promise<unknown>
       port[method] = async (members: readonly CohortMember[], ...rest: unknown[]) => {
         const answer = reads.answers.get(readKey(method, members, rest))

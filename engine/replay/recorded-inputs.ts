@@ -45,11 +45,12 @@ export function decodeReadValue(text: string): unknown {
 }
 
 /** A read's key: the cohort by customer key (ids follow keys) and the rest of the arguments. */
-function argsKey(members: readonly CohortMember[], rest: readonly unknown[]): string {
+export function argsKey(members: readonly CohortMember[], rest: readonly unknown[]): string {
   return encodeReadValue([members.map((m) => m.key), ...rest])
 }
 
-const METHODS = ['customers', 'events', 'matchSegment', 'rfm', 'channelFacts', 'contactPolicy', 'passedAt'] as const satisfies readonly (keyof NodeDataPort)[]
+/** The methods of ctx.data, each wrapped by the recording and replaying ports (and the counterfactual's). */
+export const METHODS = ['customers', 'events', 'matchSegment', 'rfm', 'channelFacts', 'contactPolicy', 'passedAt'] as const satisfies readonly (keyof NodeDataPort)[]
 
 /** The live port, every answered read of node `nodeId` passed to `record`. */
 export function recordingNodeData(inner: NodeDataPort, nodeId: string, record: (read: RecordedRead) => void): NodeDataPort {
