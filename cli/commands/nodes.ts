@@ -58,7 +58,8 @@ function formatDescriptions(descriptions: readonly NodeTypeDescription[]): strin
     const versions = d.versions.length > 1 ? `v${d.version}; also ${d.versions.filter((v) => v !== d.version).map((v) => `v${v}`).join(', ')}` : `v${d.version}`
     lines.push(`${d.type} (${versions}, ${d.category}) — ${d.title}`)
     lines.push(`    ${d.description}`)
-    lines.push(`    outputs: ${d.outputs ? d.outputs.join(', ') : 'computed from the config'}${d.timing === 'waits' ? ' · waits' : ''}${d.migratesFrom.length > 0 ? ` · migrates configs from v${d.migratesFrom.join(', v')}` : ''}`)
+    lines.push(`    outputs: ${d.outputs ? d.outputs.join(', ') : 'computed from the config'}${d.timing === 'waits' ? ' · waits' : ''}${d.cohort === 'batches' ? '' : ` · cohort ${d.cohort}`}${d.migratesFrom.length > 0 ? ` · migrates configs from v${d.migratesFrom.join(', v')}` : ''}`)
+    if (d.declares.length > 0) lines.push(`    declares: ${d.declares.join(', ')}`)
     const fields = configFields(d.configSchema).filter((f) => !f.path.includes('[]'))
     lines.push(`    config: ${fields.length > 0 ? fields.map((f) => `${f.path}${f.required ? '' : '?'}`).join(', ') : '(none)'}`)
     if (d.source) lines.push(`    declared in ${d.source}`)

@@ -54,9 +54,22 @@ describe('describeNodeTypes', () => {
     const filter = describeNodeTypes(registry).find((d) => d.type === 'test-filter')
     expect(filter).toMatchObject({
       type: 'test-filter', version: 1, versions: [1], title: 'Test filter', category: 'audience', icon: 'filter',
-      timing: 'instant', cohort: 'batches', outputs: ['match', 'no match'], migratesFrom: [],
+      timing: 'instant', cohort: 'batches', outputs: ['match', 'no match'], migratesFrom: [], declares: [],
     })
     expect(describeNodeTypes(registry).find((d) => d.type === 'ab-split')).toMatchObject({ outputs: null, migratesFrom: [1] })
+  })
+
+  it('lists the facts each built-in declares, and the reference page says them', async () => {
+    const byType = new Map(describeNodeTypes(registry).map((d) => [d.type, d]))
+    expect(byType.get('measure')?.declares).toEqual(['measures'])
+    expect(byType.get('throttle')?.declares).toEqual(expect.arrayContaining(['gatesChannel', 'limits']))
+    expect(byType.get('score')?.declares).toEqual(['writesTags'])
+    expect(byType.get('trigger')?.declares).toEqual(['entry'])
+    expect(byType.get('throttle')?.cohort).toBe('config')
+    const doc = await projectNodesDoc()
+    const throttle = doc.slice(doc.indexOf('## throttle'), doc.indexOf('### Config', doc.indexOf('## throttle')))
+    expect(throttle).toContain('- Declares: gates a channel for the contact policy (`gatesChannel`')
+    expect(throttle).toContain('when its config or the contact policy in force needs them all')
   })
 
   it('flattens nested config fields with their types and titles', () => {

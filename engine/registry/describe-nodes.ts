@@ -17,8 +17,15 @@ export interface NodeTypeDescription {
   icon: string
   description: string
   timing: string
-  /** `batches`, `whole`, or `config` when the declaration decides per config. */
+  /** `batches`, `whole`, or `config` when the declaration decides per config and contact policy (asked every tick). */
   cohort: string
+  /**
+   * The facts the type declares that code outside it asks (engine/sdk/define-node.ts), in
+   * {@link DECLARED_FACTS} order: `measures` (the goal a config follows), `gatesChannel` (a
+   * contact-policy gate on a channel), `writesTags` (the tags a config writes), `limits` (which
+   * caps or capacities held a customer), `entry` (how customers enter: triggers).
+   */
+  declares: DeclaredFact[]
   /** The fixed outputs, or null when they are computed from the config. */
   outputs: string[] | null
   /** Older versions whose configs are migrated on load. */
@@ -27,6 +34,19 @@ export interface NodeTypeDescription {
   source?: string
   /** JSON Schema (draft 2020-12) of the config as written in flow files. */
   configSchema: JsonSchema
+}
+
+/** The declarations answered for code outside a node, in the order descriptions list them. */
+export const DECLARED_FACTS = ['measures', 'gatesChannel', 'writesTags', 'limits', 'entry'] as const
+export type DeclaredFact = (typeof DECLARED_FACTS)[number]
+
+/** What each declared fact means for a reader of the reference page. */
+const FACT_TEXT: Record<DeclaredFact, string> = {
+  measures: 'measures a goal (`measures`: the measure report, the simulation and `sluice run` read it)',
+  gatesChannel: 'gates a channel for the contact policy (`gatesChannel`: arbitration counts customers waiting here as competing demand)',
+  writesTags: 'writes customer tags (`writesTags`: which names, layers and fixed values a config writes)',
+  limits: 'explains which shared limits held a customer (`limits`: caps and capacities, for the forecast and journeys)',
+  entry: 'lets customers enter the flow (`entry`: the engine reads how)',
 }
 
 /** Describes one definition (the latest of its type unless another is passed). */
@@ -41,6 +61,7 @@ export function describeNodeType(definition: AnyNodeDefinition, registry: NodeRe
     description: definition.description,
     timing: definition.timing,
     cohort: typeof definition.cohort === 'function' ? 'config' : definition.cohort,
+    declares: DECLARED_FACTS.filter((fact) => typeof definition[fact] === 'function'),
     outputs: typeof definition.outputs === 'function' ? null : [...definition.outputs],
     migratesFrom: Object.keys(definition.migrate ?? {}).map(Number).sort((a, b) => a - b),
     ...(source === undefined ? {} : { source }),
@@ -125,6 +146,7 @@ export function renderNodesDoc(descriptions: readonly NodeTypeDescription[]): st
     lines.push(`- Version: ${d.version}${d.migratesFrom.length > 0 ? ` (configs of version ${d.migratesFrom.join(', ')} are migrated on load)` : ''}`)
     lines.push(`- Outputs: ${d.outputs ? d.outputs.map((o) => `\`${o}\``).join(', ') : 'computed from the config'}`)
     lines.push(`- Timing: ${d.timing === 'waits' ? 'may hold customers over time (waits)' : 'instant'}${d.cohort === 'whole' ? ' · runs once over every customer due at the node' : d.cohort === 'config' ? ' · runs once over every customer due at the node when its config or the contact policy in force needs them all (asked every tick; otherwise in batches)' : ''}`)
+    if (d.declares.length > 0) lines.push(`- Declares: ${d.declares.map((fact) => FACT_TEXT[fact]).join('; ')}`)
     if (d.source) lines.push(`- Declared in: \`${d.source}\``)
     lines.push('', '### Config', '')
     const fields = configFields(d.configSchema)

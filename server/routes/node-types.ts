@@ -1,6 +1,6 @@
 /** `/api/node-types`: the palette and the forms of the editor come from here. */
 import { OpenAPIHono, z } from '@hono/zod-openapi'
-import { describeNodeTypes } from '../../engine/registry/describe-nodes.ts'
+import { DECLARED_FACTS, describeNodeTypes } from '../../engine/registry/describe-nodes.ts'
 import type { ServerContext } from '../context.ts'
 import type { ApiEnv } from '../http/api-env.ts'
 import { apiRoute, json } from '../http/api-route.ts'
@@ -15,7 +15,10 @@ const nodeTypeSchema = z
     icon: z.string(),
     description: z.string(),
     timing: z.string(),
-    cohort: z.string(),
+    cohort: z.string().openapi({ description: 'batches, whole, or config: decided per config and contact policy, every tick' }),
+    declares: z
+      .array(z.enum(DECLARED_FACTS))
+      .openapi({ description: 'Facts the type declares for code outside it: measures (a goal), gatesChannel (a contact-policy gate), writesTags, limits (which caps held a customer), entry (triggers)' }),
     outputs: z.array(z.string()).nullable().openapi({ description: 'Fixed outputs, or null when the config decides them' }),
     migratesFrom: z.array(z.number().int()),
     source: z.string().optional(),
