@@ -72,8 +72,20 @@ const nodeDeterministicRules = { ...deterministicRules, 'no-restricted-syntax': 
  * imports the SDK only (`sluice/sdk`, or engine/sdk/index.ts inside this repository): the SDK is
  * the whole surface for node authors, so the engine's other folders can change under them.
  */
+const RANDOM_IMPORT = 'Use ctx.id() for ids and ctx.random(key) for draws: unkeyed randomness breaks replay.'
+const CLOCK_IMPORT = 'Read time through ctx.now(): performance.now() breaks replay and simulation.'
+const TIMER_IMPORT = 'Node code returns its result: waits are due times in the database, not timers.'
+/** The clock, randomness and timers imported by name (`import { randomUUID } from 'node:crypto'`), which the member selectors cannot see. */
+const nondeterministicImports = ['', 'node:'].flatMap((prefix) => [
+  { name: `${prefix}crypto`, importNames: ['randomUUID', 'getRandomValues', 'randomBytes', 'randomInt', 'randomFillSync', 'randomFill'], message: RANDOM_IMPORT },
+  { name: `${prefix}perf_hooks`, importNames: ['performance'], message: CLOCK_IMPORT },
+  { name: `${prefix}timers`, importNames: ['setTimeout', 'setInterval', 'setImmediate'], message: TIMER_IMPORT },
+  { name: `${prefix}timers/promises`, message: TIMER_IMPORT },
+])
+
 const nodeImportRules = {
   'no-restricted-imports': ['error', {
+    paths: nondeterministicImports,
     patterns: [
       { group: ['**/store/**', '**/server/**', '**/cli/**', '**/editor/**'], message: 'Nodes reach data through ctx, never store/ or server/.' },
       {

@@ -42,6 +42,14 @@ describe('determinism lint in node code', () => {
     ['process.env', "export const key = process.env['API_KEY']", ENV],
     ['const { env } = process', 'const { env } = process\nexport const key = env.API_KEY', ENV],
     ['setImmediate()', 'setImmediate(() => undefined)', "Unexpected use of 'setImmediate'"],
+    ["import { randomUUID } from 'node:crypto'", "import { randomUUID } from 'node:crypto'\nexport const id = randomUUID()", "'randomUUID' import from 'node:crypto' is restricted"],
+    ["import { randomUUID as uuid } from 'crypto'", "import { randomUUID as uuid } from 'crypto'\nexport const id = uuid()", "'randomUUID' import from 'crypto' is restricted"],
+    ["import { randomBytes } from 'node:crypto'", "import { randomBytes } from 'node:crypto'\nexport const salt = randomBytes(4)", "'randomBytes' import from 'node:crypto' is restricted"],
+    ["import { randomInt } from 'crypto'", "import { randomInt } from 'crypto'\nexport const roll = randomInt(6)", "'randomInt' import from 'crypto' is restricted"],
+    ["import { performance } from 'node:perf_hooks'", "import { performance } from 'node:perf_hooks'\nexport const t = performance", "'performance' import from 'node:perf_hooks' is restricted"],
+    ["import { performance } from 'perf_hooks'", "import { performance } from 'perf_hooks'\nexport const t = performance", "'performance' import from 'perf_hooks' is restricted"],
+    ["import { setTimeout } from 'node:timers'", "import { setTimeout as later } from 'node:timers'\nexport const t = later", "'setTimeout' import from 'node:timers' is restricted"],
+    ["import { setTimeout } from 'node:timers/promises'", "import { setTimeout as sleep } from 'node:timers/promises'\nexport const t = sleep", "'node:timers/promises' import is restricted"],
   ])('reports %s', async (_name, code, message) => {
     const messages = await reported(code)
     expect(messages).toHaveLength(1)
@@ -53,6 +61,14 @@ describe('determinism lint in node code', () => {
     expect(await reported(code, 'examples/custom-node/sample.ts')).toEqual(await reported(code))
     expect(await reported(code)).toHaveLength(3)
     expect(await reported(code, 'examples/custom-node/sample.test.ts')).toEqual([])
+  })
+
+  it('lets the deterministic parts of node:crypto through, and refuses the imports in examples/ too', async () => {
+    const hashing = "import { createHash, createHmac } from 'node:crypto'\nexport const h = createHash('sha256').update('a').digest('hex') + createHmac('sha256', 'k').digest('hex')"
+    expect(await reported(hashing)).toEqual([])
+    const uuid = "import { randomUUID } from 'node:crypto'\nexport const id = randomUUID()"
+    expect(await reported(uuid, 'examples/custom-node/sample.ts')).toEqual(await reported(uuid))
+    expect(await reported(uuid, 'examples/custom-node/sample.test.ts')).toEqual([])
   })
 
   it('lets the pure parts of Date and the context through', async () => {
