@@ -26,22 +26,38 @@ export const WHERE_FLOW = {
   ],
   edges: [{ from: 'in', output: 'entered', to: 'cap' }, { from: 'cap', output: 'pass', to: 'pause' }, { from: 'pause', output: 'done', to: 'settle' }],
   settings: { priority: 1, entry: { policy: 'once' }, holdout: { percent: 0 } },
-  layout: { in: { x: 0, y: 0 }, cap: { x: 280, y: 0 }, pause: { x: 560, y: 0 }, settle: { x: 840, y: 0 } },
+  layout: { in: { x: 0, y: 0 }, cap: { x: 0, y: 150 }, pause: { x: 0, y: 300 }, settle: { x: 0, y: 450 } },
 }
 
-/** Seeds w-1…w-4, publishes the flow five days before `now`, and ticks then and at `now`. Returns the run id. */
-export async function seedWhereaboutsRun(store: EngineStore, registry: NodeRegistry, now: number): Promise<string> {
-  const ids = ['w-1', 'w-2', 'w-3', 'w-4']
+/** Publishing and ticking through someone else's engine (a test server's): its simulated clock must stand at or before `now` − 5 days. */
+export interface WhereaboutsVia {
+  clock: SimulatedClock
+  publish(flow: Flow): Promise<{ id: string }>
+  tick(): Promise<unknown>
+}
+
+/**
+ * Seeds w-1…w-4 (and `extra` more who sign up with w-2 and w-3 and wait as they do), publishes
+ * the flow five days before `now`, and ticks then and at `now`. Returns the run id.
+ */
+export async function seedWhereaboutsRun(store: EngineStore, registry: NodeRegistry, now: number, options: { extra?: number; via?: WhereaboutsVia } = {}): Promise<string> {
+  const extra = Array.from({ length: options.extra ?? 0 }, (_, i) => `w-${String(i + 5).padStart(2, '0')}`)
+  const ids = ['w-1', 'w-2', 'w-3', 'w-4', ...extra]
   await store.customers.upsertCustomers(ids.map((id) => ({ id, attributes: {}, addresses: { email: `${id}@example.com` } })))
   await store.customers.recordContacts([{ customerId: 'w-1', flowId: 'earlier', nodeId: 'mail', channel: 'email', at: now - 3_600_000 }])
-  const clock = new SimulatedClock(now - 5 * DAY)
-  const engine = new Engine({ store, registry, clock, channels: allChannelsThrough(createLogChannel(() => {})) })
-  const run = await engine.publish(WHERE_FLOW as Flow)
+  let via = options.via
+  if (!via) {
+    const clock = new SimulatedClock(now - 5 * DAY)
+    const engine = new Engine({ store, registry, clock, channels: allChannelsThrough(createLogChannel(() => {})) })
+    via = { clock, publish: (flow) => engine.publish(flow), tick: () => engine.tick() }
+  }
+  await via.clock.sleepUntil(now - 5 * DAY)
+  const run = await via.publish(WHERE_FLOW as Flow)
   await store.customers.insertEvents([{ id: 'signup-w-4', customerId: 'w-4', type: 'signup', at: now - 5 * DAY + 60_000 }])
-  await clock.sleepUntil(now - 5 * DAY + 120_000)
-  await engine.tick()
-  await store.customers.insertEvents(['w-1', 'w-2', 'w-3'].map((customerId) => ({ id: `signup-${customerId}`, customerId, type: 'signup', at: now - 60_000 })))
-  await clock.sleepUntil(now)
-  await engine.tick()
+  await via.clock.sleepUntil(now - 5 * DAY + 120_000)
+  await via.tick()
+  await store.customers.insertEvents(['w-1', 'w-2', 'w-3', ...extra].map((customerId) => ({ id: `signup-${customerId}`, customerId, type: 'signup', at: now - 60_000 })))
+  await via.clock.sleepUntil(now)
+  await via.tick()
   return run.id
 }
