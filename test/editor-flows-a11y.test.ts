@@ -15,12 +15,24 @@ import { flowSchema } from '../engine/flow/schema.ts'
 import { loadRegistry } from '../engine/registry/load-nodes.ts'
 import type { TestServer } from '../server/testing.ts'
 import { openEditor, type EditorSession } from './support/editor-browser.ts'
+import { GATE_FLOW, seedJourneyRun } from './support/journey-run.ts'
 
 const FLOWS = fileURLToPath(new URL('../flows/', import.meta.url))
 const FILES = readdirSync(FLOWS).filter((name) => name.endsWith('.flow.json')).sort()
 /** The project's node folder of the example custom node type (as sluice.config.ts names it). */
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const CUSTOM_NODES = fileURLToPath(new URL('../examples/custom-node/', import.meta.url))
+
+/** axe-core's serious and critical WCAG 2 A/AA violations inside `selector`, as "rule: target" lines. */
+async function accessibilityProblems(page: Page, selector: string): Promise<string[]> {
+  // Evaluated rather than added as a script tag: the editor's CSP refuses inline scripts.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE)
+  return page.evaluate(async (scope) => {
+    const axe = (window as unknown as { axe: { run(context: string, options: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; html: string }[] }[] }> } }).axe
+    const result = await axe.run(scope, { runOnly: ['wcag2a', 'wcag2aa'] })
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} ${n.html.slice(0, 120)}`))
+  }, selector)
+}
 
 describe('the flows/ campaigns in the editor', () => {
   let session: EditorSession
@@ -42,17 +54,6 @@ describe('the flows/ campaigns in the editor', () => {
   afterAll(async () => {
     await session?.close()
   })
-
-  /** axe-core's serious and critical WCAG 2 A/AA violations inside `selector`, as "rule: target" lines. */
-  async function accessibilityProblems(selector: string): Promise<string[]> {
-    // Evaluated rather than added as a script tag: the editor's CSP refuses inline scripts.
-    if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE)
-    return page.evaluate(async (scope) => {
-      const axe = (window as unknown as { axe: { run(context: string, options: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; html: string }[] }[] }> } }).axe
-      const result = await axe.run(scope, { runOnly: ['wcag2a', 'wcag2aa'] })
-      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} ${n.html.slice(0, 120)}`))
-    }, selector)
-  }
 
   /** The draft the server holds, printed as a flow file by the project's canonical formatter. */
   async function draftFile(id: string): Promise<{ text: string; revision: number }> {
@@ -167,16 +168,16 @@ describe('the flows/ campaigns in the editor', () => {
       const steps = page.locator('.react-flow__node-step')
       await expect.poll(() => steps.evaluateAll((els) => els.filter((el) => getComputedStyle(el).visibility === 'visible').length)).toBeGreaterThanOrEqual(file.nodes.length)
       if (file.id === 'abandoned-cart') {
-        found.canvas = await accessibilityProblems('[data-testid="canvas"]')
-        found.palette = await accessibilityProblems('.palette')
-        found.toolbar = await accessibilityProblems('.toolbar')
-        found.problems = await accessibilityProblems('[data-testid="problems"]')
+        found.canvas = await accessibilityProblems(page, '[data-testid="canvas"]')
+        found.palette = await accessibilityProblems(page, '.palette')
+        found.toolbar = await accessibilityProblems(page, '.toolbar')
+        found.problems = await accessibilityProblems(page, '[data-testid="problems"]')
       }
       const ids = [...file.nodes.map((n) => n.id), ...(file.id === 'tier-upgrade' ? ['ab-split'] : [])]
       for (const id of ids) {
         await page.locator(`.react-flow__node[data-id="${id}"]`).click()
         await page.locator(`[data-config-for="${id}"] form`).waitFor()
-        found[`form ${file.id}/${id}`] = await accessibilityProblems('.config-panel')
+        found[`form ${file.id}/${id}`] = await accessibilityProblems(page, '.config-panel')
       }
     }
     // The tier-upgrade flow has the unconnected split: the dialog shows publishing blocked.
@@ -187,7 +188,7 @@ describe('the flows/ campaigns in the editor', () => {
     const dialog = page.getByRole('dialog')
     await dialog.waitFor()
     await dialog.locator('.error').first().waitFor()
-    found['publish blocked'] = await accessibilityProblems('[role="dialog"]')
+    found['publish blocked'] = await accessibilityProblems(page, '[role="dialog"]')
     await dialog.getByRole('button', { name: 'Cancel' }).click()
     // A campaign with no errors: its forecast in the dialog.
     await page.goto(`${base}/#/flows/abandoned-cart`)
@@ -195,7 +196,7 @@ describe('the flows/ campaigns in the editor', () => {
     await page.locator('.react-flow__node[data-id="cart-added"]').waitFor()
     await page.getByTestId('publish').click()
     await page.getByTestId('forecast-result').waitFor({ timeout: 30_000 })
-    found.publish = await accessibilityProblems('[role="dialog"]')
+    found.publish = await accessibilityProblems(page, '[role="dialog"]')
     await session.shot('editor-publish-a11y')
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click()
     expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])))
@@ -224,7 +225,7 @@ describe('the flows/ campaigns in the editor', () => {
     await picker.waitFor()
     expect(await focused()).toMatchObject({ testId: 'step-picker-search' })
     expect(await picker.getByTestId('output-choice').locator('label').allTextContents()).toEqual([' event (not connected)', ' timeout (now to “Choose channel and send”)'])
-    expect(await accessibilityProblems('[role="dialog"]')).toEqual([])
+    expect(await accessibilityProblems(page, '[role="dialog"]')).toEqual([])
     // Shift+Tab reaches the output choice; arrows move it (the title follows), and back.
     await page.keyboard.press('Shift+Tab')
     expect(await focused()).toMatchObject({ output: 'event' })
@@ -250,7 +251,7 @@ describe('the flows/ campaigns in the editor', () => {
     expect(await dialog.getAttribute('aria-label')).toBe('Connect “Measure”')
     expect(await focused()).toMatchObject({ testId: 'connect-search' })
     expect(await dialog.locator('[data-connect-to]').evaluateAll((els) => els.map((el) => el.getAttribute('data-connect-to')))).toEqual(['remind', 'wait-for-purchase'])
-    expect(await accessibilityProblems('[data-testid="connect-dialog"]')).toEqual([])
+    expect(await accessibilityProblems(page, '[data-testid="connect-dialog"]')).toEqual([])
     await session.shot('editor-keyboard-connect')
     await page.keyboard.press('Shift+Tab')
     expect(await focused()).toMatchObject({ output: 'converted' })
@@ -277,5 +278,91 @@ describe('the flows/ campaigns in the editor', () => {
     const draft = flowSchema.parse(JSON.parse((await server.ctx.engineStore.getFlowDraft('abandoned-cart'))?.definition ?? '{}'))
     expect(draft.edges).toEqual(expect.arrayContaining([{ from: 'wait-for-purchase', output: 'event', to: 'measure' }, { from: 'measure', output: 'not converted', to: 'remind' }]))
     await session.shot('editor-keyboard-added')
+  }, 120_000)
+})
+
+describe('customer search on the canvas', () => {
+  let session: EditorSession
+  let server: TestServer
+  let page: Page
+  let base: string
+
+  beforeAll(async () => {
+    // j-1 is deferred at the weekly cap, j-2 passes it and is sent a message (test/support/journey-run.ts).
+    session = await openEditor(async (s) => {
+      await seedJourneyRun(s.ctx.engineStore, s.ctx.registry, s.clock.now())
+    })
+    ;({ server, page, base } = session)
+    page.setDefaultTimeout(20_000)
+    const flow = { ...GATE_FLOW, layout: { in: { x: 0, y: 0 }, cap: { x: 0, y: 180 }, send: { x: 0, y: 360 } } }
+    expect((await server.request('POST', '/api/flows', { flow })).status).toBe(201)
+  }, 180_000)
+
+  afterAll(async () => {
+    await session?.close()
+  })
+
+  const journeyOf = (selector: string) => page.locator(selector).evaluate((el) => getComputedStyle(el).getPropertyValue('--journey').trim())
+  const stepMark = (id: string) => journeyOf(`.react-flow__node[data-id="${id}"] .step`)
+  const edgeMark = (key: string) => journeyOf(`.react-flow__edge[data-id="${key}"]`)
+
+  it('draws a customer’s path through the run on the canvas, with each step’s time and reason beside it', async () => {
+    await page.goto(`${base}/#/flows/gate`)
+    const steps = page.locator('.react-flow__node-step')
+    await expect.poll(() => steps.evaluateAll((els) => els.filter((el) => getComputedStyle(el).visibility === 'visible').length)).toBe(3)
+    expect(await stepMark('in')).toBe('')
+    await page.getByTestId('journey').click()
+    const panel = page.getByTestId('journey-panel')
+    await panel.waitFor()
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('journey-customer')
+
+    // j-2: entered, passed the cap, sent by the bandit; the path is drawn and listed.
+    await page.keyboard.type('j-2')
+    await page.keyboard.press('Enter')
+    const detail = page.getByTestId('journey-run-detail')
+    await detail.waitFor()
+    const api = (await (await server.request('GET', '/api/customers/j-2/journey')).json()) as { runs: { runId: string; steps: { nodeId: string; at: string; reason: string }[]; messages: { channel: string }[] }[] }
+    const [run] = api.runs
+    expect(await detail.getAttribute('data-run')).toBe(run?.runId)
+    const listed = await panel.locator('[data-journey-step]').evaluateAll((els) => els.map((el) => [el.getAttribute('data-journey-step'), el.querySelector('time')?.textContent, el.querySelector('[data-testid="journey-reason"]')?.textContent]))
+    expect(listed).toEqual(run?.steps.map((s) => [s.nodeId, `${s.at.slice(0, 10)} ${s.at.slice(11, 19)} UTC`, s.reason]))
+    expect(listed.map(([id]) => id)).toEqual(['in', 'cap', 'send'])
+    expect(await panel.locator('[data-journey-message]').evaluateAll((els) => els.map((el) => [el.getAttribute('data-journey-message'), el.getAttribute('data-state')]))).toEqual([[run?.messages[0]?.channel, 'sent']])
+    await expect.poll(() => stepMark('in')).toBe('passed')
+    expect(await stepMark('cap')).toBe('passed')
+    expect(await stepMark('send')).toBe('passed')
+    expect(await edgeMark('in|entered|cap')).toBe('taken')
+    expect(await edgeMark('cap|pass|send')).toBe('taken')
+    expect(await journeyOf('[data-testid="edge-label"][data-edge="cap|pass|send"]')).toBe('taken')
+    expect(await accessibilityProblems(page, '[data-testid="journey-panel"]')).toEqual([])
+    await session.shot('editor-journey-sent')
+
+    // A step in the list focuses it on the canvas.
+    await panel.locator('[data-journey-step="cap"] button').click()
+    await expect.poll(() => page.locator('.react-flow__node[data-id="cap"]').getAttribute('class')).toContain('selected')
+
+    // j-1 waits at the cap: that step is marked as where they are, the edge past it is not taken.
+    await page.getByTestId('journey-customer').fill('j-1')
+    await page.getByTestId('journey-search').click()
+    await expect.poll(() => page.getByTestId('journey-position').getAttribute('data-node')).toBe('cap')
+    expect(await page.getByTestId('journey-position').getAttribute('data-state')).toBe('active')
+    await expect.poll(() => stepMark('cap')).toBe('current')
+    expect(await stepMark('in')).toBe('passed')
+    expect(await stepMark('send')).toBe('')
+    expect(await edgeMark('cap|pass|send')).toBe('')
+    expect(await panel.locator('[data-journey-step="cap"] [data-testid="journey-reason"]').textContent()).toContain('the email cap for the week was reached')
+    await session.shot('editor-journey-waiting')
+
+    // An unknown customer: the server's words, and nothing drawn.
+    await page.getByTestId('journey-customer').fill('nobody')
+    await page.getByTestId('journey-search').click()
+    await expect.poll(() => page.getByTestId('journey-error').textContent()).toContain("customer 'nobody' was not found")
+    expect(await stepMark('cap')).toBe('')
+
+    // 简体中文.
+    await page.getByTestId('language').selectOption('zh-CN')
+    await expect.poll(() => panel.locator('h2').textContent()).toBe('客户路径')
+    expect(await page.getByTestId('journey').textContent()).toBe('查找客户')
+    await page.getByTestId('language').selectOption('en')
   }, 120_000)
 })

@@ -16,8 +16,8 @@ import { addAfter, addNode, addNote, connect, copy, insertOnEdge, move, noteCanv
 import { autoLayout } from './layout.ts'
 import { Palette } from './Palette.tsx'
 import { HistoryPanel } from './HistoryPanel.tsx'
+import { JourneyPanel } from './JourneyPanel.tsx'
 import { PublishDialog } from './PublishDialog.tsx'
-import { RunWhereabouts } from '../runs/RunWhereabouts.tsx'
 import { SimulatePanel } from './SimulatePanel.tsx'
 import { actionOf, chordOf, loadShortcuts } from './shortcuts.ts'
 import { StepPicker } from './StepPicker.tsx'
@@ -51,7 +51,7 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
   const focusBefore = useRef<HTMLElement | null>(null)
   const [publishing, setPublishing] = useState(false)
   /** What the right-hand panel shows: the selected step's settings, simulate mode or version history. */
-  const [side, setSide] = useState<'config' | 'simulate' | 'history'>('config')
+  const [side, setSide] = useState<'config' | 'simulate' | 'history' | 'journey'>('config')
   const [liveRun, setLiveRun] = useState<string | null>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
   const toFlow = useFlowPosition()
@@ -263,7 +263,7 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
     select([nodeId])
     void fitView({ nodes: [{ id: nodeId }], duration: 200, maxZoom: 1.2 })
   }
-  const toggleSide = (panel: 'simulate' | 'history') => setSide((current) => (current === panel ? 'config' : panel))
+  const toggleSide = (panel: 'simulate' | 'history' | 'journey') => setSide((current) => (current === panel ? 'config' : panel))
 
   const selectedNode = selected.length === 1 ? flow.nodes.find((n) => n.id === selected[0]) : undefined
   const errors = problems.filter((p) => p.severity === 'error')
@@ -286,13 +286,15 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
         <button type="button" data-testid="simulate" aria-pressed={side === 'simulate'} className={side === 'simulate' ? 'active' : ''} onClick={() => toggleSide('simulate')}>{t('simulate.button')}</button>
         <button type="button" data-testid="open-results" onClick={() => { if (save === 'saved' || confirm(t('editor.leave'))) window.location.hash = `#/flows/${encodeURIComponent(flowId)}/results` }}>{t('results.button')}</button>
         <button type="button" data-testid="history" aria-pressed={side === 'history'} className={side === 'history' ? 'active' : ''} onClick={() => toggleSide('history')}>{t('history.button')}</button>
+        <button type="button" data-testid="journey" aria-pressed={side === 'journey'} className={side === 'journey' ? 'active' : ''} onClick={() => toggleSide('journey')}>{t('journey.button')}</button>
         <label className="inline"><input type="checkbox" checked={liveRun !== null} disabled={liveRun === null} readOnly /> {t('editor.live')}</label>
         <button type="button" className="primary" data-testid="publish" disabled={readOnly} onClick={() => setPublishing(true)}>{t('editor.publish')}</button>
       </header>
       <div className="workspace">
         <Palette nodeTypes={nodeTypes} readOnly={readOnly} onDrop={dropFromPalette} />
-        <main className="canvas" data-testid="canvas"><Canvas readOnly={readOnly} onAddAfter={addAfterNode} /><RunWhereabouts flowId={flowId} liveRun={liveRun} /></main>
+        <main className="canvas" data-testid="canvas"><Canvas readOnly={readOnly} onAddAfter={addAfterNode} /></main>
         {side === 'simulate' && <SimulatePanel flowId={flowId} onFocusNode={focusNode} />}
+        {side === 'journey' && <JourneyPanel flowId={flowId} onFocusNode={focusNode} />}
         {side === 'history' && <HistoryPanel flowId={flowId} readOnly={readOnly} onFocusNode={focusNode} />}
         {side === 'config' && <ConfigPanel
           node={selectedNode}
