@@ -18,6 +18,7 @@ import { Palette } from './Palette.tsx'
 import { HistoryPanel } from './HistoryPanel.tsx'
 import { JourneyPanel } from './JourneyPanel.tsx'
 import { PublishDialog } from './PublishDialog.tsx'
+import { focusProblemField } from './problem-focus.ts'
 import { SimulatePanel } from './SimulatePanel.tsx'
 import { actionOf, chordOf, loadShortcuts } from './shortcuts.ts'
 import { StepPicker } from './StepPicker.tsx'
@@ -313,7 +314,7 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
           <ul className="problems">
             {problems.map((p) => (
               <li key={`${p.path}:${p.code}:${p.message}`} className={p.severity} data-problem-path={p.path} data-problem-node={p.nodeId} data-severity={p.severity}>
-                <button type="button" onClick={() => { if (p.nodeId) focusNode(p.nodeId) }}>
+                <button type="button" onClick={() => { if (p.nodeId) { focusNode(p.nodeId); focusProblemField(p.nodeId, p.path) } }}>
                   <code>{p.path}</code> {p.message}
                 </button>
               </li>
