@@ -110,6 +110,9 @@ describe('issue 13 acceptance: the campaign editor end to end', () => {
     await page.getByTestId('login-password').fill(USER.password)
     await shot('01-login')
     await page.getByTestId('login-submit').click()
+    await page.getByTestId('new-flow-name').waitFor()
+    expect(await page.locator('[data-template-id]').count()).toBeGreaterThan(0)
+    await shot('02-campaigns')
 
     // A blank campaign.
     await page.getByTestId('new-flow-name').fill('Welcome back')
@@ -134,7 +137,7 @@ describe('issue 13 acceptance: the campaign editor end to end', () => {
     await page.locator('[data-config-for="trigger"] #root_event_type').fill('signup')
     await saved()
     await expect.poll(() => trigger.getByTestId('node-errors').count()).toBe(0)
-    await shot('02-dragged')
+    await shot('03-dragged')
 
     // Connect the trigger's "entered" to the send by dragging from its named handle.
     await drag(await centre(trigger.locator('.react-flow__handle.source[data-handleid="entered"]')), await centre(send.locator('.react-flow__handle.target')))
@@ -147,7 +150,7 @@ describe('issue 13 acceptance: the campaign editor end to end', () => {
     await saved()
     const draft = async () => JSON.parse((await server.ctx.engineStore.getFlowDraft('welcome-back'))?.definition ?? '{}') as { nodes: { id: string; config: Record<string, unknown> }[]; edges: { from: string; output: string; to: string }[] }
     expect((await draft()).edges).toEqual(expect.arrayContaining([{ from: 'trigger', output: 'entered', to: 'filter-segment' }, { from: 'filter-segment', output: 'match', to: 'choose-channel' }]))
-    await shot('03-inserted')
+    await shot('04-inserted')
 
     // The filter's segment in the builder: tenure at least 12, counted live as it is written.
     const builder = page.locator('[data-config-for="filter-segment"] [data-testid="segment-builder"]')
@@ -164,19 +167,21 @@ describe('issue 13 acceptance: the campaign editor end to end', () => {
     await saved()
     expect((await draft()).nodes.find((n) => n.id === 'filter-segment')?.config).toEqual({ segment: { type: 'all', conditions: [{ type: 'attribute', name: 'tenure', op: 'gte', value: TENURE_MIN }] } })
     await expect.poll(() => filter.getByTestId('node-errors').count()).toBe(0)
-    await shot('04-segment')
+    await shot('05-segment')
 
     // The send has no message yet: an error on its badge and in the problems list. Clicking the
-    // problem selects the step; its generated form fixes it.
+    // problem selects the step and focuses the field; its generated form fixes it.
     const problem = page.locator('[data-testid="problems"] li[data-problem-path="nodes[choose-channel].config.candidates"]')
     await problem.waitFor()
     expect(await send.getByTestId('node-errors').textContent()).toBe('1')
-    await shot('05-problem')
+    await shot('06-problem')
     await problem.locator('button').click()
     await viewportSettled()
     const sendForm = page.locator('[data-config-for="choose-channel"]')
     await sendForm.locator('[data-problem-path="nodes[choose-channel].config.candidates"]').waitFor()
-    await sendForm.locator('.rjsf-array-item-add button, button.rjsf-array-item-add').first().click()
+    // The problem's field has the focus: the candidates list's "add" button; Enter adds one.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.matches('[data-config-for="choose-channel"] #root_candidates button') ?? false)).toBe(true)
+    await page.keyboard.press('Enter')
     await sendForm.locator('#root_candidates_0_channel').selectOption('email')
     await sendForm.locator('#root_candidates_0_subject').fill('Welcome back')
     await sendForm.locator('#root_candidates_0_body').fill('Good to see you again, {{customer.id}}.')
@@ -184,7 +189,7 @@ describe('issue 13 acceptance: the campaign editor end to end', () => {
     await expect.poll(() => problem.count()).toBe(0)
     await expect.poll(() => send.getByTestId('node-errors').count()).toBe(0)
     expect((await draft()).nodes.find((n) => n.id === 'choose-channel')?.config).toEqual({ candidates: [{ channel: 'email', subject: 'Welcome back', body: 'Good to see you again, {{customer.id}}.' }] })
-    await shot('06-fixed')
+    await shot('07-fixed')
 
     // A named output of the send, "email", connected to the goal step by dragging its handle.
     await page.getByTestId('fit-view').click()
@@ -208,7 +213,7 @@ describe('issue 13 acceptance: the campaign editor end to end', () => {
     await saved()
     await expect.poll(() => page.locator('[data-testid="problems"] li.error').count()).toBe(0)
     expect((await draft()).edges).toContainEqual({ from: 'choose-channel', output: 'email', to: 'measure' })
-    await shot('07-connected')
+    await shot('08-connected')
 
     // Simulate: the draft back-tested over the server's last 30 days (May's signups), counts on every arrow.
     await page.getByTestId('simulate').click()
@@ -218,7 +223,7 @@ describe('issue 13 acceptance: the campaign editor end to end', () => {
     expect(await node('trigger').getByTestId('node-count').textContent()).toBe(String(CUSTOMERS))
     expect(await node('filter-segment').getByTestId('node-count').getAttribute('data-count-kind')).toBe('simulated')
     expect(await server.ctx.engineStore.listRuns({ flowId: 'welcome-back' })).toEqual([])
-    await shot('08-simulated')
+    await shot('09-simulated')
     await page.getByTestId('simulate').click()
     await expect.poll(() => page.getByTestId('node-count').count()).toBe(0)
 
@@ -227,7 +232,7 @@ describe('issue 13 acceptance: the campaign editor end to end', () => {
     await page.getByTestId('forecast-result').waitFor({ timeout: 30_000 })
     await page.getByTestId('publish-confirm').click()
     await expect.poll(() => page.getByTestId('publish-result').textContent(), { timeout: 20_000 }).toMatch(/^Published v1: run welcome-back-v1-/)
-    await shot('09-published')
+    await shot('10-published')
     await page.getByTestId('publish-close').click()
     const [run] = await server.ctx.engineStore.listRuns({ flowId: 'welcome-back' })
     expect(run?.state).toBe('running')
@@ -249,7 +254,7 @@ describe('issue 13 acceptance: the campaign editor end to end', () => {
     await expect.poll(() => liveCount('trigger').textContent(), { timeout: 20_000 }).toBe(String(LIVE.length))
     await expect.poll(async () => (await edgeLabels()).sort()).toEqual(expect.arrayContaining([`entered · ${LIVE.length}`, `match · ${liveMatched}`]))
     expect(await liveCount('choose-channel').textContent()).toBe(String(liveMatched))
-    await shot('10-live')
+    await shot('11-live')
 
     // The results: the report as charts, its funnel bars carrying the API's figures.
     await page.getByTestId('open-results').click()
@@ -257,17 +262,17 @@ describe('issue 13 acceptance: the campaign editor end to end', () => {
     const report = (await (await fetch(`${base}/api/reports/flows/welcome-back`, { headers: bearer })).json()) as { nodes: Record<string, { treated: { entered?: number } }> }
     const bars = () => page.locator('rect[data-chart="funnel"][data-series="treated"]').evaluateAll((rects) => Object.fromEntries(rects.map((r) => [r.getAttribute('data-key'), Number(r.getAttribute('data-value'))])))
     await expect.poll(bars).toEqual(Object.fromEntries(Object.entries(report.nodes).map(([id, c]) => [id, c.treated.entered])))
-    await shot('11-results')
+    await shot('12-results')
 
     // 简体中文: the results, then the canvas.
     await page.getByTestId('language').selectOption('zh-CN')
     await expect.poll(() => page.getByTestId('chart-funnel').locator('h2').textContent()).toBe('各步骤漏斗')
-    await shot('12-results-zh')
+    await shot('13-results-zh')
     await page.getByTestId('results-back').click()
     await measured('trigger')
     expect(await page.getByTestId('publish').textContent()).toBe('发布')
     expect(await page.locator('[data-testid="problems"] strong').textContent()).toBe('问题')
-    await shot('13-canvas-zh')
+    await shot('14-canvas-zh')
     await page.getByTestId('language').selectOption('en')
   }, 180_000)
 })
