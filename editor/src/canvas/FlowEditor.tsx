@@ -18,6 +18,7 @@ import { Palette } from './Palette.tsx'
 import { HistoryPanel } from './HistoryPanel.tsx'
 import { JourneyPanel } from './JourneyPanel.tsx'
 import { PublishDialog } from './PublishDialog.tsx'
+import { RunWhereabouts } from '../runs/RunWhereabouts.tsx'
 import { focusProblemField } from './problem-focus.ts'
 import { SimulatePanel } from './SimulatePanel.tsx'
 import { actionOf, chordOf, loadShortcuts } from './shortcuts.ts'
@@ -293,7 +294,7 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
       </header>
       <div className="workspace">
         <Palette nodeTypes={nodeTypes} readOnly={readOnly} onDrop={dropFromPalette} />
-        <main className="canvas" data-testid="canvas"><Canvas readOnly={readOnly} onAddAfter={addAfterNode} /></main>
+        <main className="canvas" data-testid="canvas"><Canvas readOnly={readOnly} onAddAfter={addAfterNode} /><RunWhereabouts flowId={flowId} liveRun={liveRun} /></main>
         {side === 'simulate' && <SimulatePanel flowId={flowId} onFocusNode={focusNode} />}
         {side === 'journey' && <JourneyPanel flowId={flowId} onFocusNode={focusNode} />}
         {side === 'history' && <HistoryPanel flowId={flowId} readOnly={readOnly} onFocusNode={focusNode} />}
