@@ -60,6 +60,8 @@ describe('issue 13 acceptance: the campaign editor end to end', () => {
   const shot = (name: string) => session.shot(`acceptance-${name}`)
   const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`)
   const edgeLabels = () => page.getByTestId('edge-label').allTextContents()
+  // The draft's own reads below poll as well: an rjsf change can reach the store a render after
+  // the keystroke, when the save state still shows the previous save.
   const saved = () => expect.poll(() => page.getByTestId('save-state').getAttribute('class'), { timeout: 20_000 }).toBe('save-state saved')
   /** The node is on the canvas and React Flow has measured it (it hides nodes until then). */
   async function measured(id: string): Promise<Locator> {
@@ -149,7 +151,7 @@ describe('issue 13 acceptance: the campaign editor end to end', () => {
     await expect.poll(async () => (await edgeLabels()).sort()).toEqual(['entered', 'match'])
     await saved()
     const draft = async () => JSON.parse((await server.ctx.engineStore.getFlowDraft('welcome-back'))?.definition ?? '{}') as { nodes: { id: string; config: Record<string, unknown> }[]; edges: { from: string; output: string; to: string }[] }
-    expect((await draft()).edges).toEqual(expect.arrayContaining([{ from: 'trigger', output: 'entered', to: 'filter-segment' }, { from: 'filter-segment', output: 'match', to: 'choose-channel' }]))
+    await expect.poll(async () => (await draft()).edges).toEqual(expect.arrayContaining([{ from: 'trigger', output: 'entered', to: 'filter-segment' }, { from: 'filter-segment', output: 'match', to: 'choose-channel' }]))
     await shot('04-inserted')
 
     // The filter's segment in the builder: tenure at least 12, counted live as it is written.
@@ -165,7 +167,7 @@ describe('issue 13 acceptance: the campaign editor end to end', () => {
     await expect.poll(() => preview.getAttribute('data-segment-count')).toBe(String(ids.filter((_, i) => loyal(i)).length))
     expect(await builder.getByTestId('segment-reading').textContent()).toBe(`Customers whose tenure is at least ${TENURE_MIN}.`)
     await saved()
-    expect((await draft()).nodes.find((n) => n.id === 'filter-segment')?.config).toEqual({ segment: { type: 'all', conditions: [{ type: 'attribute', name: 'tenure', op: 'gte', value: TENURE_MIN }] } })
+    await expect.poll(async () => (await draft()).nodes.find((n) => n.id === 'filter-segment')?.config).toEqual({ segment: { type: 'all', conditions: [{ type: 'attribute', name: 'tenure', op: 'gte', value: TENURE_MIN }] } })
     await expect.poll(() => filter.getByTestId('node-errors').count()).toBe(0)
     await shot('05-segment')
 
@@ -188,7 +190,7 @@ describe('issue 13 acceptance: the campaign editor end to end', () => {
     await saved()
     await expect.poll(() => problem.count()).toBe(0)
     await expect.poll(() => send.getByTestId('node-errors').count()).toBe(0)
-    expect((await draft()).nodes.find((n) => n.id === 'choose-channel')?.config).toEqual({ candidates: [{ channel: 'email', subject: 'Welcome back', body: 'Good to see you again, {{customer.id}}.' }] })
+    await expect.poll(async () => (await draft()).nodes.find((n) => n.id === 'choose-channel')?.config).toEqual({ candidates: [{ channel: 'email', subject: 'Welcome back', body: 'Good to see you again, {{customer.id}}.' }] })
     await shot('07-fixed')
 
     // A named output of the send, "email", connected to the goal step by dragging its handle.
@@ -212,7 +214,7 @@ describe('issue 13 acceptance: the campaign editor end to end', () => {
     await goalForm.locator('#root_withinDays').fill('7')
     await saved()
     await expect.poll(() => page.locator('[data-testid="problems"] li.error').count()).toBe(0)
-    expect((await draft()).edges).toContainEqual({ from: 'choose-channel', output: 'email', to: 'measure' })
+    await expect.poll(async () => (await draft()).edges).toContainEqual({ from: 'choose-channel', output: 'email', to: 'measure' })
     await shot('08-connected')
 
     // Simulate: the draft back-tested over the server's last 30 days (May's signups), counts on every arrow.
