@@ -79,7 +79,7 @@ export function formatCounterfactual(report: CounterfactualReport, where: string
   const lines = [
     `Counterfactual replay of run ${report.run.id} (${report.run.flowId} v${report.run.version}) through v${report.other.version}${report.other.source === 'file' ? ' (flow file)' : ''} on ${where}, ${report.from} → ${report.until}, in ${copy}; nothing sent, nothing kept`,
     report.inputs.recorded
-      ? `Inputs: ${n(report.inputs.fromRecording)} read(s) answered from the recording, ${n(report.inputs.fromCopy)} read from the copy as of now`
+      ? `Inputs: ${n(report.inputs.fromRecording)} read(s) answered from the recording, ${n(report.inputs.fromCopy)} read from the copy as of now${perNode(report)}`
       : `Inputs: the run recorded none; ${n(report.inputs.fromCopy)} read(s) read from the copy as of now (events and scores as of the simulated time)`,
   ]
   const nodes = new Table({ head: ['node', 'entered', 'outputs (original → counterfactual)'] })
@@ -109,6 +109,12 @@ export function formatCounterfactual(report: CounterfactualReport, where: string
   if (report.changed.length > options.examples) lines.push(`  … and ${n(report.changed.length - options.examples)} more${options.csv ? '' : ' (--csv FILE lists them all)'}`)
   if (options.csv) lines.push(`Wrote ${n(report.changed.length)} changed customer(s) to ${options.csv}`)
   return `${lines.join('\n')}\n`
+}
+
+/** ` (rfm 1 recorded / 0 copy, policy …)`: where each node's reads were answered. */
+function perNode(report: CounterfactualReport): string {
+  const nodes = Object.entries(report.inputs.byNode).map(([nodeId, c]) => `${nodeId} ${n(c.fromRecording)} recorded / ${n(c.fromCopy)} copy`)
+  return nodes.length === 0 ? '' : ` (${nodes.join(', ')})`
 }
 
 function sendsText(channels: readonly string[]): string {

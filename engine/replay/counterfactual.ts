@@ -125,6 +125,8 @@ export interface InputsAnswered {
   fromRecording: number
   /** Reads evaluated on the copy as of now (at the simulated time for time-bound reads). */
   fromCopy: number
+  /** The same per node of the other version that read anything. */
+  byNode: Record<string, { fromRecording: number; fromCopy: number }>
   /** Whether the run had recorded inputs at all. */
   recorded: boolean
 }
@@ -179,10 +181,18 @@ export async function counterfactualReplay(store: EngineStore, options: Counterf
   const until = lastAt + 1
   let fromRecording = 0
   let fromCopy = 0
+  const byNode: InputsAnswered['byNode'] = {}
   const counting = (nodeId: string, live: NodeDataPort): NodeDataPort => {
-    const copyPort = countingPort(live, () => fromCopy++)
+    const node = () => (byNode[nodeId] ??= { fromRecording: 0, fromCopy: 0 })
+    const copyPort = countingPort(live, () => {
+      fromCopy++
+      node().fromCopy++
+    })
     if (!recorded) return copyPort
-    return countingPort(recorded(nodeId, copyPort), () => fromRecording++, () => fromCopy)
+    return countingPort(recorded(nodeId, copyPort), () => {
+      fromRecording++
+      node().fromRecording++
+    }, () => fromCopy)
   }
   const { counterfactual, version, otherRunId } = await options.copies.withCopy({ runId: run.id, flowId: run.flowId, since: from }, async (copy) => {
     await setLiveRunsAside(copy, from)
@@ -210,7 +220,7 @@ export async function counterfactualReplay(store: EngineStore, options: Counterf
     from: formatAsOf(from),
     until: formatAsOf(until),
     copy: options.copies.kind,
-    inputs: { fromRecording, fromCopy: fromCopy, recorded: recorded !== undefined },
+    inputs: { fromRecording, fromCopy, recorded: recorded !== undefined, byNode },
     nodes: report.nodes,
     sends: report.sends,
     held: report.held,

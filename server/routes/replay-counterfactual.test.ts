@@ -42,6 +42,11 @@ describe('POST /api/runs/{id}/replay (counterfactual)', () => {
     expect(report.changed[0]?.counterfactual).toEqual([{ nodeId: 'monthly', output: 'entered' }, { nodeId: 'rfm', output: 'fail' }])
     expect(report.inputs.recorded).toBe(true)
     expect(report.inputs.fromRecording).toBeGreaterThan(0)
+    // The score node asks what the run's asked (same cohort, same RFM query): the recording answers it all.
+    expect(report.inputs.byNode.rfm?.fromRecording).toBeGreaterThan(0)
+    expect(report.inputs.byNode.rfm?.fromCopy).toBe(0)
+    const perNode = Object.values(report.inputs.byNode)
+    expect([perNode.reduce((a, c) => a + c.fromRecording, 0), perNode.reduce((a, c) => a + c.fromCopy, 0)]).toEqual([report.inputs.fromRecording, report.inputs.fromCopy])
     expect(sqlCount('SELECT count(*) AS n FROM runs')).toBe(runsBefore)
   }, 300_000)
 

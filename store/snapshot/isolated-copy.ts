@@ -11,7 +11,7 @@
  *   sessions keep writing (the run rows it sets aside stay locked until the rollback).
  *
  * Before the work, the copy forgets what the replayed run itself did to shared state, so the
- * other version meets its customers as the run did: the run's contact history (else a
+ * other version meets its customers as the run did: the run's contact history and outbox (else a
  * duplicate-offer or frequency rule would hold everyone the run contacted), its customers' entry
  * history of the flow since the run began (else the entry policy would refuse them), and its
  * active positions (else they would count as "already in the flow").
@@ -96,6 +96,8 @@ async function inPgRollback<T>(store: PgStore, forget: ForgetRun, work: (copy: E
 /** Removes from the copy what the replayed run did to shared state (see the file comment). */
 async function forgetRun(sql: SqlDriver, engineStore: EngineStore, forget: ForgetRun): Promise<void> {
   await sql.run('DELETE FROM contacts WHERE run_id = ?', [forget.runId])
+  // Its pending sends too: the copy's engine would deliver them (through log) as contacts the caps count.
+  await sql.run('DELETE FROM outbox WHERE run_id = ?', [forget.runId])
   await sql.run('DELETE FROM entries WHERE flow_id = ? AND last_entry_at >= ?', [forget.flowId, forget.since])
   await engineStore.cancelPositions(forget.runId, forget.since)
 }
