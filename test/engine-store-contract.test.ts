@@ -8,6 +8,7 @@
 import { expect, it } from 'vitest'
 import { encodeDetails, decodeDetails } from '../engine/journal/detail-codec.ts'
 import { packKeys, unpackKeys } from '../engine/journal/packed-keys.ts'
+import { encodeBatchInputs } from '../engine/replay/batch-inputs.ts'
 import { describeEngineStore, HOUR, intent, position, run, T0 } from './support/engine-store-dialects.ts'
 import { findInTables, rowsNamingKey } from './support/table-scan.ts'
 
@@ -63,6 +64,12 @@ describeEngineStore('engine store', (ctx) => {
       { runId: 'r1', batch: 1, nodeId: 'score', kind: 'detail', output: 'fail', at: T0, count: 1, keys: null, customerKey: a, data: JSON.stringify(detail(ana.name)) },
       { runId: 'r1', batch: 1, nodeId: 'score', kind: 'note', output: null, at: T0, count: 0, keys: null, customerKey: a, data: JSON.stringify({ message: `looked up ${ana.email}` }) },
     ])
+    // Recorded inputs: a batch of both (its profile read holds her e-mail, deflated) and one of Bo alone.
+    const recorded = (batch: number, keys: number[]) => encodeBatchInputs({
+      runId: 'r1', batch, nodeId: 'start', at: T0, flowVersion: 1, travellers: '[]', keys, settings: {}, positions: [],
+      reads: [{ nodeId: 'score', method: 'customers', args: JSON.stringify([keys]), answer: JSON.stringify(keys.map((k) => ({ key: k, addresses: { email: k === a ? ana.email : 'bo@example.org' } }))) }],
+    })
+    await ctx.engine.appendRunInputs([recorded(1, [a, b]), recorded(2, [b])])
     await ctx.engine.enqueueOutbox([
       intent('r1:send:a:1', a, { message: JSON.stringify({ to: ana.email, body: `Hello ${ana.name}` }) }),
       intent('r1:send:b:1', b, { message: JSON.stringify({ to: 'bo@example.org', body: 'Hello Bo' }) }),
@@ -77,7 +84,7 @@ describeEngineStore('engine store', (ctx) => {
     expect(report).toEqual({
       customerId: ana.id,
       rows: {
-        journal: 5, positions: 1, entries: 1, suppressions: 1, outbox: 1, contacts: 1, consents: 1, events: 1, customer_tags: 1, customer_addresses: 3, static_list_members: 1, customers: 1,
+        journal: 5, positions: 1, run_inputs: 1, entries: 1, suppressions: 1, outbox: 1, contacts: 1, consents: 1, events: 1, customer_tags: 1, customer_addresses: 3, static_list_members: 1, customers: 1,
       },
     })
     // The id is the one thing kept, on the suppression list; nothing else of hers is anywhere.
@@ -91,6 +98,7 @@ describeEngineStore('engine store', (ctx) => {
     expect(journal.map((r) => [r.kind, r.count, r.keys === null ? null : unpackKeys(r.keys)])).toEqual([['arrive', 1, [b]], ['detail', 1, [b]]])
     expect(decodeDetails(journal[1]!.data!)).toEqual([detail('Bo Keeper')])
     expect((await ctx.engine.customerOutbox(b, 10)).map((o) => o.key)).toEqual(['r1:send:b:1'])
+    expect((await ctx.engine.readRunInputs('r1')).map((r) => r.batch)).toEqual([2])
     expect((await ctx.engine.getEntries('welcome', [b])).get(b)?.count).toBe(1)
     expect((await ctx.store.listLists())[0]?.members).toBe(1)
     expect((await ctx.store.getCustomers(['keeper']))[0]?.attributes).toEqual({ full_name: 'Bo Keeper', plan: 'gold' })

@@ -27,6 +27,7 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }))
 const v1 = 'test/fixtures/replay-nodes/v1'
 const v2 = 'test/fixtures/replay-nodes/v2'
 const asksMore = 'test/fixtures/replay-nodes/v3'
+const version2 = 'test/fixtures/replay-nodes/v4'
 
 const flow = flowOf(
   'replayed',
@@ -93,6 +94,11 @@ describe('sluice replay', () => {
     expect(d.replayed).toMatchObject({ outcome: 'low', reason: 'score 55' })
     expect((changed.error as Error).message).toMatch(/node cut for customer mid: the output taken differs.*the code differs/)
     expect(formatReplay(changed.result)).toMatch(/CODE differs[\s\S]*node cut, customer mid/)
+
+    // A new version of the node type: the divergence says which version ran and which runs now.
+    const upgraded = await replay(db, version2)
+    expect(isUserError(upgraded.error)).toBe(true)
+    expect((upgraded.error as Error).message).toMatch(/customer mid: the output taken differs.*\(node type replay-cut@1 at the run, replay-cut@2 now\)/)
   }, 120_000)
 
   it('a node asking ctx.data what the run never read is an input divergence', async () => {

@@ -39,7 +39,7 @@ export interface ExecutorEnv {
   publicUrl?: string
   /**
    * Record each batch's inputs for replay (engine/replay/batch-inputs.ts), in the batch's
-   * transaction; default true (engine config `engine.recordInputs`).
+   * transaction; default true (EngineOptions.recordInputs).
    */
   recordInputs?: boolean
   /**
@@ -88,7 +88,7 @@ export async function moveBatch(
   const { nodeData } = env
   const portOf = nodeData ? (nodeId: string) => nodeData(nodeId, memo) : () => memo
   const settings = { ...(env.contactPolicy ? { contactPolicy: env.contactPolicy } : {}), ...(env.secrets ? { secrets: env.secrets } : {}), ...(env.publicUrl === undefined ? {} : { publicUrl: env.publicUrl }) }
-  const { plan, nodeRuns } = await planBatch({
+  const { plan, nodeRuns, order } = await planBatch({
     runtime, batch, startNodeId, travellers, now, settings, cohort: cohortSettings(env),
     data: recording ? (nodeId) => recordingNodeData(portOf(nodeId), nodeId, (read) => reads.push(read)) : portOf,
   })
@@ -96,7 +96,7 @@ export async function moveBatch(
     ? encodeBatchInputs({
         runId: run.id, batch, nodeId: startNodeId, at: now, flowVersion: compiled.flow.version, travellers: travellersJson, keys: travellers.map((t) => t.member.key), reads,
         settings: { ...(env.contactPolicy ? { contactPolicy: env.contactPolicy } : {}), ...(env.publicUrl === undefined ? {} : { publicUrl: env.publicUrl }) },
-        positions: plan.positions,
+        positions: plan.positions, sends: plan.outbox.length, nodeTypes: nodeTypesOf(compiled, order),
       })
     : undefined
   await writePlan(env.store, plan, async (tx) => {
@@ -179,6 +179,16 @@ export async function planBatch(input: BatchInput): Promise<{ plan: WritePlan; n
     }
   }
   return { plan, nodeRuns, order }
+}
+
+/** `type@version` of each node the batch ran, for the record (replay names a changed type). */
+function nodeTypesOf(compiled: RunRuntime['compiled'], order: readonly string[]): Record<string, string> {
+  const types: Record<string, string> = {}
+  for (const nodeId of order) {
+    const node = compiled.nodes.get(nodeId)
+    if (node) types[nodeId] = `${node.definition.type}@${node.definition.version}`
+  }
+  return types
 }
 
 /**

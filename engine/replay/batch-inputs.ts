@@ -9,9 +9,10 @@
  *   (engine/random.ts) — nothing more to store for those;
  * - the settings handed to nodes that can change between batches: the global contact policy
  *   (it also decides cohort modes) and the public URL. Secrets are not recorded;
- * - the flow version, whose node types and configs the registry compiles again.
- * And, to compare a replay with, the positions the batch decided (the journal and the outbox
- * keep the rest: outputs, reasons, sends).
+ * - the flow version, whose node types and configs the registry compiles again, and the type
+ *   and version of each node the batch ran (so a replay can say a type changed since).
+ * And, to compare a replay with, the positions the batch decided and how many send intents it
+ * wrote (the journal and the outbox keep the rest: outputs, reasons, the sends themselves).
  *
  * Stored as one `run_inputs` row per batch: the customers packed like the journal's keys, and
  * `data` the record as JSON with fixed-order tuples instead of objects, deflated (raw, level 1)
@@ -46,6 +47,10 @@ export interface BatchInputs {
   settings: RecordedSettings
   /** The position rows the batch wrote: where each customer stopped, and until when. */
   positions: PositionRow[]
+  /** How many outbox intents the batch wrote (they follow in the outbox's id order); undefined in records made before it was kept. */
+  sends?: number
+  /** `type@version` of each node the batch ran (undefined in records made before it was kept). */
+  nodeTypes?: Record<string, string>
 }
 
 const FORMAT = 1
@@ -101,6 +106,8 @@ export function encodeBatchInputs(input: {
   reads: readonly RecordedRead[]
   settings: RecordedSettings
   positions: readonly PositionRow[]
+  sends?: number
+  nodeTypes?: Readonly<Record<string, string>>
 }): RunInputRow {
   const reads: string[] = new Array(input.reads.length)
   for (let i = 0; i < input.reads.length; i++) {
@@ -110,7 +117,8 @@ export function encodeBatchInputs(input: {
   }
   const positions: string[] = new Array(input.positions.length)
   for (let i = 0; i < input.positions.length; i++) positions[i] = JSON.stringify(positionTuple(input.positions[i] as PositionRow))
-  const json = `{"v":${FORMAT},"fv":${input.flowVersion},"s":${JSON.stringify(input.settings)},"t":${input.travellers},"r":[${reads.join(',')}],"p":[${positions.join(',')}]}`
+  const sends = `${input.sends === undefined ? '' : `,"o":${input.sends}`}${input.nodeTypes === undefined ? '' : `,"n":${JSON.stringify(input.nodeTypes)}`}`
+  const json = `{"v":${FORMAT},"fv":${input.flowVersion},"s":${JSON.stringify(input.settings)},"t":${input.travellers},"r":[${reads.join(',')}],"p":[${positions.join(',')}]${sends}}`
   return {
     runId: input.runId,
     batch: input.batch,
@@ -129,6 +137,8 @@ interface Encoded {
   t: [unknown[], unknown[]][]
   r: [string, RecordedRead['method'], unknown, unknown][]
   p: unknown[][]
+  o?: number
+  n?: Record<string, string>
 }
 
 /** A stored row's record, decoded; a row of an unknown format is an error naming run and batch. */
@@ -151,5 +161,7 @@ export function decodeBatchInputs(row: RunInputRow): BatchInputs {
     reads: parsed.r.map(([nodeId, method, args, answer]) => ({ nodeId, method, args: JSON.stringify(args), answer: JSON.stringify(answer) })),
     settings: parsed.s,
     positions: parsed.p.map((p) => positionOf(row.runId, p)),
+    ...(parsed.o === undefined ? {} : { sends: parsed.o }),
+    ...(parsed.n === undefined ? {} : { nodeTypes: parsed.n }),
   }
 }

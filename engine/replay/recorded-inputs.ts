@@ -34,6 +34,8 @@ export function encodeReadValue(value: unknown): string {
 
 /** The value `encodeReadValue` wrote, Maps and Sets rebuilt. */
 export function decodeReadValue(text: string): unknown {
+  // Without a tag (most answers: profiles, events) no reviver is needed, and none is 3–5× faster.
+  if (!text.includes(`"${MAP_TAG}"`) && !text.includes(`"${SET_TAG}"`)) return JSON.parse(text) as unknown
   return JSON.parse(text, (_key, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const tagged = v as Record<string, unknown>

@@ -103,9 +103,12 @@ export interface ReplayedBatch {
   unrecorded?: { error: UnrecordedReadError; members: readonly CohortMember[] }
   /** The run's journal rows of this batch, operators' notes left out. */
   journal: StoredJournalRow[]
+  /** The flow the batch was replayed through. */
+  compiled: CompiledFlow
 }
 
-const PAGE = 1_000
+/** Recorded batches read at a time: a 5,000-customer batch's record is a few hundred KB. */
+const PAGE = 20
 
 /** Replays run `runId` exactly and compares it with what the run did (see the file comment). */
 export async function replayRun(env: ReplayEnv, runId: string, options: ReplayOptions = {}): Promise<ReplayResult> {
@@ -119,26 +122,25 @@ export async function replayRun(env: ReplayEnv, runId: string, options: ReplayOp
     summary.ms = Math.round((env.elapsed?.() ?? 0) - started)
     return divergence ? { identical: false, summary, divergence } : { identical: true, summary }
   }
-  const matched = new Set<string>()
+  const outbox = new OutboxStream(env.source, runId)
   for await (const batch of replayedBatches(env, context)) {
     summary.batches++
     summary.customers += batch.inputs.travellers.length
     summary.nodeRuns += batch.nodeRuns
-    const divergence = compareBatch(batch, context.outbox, matched, summary)
+    const divergence = compareBatch(batch, await outbox.sendsOf(batch.inputs, new Set(batch.plan.outbox.map((i) => i.key))), summary)
     if (divergence) return finish(divergence)
   }
   summary.unrecordedBatches = [...context.journalBatches.keys()].filter((b) => !context.recordedBatches.has(b)).length
   return finish()
 }
 
-/** A run loaded for replay: its row, the compiled flow, its journal by batch and its outbox by key. */
+/** A run loaded for replay: its row, the compiled flow and its journal by batch (group rows: small by design). */
 export interface ReplayContext {
   run: RunRow
   compiled: CompiledFlow
   runtime: RunRuntime
   journalBatches: Map<number, StoredJournalRow[]>
   recordedBatches: Set<number>
-  outbox: Map<string, OutboxRow>
   operatorActions: number
 }
 
@@ -176,19 +178,12 @@ export async function loadReplay(env: ReplayEnv, runId: string, options: ReplayO
   // A batch of notes only (a skipped schedule fire, a failed entry) made no decision to replay.
   for (const [batch, rows] of journalBatches) if (rows.every((r) => r.kind === 'note')) journalBatches.delete(batch)
 
-  const outbox = new Map<string, OutboxRow>()
-  for (let afterId = 0; ; ) {
-    const page = await env.source.listOutbox({ runId, afterId, limit: 5_000 })
-    if (page.length === 0) break
-    afterId = (page.at(-1) as OutboxRow).id
-    for (const row of page) outbox.set(row.key, row)
-  }
   // A run that decided nothing yet replays identical with no batch; one that did, without a record, cannot be replayed.
   const first = await env.source.readRunInputs(runId, { limit: 1 })
   if (first.length === 0 && journalBatches.size > 0) {
-    throw new UserError('replay.unrecorded', `run "${run.id}" has no recorded inputs: it ran before inputs were recorded, or with engine.recordInputs off, so it cannot be replayed`)
+    throw new UserError('replay.unrecorded', `run "${run.id}" has no recorded inputs: it ran before inputs were recorded or with recording off (recordInputs: false), so it cannot be replayed`)
   }
-  return { run, compiled, runtime, journalBatches, recordedBatches: new Set(), outbox, operatorActions }
+  return { run, compiled, runtime, journalBatches, recordedBatches: new Set(), operatorActions }
 }
 
 /** Each recorded batch of the run planned again, in batch order, with the run's journal of it. */
@@ -210,7 +205,7 @@ export async function* replayedBatches(env: ReplayEnv, context: ReplayContext): 
         settings: { ...inputs.settings, ...(env.secrets ? { secrets: env.secrets } : {}) },
         cohort: inputs.settings.contactPolicy ? { contactPolicy: inputs.settings.contactPolicy } : {},
       })
-      yield { inputs, plan, nodeRuns, order, ...(unrecorded ? { unrecorded } : {}), journal: context.journalBatches.get(inputs.batch) ?? [] }
+      yield { inputs, plan, nodeRuns, order, ...(unrecorded ? { unrecorded } : {}), journal: context.journalBatches.get(inputs.batch) ?? [], compiled: context.compiled }
     }
   }
 }
@@ -229,6 +224,61 @@ function catching(port: NodeDataPort, onUnrecorded: (error: UnrecordedReadError,
     }
   }
   return wrapped as unknown as NodeDataPort
+}
+
+/**
+ * The run's outbox in id order, read a page at a time rather than held whole (a 1M-customer run
+ * has about as many sends). A batch writes its intents in its own transaction, so they come
+ * next in id order, as many as its record says it wrote. Fallbacks
+ * (`key>channel`) are the outbox loop's, made when an intent died, not a batch decision: the
+ * fallback channels are part of the intent's message, which is compared.
+ */
+class OutboxStream {
+  #page: OutboxRow[] = []
+  #index = 0
+  #afterId = 0
+  #done = false
+
+  constructor(
+    readonly source: ReplaySource,
+    readonly runId: string,
+  ) {}
+
+  /**
+   * The stored intents of the batch: the next `inputs.sends` rows, skipping those of earlier
+   * (unrecorded) batches. A record made before the count was kept takes the rows at the batch's
+   * time that the replay made (`replayed` keys), so a send the run made and the replay did not
+   * goes unnoticed there.
+   */
+  async sendsOf(inputs: BatchInputs, replayed: ReadonlySet<string>): Promise<OutboxRow[]> {
+    const rows: OutboxRow[] = []
+    for (let row = await this.#peek(); row !== undefined; row = await this.#peek()) {
+      if (inputs.sends !== undefined && rows.length >= inputs.sends) break
+      if (row.createdAt > inputs.at) break
+      if (row.createdAt === inputs.at && inputs.sends === undefined && !replayed.has(row.key)) break
+      this.#index++
+      if (row.createdAt === inputs.at) rows.push(row)
+    }
+    return rows
+  }
+
+  async #peek(): Promise<OutboxRow | undefined> {
+    for (;;) {
+      while (this.#index < this.#page.length) {
+        const row = this.#page[this.#index] as OutboxRow
+        if (!row.key.includes('>')) return row
+        this.#index++
+      }
+      if (this.#done) return undefined
+      this.#page = await this.source.listOutbox({ runId: this.runId, afterId: this.#afterId, limit: 5_000 })
+      this.#index = 0
+      if (this.#page.length === 0) {
+        this.#done = true
+        return undefined
+      }
+      this.#afterId = (this.#page.at(-1) as OutboxRow).id
+    }
+  }
 }
 
 /** An operator's evict / move / re-drive note (operator-actions.ts): an input of the run, not a decision. */
@@ -293,7 +343,7 @@ export function decisionsOf(rows: readonly JournalRow[]): { decisions: Map<strin
 }
 
 /** The first difference between a replayed batch and what the run wrote, counting what was compared. */
-function compareBatch(batch: ReplayedBatch, outbox: ReadonlyMap<string, OutboxRow>, matched: Set<string>, summary: ReplaySummary): ReplayDivergence | undefined {
+function compareBatch(batch: ReplayedBatch, stored: readonly OutboxRow[], summary: ReplaySummary): ReplayDivergence | undefined {
   const { inputs, plan } = batch
   const ids = new Map<number, string>()
   for (const t of inputs.travellers) ids.set(t.member.key, t.member.id)
@@ -301,7 +351,11 @@ function compareBatch(batch: ReplayedBatch, outbox: ReadonlyMap<string, OutboxRo
     const kind = batch.unrecorded ? 'input' : 'code'
     const customerId = customerKey === null ? null : (ids.get(customerKey) ?? null)
     const who = customerKey === null ? '' : ` for customer ${customerId ?? `#${customerKey}`}`
-    const because = kind === 'input' ? ` — the inputs differ: ${(batch.unrecorded as { error: Error }).error.message}` : ' — the code differs: the same recorded inputs gave another decision'
+    const recordedType = inputs.nodeTypes?.[nodeId]
+    const node = batch.compiled.nodes.get(nodeId)
+    const nowType = node ? `${node.definition.type}@${node.definition.version}` : undefined
+    const typeChanged = recordedType !== undefined && nowType !== undefined && recordedType !== nowType ? ` (node type ${recordedType} at the run, ${nowType} now)` : ''
+    const because = kind === 'input' ? ` — the inputs differ: ${(batch.unrecorded as { error: Error }).error.message}` : ` — the code differs: the same recorded inputs gave another decision${typeChanged}`
     return {
       kind, batch: inputs.batch, at: new Date(inputs.at).toISOString(), nodeId, customerKey, customerId, field, recorded, replayed,
       message: `batch ${inputs.batch} (${new Date(inputs.at).toISOString()}), node ${nodeId}${who}: ${what}: recorded ${show(recorded)}, replayed ${show(replayed)}${because}`,
@@ -326,11 +380,11 @@ function compareBatch(batch: ReplayedBatch, outbox: ReadonlyMap<string, OutboxRo
       const was = before.get(key)
       const is = after.get(key)
       summary.decisions++
-      if (canonical(was) !== canonical(is)) return diverge('decision', nodeId, key, was ?? null, is ?? null, describeDecision(was, is))
+      if (!same(was, is)) return diverge('decision', nodeId, key, was ?? null, is ?? null, describeDecision(was, is))
     }
     const wasLogs = recorded.logs.get(nodeId) ?? []
     const isLogs = replayed.logs.get(nodeId) ?? []
-    if (canonical(wasLogs) !== canonical(isLogs)) return diverge('log', nodeId, null, wasLogs, isLogs, 'the node logged other lines')
+    if (!same(wasLogs, isLogs)) return diverge('log', nodeId, null, wasLogs, isLogs, 'the node logged other lines')
   }
 
   const stopped = new Map<number, PositionRow>()
@@ -341,32 +395,23 @@ function compareBatch(batch: ReplayedBatch, outbox: ReadonlyMap<string, OutboxRo
     const was = stopped.get(key)
     const is = planned.get(key)
     summary.positions++
-    if (canonical(was && positionView(was)) !== canonical(is && positionView(is))) {
+    if (!same(was && positionView(was), is && positionView(is))) {
       return diverge('position', is?.nodeId ?? was?.nodeId ?? inputs.nodeId, key, was ? positionView(was) : null, is ? positionView(is) : null, 'the customer stopped elsewhere or until another time')
     }
   }
 
+  const storedByKey = new Map(stored.map((row) => [row.key, row]))
+  const replayedKeys = new Set<string>()
   for (const intent of plan.outbox) {
     summary.sends++
-    const stored = outbox.get(intent.key)
-    matched.add(intent.key)
-    if (!stored || canonical(sendView(stored)) !== canonical(sendView(intent))) {
-      return diverge('send', intent.nodeId, intent.customerKey, stored ? sendView(stored) : null, sendView(intent), stored ? 'the send differs' : 'the replay sends what the run did not')
+    replayedKeys.add(intent.key)
+    const row = storedByKey.get(intent.key)
+    if (!row || !same(sendView(row), sendView(intent))) {
+      return diverge('send', intent.nodeId, intent.customerKey, row ? sendView(row) : null, sendView(intent), row ? 'the send differs' : 'the replay sends what the run did not')
     }
   }
-  // Sends of this batch's customers at its time that the replay did not make. A fallback
-  // (`key>channel`, made by the outbox when its intent died) is delivery's, not the batch's: the
-  // fallback channels are part of the intent's message, compared above.
-  for (const row of outbox.values()) {
-    if (row.createdAt !== inputs.at || matched.has(row.key) || !ids.has(row.customerKey) || row.key.includes('>')) continue
-    if (!plan.outbox.some((i) => i.key === row.key) && inBatch(batch, row)) return diverge('send', row.nodeId, row.customerKey, sendView(row), null, 'the run sent what the replay does not')
-  }
+  for (const row of stored) if (!replayedKeys.has(row.key)) return diverge('send', row.nodeId, row.customerKey, sendView(row), null, 'the run sent what the replay does not')
   return undefined
-}
-
-/** Whether a stored send belongs to this batch: its node ran in it, for this customer. */
-function inBatch(batch: ReplayedBatch, row: OutboxRow): boolean {
-  return batch.order.includes(row.nodeId) || batch.journal.some((r) => r.nodeId === row.nodeId)
 }
 
 function positionView(p: PositionRow): Record<string, unknown> {
@@ -387,6 +432,11 @@ function describeDecision(was: CustomerDecision | undefined, is: CustomerDecisio
   if (was.reason !== is.reason) return 'the reason differs'
   if (canonical(was.values) !== canonical(is.values)) return 'the values differ'
   return 'the decision differs'
+}
+
+/** Equal values: the same JSON (both sides are built in the same key order), else the same JSON with keys sorted. */
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null) || canonical(a) === canonical(b)
 }
 
 /** JSON with object keys sorted: equal values give equal text. */

@@ -7,7 +7,8 @@
  * - Engine: positions and entry history, outbox intents (their message is the rendered e-mail
  *   or SMS, full of personal data), and the journal: per-customer rows (single-form details,
  *   notes) are deleted, and the key is taken out of every group row's packed keys (its count
- *   drops by one; a packed detail row loses the customer's detail too; a row left empty goes).
+ *   drops by one; a packed detail row loses the customer's detail too; a row left empty goes);
+ *   the run's recorded batches that picked the customer up are deleted (replay skips them).
  *   Keys must go, not only data: SQLite gives a new customer the largest key + 1, so after
  *   erasing the newest customer the next one would inherit any row still naming the old key.
  *   For the same reason trigger cursors past the largest key left are lowered to it.
@@ -55,6 +56,8 @@ const SQL = {
   deleteJournalRow: 'DELETE FROM journal WHERE id = ?',
   deleteJournalOwn: 'DELETE FROM journal WHERE run_id = ? AND customer_key = ?',
   deletePositions: 'DELETE FROM positions WHERE run_id = ? AND customer_key = ?',
+  runInputs: 'SELECT batch, keys FROM run_inputs WHERE run_id = ? AND batch > ? ORDER BY batch LIMIT ?',
+  deleteRunInputs: 'DELETE FROM run_inputs WHERE run_id = ? AND batch = ?',
   deleteEntries: 'DELETE FROM entries WHERE flow_id = ? AND customer_key = ?',
   // SQLite numbers a new row max(key) + 1: once the newest events (or customer) are gone, new
   // ones take their keys again, and a trigger cursor (at, key) past them would skip a new event
@@ -85,6 +88,7 @@ export async function eraseCustomerWith(sql: EraseSql, customers: StorePort, cus
     count('journal', await eraseFromJournal(sql, run.id, key))
     count('journal', await sql.run(SQL.deleteJournalOwn, [run.id, key]))
     count('positions', await sql.run(SQL.deletePositions, [run.id, key]))
+    count('run_inputs', await eraseFromRecordedInputs(sql, run.id, key))
   }
   for (const flow of new Set(runs.map((r) => r.flow))) count('entries', await sql.run(SQL.deleteEntries, [flow, key]))
 
@@ -96,6 +100,24 @@ export async function eraseCustomerWith(sql: EraseSql, customers: StorePort, cus
   await sql.run(SQL.lowerAudienceCursors, [])
   await customers.addSuppressions([{ scope: 'customer', value: customerId, reason: erasure.reason, at: erasure.at }])
   return { customerId, rows }
+}
+
+/**
+ * Deletes the run's recorded batches (engine/replay/batch-inputs.ts) that picked up `key`: their
+ * reads hold the customer's profile among the cohort's, so the whole record goes and replay skips
+ * those batches as unrecorded. Answers how many went.
+ */
+async function eraseFromRecordedInputs(sql: EraseSql, runId: string, key: number): Promise<number> {
+  let deleted = 0
+  for (let afterBatch = 0; ;) {
+    const page = await sql.rows(SQL.runInputs, [runId, afterBatch, JOURNAL_PAGE])
+    for (const row of page) {
+      if (!unpackKeys(String(row.keys)).includes(key)) continue
+      deleted += await sql.run(SQL.deleteRunInputs, [runId, row.batch])
+    }
+    if (page.length < JOURNAL_PAGE) return deleted
+    afterBatch = Number(page.at(-1)?.batch)
+  }
 }
 
 /** Takes `key` out of the run's journal group rows; answers how many rows were rewritten or deleted. */
