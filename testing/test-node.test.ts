@@ -4,6 +4,7 @@ import { ConfigError, NodeRunError } from '../engine/errors.ts'
 import { defineNode } from '../engine/sdk/index.ts'
 import testFilter from '../test/fixtures/node-types/test-filter/index.ts'
 import testSend from '../test/fixtures/node-types/test-send/index.ts'
+import { createIdSource } from '../engine/random.ts'
 import { DEFAULT_TEST_NOW, testNode } from './test-node.ts'
 
 const customers = [
@@ -125,5 +126,47 @@ describe('testNode', () => {
     await expect(
       testNode(awaitPurchase, { customers: ['c-1'], events: [{ id: 'e-9', customerId: 'ghost', type: 'purchase', at: 0 }], config: { hours: 1 } }),
     ).rejects.toThrow('testNode: events refer to customers not in the cohort or store: ghost')
+  })
+  it('answers passedAt from the run journal through the engine port: this run only, up to until; unknown customers refused', async () => {
+    const since = defineNode({
+      type: 'since', version: 1, title: 'Since', category: 'flow', icon: 'clock', description: 'Routes customers by whether they passed a node.',
+      config: z.object({ runId: z.string().optional() }),
+      outputs: ['passed', 'not'],
+      async run({ config, customers: cohort, ctx }) {
+        const passed = await ctx.data.passedAt(cohort, { runId: config.runId ?? ctx.runId, nodeId: 'send', until: ctx.now() })
+        return {
+          routes: {
+            passed: cohort.filter((c) => passed.has(c.key)).map((customer) => ({ customer, values: { at: passed.get(customer.key) } })),
+            not: cohort.filter((c) => !passed.has(c.key)),
+          },
+        }
+      },
+    })
+    const now = DEFAULT_TEST_NOW
+    const passed = { send: { 'c-1': now - 1_000, 'c-2': now + 1_000 }, other: { 'c-3': now - 1_000 } }
+    const result = await testNode(since, { customers, config: {}, passed, batchSize: 2 })
+    expect(result.routes).toEqual({ passed: ['c-1'], not: ['c-2', 'c-3'] })
+    expect(result.decisions[0]?.values).toEqual({ at: now - 1_000 })
+    expect(result.calls.passedAt).toBe(2)
+    // Another run's passages are not this run's (the hand-made answer before ignored the run).
+    expect((await testNode(since, { customers, config: { runId: 'other-run' }, passed })).routes.passed).toEqual([])
+    await expect(testNode(since, { customers, config: {}, passed: { send: { ghost: now } } })).rejects.toThrow(
+      'testNode: passed names customers not in the cohort or store: ghost',
+    )
+  })
+
+  it('gives each batch its own ids, keyed by the batch number as the executor keys them', async () => {
+    const stampId = defineNode({
+      type: 'stamp-id', version: 1, title: 'Stamp id', category: 'flow', icon: 'clock', description: 'Gives every customer an id.',
+      config: z.object({}),
+      outputs: ['next'],
+      async run({ customers: cohort, ctx }) {
+        return { routes: { next: cohort.map((customer) => ({ customer, values: { id: ctx.id() } })) } }
+      },
+    })
+    const result = await testNode(stampId, { customers, config: {}, batchSize: 2, seed: 's' })
+    const first = createIdSource('s:1')
+    const second = createIdSource('s:2')
+    expect(result.decisions.map((d) => d.values?.id)).toEqual([first(), first(), second()])
   })
 })

@@ -8,12 +8,16 @@ import type { z } from 'zod'
 import { secretsOf } from '../engine/config/secrets.ts'
 import { UserError } from '../engine/errors.ts'
 import type { CustomerInput, EventInput, StorePort } from '../engine/ports/store.ts'
-import { createIdSource } from '../engine/random.ts'
 import { assertNodeResult, exitsOf } from '../engine/sdk/check-result.ts'
-import { createNodeContext } from '../engine/sdk/context.ts'
 import { type NodeDefinition, outputsOf } from '../engine/sdk/define-node.ts'
 import { runNodeGuarded } from '../engine/sdk/determinism-guard.ts'
-import { nodeDataFromStore } from '../engine/sdk/store-node-data.ts'
+import { createNodeDataMemo, nodeDataFromStore } from '../engine/sdk/store-node-data.ts'
+import { batchIdSource, nodeRunContext } from '../engine/executor/run-node.ts'
+import { packKeys } from '../engine/journal/packed-keys.ts'
+import type { EngineStore } from '../engine/ports/engine-store.ts'
+import type { NodeDataPort } from '../engine/ports/node-data.ts'
+import { METHODS as NODE_DATA_METHODS } from '../engine/replay/recorded-inputs.ts'
+import { openEngineStore } from '../store/open-engine-store.ts'
 import type { CohortMember, LogEntry, NodeNote, NodeResult, SendIntent, TagWrite, WakeOn } from '../engine/sdk/types.ts'
 import { parseNodeConfig } from '../engine/sdk/validate-config.ts'
 import { openStore } from '../store/open-store.ts'
@@ -41,7 +45,11 @@ export interface TestNodeOptions<Schema extends z.ZodType> {
   enteredAt?: number
   /** When customers entered the flow (epoch ms, CohortMember.flowEnteredAt). Default: unset. */
   flowEnteredAt?: number
-  /** What ctx.data.passedAt answers: node id → customer id → when they left that node (epoch ms). */
+  /**
+   * When customers left other nodes of the run (node id → customer id → epoch ms): written to the
+   * run's journal as the engine writes passages, so ctx.data.passedAt reads them through the real
+   * port. The customers must be in the cohort or the store.
+   */
   passed?: Record<string, Record<string, number>>
   /** Run as a wake-up of parked customers. */
   wake?: 'due' | 'event'
@@ -150,45 +158,21 @@ export async function testNode<Schema extends z.ZodType, Output extends string>(
     cohort = cohort.sort((a, b) => a.key - b.key)
     if (options.order === 'reverse') cohort.reverse()
 
-    const calls = { customers: 0, events: 0, matchSegment: 0, channelFacts: 0, rfm: 0, contactPolicy: 0, passedAt: 0 }
-    const storeData = nodeDataFromStore(store)
-    const data = {
-      customers: (members: readonly CohortMember[]) => {
-        calls.customers++
-        return storeData.customers(members)
-      },
-      events: (members: readonly CohortMember[], query?: Parameters<typeof storeData.events>[1]) => {
-        calls.events++
-        return storeData.events(members, query)
-      },
-      matchSegment: (...args: Parameters<typeof storeData.matchSegment>) => {
-        calls.matchSegment++
-        return storeData.matchSegment(...args)
-      },
-      channelFacts: (...args: Parameters<typeof storeData.channelFacts>) => {
-        calls.channelFacts++
-        return storeData.channelFacts(...args)
-      },
-      rfm: (...args: Parameters<typeof storeData.rfm>) => {
-        calls.rfm++
-        return storeData.rfm(...args)
-      },
-      contactPolicy: (...args: Parameters<typeof storeData.contactPolicy>) => {
-        calls.contactPolicy++
-        return storeData.contactPolicy(...args)
-      },
-      passedAt: async (members: readonly CohortMember[], query: { nodeId: string; until: number }) => {
-        calls.passedAt++
-        const byCustomer = options.passed?.[query.nodeId] ?? {}
-        const passed = new Map<number, number>()
-        for (const member of members) {
-          const at = byCustomer[member.id]
-          if (at !== undefined && at <= query.until) passed.set(member.key, at)
-        }
-        return passed
-      },
-    }
-    const ids = createIdSource(seed)
+    // The engine's own data port over the real store and engine store, with one tick's memo
+    // (every batch of the cohort is one tick, as the executor runs them); calls counted per method.
+    const engineStore = openEngineStore(store)
+    await journalPassages(engineStore, store, { runId, flowId: flow.id, flowVersion: flow.version }, options.passed ?? {})
+    const port = nodeDataFromStore(store, engineStore, createNodeDataMemo())
+    const calls = Object.fromEntries(NODE_DATA_METHODS.map((method) => [method, 0])) as TestNodeResult<Output>['calls']
+    const data = Object.fromEntries(
+      NODE_DATA_METHODS.map((method) => [
+        method,
+        (...args: unknown[]) => {
+          calls[method]++
+          return (port[method] as (...a: unknown[]) => unknown)(...args)
+        },
+      ]),
+    ) as unknown as NodeDataPort
     const logs: LogEntry[] = []
     const result = emptyResult(outputs)
     const size = options.batchSize ?? Math.max(cohort.length, 1)
@@ -197,12 +181,19 @@ export async function testNode<Schema extends z.ZodType, Output extends string>(
     for (let start = 0; start < cohort.length || (start === 0 && cohort.length === 0); start += size) {
       const batch = cohort.slice(start, start + size)
       const batchLogs: LogEntry[] = []
-      const ctx = createNodeContext({
-        clock: { now: () => now }, seed, runId, flow, data, ids,
-        ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}),
-        ...(options.secrets ? { secrets: secretsOf(options.secrets) } : {}),
-        ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+      const ctx = nodeRunContext({
+        run: { id: runId, seed },
+        flow: { ...flow, priority: flow.priority ?? 0 },
         node: { id: nodeId, type: node.type, version: node.version },
+        now,
+        data,
+        // Each batch its own ids, keyed by its number, as the executor's batches are.
+        ids: batchIdSource(seed, result.batches + 1),
+        settings: {
+          ...(options.contactPolicy ? { contactPolicy: options.contactPolicy } : {}),
+          ...(options.secrets ? { secrets: secretsOf(options.secrets) } : {}),
+          ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+        },
         onLog: (entry) => batchLogs.push(entry),
       })
       const output = (await runNodeGuarded(ctx.node, () => node.run({ config, customers: batch, ctx }))) as NodeResult<string>
@@ -259,4 +250,36 @@ function collect<Schema extends z.ZodType, Output extends string>(
     const { customer, ...rest } = note
     into.notes.push({ ...rest, ...(customer ? { customer: customer.id } : {}) })
   }
+}
+
+/**
+ * Journals `passed` as route rows of run `runId` (one per node and time, customers packed), as the
+ * executor journals passages, creating the run row when the store has none.
+ */
+async function journalPassages(
+  engine: EngineStore,
+  store: StorePort,
+  { runId, flowId, flowVersion }: { runId: string; flowId: string; flowVersion: number },
+  passed: Record<string, Record<string, number>>,
+): Promise<void> {
+  const nodes = Object.entries(passed).filter(([, byCustomer]) => Object.keys(byCustomer).length > 0)
+  if (nodes.length === 0) return
+  const ids = [...new Set(nodes.flatMap(([, byCustomer]) => Object.keys(byCustomer)))]
+  const keys = new Map((await store.getCustomers(ids)).map((c) => [c.id, c.key]))
+  const unknown = ids.filter((id) => !keys.has(id))
+  if (unknown.length > 0) throw new UserError('test-node', `testNode: passed names customers not in the cohort or store: ${unknown.join(', ')}`)
+  if (!(await engine.getRun(runId))) {
+    await engine.insertRun({
+      id: runId, flowId, flowVersion, state: 'running', snapshot: '{}', seed: runId, accepting: true, policy: null,
+      replaces: null, options: '{}', createdAt: 0, updatedAt: 0,
+    })
+  }
+  const rows = nodes.flatMap(([nodeId, byCustomer]) => {
+    const byTime = new Map<number, number[]>()
+    for (const [id, at] of Object.entries(byCustomer)) byTime.set(at, [...(byTime.get(at) ?? []), keys.get(id) as number])
+    return [...byTime].map(([at, group]) => ({
+      runId, batch: 0, nodeId, kind: 'route' as const, output: 'passed', at, count: group.length, keys: packKeys(group), customerKey: null, data: null,
+    }))
+  })
+  await engine.appendJournal(rows)
 }

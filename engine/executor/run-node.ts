@@ -14,7 +14,8 @@ import type { ContactPolicy } from '../policy/contact-policy.ts'
 import { assertNodeResult, type Exit } from '../sdk/check-result.ts'
 import { createNodeContext } from '../sdk/context.ts'
 import { runNodeGuarded } from '../sdk/determinism-guard.ts'
-import type { CohortMember, LogEntry, NodeResult, NodeSecrets } from '../sdk/types.ts'
+import type { CohortMember, LogEntry, NodeContext, NodeResult, NodeSecrets } from '../sdk/types.ts'
+import { createIdSource } from '../random.ts'
 import type { RunRuntime } from './run-runtime.ts'
 
 /** Settings a node reads through its context. */
@@ -25,6 +26,43 @@ export interface NodeRunSettings {
   secrets?: NodeSecrets
   /** The server's public URL (ctx.publicUrl). */
   publicUrl?: string
+}
+
+/**
+ * The context a node's `run` gets from the engine: the batch's `now`, the run's seed and id,
+ * the flow, the node, the data port, the batch's ids and the settings in force. testNode
+ * (testing/test-node.ts) builds its contexts here too, so a node tested alone sees what it
+ * sees in a flow.
+ */
+export function nodeRunContext(input: {
+  run: { id: string; seed: string }
+  flow: { id: string; version: number; priority: number }
+  node: { id: string; type: string; version: number }
+  now: number
+  data: NodeDataPort
+  ids: () => string
+  settings: NodeRunSettings
+  onLog: (entry: LogEntry) => void
+}): NodeContext {
+  const { settings } = input
+  return createNodeContext({
+    clock: { now: () => input.now },
+    seed: input.run.seed,
+    runId: input.run.id,
+    flow: input.flow,
+    ...(settings.contactPolicy ? { contactPolicy: settings.contactPolicy } : {}),
+    ...(settings.secrets ? { secrets: settings.secrets } : {}),
+    ...(settings.publicUrl === undefined ? {} : { publicUrl: settings.publicUrl }),
+    node: input.node,
+    data: input.data,
+    ids: input.ids,
+    onLog: input.onLog,
+  })
+}
+
+/** The ids of one batch of a run (ctx.id()): keyed by the run's seed and the batch's number, as move-batch.ts makes them. */
+export function batchIdSource(seed: string, batch: number): () => string {
+  return createIdSource(`${seed}:${batch}`)
 }
 
 /** What a node run gave: its checked result and exits, or the failure's message; the lines it logged either way. */
@@ -44,17 +82,14 @@ export async function runNode(input: {
   const { run, compiled } = runtime
   const logs: LogEntry[] = []
   try {
-    const ctx = createNodeContext({
-      clock: { now: () => now },
-      seed: run.seed,
-      runId: run.id,
+    const ctx = nodeRunContext({
+      run,
       flow: { id: compiled.flow.id, version: compiled.flow.version, priority: compiled.flow.settings.priority },
-      ...(settings.contactPolicy ? { contactPolicy: settings.contactPolicy } : {}),
-      ...(settings.secrets ? { secrets: settings.secrets } : {}),
-      ...(settings.publicUrl === undefined ? {} : { publicUrl: settings.publicUrl }),
       node: { id: node.id, type: node.definition.type, version: node.definition.version },
+      now,
       data: input.data,
       ids: input.ids,
+      settings,
       onLog: (entry) => logs.push(entry),
     })
     const result = await runNodeGuarded(ctx.node, () => node.definition.run({ config: node.config, customers: members, ctx }))
