@@ -53,7 +53,7 @@ export interface EngineOptions {
    * dispatchOutbox() beside the scheduler, so slow delivery never holds up a tick (the live server).
    */
   dispatch?: 'inline' | 'separate'
-  /** Record each batch's inputs for replay (default true; decisions §30: it costs about 2 % of throughput). */
+  /** Record each batch's inputs for replay (default true; decisions §33: its cost in throughput and bytes). */
   recordInputs?: boolean
   /** A node's ctx.data port in place of the live one (a counterfactual replay's recorded answers; see ExecutorEnv.nodeData). */
   nodeData?: ExecutorEnv['nodeData']

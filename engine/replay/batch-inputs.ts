@@ -1,6 +1,6 @@
 /**
  * What one executor batch's decisions depended on, kept so `sluice replay` can run the batch
- * again exactly (issue 15; decisions §29 and §30). Besides the ctx.data reads
+ * again exactly (issue 15; decisions §29 and §33). Besides the ctx.data reads
  * (recorded-inputs.ts) a node's decision depends on:
  * - the travellers — each customer's member (key, id, arrival and entry times, holdout, wake
  *   reason, trigger event) and position row (visit ordinal, attempts, due time…) as the batch
