@@ -97,6 +97,7 @@ describe('the run view in Chromium', () => {
     await expect.poll(() => badges('settle').allTextContents()).toEqual([`${EXTRA + 2} 人等待至 ${day(now - 60_000 + 3 * DAY, 'zh-CN')}`, '1 人已完成'])
     expect(await badges('cap').allTextContents()).toEqual([`1 人被暂缓至 ${day(now - 3_600_000 + 7 * DAY, 'zh-CN')}`])
     expect(await page.getByTestId('whereabouts-toggle').textContent()).toBe('隐藏客户分布')
+    expect(await page.getByTestId('whereabouts-run').locator('option').first().textContent()).toMatch(/^v1 · 运行中 · where-v1-/)
     await session.shot('editor-run-whereabouts-zh')
     await page.getByTestId('language').selectOption('en')
   })

@@ -11,6 +11,11 @@ import type { NodeRegistry } from '../engine/registry/registry.ts'
 import { openEngineStore } from '../store/open-engine-store.ts'
 import { openStore } from '../store/open-store.ts'
 import type { StorePort } from '../engine/ports/store.ts'
+import { allChannelsThrough } from '../engine/channels/channel-port.ts'
+import { createLogChannel } from '../engine/channels/log-channel.ts'
+import { SimulatedClock } from '../engine/clock/simulated-clock.ts'
+import { Engine } from '../engine/executor/engine.ts'
+import type { Flow } from '../engine/flow/schema.ts'
 import { DAY, seedWhereaboutsRun } from './support/whereabouts-run.ts'
 import { HISTOGRAM_DAYS, runWhereabouts, whereaboutsCustomers } from '../engine/journal/run-whereabouts.ts'
 
@@ -95,5 +100,37 @@ describe('whereaboutsCustomers', () => {
     expect(rest.customers.map((c) => c.customerId)).toEqual(['w-3'])
     const done = await whereaboutsCustomers({ store, registry }, runId, { whereabout: 'done', limit: 10 })
     expect(done.customers.map((c) => [c.customerId, c.nodeId, c.lastOutput, c.reason, c.dueAt])).toEqual([['w-4', 'settle', 'done', 'finished the journey on "done"', null]])
+  })
+
+  it('says what an event wait waits for, and the reason the wait journalled when it has nothing to correlate with', async () => {
+    const flow = {
+      id: 'cart', name: 'Cart', version: 1,
+      nodes: [
+        { id: 'in', type: 'trigger', config: { event: { type: 'cart_add' } } },
+        { id: 'buy', type: 'wait', config: { event: { type: 'purchase', correlate: ['cart_id'], timeout: { amount: 2, unit: 'days' } } } },
+      ],
+      edges: [{ from: 'in', output: 'entered', to: 'buy' }],
+      settings: { priority: 1, entry: { policy: 'once' }, holdout: { percent: 0 } },
+      layout: {},
+    }
+    await raw.upsertCustomers([{ id: 'k-1' }, { id: 'k-2' }])
+    const clock = new SimulatedClock(NOW)
+    const engine = new Engine({ store, registry, clock, channels: allChannelsThrough(createLogChannel(() => {})) })
+    const cart = await engine.publish(flow as Flow)
+    await raw.insertEvents([
+      { id: 'cart-k-1', customerId: 'k-1', type: 'cart_add', at: NOW + 1_000, properties: { cart_id: 'c-9' } },
+      { id: 'cart-k-2', customerId: 'k-2', type: 'cart_add', at: NOW + 1_000, properties: {} },
+    ])
+    await clock.sleepUntil(NOW + 60_000)
+    await engine.tick()
+    const where = await runWhereabouts({ store, registry }, cart.id)
+    expect(where.nodes.map((n) => [n.nodeId, n.waiting.count, n.waiting.forEvent, n.held.count])).toEqual([['buy', 2, 1, 0]])
+    const page = await whereaboutsCustomers({ store, registry }, cart.id, { nodeId: 'buy', limit: 10 })
+    const until = new Date(NOW + 1_000 + 2 * DAY).toISOString()
+    expect(page.customers.map((c) => [c.customerId, c.whereabout, c.waitingFor, c.dueAt, c.reasonCode, c.reason])).toEqual([
+      ['k-1', 'waiting', 'purchase', until, null, `waiting here until ${until} unless "purchase" happens first`],
+      ['k-2', 'waiting', null, until, 'no cart_id on the triggering event to match; waiting for the timeout',
+        `waiting here until ${until}: no cart_id on the triggering event to match; waiting for the timeout`],
+    ])
   })
 })

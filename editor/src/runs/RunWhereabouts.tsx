@@ -18,6 +18,8 @@ import { badgesOf, dayLabel } from './whereabouts-format.ts'
 import './whereabouts.css'
 
 const PAGE = 25
+/** How often the badges of a running run are read again (the live counts stream every second; these are heavier). */
+const REFRESH_MS = 15_000
 
 export function RunWhereabouts({ flowId, liveRun }: { flowId: string; liveRun: string | null }) {
   const { t, i18n } = useTranslation()
@@ -59,12 +61,15 @@ export function RunWhereabouts({ flowId, liveRun }: { flowId: string; liveRun: s
       if (!signal?.aborted) setFailure(e instanceof Error ? e.message : String(e))
     })
   }, [runId])
+  // Loaded when opened, and again every REFRESH_MS while the run it shows is running.
+  const running = runs?.find((r) => r.id === runId)?.state === 'running'
   useEffect(() => {
     if (!open) return
     const controller = new AbortController()
     load(controller.signal)
-    return () => controller.abort()
-  }, [open, load])
+    const timer = running ? setInterval(() => load(controller.signal), REFRESH_MS) : undefined
+    return () => { controller.abort(); clearInterval(timer) }
+  }, [open, load, running])
 
   const nodeTitle = (id: string) => useEditor.getState().flow?.nodes.find((n) => n.id === id)?.title ?? where?.nodes.find((n) => n.nodeId === id)?.nodeTitle ?? id
 
@@ -77,7 +82,7 @@ export function RunWhereabouts({ flowId, liveRun }: { flowId: string; liveRun: s
         {open && runs && runs.length > 0 && (
           <label>{t('whereabouts.run')}{' '}
             <select data-testid="whereabouts-run" value={runId ?? ''} onChange={(e) => { setWhere(null); setRunId(e.target.value) }}>
-              {runs.map((r) => <option key={r.id} value={r.id}>{t('whereabouts.runOption', { version: r.flowVersion, state: r.state, id: r.id })}</option>)}
+              {runs.map((r) => <option key={r.id} value={r.id}>{t('whereabouts.runOption', { version: r.flowVersion, state: t(`whereabouts.runStates.${r.state}`, { defaultValue: r.state }), id: r.id })}</option>)}
             </select>
           </label>
         )}

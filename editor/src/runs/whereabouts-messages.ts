@@ -12,6 +12,7 @@ const en = {
   byDay: 'Due per day (UTC)', later: 'later: {{count}}', errors: 'Errors', doneBy: 'Finished on', forEvent: '{{count}} also wait for an event',
   state: 'Show', all: 'Everyone here', customer: 'Customer', due: 'Due', why: 'Why', more: 'Load more', holdout: 'holdout',
   states: { waiting: 'waiting', held: 'held', error: 'in error', done: 'done', cancelled: 'cancelled' },
+  runStates: { draft: 'draft', scheduled: 'scheduled', running: 'running', paused: 'paused', completed: 'completed', cancelled: 'cancelled' },
 }
 
 export type WhereaboutsMessages = typeof en
@@ -29,6 +30,7 @@ const zhCN: WhereaboutsMessages = {
   byDay: '每日到期人数（UTC）', later: '更晚：{{count}}', errors: '错误', doneBy: '结束于输出', forEvent: '其中 {{count}} 人同时在等待事件',
   state: '显示', all: '此处所有客户', customer: '客户', due: '到期', why: '原因', more: '加载更多', holdout: '对照组',
   states: { waiting: '等待中', held: '暂缓', error: '出错', done: '已完成', cancelled: '已取消' },
+  runStates: { draft: '草稿', scheduled: '已排期', running: '运行中', paused: '已暂停', completed: '已完成', cancelled: '已取消' },
 }
 
 export const whereaboutsMessages = { en, 'zh-CN': zhCN }
