@@ -6,9 +6,11 @@
  * not change the replay. The node types come from folders (`--nodes`), as a project's would
  * (test/fixtures/replay-nodes).
  */
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { formatReplay, register } from '../cli/commands/replay.ts'
 import { runCommand } from '../cli/run-command.ts'
@@ -94,6 +96,16 @@ describe('sluice replay', () => {
     expect(d.replayed).toMatchObject({ outcome: 'low', reason: 'score 55' })
     expect((changed.error as Error).message).toMatch(/node cut for customer mid: the output taken differs.*the code differs/)
     expect(formatReplay(changed.result)).toMatch(/CODE differs[\s\S]*node cut, customer mid/)
+
+    // The command itself: exit 1, the divergence on stderr; exit 0 with the summary when identical.
+    const bin = fileURLToPath(new URL('../cli/bin.mjs', import.meta.url))
+    const diverging = spawnSync(process.execPath, [bin, 'replay', runId, '--db', db, '--nodes', v2], { encoding: 'utf8' })
+    expect(diverging.status).toBe(1)
+    expect(diverging.stdout).toMatch(/replay DIVERGES/)
+    expect(diverging.stderr).toMatch(/node cut for customer mid: the output taken differs/)
+    const identical = spawnSync(process.execPath, [bin, 'replay', runId, '--db', db, '--nodes', v1], { encoding: 'utf8' })
+    expect(identical.status).toBe(0)
+    expect(identical.stdout).toMatch(/replay IDENTICAL/)
 
     // A new version of the node type: the divergence says which version ran and which runs now.
     const upgraded = await replay(db, version2)
