@@ -6,7 +6,7 @@
 import type { Dialect } from '../../engine/ports/store.ts'
 import type { RfmQuery } from '../../engine/ports/rfm.ts'
 import type { SqlParams } from '../core/sql-params.ts'
-import { segmentDialect } from '../segment/sql-dialect.ts'
+import { jsonScalars } from '../core/json-scalars.ts'
 
 const MS_PER_DAY = 86_400_000
 
@@ -44,10 +44,10 @@ export function checkRfmQuery(query: RfmQuery, keys: readonly number[]): void {
  * the sum of the numeric amounts rounded to 6 decimals (non-numeric or missing amounts count 0).
  */
 export function measuresSql(query: RfmQuery, dialect: Dialect, params: SqlParams, options: MeasuresOptions = {}): string {
-  const sql = segmentDialect(dialect)
-  const type = sql.text(params, query.event)
+  const sql = jsonScalars(dialect)
+  const type = params.add(query.event, 'text')
   // better-sqlite3 binds JS numbers as REAL: cast, or `(now - last) / day` would not be whole days.
-  const integer = (value: number) => (dialect === 'sqlite' ? `CAST(${sql.integer(params, value)} AS INTEGER)` : sql.integer(params, value))
+  const integer = (value: number) => (dialect === 'sqlite' ? `CAST(${params.add(value)} AS INTEGER)` : params.add(value, 'bigint'))
   const from = integer(query.from)
   const now = integer(query.now)
   const amount = sql.typed(sql.ref(params, 'e.properties', query.amountProperty), 'number')

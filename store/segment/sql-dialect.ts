@@ -13,17 +13,10 @@ import { formatEpochMs, ISO_TIME_PATTERN_SOURCE, MS_PER_DAY, MS_PER_HOUR, MS_PER
 import type { Dialect } from '../../engine/ports/store.ts'
 import type { Comparison, ComparisonKind, Scalar } from '../../engine/segment/schema.ts'
 import { nextUp, numberComparisonHolds } from './number-comparison.ts'
-import { sqliteJsonPath, type SqlParams } from '../core/sql-params.ts'
+import type { SqlParams } from '../core/sql-params.ts'
+import { need, pgJsonScalars, sqliteJsonScalars, type JsonRef, type ScalarType } from '../core/json-scalars.ts'
 
-/** A JSON scalar inside a document column, e.g. attribute `tenure` of `c.attributes`. */
-export interface JsonRef {
-  /** SQLite: the document expression and the bound JSON path. */
-  sqlite?: { doc: string; path: string }
-  /** Postgres: the value as jsonb and as text (`->` and `->>`). */
-  pg?: { json: string; text: string }
-}
-
-export type ScalarType = 'number' | 'text' | 'boolean'
+export type { JsonRef, ScalarType } from '../core/json-scalars.ts'
 
 /** What the compiler needs from a dialect. */
 export interface SegmentDialect {
@@ -64,18 +57,8 @@ export const SQLITE_ISO_MS_FUNCTION = 'sluice_iso_ms'
 
 export const sqliteDialect: SegmentDialect = {
   name: 'sqlite',
-  ref(params, doc, key) {
-    return { sqlite: { doc, path: key === null ? "'$'" : params.add(sqliteJsonPath(key)) } }
-  },
-  typed(ref, type) {
-    const { doc, path } = need(ref.sqlite)
-    // json_extract turns JSON true into 1, so numbers need json_type to tell them from booleans.
-    if (type === 'number') return `CASE WHEN json_type(${doc}, ${path}) IN ('integer', 'real') THEN json_extract(${doc}, ${path}) END`
-    if (type === 'boolean') return `CASE json_type(${doc}, ${path}) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END`
-    // Attributes and properties are scalars, so text from json_extract is a JSON string; the
-    // inner SELECT reads the value once (a second JSON lookup costs ~0.25 s per 1M rows).
-    return `(SELECT CASE WHEN typeof(x) = 'text' THEN x END FROM (SELECT json_extract(${doc}, ${path}) AS x))`
-  },
+  ref: sqliteJsonScalars.ref,
+  typed: sqliteJsonScalars.typed,
   loose(ref) {
     const { doc, path } = need(ref.sqlite)
     return `json_extract(${doc}, ${path})`
@@ -110,7 +93,7 @@ export const sqliteDialect: SegmentDialect = {
   integer: (params, value) => params.add(value),
   float: (params, value) => params.add(value),
   boolean: (params, value) => params.add(value),
-  round6: (expr) => `round(${expr}, 6)`,
+  round6: sqliteJsonScalars.round6,
   quickComparison: sqliteQuickComparison,
 }
 
@@ -172,17 +155,8 @@ const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
 
 export const pgDialect: SegmentDialect = {
   name: 'postgres',
-  ref(params, doc, key) {
-    if (key === null) return { pg: { json: doc, text: `(${doc} #>> '{}')` } }
-    const name = params.add(key, 'text')
-    return { pg: { json: `(${doc} -> ${name})`, text: `(${doc} ->> ${name})` } }
-  },
-  typed(ref, type) {
-    const { json, text } = need(ref.pg)
-    if (type === 'number') return `CASE WHEN jsonb_typeof(${json}) = 'number' THEN ${json}::numeric END`
-    if (type === 'boolean') return `CASE WHEN jsonb_typeof(${json}) = 'boolean' THEN ${json}::boolean END`
-    return `CASE WHEN jsonb_typeof(${json}) = 'string' THEN ${text} END`
-  },
+  ref: pgJsonScalars.ref,
+  typed: pgJsonScalars.typed,
   loose(ref) {
     return need(ref.pg).text
   },
@@ -211,7 +185,7 @@ export const pgDialect: SegmentDialect = {
   integer: (params, value) => params.add(value, 'bigint'),
   float: (params, value) => params.add(value, 'float8'),
   boolean: (params, value) => params.add(value, 'boolean'),
-  round6: (expr) => `round((${expr})::numeric, 6)`,
+  round6: pgJsonScalars.round6,
 }
 
 /** Days in month `month` of `year` (SQL integer expressions), Gregorian leap years. */
@@ -265,11 +239,6 @@ export function textPrefilter(range: TimeRange): { from: string; to: string } {
   const lo = range.lo - MS_PER_DAY
   const hi = range.hi + MS_PER_DAY
   return { from: lo < FIRST_MS ? FIRST_DAY : day(lo), to: `${hi > LAST_MS ? LAST_DAY : day(hi)}~` }
-}
-
-function need<T>(value: T | undefined): T {
-  if (value === undefined) throw new Error('a JSON reference of another dialect was passed to this dialect')
-  return value
 }
 
 /** The dialect implementation for a store dialect. */
