@@ -50,6 +50,8 @@ const readingCommands: { name: string; register: RegisterCommand; args: (db: str
   { name: 'runs', register: registerRuns, args: (db) => ['runs', '--db', db] },
   { name: 'pause', register: registerRuns, args: (db) => ['pause', 'run-1', '--db', db] },
   { name: 'runs evict', register: registerRuns, args: (db) => ['runs', 'evict', 'run-1', '--customers', 'c-1', '--db', db] },
+  { name: 'runs show', register: registerRuns, args: (db) => ['runs', 'show', 'run-1', '--db', db] },
+  { name: 'runs customers', register: registerRuns, args: (db) => ['runs', 'customers', 'run-1', '--state', 'held', '--db', db] },
   { name: 'forecast', register: registerForecast, args: (db) => ['forecast', flow, '--db', db] },
 ]
 
