@@ -2,6 +2,7 @@
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
 import { forecastMessages } from './canvas/forecast-messages.ts'
+import { formMessages } from './canvas/form-messages.ts'
 import { journeyMessages } from './canvas/journey-messages.ts'
 import { keyboardMessages } from './canvas/keyboard-messages.ts'
 import { resultsMessages } from './results/messages.ts'
@@ -89,8 +90,8 @@ const saved = typeof localStorage === 'undefined' ? null : localStorage.getItem(
 void i18next.use(initReactI18next).init({
   // The segment builder, the results view and the publish dialog's forecast keep their words beside them (segments/messages.ts, results/messages.ts, canvas/forecast-messages.ts).
   resources: {
-    en: { translation: { ...en, segment: segmentMessages.en, results: resultsMessages.en, forecast: forecastMessages.en, keyboard: keyboardMessages.en, journey: journeyMessages.en, whereabouts: whereaboutsMessages.en } },
-    'zh-CN': { translation: { ...zhCN, segment: segmentMessages['zh-CN'], results: resultsMessages['zh-CN'], forecast: forecastMessages['zh-CN'], keyboard: keyboardMessages['zh-CN'], journey: journeyMessages['zh-CN'], whereabouts: whereaboutsMessages['zh-CN'] } },
+    en: { translation: { ...en, segment: segmentMessages.en, results: resultsMessages.en, forecast: forecastMessages.en, keyboard: keyboardMessages.en, form: formMessages.en, journey: journeyMessages.en, whereabouts: whereaboutsMessages.en } },
+    'zh-CN': { translation: { ...zhCN, segment: segmentMessages['zh-CN'], results: resultsMessages['zh-CN'], forecast: forecastMessages['zh-CN'], keyboard: keyboardMessages['zh-CN'], form: formMessages['zh-CN'], journey: journeyMessages['zh-CN'], whereabouts: whereaboutsMessages['zh-CN'] } },
   },
   lng: saved ?? (typeof navigator !== 'undefined' && navigator.language.startsWith('zh') ? 'zh-CN' : 'en'),
   fallbackLng: 'en',

@@ -120,14 +120,19 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
         const id = noteCanvasId(note.id)
         return { id, type: 'note', position: dragging[id] ?? { x: note.x, y: note.y }, selected: selected.includes(id), draggable: !readOnly, connectable: false, data: noteData.get(id) as NoteNodeType['data'] }
       }),
-      ...flow.nodes.map((node): FlowNodeType => ({
-        id: node.id,
-        type: 'step',
-        position: dragging[node.id] ?? flow.layout[node.id] ?? ORIGIN,
-        selected: selected.includes(node.id),
-        draggable: !readOnly,
-        data: stepData.get(node.id) as FlowNodeType['data'],
-      })),
+      ...flow.nodes.map((node): FlowNodeType => {
+        const data = stepData.get(node.id) as FlowNodeType['data']
+        return {
+          id: node.id,
+          type: 'step',
+          position: dragging[node.id] ?? flow.layout[node.id] ?? ORIGIN,
+          selected: selected.includes(node.id),
+          draggable: !readOnly,
+          // The name a screen reader announces when Tab reaches the step: its title and id.
+          ariaLabel: `${data.title} (${node.id})`,
+          data,
+        }
+      }),
       ...ghosts,
     ]
     const stable = stableNodes(built, lastNodes.current, sizes.current)

@@ -10,7 +10,7 @@ import validator from '@rjsf/validator-ajv8'
 import { useTranslation } from 'react-i18next'
 import type { FlowIssue, NodeType } from '../api.ts'
 import type { FlowNode } from './flow-model.ts'
-import { WIDGETS } from './form-widgets.tsx'
+import { translateFormString, WIDGETS } from './form-widgets.tsx'
 import './config-form.css'
 import { SegmentField } from '../segments/SegmentField.tsx'
 import { SEGMENT_WIDGET, segmentForm } from '../segments/segment-ui-schema.ts'
@@ -38,7 +38,7 @@ export interface ConfigPanelProps {
 }
 
 export function ConfigPanel({ node, nodeType, problems, readOnly, pinned, onConfig, onTitle, onPin }: ConfigPanelProps) {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   if (!node) return <aside className="config-panel empty-state">{t('editor.selectNode')}</aside>
   const own = problems.filter((p) => p.nodeId === node.id)
   const form = nodeType ? segmentForm(nodeType.configSchema) : null
@@ -60,7 +60,8 @@ export function ConfigPanel({ node, nodeType, problems, readOnly, pinned, onConf
       )}
       {form && (
         <Form
-          key={node.id}
+          // Anew per language too: rjsf's buttons are memoised on their props and would keep their words.
+          key={`${node.id}:${i18n.language}`}
           schema={form.schema as RJSFSchema}
           formData={node.config}
           validator={validator}
@@ -69,6 +70,7 @@ export function ConfigPanel({ node, nodeType, problems, readOnly, pinned, onConf
           showErrorList={false}
           fields={FIELDS}
           widgets={WIDGETS}
+          translateString={translateFormString}
           experimental_defaultFormStateBehavior={FORM_DEFAULTS}
           uiSchema={{ ...form.uiSchema, 'ui:submitButtonOptions': { norender: true } }}
           // rjsf also reports a change when it mounts and fills defaults (no field id): selecting
