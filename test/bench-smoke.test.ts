@@ -43,6 +43,12 @@ describe('sluice bench --customers 10000 (smoke)', () => {
       expect(r.sends[channel]).toBeGreaterThan(0)
     }
     expect(r.delivery).toEqual({ sent: Object.values(r.sends).reduce((a, b) => a + (b ?? 0), 0), pending: 0, dead: 0 })
+    // The run replays identical from its recorded inputs, every batch of it, and its journal and record are weighed.
+    expect(r.replay).toMatchObject({ identical: true })
+    expect(r.replay!.batches).toBeGreaterThan(0)
+    expect(r.replay!.decisions).toBeGreaterThan(10_000)
+    expect(r.replay!.journalBytesPerCustomer).toBeGreaterThan(0)
+    expect(r.replay!.inputsBytesPerCustomer).toBeGreaterThan(0)
   })
 
   it('the naive engine did the same work as ours on the same customers', () => {
@@ -88,7 +94,7 @@ describe('sluice bench --customers 10000 (smoke)', () => {
 
   it('formats the table with every part', () => {
     const text = formatReport(results)
-    for (const row of ['reference campaign', 'naive engine', 'ours / naive', 'segment preview p95', 'event ingest', 'trigger → send p99', 'whole run', 'part time']) expect(text).toContain(row)
+    for (const row of ['reference campaign', 'replay (reference run)', 'journal / recorded inputs', 'naive engine', 'ours / naive', 'segment preview p95', 'event ingest', 'trigger → send p99', 'whole run', 'part time']) expect(text).toContain(row)
     expect(text).toContain('Naive engine: one xstate actor per customer')
   })
 })
