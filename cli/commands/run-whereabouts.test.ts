@@ -58,6 +58,13 @@ describe('sluice runs show', () => {
     expect(where.nodes.map((n) => [n.nodeId, n.held.count, n.waiting.count, n.done.count])).toEqual([['cap', 1, 0, 0], ['settle', 0, 2, 1]])
   })
 
+  it('sluice runs splits the active customers into waiting and held', async () => {
+    const runs = JSON.parse((await runCommand(register, ['runs', '--db', db, '--json'])).stdout) as { id: string; customers: Record<string, number> }[]
+    expect(runs.map((r) => [r.id, r.customers])).toEqual([[runId, { active: 3, waiting: 2, held: 1, done: 1, error: 0, cancelled: 0 }]])
+    const header = (await sluice('--flow', 'where')).stdout.split('\n').find((l) => l.includes('entries')) as string
+    expect(header.split('│').map((c) => c.trim()).filter((c) => c !== '')).toEqual(['run', 'flow', 'v', 'state', 'entries', 'waiting', 'held', 'done', 'error', 'created'])
+  })
+
   it('refuses an unknown run', async () => {
     const result = await sluice('show', 'nope')
     expect(isUserError(result.error)).toBe(true)

@@ -7,6 +7,7 @@
 import Table from 'cli-table3'
 import type { Command } from 'commander'
 import { UserError } from '../../engine/errors.ts'
+import { runWhereabouts } from '../../engine/journal/run-whereabouts.ts'
 import type { RunRow } from '../../engine/ports/engine-store.ts'
 import { addRegistryOptions, registryFromOptions, type RegistryOptionValues } from '../registry-options.ts'
 import { addStoreOptions, withStore, type StoreOptionValues } from '../store-options.ts'
@@ -25,7 +26,7 @@ interface RunsFlags extends StoreOptionValues, RegistryOptionValues {
 export function register(program: Command): void {
   const list = program
     .command('runs')
-    .description('List runs with where their customers are (active, done, error)')
+    .description('List runs with where their customers are (waiting, held at a gate, done, error)')
     .option('--flow <id>', 'only runs of this flow')
     .option('--state <state>', `only runs in this state (${STATES.join(', ')})`)
     .option('--json', 'print the runs as JSON')
@@ -36,9 +37,10 @@ export function register(program: Command): void {
       const { engineStore } = controlEnv(store, registry)
       const runs = await engineStore.listRuns({ ...(flags.flow ? { flowId: flags.flow } : {}), ...(flags.state ? { states: [flags.state as RunRow['state']] } : {}) })
       return Promise.all(runs.map(async (run) => {
-        const counts = { active: 0, done: 0, error: 0, cancelled: 0 }
-        for (const c of await engineStore.countPositions(run.id)) counts[c.state] += c.count
-        return { id: run.id, flowId: run.flowId, version: run.flowVersion, state: run.state, accepting: run.accepting, createdAt: new Date(run.createdAt).toISOString(), customers: counts }
+        // Active customers split as `sluice runs show` does: held at a contact-policy gate, or waiting.
+        const { totals } = await runWhereabouts({ store: engineStore, registry }, run.id)
+        const customers = { active: totals.waiting + totals.held, waiting: totals.waiting, held: totals.held, done: totals.done, error: totals.error, cancelled: totals.cancelled }
+        return { id: run.id, flowId: run.flowId, version: run.flowVersion, state: run.state, accepting: run.accepting, createdAt: new Date(run.createdAt).toISOString(), customers }
       }))
     })
     if (flags.json) {
@@ -49,8 +51,8 @@ export function register(program: Command): void {
       process.stdout.write('No runs yet. Publish a flow with "sluice publish flows/<name>.flow.json" (or from the editor).\n')
       return
     }
-    const table = new Table({ head: ['run', 'flow', 'v', 'state', 'entries', 'active', 'done', 'error', 'created'] })
-    for (const r of rows) table.push([r.id, r.flowId, r.version, r.state, r.accepting ? 'open' : 'closed', r.customers.active, r.customers.done, r.customers.error, r.createdAt.slice(0, 16).replace('T', ' ')])
+    const table = new Table({ head: ['run', 'flow', 'v', 'state', 'entries', 'waiting', 'held', 'done', 'error', 'created'] })
+    for (const r of rows) table.push([r.id, r.flowId, r.version, r.state, r.accepting ? 'open' : 'closed', r.customers.waiting, r.customers.held, r.customers.done, r.customers.error, r.createdAt.slice(0, 16).replace('T', ' ')])
     process.stdout.write(`${table.toString()}\n`)
   })
   registerRunOperations(list)
