@@ -261,9 +261,14 @@ describe('issue 13 acceptance: the campaign editor end to end', () => {
     // The results: the report as charts, its funnel bars carrying the API's figures.
     await page.getByTestId('open-results').click()
     await expect.poll(() => page.getByTestId('results').getAttribute('data-state'), { timeout: 20_000 }).toBe('ready')
-    const report = (await (await fetch(`${base}/api/reports/flows/welcome-back`, { headers: bearer })).json()) as { nodes: Record<string, { treated: { entered?: number } }> }
-    const bars = () => page.locator('rect[data-chart="funnel"][data-series="treated"]').evaluateAll((rects) => Object.fromEntries(rects.map((r) => [r.getAttribute('data-key'), Number(r.getAttribute('data-value'))])))
-    await expect.poll(bars).toEqual(Object.fromEntries(Object.entries(report.nodes).map(([id, c]) => [id, c.treated.entered])))
+    type Arm = { entered?: number }
+    const report = (await (await fetch(`${base}/api/reports/flows/welcome-back`, { headers: bearer })).json()) as { nodes: Record<string, { treated: Arm; holdout: Arm }>; sends: { day: string; channel: string; sent: number }[] }
+    // Every signup entered, treated or held out; the treated matches got their e-mail.
+    expect((report.nodes.trigger?.treated.entered ?? 0) + (report.nodes.trigger?.holdout.entered ?? 0)).toBe(LIVE.length)
+    expect(report.sends.reduce((sum, s) => sum + s.sent, 0)).toBe(report.nodes['choose-channel']?.treated.entered)
+    const bars = (chart: string, series: string) => page.locator(`rect[data-chart="${chart}"][data-series="${series}"]`).evaluateAll((rects) => Object.fromEntries(rects.map((r) => [r.getAttribute('data-key'), Number(r.getAttribute('data-value'))])))
+    await expect.poll(() => bars('funnel', 'treated')).toEqual(Object.fromEntries(Object.entries(report.nodes).map(([id, c]) => [id, c.treated.entered])))
+    expect(await bars('sends', 'email')).toEqual(Object.fromEntries(report.sends.map((s) => [s.day, s.sent])))
     await shot('12-results')
 
     // 简体中文: the results, then the canvas.
