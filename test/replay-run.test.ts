@@ -19,8 +19,10 @@ import { moveCustomers } from '../engine/executor/operator-actions.ts'
 import type { RunRow } from '../engine/ports/engine-store.ts'
 import { loadNodeFolder } from '../engine/registry/load-nodes.ts'
 import { decodeBatchInputs } from '../engine/replay/batch-inputs.ts'
-import type { ReplayResult } from '../engine/replay/replay-run.ts'
+import { replayRun, type ReplayResult } from '../engine/replay/replay-run.ts'
+import { NodeRegistry } from '../engine/registry/registry.ts'
 import { DAY, engineHarness, flowOf, T0, type EngineHarness } from './engine-harness.ts'
+import { createTestSchema } from './support/postgres.ts'
 
 const temp = mkdtempSync(path.join(tmpdir(), 'sluice-replay-'))
 afterAll(() => rmSync(temp, { recursive: true, force: true }))
@@ -145,5 +147,27 @@ describe('sluice replay', () => {
     const { result, error } = await replay(db, v1)
     expect(error).toBeUndefined()
     expect(result).toMatchObject({ identical: true, summary: { operatorActions: 1, sends: 1 } })
+  }, 120_000)
+
+  it('replays a run made on Postgres: the record round-trips the dialect, then the changed node diverges the same way', async () => {
+    const pg = await createTestSchema('the replay suite')
+    try {
+      h = await engineHarness({ store: { databaseUrl: pg.url, pgSchema: pg.schema } })
+      await loadNodeFolder(h.registry, v1)
+      await h.store.upsertCustomers([{ id: 'hi', attributes: { score: 80 } }, { id: 'mid', attributes: { score: 55 } }])
+      const run = await h.engine.publish(flow)
+      await h.scheduler.runUntil(T0 + 5 * DAY)
+      const same = await replayRun({ source: h.engineStore, registry: h.registry }, run.id)
+      expect(same).toMatchObject({ identical: true, summary: { sends: 2, unrecordedBatches: 0 } })
+      const changed = new NodeRegistry()
+      for (const type of h.registry.list()) if (type.type !== 'replay-cut') changed.register(type)
+      await loadNodeFolder(changed, v2)
+      const result = await replayRun({ source: h.engineStore, registry: changed }, run.id)
+      expect(result).toMatchObject({ identical: false, divergence: { kind: 'code', nodeId: 'cut', customerId: 'mid', recorded: { outcome: 'high' }, replayed: { outcome: 'low' } } })
+    } finally {
+      await h?.close()
+      h = undefined
+      await pg.drop()
+    }
   }, 120_000)
 })
