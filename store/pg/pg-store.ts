@@ -13,37 +13,18 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import type pg from 'pg'
 import type {
-  AttributeDef,
-  ConsentInput,
-  ContactInput,
-  Customer,
-  CustomerInput,
-  EventInput,
-  EventInsertResult,
   ListMembersResult,
   SegmentPreview,
   StaticList,
-  StoredContact,
-  StoredEvent,
   StorePort,
-  StoreStats,
-  SuppressionInput,
-  Tag,
-  UpsertResult,
 } from '../../engine/ports/store.ts'
 import type { Segment } from '../../engine/segment/schema.ts'
-import type { EventFilter } from '../common/events-of-query.ts'
 import { transactionFinished } from '../common/store-helpers.ts'
 import { checkSchemaName, mapPgError, openPgPool, type PgConnectionOptions } from './connection.ts'
 import type { SqlDriver } from '../core/driver.ts'
 import { pgDriver } from '../dialects/pg/driver.ts'
-import { defineAttributes, listAttributes } from '../attributes/attributes.ts'
-import { addSuppressions, getConsents, listContacts, recordContacts, removeSuppressions, setConsents, suppressedCustomers } from '../contact/contact.ts'
-import { countCustomers, getCustomers, listCustomers, storeStats } from '../customers/customers.ts'
-import { listEvents, listEventsOf } from '../events/events.ts'
-import { setTags } from '../tags/tags.ts'
-import { upsertCustomers } from '../customers/upsert-customers.ts'
-import { insertEvents } from '../events/insert-events.ts'
+import type { KeysOf } from '../contact/contact.ts'
+import { CustomerStoreCapabilities } from '../customer-store.ts'
 import { pgCreateList, pgListLists, pgMatchSegment, pgPreviewSegment, pgWriteListMembers } from '../segment/pg-segments.ts'
 import type { PgQuery } from '../core/sql-params.ts'
 import { pgRfmPopulation, pgRfmScores } from '../scoring/rfm-scores.ts'
@@ -86,13 +67,15 @@ const SQL_TEXT = {
 } as const
 
 /** The customer store on PostgreSQL, its tables in one schema. */
-export class PgStore implements StorePort {
+export class PgStore extends CustomerStoreCapabilities implements StorePort {
   readonly dialect = 'postgres' as const
 
   private constructor(
     private readonly shared: Shared,
     private readonly tx: TxContext | null,
-  ) {}
+  ) {
+    super()
+  }
 
   /** Connects (failing with StoreUnavailableError when the server cannot be reached); call `migrate()` before first use. */
   static async open(options: PgStoreOptions): Promise<PgStore> {
@@ -174,78 +157,6 @@ export class PgStore implements StorePort {
     }
   }
 
-  async upsertCustomers(input: CustomerInput[]): Promise<UpsertResult> {
-    return this.change((sql, keysOf) => upsertCustomers(sql, keysOf, input, this.shared.now()))
-  }
-
-  async getCustomers(ids: string[]): Promise<Customer[]> {
-    return this.read((sql) => getCustomers(sql, ids))
-  }
-
-  async listCustomers(options: { afterKey?: number; limit?: number } = {}): Promise<Customer[]> {
-    return this.read((sql) => listCustomers(sql, options))
-  }
-
-  async countCustomers(): Promise<number> {
-    return this.read(countCustomers)
-  }
-
-  async insertEvents(input: EventInput[]): Promise<EventInsertResult> {
-    return this.change((sql, keysOf) => insertEvents(sql, keysOf, input), { deferFsync: true })
-  }
-
-  async listEvents(customerId: string, options: { type?: string; from?: number; to?: number; last?: number } = {}): Promise<StoredEvent[]> {
-    return this.read((sql) => listEvents(sql, customerId, options))
-  }
-
-  async listEventsOf(customerIds: string[], options: EventFilter = {}): Promise<StoredEvent[]> {
-    return this.read((sql) => listEventsOf(sql, customerIds, options))
-  }
-
-  async setConsents(input: ConsentInput[]): Promise<void> {
-    await this.change((sql, keysOf) => setConsents(sql, keysOf, input))
-  }
-
-  async getConsents(customerIds: string[]): Promise<ConsentInput[]> {
-    return this.read((sql) => getConsents(sql, customerIds))
-  }
-
-  async addSuppressions(input: SuppressionInput[]): Promise<void> {
-    await this.change((sql) => addSuppressions(sql, input))
-  }
-
-  async removeSuppressions(input: Pick<SuppressionInput, 'scope' | 'value'>[]): Promise<void> {
-    await this.change((sql) => removeSuppressions(sql, input))
-  }
-
-  async suppressedCustomers(customerIds: string[]): Promise<Set<string>> {
-    return this.read((sql) => suppressedCustomers(sql, customerIds))
-  }
-
-  async recordContacts(input: ContactInput[]): Promise<void> {
-    await this.change((sql, keysOf) => recordContacts(sql, keysOf, input))
-  }
-
-  async listContacts(customerId: string, options: { from?: number; to?: number } = {}): Promise<StoredContact[]> {
-    return this.read((sql) => listContacts(sql, customerId, options))
-  }
-
-  async defineAttributes(input: AttributeDef[]): Promise<void> {
-    await this.change((sql) => defineAttributes(sql, input, this.shared.now()))
-  }
-
-  async listAttributes(): Promise<AttributeDef[]> {
-    return this.read(listAttributes)
-  }
-
-  async setTags(input: { customerId: string; tag: Tag }[]): Promise<void> {
-    await this.change((sql, keysOf) => setTags(sql, keysOf, input))
-  }
-
-  async stats(): Promise<StoreStats> {
-    return this.read(storeStats)
-  }
-
   // Segments and static lists: compiled and run by store/segment on this store's client.
   async matchSegment(segment: Segment, options: { now: number; keys?: readonly number[] }): Promise<Set<number>> {
     return pgMatchSegment(this.queryOn(this.db()), segment, options)
@@ -293,13 +204,17 @@ export class PgStore implements StorePort {
   }
 
   /** Runs a read capability written once over the store driver on the open transaction's client, or the pool. */
-  private read<T>(work: (sql: SqlDriver) => Promise<T>): Promise<T> {
+  protected read<T>(work: (sql: SqlDriver) => Promise<T>): Promise<T> {
     return work(this.driverOn(this.db()))
   }
 
   /** Runs a write capability atomically: inside the open transaction, or in a new one. */
-  private change<T>(work: (sql: SqlDriver, keysOf: (ids: string[]) => Promise<Map<string, number>>) => Promise<T>, options: { deferFsync?: boolean } = {}): Promise<T> {
+  protected change<T>(work: (sql: SqlDriver, keysOf: KeysOf) => Promise<T>, options: { deferFsync?: boolean } = {}): Promise<T> {
     return this.write((client) => work(this.driverOn(client), (ids) => this.resolveCustomerKeys(client, ids)), options)
+  }
+
+  protected now(): number {
+    return this.shared.now()
   }
 
   private queryOn(db: Queryable): PgQuery {

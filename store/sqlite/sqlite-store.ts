@@ -15,37 +15,19 @@ import type Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import type {
-  AttributeDef,
-  ConsentInput,
-  ContactInput,
-  Customer,
-  CustomerInput,
-  EventInput,
-  EventInsertResult,
   ListMembersResult,
   SegmentPreview,
   StaticList,
-  StoredContact,
-  StoredEvent,
   StorePort,
-  StoreStats,
-  SuppressionInput,
-  Tag,
-  UpsertResult,
 } from '../../engine/ports/store.ts'
 import type { Segment } from '../../engine/segment/schema.ts'
-import type { EventFilter } from '../common/events-of-query.ts'
 import { transactionFinished } from '../common/store-helpers.ts'
 import { mapSqliteError, openSqliteDatabase, type SqliteConnectionOptions } from './connection.ts'
 import type { SqlDriver } from '../core/driver.ts'
 import { sqliteDriver } from '../dialects/sqlite/driver.ts'
-import { defineAttributes, listAttributes } from '../attributes/attributes.ts'
-import { addSuppressions, getConsents, listContacts, recordContacts, removeSuppressions, setConsents, suppressedCustomers } from '../contact/contact.ts'
-import { countCustomers, getCustomers, listCustomers, storeStats } from '../customers/customers.ts'
-import { listEvents, listEventsOf } from '../events/events.ts'
-import { setTags } from '../tags/tags.ts'
-import { upsertCustomers, type BulkWriteHooks } from '../customers/upsert-customers.ts'
-import { insertEvents } from '../events/insert-events.ts'
+import type { BulkWriteHooks } from '../customers/upsert-customers.ts'
+import type { KeysOf } from '../contact/contact.ts'
+import { CustomerStoreCapabilities } from '../customer-store.ts'
 import { BackgroundCheckpoints } from './background-checkpoints.ts'
 import { DeferredIndexes, type DeferrableTable } from './deferred-indexes.ts'
 import {
@@ -108,13 +90,15 @@ const SQL_TEXT = {
 } as const
 
 /** The customer store on a SQLite file (or `:memory:`). */
-export class SqliteStore implements StorePort {
+export class SqliteStore extends CustomerStoreCapabilities implements StorePort {
   readonly dialect = 'sqlite' as const
 
   private constructor(
     private readonly shared: Shared,
     private readonly tx: TxHandle | null,
-  ) {}
+  ) {
+    super()
+  }
 
   /** Opens the database file (creating it and its folder); call `migrate()` before first use. */
   static open(options: SqliteStoreOptions): SqliteStore {
@@ -206,78 +190,6 @@ export class SqliteStore implements StorePort {
     }
   }
 
-  async upsertCustomers(input: CustomerInput[]): Promise<UpsertResult> {
-    return this.use((sql) => upsertCustomers(sql, this.keysOf, input, this.shared.now(), this.bulkHooks))
-  }
-
-  async getCustomers(ids: string[]): Promise<Customer[]> {
-    return this.use((sql) => getCustomers(sql, ids))
-  }
-
-  async listCustomers(options: { afterKey?: number; limit?: number } = {}): Promise<Customer[]> {
-    return this.use((sql) => listCustomers(sql, options))
-  }
-
-  async countCustomers(): Promise<number> {
-    return this.use(countCustomers)
-  }
-
-  async insertEvents(input: EventInput[]): Promise<EventInsertResult> {
-    return this.use((sql) => insertEvents(sql, this.keysOf, input, this.bulkHooks), { deferFsync: true })
-  }
-
-  async listEvents(customerId: string, options: { type?: string; from?: number; to?: number; last?: number } = {}): Promise<StoredEvent[]> {
-    return this.use((sql) => listEvents(sql, customerId, options))
-  }
-
-  async listEventsOf(customerIds: string[], options: EventFilter = {}): Promise<StoredEvent[]> {
-    return this.use((sql) => listEventsOf(sql, customerIds, options))
-  }
-
-  async setConsents(input: ConsentInput[]): Promise<void> {
-    await this.use((sql) => setConsents(sql, this.keysOf, input))
-  }
-
-  async getConsents(customerIds: string[]): Promise<ConsentInput[]> {
-    return this.use((sql) => getConsents(sql, customerIds))
-  }
-
-  async addSuppressions(input: SuppressionInput[]): Promise<void> {
-    await this.use((sql) => addSuppressions(sql, input))
-  }
-
-  async removeSuppressions(input: Pick<SuppressionInput, 'scope' | 'value'>[]): Promise<void> {
-    await this.use((sql) => removeSuppressions(sql, input))
-  }
-
-  async suppressedCustomers(customerIds: string[]): Promise<Set<string>> {
-    return this.use((sql) => suppressedCustomers(sql, customerIds))
-  }
-
-  async recordContacts(input: ContactInput[]): Promise<void> {
-    await this.use((sql) => recordContacts(sql, this.keysOf, input))
-  }
-
-  async listContacts(customerId: string, options: { from?: number; to?: number } = {}): Promise<StoredContact[]> {
-    return this.use((sql) => listContacts(sql, customerId, options))
-  }
-
-  async defineAttributes(input: AttributeDef[]): Promise<void> {
-    await this.use((sql) => defineAttributes(sql, input, this.shared.now()))
-  }
-
-  async listAttributes(): Promise<AttributeDef[]> {
-    return this.use(listAttributes)
-  }
-
-  async setTags(input: { customerId: string; tag: Tag }[]): Promise<void> {
-    await this.use((sql) => setTags(sql, this.keysOf, input))
-  }
-
-  async stats(): Promise<StoreStats> {
-    return this.use(storeStats)
-  }
-
   // Segments and static lists: compiled and run by store/segment, inside this store's run/write.
   async matchSegment(segment: Segment, options: { now: number; keys?: readonly number[] }): Promise<Set<number>> {
     return this.run(() => sqliteMatchSegment(this.shared.db, segment, options))
@@ -320,8 +232,7 @@ export class SqliteStore implements StorePort {
   }
 
   /**
-   * Runs a capability written once over the store driver (store/customers, events, contact,
-   * attributes, tags): inside the open transaction as part of it; outside one in a short
+   * Runs a capability written once over the store driver (store/customer-store.ts): inside the open transaction as part of it; outside one in a short
    * transaction of its own, so it never reads or joins another caller's uncommitted rows on the
    * one connection.
    */
@@ -345,7 +256,19 @@ export class SqliteStore implements StorePort {
    * written in key order rather than at random pages (pointless while it is deferred); the keys
    * of the transaction's last customer batch are kept for its consents and events.
    */
-  private readonly bulkHooks: BulkWriteHooks = {
+  protected read<T>(work: (sql: SqlDriver) => Promise<T>): Promise<T> {
+    return this.use(work)
+  }
+
+  protected change<T>(work: (sql: SqlDriver, keysOf: KeysOf) => Promise<T>, options: { deferFsync?: boolean } = {}): Promise<T> {
+    return this.use((sql) => work(sql, this.keysOf), options)
+  }
+
+  protected now(): number {
+    return this.shared.now()
+  }
+
+  protected override readonly bulkHooks: BulkWriteHooks = {
     beforeBulkWrite: (table, rows) => this.deferIndexesOf(table, rows),
     sortsNewAddresses: () => !this.shared.deferred.isDeferred('customer_addresses_kind_address'),
     wrote: (keys) => {
