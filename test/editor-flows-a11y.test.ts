@@ -6,7 +6,6 @@
  * canvas and configured through its generated form. Screenshots go to test/artifacts/.
  */
 import { readdirSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,25 +13,15 @@ import { formatFlow } from '../engine/flow/format.ts'
 import { flowSchema } from '../engine/flow/schema.ts'
 import { loadRegistry } from '../engine/registry/load-nodes.ts'
 import type { TestServer } from '../server/testing.ts'
-import { openEditor, type EditorSession } from './support/editor-browser.ts'
+import { accessibilityProblems, openEditor, type EditorSession } from './support/editor-browser.ts'
 import { GATE_FLOW, seedJourneyRun } from './support/journey-run.ts'
 
+/** A condition that holds once the page catches up: generous, since 2 shared cores make the browser slow (vitest's default is 1 s). */
+const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 })
 const FLOWS = fileURLToPath(new URL('../flows/', import.meta.url))
 const FILES = readdirSync(FLOWS).filter((name) => name.endsWith('.flow.json')).sort()
 /** The project's node folder of the example custom node type (as sluice.config.ts names it). */
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const CUSTOM_NODES = fileURLToPath(new URL('../examples/custom-node/', import.meta.url))
-
-/** axe-core's serious and critical WCAG 2 A/AA violations inside `selector`, as "rule: target" lines. */
-async function accessibilityProblems(page: Page, selector: string): Promise<string[]> {
-  // Evaluated rather than added as a script tag: the editor's CSP refuses inline scripts.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE)
-  return page.evaluate(async (scope) => {
-    const axe = (window as unknown as { axe: { run(context: string, options: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; html: string }[] }[] }> } }).axe
-    const result = await axe.run(scope, { runOnly: ['wcag2a', 'wcag2aa'] })
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} ${n.html.slice(0, 120)}`))
-  }, selector)
-}
 
 describe('the flows/ campaigns in the editor', () => {
   let session: EditorSession
@@ -71,9 +60,9 @@ describe('the flows/ campaigns in the editor', () => {
     await page.goto(`${base}/#/flows/${file.id}`)
     await page.reload()
     const steps = page.locator('.react-flow__node-step')
-    await expect.poll(() => steps.count()).toBe(file.nodes.length)
+    await eventually(() => steps.count()).toBe(file.nodes.length)
     // Measured by React Flow (visible), each at the id of a node of the file.
-    await expect.poll(() => steps.evaluateAll((els) => els.filter((el) => getComputedStyle(el).visibility === 'visible').length)).toBe(file.nodes.length)
+    await eventually(() => steps.evaluateAll((els) => els.filter((el) => getComputedStyle(el).visibility === 'visible').length)).toBe(file.nodes.length)
     expect((await steps.evaluateAll((els) => els.map((el) => el.getAttribute('data-id')))).sort()).toEqual(file.nodes.map((n) => n.id).sort())
     // No step in error, and the problems bar says the campaign is ready.
     expect(await page.locator('.react-flow__node .step.has-errors').count()).toBe(0)
@@ -97,8 +86,8 @@ describe('the flows/ campaigns in the editor', () => {
     // Save with no change (the save shortcut, outside any field): a new revision, the same bytes.
     await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } })
     await page.keyboard.press('Control+s')
-    await expect.poll(async () => (await draftFile(file.id)).revision).toBe(before + 1)
-    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved')
+    await eventually(async () => (await draftFile(file.id)).revision).toBe(before + 1)
+    await eventually(() => page.getByTestId('save-state').textContent()).toBe('Saved')
     expect((await draftFile(file.id)).text).toBe(text)
   }, 120_000)
 
@@ -125,12 +114,12 @@ describe('the flows/ campaigns in the editor', () => {
     await node.waitFor()
     const form = page.locator('[data-config-for="ab-split"] form')
     await form.waitFor()
-    const saved = () => expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved')
+    const saved = () => eventually(() => page.getByTestId('save-state').textContent()).toBe('Saved')
     // The problems of its config (it stays unconnected: reachability is another problem).
     const problemPaths = () => page.locator('[data-config-for="ab-split"] [data-problem-path^="nodes[ab-split].config"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-problem-path')))
     await saved()
     // The server's verifier: the split needs its variants.
-    await expect.poll(problemPaths).toEqual(['nodes[ab-split].config.variants'])
+    await eventually(problemPaths).toEqual(['nodes[ab-split].config.variants'])
     expect(Number(await node.getByTestId('node-errors').textContent())).toBe(2)
 
     // Two variants through the generated form, both named A: the node type's own validate answers.
@@ -143,15 +132,15 @@ describe('the flows/ campaigns in the editor', () => {
     await form.locator('#root_variants_1_weight').fill('3')
     await saved()
     // (and the verifier's own check of the outputs the config gives).
-    await expect.poll(problemPaths).toEqual(['nodes[ab-split].config', 'nodes[ab-split].config.variants[1].name'])
+    await eventually(problemPaths).toEqual(['nodes[ab-split].config', 'nodes[ab-split].config.variants[1].name'])
     expect(await page.locator('[data-config-for="ab-split"] [data-problem-path="nodes[ab-split].config.variants[1].name"]').textContent()).toContain('variant name "A" is already used by variants[0]')
     await session.shot('editor-custom-node-invalid')
 
     // Renamed B: no problem left, and the node's outputs are the variants.
     await form.locator('#root_variants_1_name').fill('B')
     await saved()
-    await expect.poll(problemPaths).toEqual([])
-    await expect.poll(() => node.locator('.step-output-label').allTextContents()).toEqual(['A', 'B'])
+    await eventually(problemPaths).toEqual([])
+    await eventually(() => node.locator('.step-output-label').allTextContents()).toEqual(['A', 'B'])
     expect(await node.getByTestId('node-errors').textContent()).toBe('1')
     const draft = flowSchema.parse(JSON.parse((await server.ctx.engineStore.getFlowDraft('tier-upgrade'))?.definition ?? '{}'))
     expect(draft.nodes.find((n) => n.id === 'ab-split')).toEqual({ id: 'ab-split', type: 'ab-split', config: { variants: [{ name: 'A', weight: 1 }, { name: 'B', weight: 3 }] } })
@@ -160,7 +149,7 @@ describe('the flows/ campaigns in the editor', () => {
     expect(await form.locator('.btn-add').first().getAttribute('title')).toBe('Add')
     await page.getByTestId('language').selectOption('zh-CN')
     try {
-      await expect.poll(() => form.locator('.btn-add').first().getAttribute('title')).toBe('添加')
+      await eventually(() => form.locator('.btn-add').first().getAttribute('title')).toBe('添加')
       expect(await form.locator('.rjsf-array-item-remove').first().getAttribute('title')).toBe('删除')
     } finally {
       await page.getByTestId('language').selectOption('en')
@@ -177,7 +166,7 @@ describe('the flows/ campaigns in the editor', () => {
       await page.goto(`${base}/#/flows/${file.id}`)
       await page.reload()
       const steps = page.locator('.react-flow__node-step')
-      await expect.poll(() => steps.evaluateAll((els) => els.filter((el) => getComputedStyle(el).visibility === 'visible').length)).toBeGreaterThanOrEqual(file.nodes.length)
+      await eventually(() => steps.evaluateAll((els) => els.filter((el) => getComputedStyle(el).visibility === 'visible').length)).toBeGreaterThanOrEqual(file.nodes.length)
       if (file.id === 'abandoned-cart') {
         found.canvas = await accessibilityProblems(page, '[data-testid="canvas"]')
         found.palette = await accessibilityProblems(page, '.palette')
@@ -221,7 +210,7 @@ describe('the flows/ campaigns in the editor', () => {
     await page.goto(`${base}/#/flows/abandoned-cart`)
     await page.reload()
     const steps = page.locator('.react-flow__node-step')
-    await expect.poll(() => steps.evaluateAll((els) => els.filter((el) => getComputedStyle(el).visibility === 'visible').length)).toBe(3)
+    await eventually(() => steps.evaluateAll((els) => els.filter((el) => getComputedStyle(el).visibility === 'visible').length)).toBe(3)
     const focused = () => page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null
       return { id: el?.closest('.react-flow__node')?.getAttribute('data-id') ?? null, output: el?.getAttribute('data-output') ?? null, testId: el?.getAttribute('data-testid') ?? null, outline: el ? getComputedStyle(el).outlineStyle : 'none' }
@@ -254,10 +243,10 @@ describe('the flows/ campaigns in the editor', () => {
     await page.keyboard.press('Enter')
     const measure = page.locator('.react-flow__node[data-id="measure"]')
     await measure.waitFor()
-    await expect.poll(() => page.getByRole('dialog').count()).toBe(0)
+    await eventually(() => page.getByRole('dialog').count()).toBe(0)
     // Announced, and the focus is on the new step to carry on from.
-    await expect.poll(() => page.getByTestId('announcement').textContent()).toBe('Added “Measure” after “Wait” (event).')
-    await expect.poll(async () => (await focused()).id).toBe('measure')
+    await eventually(() => page.getByTestId('announcement').textContent()).toBe('Added “Measure” after “Wait” (event).')
+    await eventually(async () => (await focused()).id).toBe('measure')
     expect(await page.getByTestId('edge-label').allTextContents()).toContain('event')
 
     // "c" on the new step: connect its "not converted" output to the reminder.
@@ -277,20 +266,20 @@ describe('the flows/ campaigns in the editor', () => {
     await page.keyboard.type('remi')
     expect(await dialog.locator('[data-connect-to]').evaluateAll((els) => els.map((el) => el.getAttribute('data-connect-to')))).toEqual(['remind'])
     await page.keyboard.press('Enter')
-    await expect.poll(() => dialog.count()).toBe(0)
-    await expect.poll(() => page.getByTestId('announcement').textContent()).toBe('Connected “Measure” (not converted) to “Choose channel and send”.')
-    await expect.poll(async () => (await focused()).id).toBe('measure')
-    await expect.poll(() => page.getByTestId('edge-label').allTextContents()).toContain('not converted')
+    await eventually(() => dialog.count()).toBe(0)
+    await eventually(() => page.getByTestId('announcement').textContent()).toBe('Connected “Measure” (not converted) to “Choose channel and send”.')
+    await eventually(async () => (await focused()).id).toBe('measure')
+    await eventually(() => page.getByTestId('edge-label').allTextContents()).toContain('not converted')
 
     // Escape closes a dialog with nothing done and gives the focus back.
     await page.keyboard.press('c')
     await dialog.waitFor()
     await page.keyboard.press('Escape')
-    await expect.poll(() => dialog.count()).toBe(0)
+    await eventually(() => dialog.count()).toBe(0)
     expect((await focused()).id).toBe('measure')
 
     // The draft the server holds has both edges.
-    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('Saved')
+    await eventually(() => page.getByTestId('save-state').textContent()).toBe('Saved')
     const draft = flowSchema.parse(JSON.parse((await server.ctx.engineStore.getFlowDraft('abandoned-cart'))?.definition ?? '{}'))
     expect(draft.edges).toEqual(expect.arrayContaining([{ from: 'wait-for-purchase', output: 'event', to: 'measure' }, { from: 'measure', output: 'not converted', to: 'remind' }]))
     await session.shot('editor-keyboard-added')
@@ -325,7 +314,7 @@ describe('customer search on the canvas', () => {
   it('draws a customer’s path through the run on the canvas, with each step’s time and reason beside it', async () => {
     await page.goto(`${base}/#/flows/gate`)
     const steps = page.locator('.react-flow__node-step')
-    await expect.poll(() => steps.evaluateAll((els) => els.filter((el) => getComputedStyle(el).visibility === 'visible').length)).toBe(3)
+    await eventually(() => steps.evaluateAll((els) => els.filter((el) => getComputedStyle(el).visibility === 'visible').length)).toBe(3)
     expect(await stepMark('in')).toBe('')
     await page.getByTestId('journey').click()
     const panel = page.getByTestId('journey-panel')
@@ -344,7 +333,7 @@ describe('customer search on the canvas', () => {
     expect(listed).toEqual(run?.steps.map((s) => [s.nodeId, `${s.at.slice(0, 10)} ${s.at.slice(11, 19)} UTC`, s.reason]))
     expect(listed.map(([id]) => id)).toEqual(['in', 'cap', 'send'])
     expect(await panel.locator('[data-journey-message]').evaluateAll((els) => els.map((el) => [el.getAttribute('data-journey-message'), el.getAttribute('data-state')]))).toEqual([[run?.messages[0]?.channel, 'sent']])
-    await expect.poll(() => stepMark('in')).toBe('passed')
+    await eventually(() => stepMark('in')).toBe('passed')
     expect(await stepMark('cap')).toBe('passed')
     expect(await stepMark('send')).toBe('passed')
     expect(await edgeMark('in|entered|cap')).toBe('taken')
@@ -355,14 +344,14 @@ describe('customer search on the canvas', () => {
 
     // A step in the list focuses it on the canvas.
     await panel.locator('[data-journey-step="cap"] button').click()
-    await expect.poll(() => page.locator('.react-flow__node[data-id="cap"]').getAttribute('class')).toContain('selected')
+    await eventually(() => page.locator('.react-flow__node[data-id="cap"]').getAttribute('class')).toContain('selected')
 
     // j-1 waits at the cap: that step is marked as where they are, the edge past it is not taken.
     await page.getByTestId('journey-customer').fill('j-1')
     await page.getByTestId('journey-search').click()
-    await expect.poll(() => page.getByTestId('journey-position').getAttribute('data-node')).toBe('cap')
+    await eventually(() => page.getByTestId('journey-position').getAttribute('data-node')).toBe('cap')
     expect(await page.getByTestId('journey-position').getAttribute('data-state')).toBe('active')
-    await expect.poll(() => stepMark('cap')).toBe('current')
+    await eventually(() => stepMark('cap')).toBe('current')
     expect(await stepMark('in')).toBe('passed')
     expect(await stepMark('send')).toBe('')
     expect(await edgeMark('cap|pass|send')).toBe('')
@@ -372,13 +361,13 @@ describe('customer search on the canvas', () => {
     // An unknown customer: the server's words, and nothing drawn.
     await page.getByTestId('journey-customer').fill('nobody')
     await page.getByTestId('journey-search').click()
-    await expect.poll(() => page.getByTestId('journey-error').textContent()).toContain("customer 'nobody' was not found")
+    await eventually(() => page.getByTestId('journey-error').textContent()).toContain("customer 'nobody' was not found")
     expect(await stepMark('cap')).toBe('')
 
     // 简体中文.
     await page.getByTestId('language').selectOption('zh-CN')
     try {
-      await expect.poll(() => panel.locator('h2').textContent()).toBe('客户路径')
+      await eventually(() => panel.locator('h2').textContent()).toBe('客户路径')
       expect(await page.getByTestId('journey').textContent()).toBe('查找客户')
     } finally {
       await page.getByTestId('language').selectOption('en')

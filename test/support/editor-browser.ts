@@ -3,7 +3,8 @@
  * Chromium driven by playwright-core with the flags this machine needs. Screenshots go to
  * test/artifacts/ to be looked at.
  */
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -15,6 +16,7 @@ import { testServer, type TestServer } from '../../server/testing.ts'
 
 const ARTIFACTS = new URL('../artifacts/', import.meta.url)
 const CHROMIUM = '/usr/bin/chromium'
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 export interface EditorSession {
   server: TestServer
@@ -59,4 +61,15 @@ export async function openEditor(seed?: (server: TestServer) => Promise<void>, o
       await server.close()
     },
   }
+}
+
+/** axe-core's serious and critical WCAG 2 A/AA violations inside `selector`, as "rule: target" lines. */
+export async function accessibilityProblems(page: Page, selector: string): Promise<string[]> {
+  // Evaluated rather than added as a script tag: the editor's CSP refuses inline scripts.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE)
+  return page.evaluate(async (scope) => {
+    const axe = (window as unknown as { axe: { run(context: string, options: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; html: string }[] }[] }> } }).axe
+    const result = await axe.run(scope, { runOnly: ['wcag2a', 'wcag2aa'] })
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} ${n.html.slice(0, 120)}`))
+  }, selector)
 }

@@ -5,47 +5,12 @@
  * no step (the canvas stays as fast as without it, decisions §28) and needs nothing from the
  * canvas's own node data.
  */
+import type { JourneyRun, JourneyTrace } from '../../../engine/journal/journey-trace.ts'
 import { api } from '../api.ts'
 
-export interface JourneyStep {
-  at: string
-  batch: number
-  nodeId: string
-  nodeType: string | null
-  nodeTitle: string | null
-  kind: 'passed' | 'waiting' | 'held-back' | 'error' | 'note'
-  output: string | null
-  reason: string
-}
-
-export interface JourneyMessage {
-  id: number
-  nodeId: string
-  channel: string
-  state: 'pending' | 'sent' | 'dead'
-  attempts: number
-  lastError: string | null
-  createdAt: string
-  sentAt: string | null
-  contact: string | null
-  fallback: boolean
-}
-
-export interface JourneyRun {
-  runId: string
-  flowId: string
-  flowVersion: number
-  runState: string
-  position: { nodeId: string; state: 'active' | 'done' | 'error' | 'cancelled'; holdout: boolean; dueAt: string | null; lastOutput: string | null; error: string | null } | null
-  steps: JourneyStep[]
-  edges: { from: string; output: string; to: string }[]
-  messages: JourneyMessage[]
-}
-
-export interface CustomerJourney {
-  customer: string
-  runs: JourneyRun[]
-}
+export type { JourneyMessage, JourneyRun, JourneyStep } from '../../../engine/journal/journey-trace.ts'
+/** What GET /api/customers/{id}/journey answers: the trace of engine/journal/journey-trace.ts as JSON. */
+export type CustomerJourney = JourneyTrace
 
 export const journeyApi = {
   get: (customer: string, signal?: AbortSignal) => api<CustomerJourney>('GET', `/customers/${encodeURIComponent(customer)}/journey`, undefined, signal),
