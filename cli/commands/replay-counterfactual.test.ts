@@ -76,7 +76,7 @@ describe('sluice replay --flow (counterfactual)', () => {
     expect(text).toContain(`Wrote ${between.length} changed customer(s) to ${csv}`)
 
     const rows = readFileSync(csv, 'utf8').trimEnd().split('\r\n')
-    expect(rows[0]).toBe('customer_id,change,run_path,counterfactual_path,run_sends,counterfactual_sends')
+    expect(rows[0]).toBe('customer_id,change,run_path,counterfactual_path,run_sends,counterfactual_sends,run_held,counterfactual_held')
     expect(rows.slice(1).map((r) => r.split(',')[0])).toEqual(between)
     expect(rows.slice(1).every((r) => r.includes('"monthly → entered, rfm → fail"'))).toBe(true)
   }, 300_000)

@@ -104,7 +104,11 @@ export function formatCounterfactual(report: CounterfactualReport, where: string
   const c = report.customers
   lines.push(`Customers: ${n(c.original)} in the run, ${n(c.counterfactual)} in the counterfactual; ${n(c.changed)} changed path or sends (${n(c.noLongerSent)} no longer sent a message, ${n(c.newlySent)} newly sent)`)
   for (const customer of report.changed.slice(0, options.examples)) {
-    lines.push(`  ${customer.customerId} (${changeOf(customer)})`, `    run:            ${pathText(customer.original)}${sendsText(customer.originalSends)}`, `    counterfactual: ${pathText(customer.counterfactual)}${sendsText(customer.counterfactualSends)}`)
+    lines.push(
+      `  ${customer.customerId} (${changeOf(customer)})`,
+      `    run:            ${pathText(customer.original)}${sendsText(customer.originalSends, customer.originalHeld)}`,
+      `    counterfactual: ${pathText(customer.counterfactual)}${sendsText(customer.counterfactualSends, customer.counterfactualHeld)}`,
+    )
   }
   if (report.changed.length > options.examples) lines.push(`  … and ${n(report.changed.length - options.examples)} more${options.csv ? '' : ' (--csv FILE lists them all)'}`)
   if (options.csv) lines.push(`Wrote ${n(report.changed.length)} changed customer(s) to ${options.csv}`)
@@ -117,8 +121,9 @@ function perNode(report: CounterfactualReport): string {
   return nodes.length === 0 ? '' : ` (${nodes.join(', ')})`
 }
 
-function sendsText(channels: readonly string[]): string {
-  return channels.length === 0 ? '; no message' : `; sent ${channels.join(', ')}`
+function sendsText(channels: readonly string[], held: readonly string[]): string {
+  const sent = channels.length === 0 ? '; no message' : `; sent ${channels.join(', ')}`
+  return held.length === 0 ? sent : `${sent} (held back for the holdout: ${held.join(', ')})`
 }
 
 /** How a customer changed, in words (the CSV's `change` column). */
@@ -129,13 +134,16 @@ export function changeOf(customer: ChangedCustomer): string {
   if (!before && after) return 'newly sent'
   if (customer.original.length === 0) return 'entered only in the counterfactual'
   if (customer.counterfactual.length === 0) return 'entered only in the run'
-  return customer.originalSends.join() === customer.counterfactualSends.join() ? 'path changed' : 'sends changed'
+  if (customer.originalSends.join() !== customer.counterfactualSends.join()) return 'sends changed'
+  return customer.original.length === customer.counterfactual.length && customer.original.every((s, i) => s.nodeId === customer.counterfactual[i]?.nodeId && s.output === customer.counterfactual[i]?.output) ? 'holdout holds changed' : 'path changed'
 }
 
-/** Every changed customer as CSV (RFC 4180 quoting): id, change, both paths and both sends. */
+/** Every changed customer as CSV (RFC 4180 quoting): id, change, both paths, both sends and both holdout holds. */
 export function counterfactualCsv(report: CounterfactualReport): string {
-  const rows = [['customer_id', 'change', 'run_path', 'counterfactual_path', 'run_sends', 'counterfactual_sends']]
-  for (const c of report.changed) rows.push([c.customerId, changeOf(c), pathText(c.original), pathText(c.counterfactual), c.originalSends.join(' '), c.counterfactualSends.join(' ')])
+  const rows = [['customer_id', 'change', 'run_path', 'counterfactual_path', 'run_sends', 'counterfactual_sends', 'run_held', 'counterfactual_held']]
+  for (const c of report.changed) {
+    rows.push([c.customerId, changeOf(c), pathText(c.original), pathText(c.counterfactual), c.originalSends.join(' '), c.counterfactualSends.join(' '), c.originalHeld.join(' '), c.counterfactualHeld.join(' ')])
+  }
   return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`
 }
 

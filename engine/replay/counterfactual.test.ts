@@ -27,11 +27,13 @@ describe('compareRuns', () => {
     summary: summary({ in: node(3, { entered: 3 }), score: node(3, { pass: 2, fail: 1 }), send: node(2, { email: 2 }) }, { email: 2 }),
     paths: new Map([[1, path('in:entered', 'score:pass', 'send:email')], [2, path('in:entered', 'score:pass', 'send:email')], [3, path('in:entered', 'score:fail')]]),
     sends: new Map([[1, ['email' as const]], [2, ['email' as const]]]),
+    held: new Map(),
   }
   const counterfactual: RunTrace = {
     summary: summary({ in: node(3, { entered: 3 }), score: node(3, { pass: 1, fail: 2 }), extra: node(1, { match: 1, 'no match': 0 }), send: node(1, { email: 0, sms: 1 }) }, { sms: 1 }, { email: 1 }),
     paths: new Map([[1, path('in:entered', 'score:pass', 'extra:match', 'send:sms')], [2, path('in:entered', 'score:fail')], [3, path('in:entered', 'score:fail')]]),
     sends: new Map([[1, ['sms' as const]]]),
+    held: new Map([[3, ['email' as const]]]),
   }
 
   it('compares every node of either version per output, and the sends and holds per channel', () => {
@@ -46,13 +48,16 @@ describe('compareRuns', () => {
     expect(report.held).toEqual([{ channel: 'email', original: 0, counterfactual: 1, delta: 1 }])
   })
 
-  it('lists the customers whose path or sends changed, with both, and counts who is no longer sent', () => {
+  it('lists the customers whose path, sends or holdout holds changed, with both, and counts who is no longer sent', () => {
     const report = compareRuns(original, counterfactual)
     expect(report.changed.map((c) => [c.customerKey, pathText(c.original), pathText(c.counterfactual), c.originalSends, c.counterfactualSends])).toEqual([
       [1, 'in → entered, score → pass, send → email', 'in → entered, score → pass, extra → match, send → sms', ['email'], ['sms']],
       [2, 'in → entered, score → pass, send → email', 'in → entered, score → fail', ['email'], []],
+      [3, 'in → entered, score → fail', 'in → entered, score → fail', [], []],
     ])
-    expect(report.customers).toEqual({ original: 3, counterfactual: 3, changed: 2, noLongerSent: 1, newlySent: 0 })
+    // The same path, a send held back for the holdout only in the counterfactual: a change too.
+    expect(report.changed[2]?.counterfactualHeld).toEqual(['email'])
+    expect(report.customers).toEqual({ original: 3, counterfactual: 3, changed: 3, noLongerSent: 1, newlySent: 0 })
     expect(compareRuns(original, original).changed).toEqual([])
   })
 })

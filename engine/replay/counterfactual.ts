@@ -100,6 +100,9 @@ export interface ChangedCustomer {
   /** Channels of the send intents made for the customer (holdout holds excluded). */
   originalSends: Channel[]
   counterfactualSends: Channel[]
+  /** Channels of the sends held back because the customer is in the holdout. */
+  originalHeld: Channel[]
+  counterfactualHeld: Channel[]
 }
 
 /** A node's counts in both, and the difference (counterfactual − original). */
@@ -165,6 +168,8 @@ export interface RunTrace {
   paths: Map<number, PathStep[]>
   /** Customer key → channels of its send intents, in outbox order. */
   sends: Map<number, Channel[]>
+  /** Customer key → channels of its sends held back for the holdout, in journal order. */
+  held: Map<number, Channel[]>
 }
 
 /** Replays run `options.runId` through another version on a copy and compares the two. */
@@ -267,21 +272,21 @@ async function lastDecisionAt(store: EngineStore, runId: string): Promise<number
   }
 }
 
-/** A run's summary (without writing to the store), its customers' paths and their sends. */
+/** A run's summary (without writing to the store), its customers' paths, their sends and holdout holds. */
 export async function traceRun(store: EngineStore, run: RunRow, registry: NodeRegistry): Promise<RunTrace> {
   const summary = await summarizeRun(store, run.id, (r) => runtimeOf(store, registry, r))
   const paths = new Map<number, PathStep[]>()
+  const held = new Map<number, Channel[]>()
   for (let afterId = 0; ;) {
-    const rows = await store.readJournal(run.id, { afterId, limit: PAGE, kinds: ['route', 'error'] })
+    const rows = await store.readJournal(run.id, { afterId, limit: PAGE, kinds: ['route', 'error', 'held'] })
     for (const row of rows) {
+      if (row.kind === 'held') {
+        for (const key of keysOf(row)) append(held, key, row.output as Channel)
+        continue
+      }
       if (row.kind === 'error' && row.output !== 'failed') continue
       const output = row.kind === 'error' ? 'error' : (row.output ?? '')
-      const keys = row.keys !== null ? unpackKeys(row.keys) : row.customerKey !== null ? [row.customerKey] : []
-      for (const key of keys) {
-        const path = paths.get(key)
-        if (path) path.push({ nodeId: row.nodeId, output })
-        else paths.set(key, [{ nodeId: row.nodeId, output }])
-      }
+      for (const key of keysOf(row)) append(paths, key, { nodeId: row.nodeId, output })
     }
     if (rows.length < PAGE) break
     afterId = (rows.at(-1) as { id: number }).id
@@ -289,15 +294,22 @@ export async function traceRun(store: EngineStore, run: RunRow, registry: NodeRe
   const sends = new Map<number, Channel[]>()
   for (let afterId = 0; ;) {
     const rows = await store.listOutbox({ runId: run.id, afterId, limit: PAGE })
-    for (const row of rows) {
-      const list = sends.get(row.customerKey)
-      if (list) list.push(row.channel)
-      else sends.set(row.customerKey, [row.channel])
-    }
+    for (const row of rows) append(sends, row.customerKey, row.channel)
     if (rows.length < PAGE) break
     afterId = (rows.at(-1) as { id: number }).id
   }
-  return { summary, paths, sends }
+  return { summary, paths, sends, held }
+}
+
+/** The customers of a journal row: its packed keys, or the one it names. */
+function keysOf(row: { keys: string | null; customerKey: number | null }): number[] {
+  return row.keys !== null ? unpackKeys(row.keys) : row.customerKey !== null ? [row.customerKey] : []
+}
+
+function append<T>(map: Map<number, T[]>, key: number, value: T): void {
+  const list = map.get(key)
+  if (list) list.push(value)
+  else map.set(key, [value])
 }
 
 /** The run's pinned version compiled, as summarizeRun needs it; reads only (loadRunRuntime may store gates). */
@@ -333,8 +345,10 @@ export function compareRuns(original: RunTrace, counterfactual: RunTrace): Pick<
     const sentAfter = counterfactual.sends.get(key) ?? []
     if (sentBefore.length > 0 && sentAfter.length === 0) noLongerSent++
     if (sentBefore.length === 0 && sentAfter.length > 0) newlySent++
-    if (samePath(before, after) && sentBefore.join() === sentAfter.join()) continue
-    changed.push({ customerId: '', customerKey: key, original: before, counterfactual: after, originalSends: sentBefore, counterfactualSends: sentAfter })
+    const heldBefore = original.held.get(key) ?? []
+    const heldAfter = counterfactual.held.get(key) ?? []
+    if (samePath(before, after) && sentBefore.join() === sentAfter.join() && heldBefore.join() === heldAfter.join()) continue
+    changed.push({ customerId: '', customerKey: key, original: before, counterfactual: after, originalSends: sentBefore, counterfactualSends: sentAfter, originalHeld: heldBefore, counterfactualHeld: heldAfter })
   }
   return {
     nodes,

@@ -56,6 +56,7 @@ export const counterfactualSchema = z
     changed: z.array(z.object({
       customerId: z.string(), customerKey: z.number().int(), original: z.array(step), counterfactual: z.array(step),
       originalSends: z.array(z.enum(CHANNELS)), counterfactualSends: z.array(z.enum(CHANNELS)),
+      originalHeld: z.array(z.enum(CHANNELS)).openapi({ description: 'Sends held back for the holdout' }), counterfactualHeld: z.array(z.enum(CHANNELS)),
     })).openapi({ description: 'Customers whose path or sends changed, in customer-key order, at most `examples`' }),
     timings: z.object({ copyAndReplay: z.number(), compare: z.number(), total: z.number() }).optional(),
   })
@@ -68,7 +69,7 @@ export const counterfactualSchema = z
       nodes: [{ nodeId: 'rfm', in: 'both', original: { entered: 7043, outputs: { pass: 1900, fail: 5143 }, parked: 0, failed: 0 }, counterfactual: { entered: 7043, outputs: { pass: 1100, fail: 5943 }, parked: 0, failed: 0 }, delta: { entered: 0, outputs: { pass: -800, fail: 800 } } }],
       sends: [{ channel: 'email', original: 900, counterfactual: 520, delta: -380 }], held: [],
       customers: { original: 7043, counterfactual: 7043, changed: 800, noLongerSent: 610, newlySent: 0 },
-      changed: [{ customerId: 'c-1', customerKey: 1, original: [{ nodeId: 'rfm', output: 'pass' }], counterfactual: [{ nodeId: 'rfm', output: 'fail' }], originalSends: ['email'], counterfactualSends: [] }],
+      changed: [{ customerId: 'c-1', customerKey: 1, original: [{ nodeId: 'rfm', output: 'pass' }], counterfactual: [{ nodeId: 'rfm', output: 'fail' }], originalSends: ['email'], counterfactualSends: [], originalHeld: [], counterfactualHeld: [] }],
     },
   })
 
