@@ -34,6 +34,13 @@ describe('recorded inputs', () => {
       await expect(replayingNodeData(reads, 'split-1').customers(members.slice(0, 1))).rejects.toThrow(UnrecordedReadError)
       await expect(replayingNodeData(reads, 'split-1').events(members)).rejects.toThrow(/node split-1: ctx\.data\.events was not asked/)
       await expect(replayingNodeData(reads, 'other').customers(members)).rejects.toThrow(/node other: ctx\.data\.customers/)
+
+      // A read that failed in the run fails the same way in the replay (not as an unrecorded question).
+      const failing = recordingNodeData({ ...nodeDataFromStore(store), events: async () => { throw new Error('store unavailable: connection reset') } }, 'split-1', (read) => reads.push(read))
+      await expect(failing.events(members, { type: 'purchase' })).rejects.toThrow('store unavailable: connection reset')
+      const replayedFailure = replayingNodeData(reads, 'split-1').events(members, { type: 'purchase' })
+      await expect(replayedFailure).rejects.toThrow('store unavailable: connection reset')
+      await expect(replayedFailure).rejects.not.toThrow(UnrecordedReadError)
     } finally {
       await store.close()
     }

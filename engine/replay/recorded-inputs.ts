@@ -7,7 +7,7 @@
  *
  * A read is keyed by its method and its arguments (the cohort's keys and the query), encoded
  * as JSON with Maps and Sets tagged so answers round-trip exactly (matchSegment answers a Set,
- * passedAt a Map).
+ * passedAt a Map). A read that threw is recorded with its message and throws it again on replay.
  */
 import type { NodeDataPort } from '../ports/node-data.ts'
 import type { CohortMember } from '../sdk/types.ts'
@@ -22,6 +22,8 @@ export interface RecordedRead {
 
 const MAP_TAG = '$map'
 const SET_TAG = '$set'
+/** The answer of a read that threw: its message, thrown again by the replay (the node saw a failure, not data). */
+const ERROR_TAG = '$error'
 
 /** JSON text of a read's arguments or answer, Maps and Sets tagged (JSON alone drops them). */
 export function encodeReadValue(value: unknown): string {
@@ -60,7 +62,14 @@ export function recordingNodeData(inner: NodeDataPort, nodeId: string, record: (
   for (const method of METHODS) {
     port[method] = async (members: readonly CohortMember[], ...rest: unknown[]) => {
       const call = inner[method] as (m: readonly CohortMember[], ...r: unknown[]) => Promise<unknown>
-      const answer = await call.call(inner, members, ...rest)
+      let answer: unknown
+      try {
+        answer = await call.call(inner, members, ...rest)
+      } catch (error) {
+        // A failed read is an input too: the node failed on it, and so must its replay.
+        record({ nodeId, method, args: argsKey(members, rest), answer: JSON.stringify({ [ERROR_TAG]: error instanceof Error ? error.message : String(error) }) })
+        throw error
+      }
       record({ nodeId, method, args: argsKey(members, rest), answer: encodeReadValue(answer) })
       return answer
     }
@@ -90,7 +99,11 @@ export function replayingNodeData(reads: readonly RecordedRead[], nodeId: string
       const args = argsKey(members, rest)
       const answer = answers.get(`${method}\u0000${args}`)
       if (answer === undefined) throw new UnrecordedReadError(nodeId, method, args)
-      return decodeReadValue(answer)
+      const value = decodeReadValue(answer)
+      if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as Record<string, unknown>)[ERROR_TAG] === 'string') {
+        throw new Error((value as Record<string, string>)[ERROR_TAG])
+      }
+      return value
     }
   }
   return port as unknown as NodeDataPort
