@@ -6,6 +6,7 @@
  */
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react'
 import { memo } from 'react'
+import { glyphOf } from './node-icons.ts'
 
 export interface FlowNodeData extends Record<string, unknown> {
   nodeId: string
@@ -30,9 +31,6 @@ export interface FlowNodeData extends Record<string, unknown> {
 
 export type FlowNodeType = Node<FlowNodeData, 'step'>
 
-const ICONS: Record<string, string> = {
-  zap: '⚡', filter: '⏷', gauge: '◔', shield: '⛨', send: '✉', clock: '⏱', 'bar-chart': '▤', split: '⑂', 'git-branch': '⑂',
-}
 
 export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<FlowNodeType>) {
   const width = Math.max(1, data.outputs.length)
@@ -48,7 +46,7 @@ export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<Flo
       {data.diff && <span className="diff-mark" aria-hidden>{data.diff === 'added' ? '+' : data.diff === 'removed' ? '−' : '~'}</span>}
       {!data.isTrigger && <Handle type="target" position={Position.Top} id="in" />}
       <div className="step-head">
-        <span className="step-icon" aria-hidden>{ICONS[data.icon] ?? '●'}</span>
+        <span className="step-icon" aria-hidden>{glyphOf(data.icon)}</span>
         <span className="step-title">{data.title}</span>
         {data.pinned && <span className="step-pin" title="pinned">📌</span>}
         {data.errors > 0 && <span className="badge error" data-testid="node-errors">{data.errors}</span>}
