@@ -149,6 +149,22 @@ describe('sluice replay', () => {
     expect(result).toMatchObject({ identical: true, summary: { operatorActions: 1, sends: 1 } })
   }, 120_000)
 
+  it('drops the batches of an erased customer (their record went with her data) and replays the others identical', async () => {
+    h = await engineHarness()
+    await loadNodeFolder(h.registry, v1)
+    await h.store.upsertCustomers([{ id: 'hi', attributes: { score: 80 } }, { id: 'mid', attributes: { score: 55 } }, { id: 'lo', attributes: { score: 20 } }])
+    // One customer a batch, so erasing one leaves the others' batches recorded.
+    const run = await h.engine.publish(flow, { options: { batchSize: 1 } })
+    await h.scheduler.runUntil(T0 + 5 * DAY)
+    const before = await replayRun({ source: h.engineStore, registry: h.registry }, run.id)
+    expect(before).toMatchObject({ identical: true, summary: { unrecordedBatches: 0, sends: 2 } })
+    await h.engineStore.eraseCustomer('mid', { at: T0 + 6 * DAY, reason: 'erased on request' })
+    // Her two batches (entry, cut) leave neither a record nor journal rows (a row left without keys goes); the rest replays.
+    expect((await h.engineStore.readRunInputs(run.id)).length).toBe(before.summary.batches - 2)
+    const after = await replayRun({ source: h.engineStore, registry: h.registry }, run.id)
+    expect(after).toMatchObject({ identical: true, summary: { batches: before.summary.batches - 2, unrecordedBatches: 0, sends: 1 } })
+  }, 120_000)
+
   it('replays a run made on Postgres: the record round-trips the dialect, then the changed node diverges the same way', async () => {
     const pg = await createTestSchema('the replay suite')
     try {

@@ -251,13 +251,15 @@ class OutboxStream {
    * goes unnoticed there.
    */
   async sendsOf(inputs: BatchInputs, replayed: ReadonlySet<string>): Promise<OutboxRow[]> {
+    const customers = new Set(inputs.travellers.map((t) => t.member.key))
     const rows: OutboxRow[] = []
     for (let row = await this.#peek(); row !== undefined; row = await this.#peek()) {
       if (inputs.sends !== undefined && rows.length >= inputs.sends) break
       if (row.createdAt > inputs.at) break
       if (row.createdAt === inputs.at && inputs.sends === undefined && !replayed.has(row.key)) break
       this.#index++
-      if (row.createdAt === inputs.at) rows.push(row)
+      // A batch sends to its own customers only: another customer's intent at this time is an unrecorded (erased) batch's.
+      if (row.createdAt === inputs.at && customers.has(row.customerKey)) rows.push(row)
     }
     return rows
   }
