@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { grants, ROLES } from './roles.ts'
+import { describeAccess, grants, ROLES } from './roles.ts'
 
 describe('roles', () => {
   it('grants each role itself and admin everything', () => {
@@ -16,5 +16,12 @@ describe('roles', () => {
     expect(grants('engineer', 'marketer')).toBe(true)
     expect(grants('viewer', 'marketer')).toBe(false)
     expect(grants('engineer', 'admin')).toBe(false)
+  })
+
+  it('passes a route open to several roles when any one of them is granted', () => {
+    const journey = ['marketer', 'operator'] as const
+    expect(ROLES.filter((role) => grants(role, journey))).toEqual(['marketer', 'engineer', 'operator', 'admin'])
+    expect(describeAccess(journey)).toBe('the marketer or operator role')
+    expect(describeAccess('viewer')).toBe('the viewer role')
   })
 })

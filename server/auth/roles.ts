@@ -6,8 +6,12 @@
 export const ROLES = ['viewer', 'marketer', 'engineer', 'operator', 'admin'] as const
 export type Role = (typeof ROLES)[number]
 
-/** What a route needs: a role, or `public` (no login: health, login, unsubscribe, the API document). */
-export type Access = Role | 'public'
+/**
+ * What a route needs: a role, any one of several roles (e.g. a customer's journey is for the
+ * marketer who drew the flow and the operator who answers for the run), or `public` (no login:
+ * health, login, unsubscribe, the API document).
+ */
+export type Access = Role | readonly Role[] | 'public'
 
 /** The roles each role grants (itself included). */
 const GRANTS: Record<Role, readonly Role[]> = {
@@ -20,7 +24,16 @@ const GRANTS: Record<Role, readonly Role[]> = {
 
 /** Whether a principal with `role` may use a route that needs `needed`. */
 export function grants(role: Role, needed: Access): boolean {
-  return needed === 'public' || GRANTS[role].includes(needed)
+  if (needed === 'public') return true
+  const anyOf: readonly Role[] = typeof needed === 'string' ? [needed] : needed
+  return anyOf.some((one) => GRANTS[role].includes(one))
+}
+
+/** The access in words, for a refusal: `the marketer or operator role`. */
+export function describeAccess(access: Access): string {
+  if (access === 'public') return 'no role'
+  const anyOf: readonly Role[] = typeof access === 'string' ? [access] : access
+  return `the ${anyOf.join(' or ')} role`
 }
 
 export function isRole(value: string): value is Role {

@@ -6,7 +6,7 @@
  */
 import { createRoute, type RouteConfig } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
-import { grants, type Access } from '../auth/roles.ts'
+import { describeAccess, grants, type Access } from '../auth/roles.ts'
 import type { ApiEnv } from './api-env.ts'
 import { errorBody, errorSchema } from './errors.ts'
 
@@ -16,7 +16,7 @@ export function requireAccess(access: Access): MiddlewareHandler<ApiEnv> {
     if (access !== 'public') {
       const principal = c.get('principal')
       if (!principal) return c.json(errorBody('unauthenticated', 'sign in or send an API token (Authorization: Bearer …)'), 401)
-      if (!grants(principal.role, access)) return c.json(errorBody('forbidden', `this needs the ${access} role; you are ${principal.role}`), 403)
+      if (!grants(principal.role, access)) return c.json(errorBody('forbidden', `this needs ${describeAccess(access)}; you are ${principal.role}`), 403)
     }
     await next()
   }

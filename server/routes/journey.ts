@@ -69,7 +69,8 @@ const journeySchema = z
     },
   })
 
-const journeyRoute = apiRoute('marketer', {
+// The marketer who drew the flow and the operator who answers for its runs both ask why.
+const journeyRoute = apiRoute(['marketer', 'operator'], {
   method: 'get', path: '/{id}/journey', tags: ['customers'],
   summary: 'Why a customer went where they did: each node passed per run, the output, when, the reason in words, and the messages with their delivery state',
   request: {
