@@ -14,7 +14,8 @@ import { UserError } from '../../engine/errors.ts'
 import { loadFlowFile } from '../../engine/flow/files.ts'
 import type { NodeRegistry } from '../../engine/registry/registry.ts'
 import { loadProjectConfig } from '../../engine/registry/project-config.ts'
-import { pathText, type ChangedCustomer, type CounterfactualReport, type OtherVersion } from '../../engine/replay/counterfactual.ts'
+import type { CounterfactualReport, OtherVersion } from '../../engine/replay/counterfactual.ts'
+import { changeOf, counterfactualCsv, pathText } from '../../engine/replay/counterfactual-text.ts'
 import { ContactPolicyFile } from '../../server/services/contact-policy-file.ts'
 import { replayCounterfactual } from '../../server/services/counterfactual-replay.ts'
 import { openEngineStore } from '../../store/open-engine-store.ts'
@@ -124,29 +125,4 @@ function perNode(report: CounterfactualReport): string {
 function sendsText(channels: readonly string[], held: readonly string[]): string {
   const sent = channels.length === 0 ? '; no message' : `; sent ${channels.join(', ')}`
   return held.length === 0 ? sent : `${sent} (held back for the holdout: ${held.join(', ')})`
-}
-
-/** How a customer changed, in words (the CSV's `change` column). */
-export function changeOf(customer: ChangedCustomer): string {
-  const before = customer.originalSends.length > 0
-  const after = customer.counterfactualSends.length > 0
-  if (before && !after) return 'no longer sent'
-  if (!before && after) return 'newly sent'
-  if (customer.original.length === 0) return 'entered only in the counterfactual'
-  if (customer.counterfactual.length === 0) return 'entered only in the run'
-  if (customer.originalSends.join() !== customer.counterfactualSends.join()) return 'sends changed'
-  return customer.original.length === customer.counterfactual.length && customer.original.every((s, i) => s.nodeId === customer.counterfactual[i]?.nodeId && s.output === customer.counterfactual[i]?.output) ? 'holdout holds changed' : 'path changed'
-}
-
-/** Every changed customer as CSV (RFC 4180 quoting): id, change, both paths, both sends and both holdout holds. */
-export function counterfactualCsv(report: CounterfactualReport): string {
-  const rows = [['customer_id', 'change', 'run_path', 'counterfactual_path', 'run_sends', 'counterfactual_sends', 'run_held', 'counterfactual_held']]
-  for (const c of report.changed) {
-    rows.push([c.customerId, changeOf(c), pathText(c.original), pathText(c.counterfactual), c.originalSends.join(' '), c.counterfactualSends.join(' '), c.originalHeld.join(' '), c.counterfactualHeld.join(' ')])
-  }
-  return `${rows.map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`
-}
-
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
 }

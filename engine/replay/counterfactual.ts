@@ -393,7 +393,4 @@ function countingPort(inner: NodeDataPort, count: () => void, passedOn?: () => n
   return port as unknown as NodeDataPort
 }
 
-/** A path as text: `rfm → pass, policy → held`. */
-export function pathText(path: readonly PathStep[]): string {
-  return path.length === 0 ? '(did not enter)' : path.map((s) => `${s.nodeId} → ${s.output}`).join(', ')
-}
+export { pathText } from './counterfactual-text.ts'
