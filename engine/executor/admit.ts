@@ -40,11 +40,11 @@ export async function admit(store: EngineTables, runtime: RunRuntime, candidates
   for (const candidate of candidates) if (!first.has(candidate.customerKey)) first.set(candidate.customerKey, candidate)
   const keys = [...first.keys()]
   if (keys.length === 0) return { travellers: [], entries: [], refused: candidates.length }
-  const [active, history, previous] = await Promise.all([
-    store.activeInFlow(compiled.flow.id, keys),
-    store.getEntries(compiled.flow.id, keys),
-    store.getPositions(run.id, keys),
-  ])
+  // One after another: admission usually runs inside the batch's transaction, where Postgres
+  // has one connection and pg deprecates queuing a query on a client that is still busy.
+  const active = await store.activeInFlow(compiled.flow.id, keys)
+  const history = await store.getEntries(compiled.flow.id, keys)
+  const previous = await store.getPositions(run.id, keys)
   const seqOf = new Map(previous.map((p) => [p.customerKey, p.seq]))
   const policy = compiled.flow.settings.entry
   const percent = compiled.flow.settings.holdout.percent
