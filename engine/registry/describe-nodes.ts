@@ -4,6 +4,7 @@
  */
 import { configJsonSchema, type JsonSchema } from '../sdk/config-json-schema.ts'
 import type { AnyNodeDefinition } from '../sdk/define-node.ts'
+import type { NodeLocales } from '../sdk/node-locales.ts'
 import type { NodeRegistry } from './registry.ts'
 
 /** A node type as `sluice nodes --json` prints it. */
@@ -34,6 +35,8 @@ export interface NodeTypeDescription {
   source?: string
   /** JSON Schema (draft 2020-12) of the config as written in flow files. */
   configSchema: JsonSchema
+  /** The declaration's translations per language tag (empty: English only). */
+  locales: NodeLocales
 }
 
 /** The declarations answered for code outside a node, in the order descriptions list them. */
@@ -66,6 +69,7 @@ export function describeNodeType(definition: AnyNodeDefinition, registry: NodeRe
     migratesFrom: Object.keys(definition.migrate ?? {}).map(Number).sort((a, b) => a - b),
     ...(source === undefined ? {} : { source }),
     configSchema: configJsonSchema(definition.config),
+    locales: definition.locales ?? {},
   }
 }
 

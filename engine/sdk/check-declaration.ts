@@ -3,7 +3,8 @@
  * the registry (which also sees plain objects and names the file).
  */
 import type { z } from 'zod'
-import { configSchemaProblem } from './config-json-schema.ts'
+import { configJsonSchema, configSchemaProblem } from './config-json-schema.ts'
+import { checkLocales } from './node-locales.ts'
 import { NODE_CATEGORIES, NODE_ICONS } from './types.ts'
 
 const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
@@ -46,6 +47,8 @@ export function checkDeclaration(value: unknown): string[] {
   }
 
   problems.push(...checkOutputs(d.outputs))
+  const fieldsKnown = isZodSchema(d.config) && configSchemaProblem(d.config) === undefined
+  problems.push(...checkLocales(d.locales, fieldsKnown ? configJsonSchema(d.config as z.ZodType) : undefined, Array.isArray(d.outputs) ? (d.outputs as string[]) : undefined))
   if (typeof d.run !== 'function') problems.push('run: expected an async function ({ config, customers, ctx }) => result')
   for (const field of ['validate', 'explain', 'limits', 'entry', 'measures', 'gatesChannel', 'writesTags'] as const) {
     if (d[field] !== undefined && typeof d[field] !== 'function') problems.push(`${field}: expected a function`)

@@ -8,6 +8,7 @@ import type { Channel } from '../ports/store.ts'
 import { NodeDeclarationError } from '../errors.ts'
 import { checkDeclaration } from './check-declaration.ts'
 import type { EntrySpec } from './entry-spec.ts'
+import type { NodeLocales } from './node-locales.ts'
 import type {
   ConfigMigrations,
   Decision,
@@ -42,6 +43,12 @@ export interface NodeDeclaration<Schema extends z.ZodType, Output extends string
   /** One or two sentences for the palette tooltip and the reference docs. */
   description: string
   icon: NodeIcon
+  /**
+   * Translations of the title, description, output labels and config field texts, per language
+   * tag (`'zh-CN'`): the editor shows them in its language, English when one is missing. See
+   * node-locales.ts; field paths are as docs/nodes.md lists them (`for.amount`, `list[].name`).
+   */
+  locales?: NodeLocales
   /**
    * The config schema: a zod object. Its JSON Schema (zod's `toJSONSchema`, titles from
    * `.meta({ title })`) drives the editor form and the docs, so it must be representable: no

@@ -8,6 +8,7 @@
  * the split exactly.
  */
 import { defineNode, z, type RoutedCustomer } from 'sluice/sdk'
+import { zhCN } from './locales.ts'
 
 const variant = z.object({
   name: z.string().min(1).max(40).meta({ title: 'Name', description: 'Also the name of the output customers in this variant leave on.' }),
@@ -44,6 +45,7 @@ export default defineNode({
   category: 'flow',
   description: 'Splits customers deterministically by weight into one output per variant; a customer always lands in the same variant.',
   icon: 'split',
+  locales: { 'zh-CN': zhCN },
   config,
   outputs: (cfg) => cfg.variants.map((v) => v.name),
   migrate: {

@@ -15,6 +15,7 @@ import { defineNode } from '../../engine/sdk/index.ts'
 import { rank, skipReason, type EligibilityRules, type SkipReason } from './choose.ts'
 import { configSchema, validateConfig, type Candidate, type ChooseChannelConfig } from './config.ts'
 import { renderTemplate } from './templates.ts'
+import { zhCN } from './locales.ts'
 
 const DAY = 86_400_000
 
@@ -109,6 +110,7 @@ export default defineNode({
   title: 'Choose channel and send',
   category: 'channel',
   icon: 'send',
+  locales: { 'zh-CN': zhCN },
   description:
     'Sends each customer one message on the best eligible channel among the candidates (in order). A channel is eligible when the customer is reachable on it (e-mail address, phone for SMS and calls, push token, WeChat id), has consent, is not suppressed, is outside quiet hours in their own time zone, and the channel has capacity left today (given out in arrival order over everyone due at once; customers in the flow\'s holdout are routed the same way but use none of it, since they are never contacted). Strategies: priority, preferred channel, cheapest, best past response, or a Thompson-sampling bandit learning from response events. One output per candidate channel plus `none`; a delivery that fails for good falls back to the next eligible channel. Messages are Mustache templates, escaped; e-mail can carry a signed one-click unsubscribe link (RFC 8058).',
   config: configSchema,

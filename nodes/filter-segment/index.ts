@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { defineNode } from '../../engine/sdk/index.ts'
 import type { CohortMember } from '../../engine/sdk/index.ts'
 import { describeSegment, segmentSchema, validateSegment } from '../../engine/sdk/index.ts'
+import { zhCN } from './locales.ts'
 
 export default defineNode({
   type: 'filter-segment',
@@ -15,6 +16,7 @@ export default defineNode({
   title: 'Filter segment',
   category: 'audience',
   icon: 'filter',
+  locales: { 'zh-CN': zhCN },
   description:
     'Sends customers who match a segment (attributes, tags and scores, behaviour such as "at least 3 purchases in 90 days", RFM cell, static list, reachability, consent) to `match`, the others to `no match`. See docs/segments.md for the format.',
   config: z

@@ -23,6 +23,7 @@
 import { z } from 'zod'
 import type { CohortMember, ParkedCustomer, RoutedCustomer } from '../../engine/sdk/index.ts'
 import { defineNode } from '../../engine/sdk/index.ts'
+import { zhCN } from './locales.ts'
 
 const DAY = 86_400_000
 
@@ -61,6 +62,7 @@ export default defineNode({
   title: 'Measure',
   category: 'measure',
   icon: 'target',
+  locales: { 'zh-CN': zhCN },
   description:
     'Follows customers to a goal (an event type with optional property conditions) within N days of entering the flow or of passing a chosen node: `converted` as soon as the goal happens, `not converted` when the window closes. Holdout customers are measured too; `sluice run` prints the uplift report (treated vs holdout rate difference, 95 % Newcombe score interval, pooled two-proportion z-test p-value; see docs/measure.md).',
   config: configSchema,

@@ -16,6 +16,7 @@ import { logisticScore, scorecardScore } from './models.ts'
 import { rfmCell } from './rfm-cells.ts'
 import { routeScored, type Scored } from './routing.ts'
 import { validateScoreConfig } from './validate-score.ts'
+import { zhCN } from './locales.ts'
 
 const DAY = 86_400_000
 
@@ -25,6 +26,7 @@ export default defineNode({
   title: 'Score',
   category: 'scoring',
   icon: 'gauge',
+  locales: { 'zh-CN': zhCN },
   description: [
     `Scores customers and routes them by score. Methods: **RFM** (purchase events in the last N days; recency, frequency and monetary value each 1–5 by quintile over every customer who bought in the window — ties share the lower score, customers without a purchase score 1-1-1 in cell \`lost\`; score R + F + M; writes \`${RFM_CELL_TAG}\`, \`rfm_r\`, \`rfm_f\`, \`rfm_m\`),`,
     '**scorecard** (points per attribute bin, summed; missing values get the configured points) and **logistic model** (intercept + coefficients over numeric and one-hot categorical attributes → probability).',

@@ -16,6 +16,7 @@ import { defineNode } from '../../engine/sdk/index.ts'
 import type { CohortMember, ParkedCustomer, RoutedCustomer } from '../../engine/sdk/index.ts'
 import { evaluateCustomer, type Hold, type CustomerFacts } from './evaluate.ts'
 import { LONGEST_WINDOW_MS } from './windows.ts'
+import { zhCN } from './locales.ts'
 
 const DAY = 86_400_000
 const HOUR = 3_600_000
@@ -107,6 +108,7 @@ export default defineNode({
   title: 'Throttle',
   category: 'policy',
   icon: 'shield',
+  locales: { 'zh-CN': zhCN },
   description:
     'Contact policy gate before a send: the global policy (caps per channel and over all channels in calendar or rolling ' +
     'day/week/month windows in the customer\'s time zone, counted over every campaign including sends pending in the outbox; ' +

@@ -17,6 +17,7 @@ import { cronProblems } from '../../engine/sdk/index.ts'
 import type { AudienceSpec, EntrySpec, NodeIssue } from '../../engine/sdk/index.ts'
 import { defineNode } from '../../engine/sdk/index.ts'
 import { describeSegment, parseIsoTime, segmentSchema, validateSegment } from '../../engine/sdk/index.ts'
+import { zhCN } from './locales.ts'
 
 const propertyMatch = z
   .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]))
@@ -97,6 +98,7 @@ export default defineNode({
   title: 'Trigger',
   category: 'trigger',
   icon: 'bolt',
+  locales: { 'zh-CN': zhCN },
   description:
     'Where customers enter: on an event (type and property conditions), on a cron schedule in a time zone (an audience evaluated at each fire), or an audience once (now or at a set time). Entry policy and holdout come from the flow settings.',
   config: configSchema,

@@ -15,6 +15,7 @@ import { startOfLocalDay, zonedParts, zonedToEpoch } from '../../engine/sdk/inde
 import type { CohortMember, NodeIssue, ParkedCustomer, RoutedCustomer } from '../../engine/sdk/index.ts'
 import { defineNode } from '../../engine/sdk/index.ts'
 import { parseIsoTime } from '../../engine/sdk/index.ts'
+import { zhCN } from './locales.ts'
 
 const MINUTE = 60_000
 const UNIT_MS = { minutes: MINUTE, hours: 60 * MINUTE, days: 1_440 * MINUTE, weeks: 10_080 * MINUTE } as const
@@ -105,6 +106,7 @@ export default defineNode({
   title: 'Wait',
   category: 'timing',
   icon: 'clock',
+  locales: { 'zh-CN': zhCN },
   description:
     'Holds customers for a duration (minutes to 90 days), until a date, until the next allowed window in their own time zone, or until they do something (with a timeout). Durable: a due time in the database, not a timer.',
   config: configSchema,
