@@ -8,6 +8,7 @@ import { keyboardMessages } from './canvas/keyboard-messages.ts'
 import { resultsMessages } from './results/messages.ts'
 import { segmentMessages } from './segments/messages.ts'
 import { whereaboutsMessages } from './runs/whereabouts-messages.ts'
+import { counterfactualMessages } from './replay/messages.ts'
 
 const en = {
   app: { title: 'Sluice', language: 'Language', signOut: 'Sign out', readOnly: 'Read only ({{role}})' },
@@ -90,8 +91,8 @@ const saved = typeof localStorage === 'undefined' ? null : localStorage.getItem(
 void i18next.use(initReactI18next).init({
   // The segment builder, the results view and the publish dialog's forecast keep their words beside them (segments/messages.ts, results/messages.ts, canvas/forecast-messages.ts).
   resources: {
-    en: { translation: { ...en, segment: segmentMessages.en, results: resultsMessages.en, forecast: forecastMessages.en, keyboard: keyboardMessages.en, form: formMessages.en, journey: journeyMessages.en, whereabouts: whereaboutsMessages.en } },
-    'zh-CN': { translation: { ...zhCN, segment: segmentMessages['zh-CN'], results: resultsMessages['zh-CN'], forecast: forecastMessages['zh-CN'], keyboard: keyboardMessages['zh-CN'], form: formMessages['zh-CN'], journey: journeyMessages['zh-CN'], whereabouts: whereaboutsMessages['zh-CN'] } },
+    en: { translation: { ...en, segment: segmentMessages.en, results: resultsMessages.en, forecast: forecastMessages.en, keyboard: keyboardMessages.en, form: formMessages.en, journey: journeyMessages.en, whereabouts: whereaboutsMessages.en, counterfactual: counterfactualMessages.en } },
+    'zh-CN': { translation: { ...zhCN, segment: segmentMessages['zh-CN'], results: resultsMessages['zh-CN'], forecast: forecastMessages['zh-CN'], keyboard: keyboardMessages['zh-CN'], form: formMessages['zh-CN'], journey: journeyMessages['zh-CN'], whereabouts: whereaboutsMessages['zh-CN'], counterfactual: counterfactualMessages['zh-CN'] } },
   },
   lng: saved ?? (typeof navigator !== 'undefined' && navigator.language.startsWith('zh') ? 'zh-CN' : 'en'),
   fallbackLng: 'en',

@@ -19,6 +19,7 @@ import { HistoryPanel } from './HistoryPanel.tsx'
 import { JourneyPanel } from './JourneyPanel.tsx'
 import { PublishDialog } from './PublishDialog.tsx'
 import { RunWhereabouts } from '../runs/RunWhereabouts.tsx'
+import { CounterfactualReplay } from '../replay/CounterfactualReplay.tsx'
 import { focusProblemField } from './problem-focus.ts'
 import { SimulatePanel } from './SimulatePanel.tsx'
 import { actionOf, chordOf, loadShortcuts } from './shortcuts.ts'
@@ -289,6 +290,7 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
         <button type="button" data-testid="open-results" onClick={() => { if (save === 'saved' || confirm(t('editor.leave'))) window.location.hash = `#/flows/${encodeURIComponent(flowId)}/results` }}>{t('results.button')}</button>
         <button type="button" data-testid="history" aria-pressed={side === 'history'} className={side === 'history' ? 'active' : ''} onClick={() => toggleSide('history')}>{t('history.button')}</button>
         <button type="button" data-testid="journey" aria-pressed={side === 'journey'} className={side === 'journey' ? 'active' : ''} onClick={() => toggleSide('journey')}>{t('journey.button')}</button>
+        <CounterfactualReplay flowId={flowId} />
         <label className="inline"><input type="checkbox" checked={liveRun !== null} disabled={liveRun === null} readOnly /> {t('editor.live')}</label>
         <button type="button" className="primary" data-testid="publish" disabled={readOnly} onClick={() => setPublishing(true)}>{t('editor.publish')}</button>
       </header>
