@@ -109,8 +109,11 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
   }), [history, types, countKind])
 
   // React Flow's measured sizes (its `dimensions` changes), handed back with nodes that only
-  // moved, and the node objects handed over last render (canvas-nodes.ts).
+  // moved, and the node objects handed over last render (canvas-nodes.ts). A measurement also
+  // hands the measured nodes over once more with their size: the minimap draws a step only
+  // from a user node that has one.
   const sizes = useRef(new Map<string, Size>())
+  const [measurements, setMeasurements] = useState(0)
   const lastNodes = useRef(new Map<string, FlowNodeType | NoteNodeType>())
   const nodes: (FlowNodeType | NoteNodeType)[] = useMemo(() => {
     if (!typesLoaded) return []
@@ -138,7 +141,8 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
     const stable = stableNodes(built, lastNodes.current, sizes.current)
     lastNodes.current = new Map(stable.map((n) => [n.id, n]))
     return stable
-  }, [flow, stepData, noteData, ghosts, selected, dragging, readOnly, typesLoaded])
+    // `measurements`: React Flow measured nodes since (`sizes` is a ref).
+  }, [flow, stepData, noteData, ghosts, selected, dragging, readOnly, typesLoaded, measurements])
 
   const edges: LabelledEdgeType[] = useMemo(() => {
     if (!typesLoaded) return []
@@ -169,8 +173,12 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
     const moving: Record<string, Point> = {}
     const dropped: Record<string, Point> = {}
     let selection: string[] | null = null
+    let measured = false
     for (const change of changes) {
-      if (change.type === 'dimensions' && change.dimensions) sizes.current.set(change.id, change.dimensions)
+      if (change.type === 'dimensions' && change.dimensions) {
+        sizes.current.set(change.id, change.dimensions)
+        measured = true
+      }
       if (change.type === 'position' && change.position) (change.dragging ? moving : dropped)[change.id] = change.position
       if (change.type === 'select') {
         selection ??= [...useEditor.getState().selected]
@@ -185,6 +193,7 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
       edit('move', (f) => moveOnCanvas(f, positions))
     }
     if (selection) select(selection)
+    if (measured) setMeasurements((n) => n + 1)
   }, [drag, edit, select])
 
   const onEdgesChange = useCallback((changes: EdgeChange[]) => {

@@ -8,7 +8,7 @@ const node = (id: string, x: number, d: Record<string, unknown>, extra: Partial<
 describe('stable canvas nodes', () => {
   const a = data('A')
   const b = data('B')
-  const before = [node('a', 0, a), node('b', 100, b)]
+  const before = [node('a', 0, a, { measured: { width: 200, height: 80 } }), node('b', 100, b, { measured: { width: 210, height: 90 } })]
   const previous = new Map(before.map((n) => [n.id, n]))
   const sizes = new Map<string, Size>([['a', { width: 200, height: 80 }], ['b', { width: 210, height: 90 }]])
 
@@ -24,6 +24,15 @@ describe('stable canvas nodes', () => {
     expect(moved?.position).toEqual({ x: 40, y: 0 })
     expect(moved?.measured).toEqual({ width: 200, height: 80 })
     expect(picked?.measured).toEqual({ width: 210, height: 90 })
+  })
+
+  it('hands a node React Flow measured since over again with its size, so the minimap can draw it', () => {
+    const unmeasured = node('a', 0, a)
+    const [again] = stableNodes([node('a', 0, a)], new Map([['a', unmeasured]]), sizes)
+    expect(again).not.toBe(unmeasured)
+    expect(again?.measured).toEqual({ width: 200, height: 80 })
+    const [resized] = stableNodes([node('a', 0, a)], previous, new Map([['a', { width: 200, height: 100 }]]))
+    expect(resized?.measured).toEqual({ width: 200, height: 100 })
   })
 
   it('leaves a node whose data changed, a new node and a node never measured without a size, so React Flow measures them', () => {

@@ -11,6 +11,8 @@
  *   (`measured`), so it keeps its size and handle bounds.
  * - A node whose data changed is handed over without `measured` and is measured again, as
  *   before: its content, and with it its size or its handles' places, may have changed.
+ * - A node React Flow measured since it was handed over is handed over again with that size:
+ *   the minimap draws only user nodes that carry one.
  */
 import type { Node } from '@xyflow/react'
 
@@ -36,10 +38,14 @@ export function sameNode(a: Node, b: Node): boolean {
 export function stableNodes<N extends Node>(built: readonly N[], previous: ReadonlyMap<string, N>, sizes: ReadonlyMap<string, Size>): N[] {
   return built.map((node) => {
     const before = previous.get(node.id)
-    if (before && sameNode(before, node)) return before
     const size = sizes.get(node.id)
+    if (before && sameNode(before, node) && (!size || sameSize(before.measured, size))) return before
     return before && size && before.data === node.data && before.type === node.type ? { ...node, measured: size } : node
   })
+}
+
+function sameSize(a: Partial<Size> | undefined, b: Size): boolean {
+  return a?.width === b.width && a?.height === b.height
 }
 
 /** Reuses `before` when every own key of `next` holds the same value (arrays compared by item). */
