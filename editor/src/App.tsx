@@ -30,6 +30,8 @@ export function App() {
       .then((me) => setSession(me))
       .catch((e: unknown) => setSession(e instanceof ApiFailure && e.status === 401 ? 'signed-out' : { principal: { name: 'local', role: 'admin' }, csrfToken: null }))
   }, [])
+  // Node types read in the editor's language (their declarations' locales).
+  useEffect(() => useEditor.getState().setLanguage(i18n.language), [i18n.language])
   useEffect(() => {
     if (session === null || session === 'signed-out') return
     setCsrfToken(session.csrfToken)

@@ -4,6 +4,7 @@
  */
 import type { Flow } from './canvas/flow-model.ts'
 import type { FlowDiff } from '../../engine/flow/diff.ts'
+import type { NodeLocales } from '../../engine/sdk/node-locales.ts'
 import type { ForecastReport } from '../../engine/simulation/forecast-flow.ts'
 import type { RunReport } from '../../engine/simulation/simulate-flow.ts'
 
@@ -30,6 +31,10 @@ export interface NodeType {
   timing: string
   outputs: string[] | null
   configSchema: Record<string, unknown>
+  /** The declaration's translations per language tag (engine/sdk/node-locales.ts). */
+  locales?: NodeLocales
+  /** Output name → label in the editor's language (set by the store when it localizes the types). */
+  outputLabels?: Record<string, string>
 }
 
 export interface FlowIssue {

@@ -138,6 +138,11 @@ export function localizeConfigSchema(schema: JsonSchema, fields: NodeLocale['fie
   return walk(schema, '')
 }
 
+/** The form's heading is the schema's own title (the node type's): translated with the type. */
+function withTitle(schema: JsonSchema, title: string | undefined): JsonSchema {
+  return title === undefined || typeof schema.title !== 'string' ? schema : { ...schema, title }
+}
+
 /** What a node type description needs for translating. */
 interface Localizable {
   title: string
@@ -158,7 +163,7 @@ export function localizeNodeType<T extends Localizable>(type: T, language: strin
     ...type,
     title: locale.title ?? type.title,
     description: locale.description ?? type.description,
-    configSchema: localizeConfigSchema(type.configSchema, locale.fields),
+    configSchema: withTitle(localizeConfigSchema(type.configSchema, locale.fields), locale.title),
     outputLabels: { ...locale.outputs },
   }
 }

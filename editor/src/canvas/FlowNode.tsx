@@ -6,7 +6,9 @@
  */
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react'
 import { memo } from 'react'
+import { useEditor } from './editor-store.ts'
 import { glyphOf } from './node-icons.ts'
+import { outputLabel } from './step-summary.ts'
 
 export interface FlowNodeData extends Record<string, unknown> {
   nodeId: string
@@ -35,6 +37,8 @@ export type FlowNodeType = Node<FlowNodeData, 'step'>
 export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<FlowNodeType>) {
   const width = Math.max(1, data.outputs.length)
   const ghost = data.diff === 'removed'
+  // Output labels in the editor's language; the handle ids stay the output names.
+  const nodeType = useEditor((s) => s.nodeTypes.find((n) => n.type === data.type))
   return (
     <div
       className={`step${selected ? ' selected' : ''}${data.errors > 0 ? ' has-errors' : ''}${data.diff ? ` diff-${data.diff}` : ''}`}
@@ -58,7 +62,7 @@ export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<Flo
       <div className="step-outputs">
         {data.outputs.map((output, i) => (
           <div key={output} className="step-output" style={{ left: `${((i + 0.5) / width) * 100}%` }}>
-            <span className="step-output-label">{output}</span>
+            <span className="step-output-label" data-output-label={output}>{outputLabel(nodeType, output)}</span>
             <Handle type="source" position={Position.Bottom} id={output} style={{ left: '50%' }} />
             {!ghost && <button type="button" className="add-after nodrag" aria-label={`add after ${output}`} data-output={output} onClick={(e) => { e.stopPropagation(); data.onAdd(output) }}>+</button>}
           </div>
@@ -68,19 +72,5 @@ export const FlowNode = memo(function FlowNode({ data, selected }: NodeProps<Flo
   )
 })
 
-/** A short reading of a node's config for the canvas ("wait 2 days", "segment: 3 rules"). */
-export function summarize(type: string, config: Record<string, unknown>): string {
-  const parts: string[] = []
-  for (const [key, value] of Object.entries(config)) {
-    if (value === null || value === undefined) continue
-    if (typeof value === 'object') {
-      const v = value as Record<string, unknown>
-      if (typeof v.amount === 'number' && typeof v.unit === 'string') parts.push(`${key} ${v.amount} ${v.unit}`)
-      else if (typeof v.type === 'string') parts.push(`${key}: ${v.type}`)
-      else if (Array.isArray(value)) parts.push(`${value.length} ${key}`)
-      else parts.push(key)
-    } else parts.push(`${key}: ${String(value)}`)
-    if (parts.length === 2) break
-  }
-  return parts.length > 0 ? parts.join(' · ') : type
-}
+/** The summary moved to step-summary.ts (translated, plural-aware); Canvas imports it from here. */
+export { summarize } from './step-summary.ts'

@@ -6,6 +6,8 @@
  */
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react'
 import { memo } from 'react'
+import { useEditor } from './editor-store.ts'
+import { outputLabelOfStep } from './step-summary.ts'
 
 export interface LabelledEdgeData extends Record<string, unknown> {
   from: string
@@ -22,6 +24,8 @@ export interface LabelledEdgeData extends Record<string, unknown> {
 export type LabelledEdgeType = Edge<LabelledEdgeData, 'flow'>
 
 export const LabelledEdge = memo(function LabelledEdge({ id, data, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, style }: EdgeProps<LabelledEdgeType>) {
+  // The output's label in the editor's language (the node type's declaration), else its name.
+  const label = useEditor((s) => (data ? outputLabelOfStep(s, data.from, data.output) : ''))
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition })
   return (
     <>
@@ -34,7 +38,7 @@ export const LabelledEdge = memo(function LabelledEdge({ id, data, sourceX, sour
             data-edge={id}
             style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
           >
-            {data.output}{data.count !== undefined && <> · <b>{data.count.toLocaleString()}</b></>}
+            {label}{data.count !== undefined && <> · <b>{data.count.toLocaleString()}</b></>}
           </div>
         </EdgeLabelRenderer>
       )}

@@ -6,6 +6,7 @@
 import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { NodeType } from '../api.ts'
+import { categoryLabel } from './step-summary.ts'
 
 export interface PaletteProps {
   nodeTypes: NodeType[]
@@ -26,7 +27,7 @@ const categoryRank = (category: string) => {
 
 export function matchesSearch(t: NodeType, query: string): boolean {
   const q = query.trim().toLowerCase()
-  return q === '' || [t.type, t.title, t.category, t.description].some((s) => s.toLowerCase().includes(q))
+  return q === '' || [t.type, t.title, t.category, categoryLabel(t.category), t.description].some((s) => s.toLowerCase().includes(q))
 }
 
 export function Palette({ nodeTypes, readOnly, onDrop }: PaletteProps) {
@@ -58,11 +59,11 @@ export function Palette({ nodeTypes, readOnly, onDrop }: PaletteProps) {
       <input className="palette-search" type="search" placeholder={t('editor.search')} value={query} onChange={(e) => setQuery(e.target.value)} />
       {groups.map(([category, types]) => (
         <section key={category}>
-          <h3>{category}</h3>
+          <h3>{categoryLabel(category)}</h3>
           {types.map((type) => (
             <div key={type.type} className="palette-item" data-palette-type={type.type} title={type.description} onPointerDown={(e) => startDrag(e, type)}>
               <strong>{type.title}</strong>
-              <small>{type.description.split('. ')[0]}</small>
+              <small>{type.description.split(/\. |。/)[0]}</small>
             </div>
           ))}
         </section>

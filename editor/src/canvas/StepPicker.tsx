@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next'
 import type { NodeType } from '../api.ts'
 import { OutputChoice } from './OutputChoice.tsx'
 import { matchesSearch } from './Palette.tsx'
+import { categoryLabel } from './step-summary.ts'
 import './keyboard.css'
 
 export interface PickerOutputs {
@@ -51,7 +52,7 @@ export function StepPicker({ nodeTypes, title, from, onPick, onClose }: { nodeTy
           {matches.map((type, i) => (
             // Options of the listbox the search drives (aria-activedescendant), clickable too.
             <li key={type.type} id={`pick-${type.type}`} role="option" aria-selected={i === active} className={`picker-option${i === active ? ' active' : ''}`} data-pick-type={type.type} onClick={() => onPick(type.type)}>
-              <strong>{type.title}</strong> <small>{type.category}</small>
+              <strong>{type.title}</strong> <small>{categoryLabel(type.category)}</small>
             </li>
           ))}
         </ul>

@@ -6,6 +6,7 @@
  */
 import { create } from 'zustand'
 import { temporal } from 'zundo'
+import { localizeNodeType } from '../../../engine/sdk/node-locales.ts'
 import type { FlowIssue, NodeType } from '../api.ts'
 import type { Flow, Point } from './flow-model.ts'
 import type { DiffOverlay } from './history.ts'
@@ -21,7 +22,12 @@ export type SaveState = 'saved' | 'unsaved' | 'saving' | 'failed' | 'conflict'
 export interface EditorState {
   flow: Flow | null
   revision: number
+  /** The node types in the editor's language (titles, descriptions, form texts, outputLabels). */
   nodeTypes: NodeType[]
+  /** As the server sent them, with every language's texts. */
+  serverNodeTypes: NodeType[]
+  /** The language the node types are shown in (i18next's). */
+  language: string
   /** Whether the node types request has answered (the canvas draws the steps once, with their types). */
   nodeTypesLoaded: boolean
   problems: FlowIssue[]
@@ -44,6 +50,8 @@ export interface EditorState {
   setSave(state: SaveState, error?: string | null): void
   setChecked(problems: FlowIssue[], outputs: Record<string, string[]>): void
   setNodeTypes(types: NodeType[]): void
+  /** Shows the node types in another language (App calls it when i18next's changes). */
+  setLanguage(language: string): void
   setCounts(counts: EditorState['counts']): void
   setSimulation(simulation: EditorState['simulation']): void
   setHistory(history: EditorState['history']): void
@@ -52,7 +60,7 @@ export interface EditorState {
 export const useEditor = create<EditorState>()(
   temporal(
     (set) => ({
-      flow: null, revision: 0, nodeTypes: [], nodeTypesLoaded: false, problems: [], outputs: {}, selected: [], dragging: {}, save: 'saved', saveError: null, counts: null, simulation: null, history: null,
+      flow: null, revision: 0, nodeTypes: [], serverNodeTypes: [], language: 'en', nodeTypesLoaded: false, problems: [], outputs: {}, selected: [], dragging: {}, save: 'saved', saveError: null, counts: null, simulation: null, history: null,
       load: (flow, revision, problems, outputs) => set({ flow, revision, problems, outputs, selected: [], dragging: {}, save: 'saved', saveError: null, simulation: null, history: null }),
       edit: (_label, fn) => set((state) => {
         if (!state.flow) return {}
@@ -64,7 +72,8 @@ export const useEditor = create<EditorState>()(
       drag: (positions) => set((state) => ({ dragging: { ...state.dragging, ...positions } })),
       setSave: (save, error = null) => set({ save, saveError: error }),
       setChecked: (problems, outputs) => set({ problems, outputs }),
-      setNodeTypes: (nodeTypes) => set({ nodeTypes, nodeTypesLoaded: true }),
+      setNodeTypes: (types) => set((state) => ({ serverNodeTypes: types, nodeTypes: types.map((type) => localizeNodeType(type, state.language)), nodeTypesLoaded: true })),
+      setLanguage: (language) => set((state) => (language === state.language ? {} : { language, nodeTypes: state.serverNodeTypes.map((type) => localizeNodeType(type, language)) })),
       setCounts: (counts) => set({ counts }),
       setSimulation: (simulation) => set({ simulation }),
       setHistory: (history) => set({ history }),
