@@ -11,7 +11,7 @@
  * the workspace, in the settings panel's place) and the canvas overlays (NodeToolbar badges and
  * ViewportPortal edge labels, positioned from React Flow's own node internals).
  */
-import { NodeToolbar, Position, useStore, ViewportPortal, type InternalNode, type ReactFlowState } from '@xyflow/react'
+import { NodeToolbar, Position, useReactFlow, useStore, ViewportPortal, type InternalNode, type ReactFlowState } from '@xyflow/react'
 import { lazy, Suspense, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { createPortal } from 'react-dom'
 import { useTranslation } from 'react-i18next'
@@ -43,6 +43,13 @@ export function CounterfactualReplay({ flowId }: { flowId: string }) {
   const [workspace, setWorkspace] = useState<HTMLElement | null>(null)
   useLayoutEffect(() => setWorkspace(anchor.current?.closest('.editor')?.querySelector<HTMLElement>('.workspace') ?? null), [])
   const flow = useEditor((s) => s.flow)
+  const { fitView } = useReactFlow()
+  // The panel narrows the canvas: when an answer arrives, fit the steps into what is left, with room above them for the badges.
+  useEffect(() => {
+    if (!open || !report) return
+    const frame = requestAnimationFrame(() => void fitView({ padding: { top: '60px', left: '30px', right: '30px', bottom: '30px' }, duration: 150 }))
+    return () => cancelAnimationFrame(frame)
+  }, [open, report, fitView])
 
   // Who am I: the route is for operators (the editor's local mode without sign-in is an admin, as App.tsx has it).
   useEffect(() => {
@@ -179,7 +186,7 @@ function StepBadge({ node }: { node: NodeComparison }) {
   const { t } = useTranslation()
   const counts = enteredOf(node)
   return (
-    <NodeToolbar nodeId={node.nodeId} isVisible position={Position.Right} align="start" offset={8}>
+    <NodeToolbar nodeId={node.nodeId} isVisible position={Position.Top} align="start" offset={6}>
       <span
         className={`counterfactual-badge${nodeChanged(node) ? ' changed' : ''}`} data-testid="counterfactual-badge" data-node-id={node.nodeId}
         data-original={counts.original} data-counterfactual={counts.counterfactual} data-delta={counts.delta}
