@@ -47,14 +47,14 @@ export function Canvas({ readOnly, onAddAfter }: CanvasProps) {
   const countKind = simulation ? 'simulated' : 'live'
   const history = useEditor((s) => s.history)
   // Steps are drawn once their types are known: drawn before, the types' arrival changed every
-  // step's title, icon and outputs, and React Flow measured all of them a second time (§30).
+  // step's title, icon and outputs, and React Flow measured all of them a second time (§35).
   const typesLoaded = useEditor((s) => s.nodeTypesLoaded)
   const { edit, select, drag } = useEditor.getState()
 
   // Each step's data apart from its position and selection: a drag re-renders only the moved
   // nodes (FlowNode is memoised on data), not all of them every frame (decisions §28). A step
   // whose data reads the same as before keeps its data object, so React Flow keeps its
-  // measurement (canvas-nodes.ts, decisions §30).
+  // measurement (canvas-nodes.ts, decisions §35).
   const adders = useMemo(() => new Map<string, (output: string) => void>(), [onAddAfter])
   const adderOf = useCallback((id: string) => {
     let adder = adders.get(id)

@@ -1,5 +1,5 @@
 /**
- * Keeping the canvas's node objects stable between renders (decisions §30). React Flow treats a
+ * Keeping the canvas's node objects stable between renders (decisions §35). React Flow treats a
  * node object it has not seen as a new node: without `measured` it hides it, measures it again
  * (size and every handle) and draws none of its edges until then. The canvas builds its node
  * list from the store on every drag step, so without this each step re-measured all 300 nodes of
