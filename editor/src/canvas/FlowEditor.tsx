@@ -13,7 +13,7 @@ import { ConfigPanel } from './ConfigPanel.tsx'
 import { ConnectDialog, outputTargets, stepTitle } from './ConnectDialog.tsx'
 import { clearHistory, redo, undo, useEditor } from './editor-store.ts'
 import { addAfter, addNode, addNote, connect, copy, insertOnEdge, move, noteCanvasId, parseClip, paste, removeOnCanvas, setConfig, setTitle, type Flow } from './flow-model.ts'
-import { autoLayout } from './layout.ts'
+import { autoLayout, NODE_HEIGHT, NODE_WIDTH } from './layout.ts'
 import { Palette } from './Palette.tsx'
 import { HistoryPanel } from './HistoryPanel.tsx'
 import { JourneyPanel } from './JourneyPanel.tsx'
@@ -183,7 +183,9 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
   function dropFromPalette(type: string, clientX: number, clientY: number) {
     const pane = document.querySelector('.react-flow__pane')?.getBoundingClientRect()
     if (!flow || !pane || clientX < pane.left || clientX > pane.right || clientY < pane.top || clientY > pane.bottom) return
-    const at = toFlow(clientX, clientY)
+    // The step lands centred on the pointer (its position is its top-left corner).
+    const pointer = toFlow(clientX, clientY)
+    const at = { x: pointer.x - NODE_WIDTH / 2, y: pointer.y - NODE_HEIGHT / 2 }
     const onEdge = edgeAt(flow, clientX, clientY)
     edit(onEdge ? 'insert' : 'add', (f) => {
       const added = onEdge ? insertOnEdge(f, onEdge, type, outputsOf(type)[0], at) : addNode(f, type, at)

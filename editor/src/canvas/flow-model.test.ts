@@ -35,6 +35,26 @@ describe('flow model edits', () => {
     expect(inserted.flow.layout['filter-segment']).toEqual({ x: 0, y: 140 })
   })
 
+  it('a step dropped on an edge over the next step moves that step and the chain after it down, not pinned ones', () => {
+    const chain: Flow = {
+      ...base,
+      nodes: [...base.nodes, { id: 'measure', type: 'measure', config: {} }, { id: 'side', type: 'wait', config: {} }],
+      edges: [{ from: 'in', output: 'entered', to: 'wait' }, { from: 'wait', output: 'done', to: 'measure' }],
+      layout: { in: { x: 0, y: 0 }, wait: { x: 0, y: 140 }, measure: { x: 0, y: 280, pinned: true }, side: { x: 0, y: 300 } },
+    }
+    // Dropped at y 100: it would cover `wait` (140): `wait` moves to 100 + 84 + 40; pinned `measure` and unrelated `side` stay.
+    const inserted = insertOnEdge(chain, chain.edges[0] as Flow['edges'][number], 'throttle', 'pass', { x: 10, y: 100 })
+    expect(inserted.flow.layout.throttle).toEqual({ x: 10, y: 100 })
+    expect(inserted.flow.layout.wait).toEqual({ x: 0, y: 224 })
+    expect(inserted.flow.layout.measure).toEqual({ x: 0, y: 280, pinned: true })
+    expect(inserted.flow.layout.side).toEqual({ x: 0, y: 300 })
+    // Unpinned, the chain after it moves by as much.
+    const free = { ...chain, layout: { ...chain.layout, measure: { x: 0, y: 280 } } }
+    expect(insertOnEdge(free, free.edges[0] as Flow['edges'][number], 'throttle', 'pass', { x: 10, y: 100 }).flow.layout.measure).toEqual({ x: 0, y: 364 })
+    // Far to the side of the next step: nothing moves.
+    expect(insertOnEdge(chain, chain.edges[0] as Flow['edges'][number], 'throttle', 'pass', { x: 400, y: 100 }).flow.layout.wait).toEqual({ x: 0, y: 140 })
+  })
+
   it('removes nodes with their edges and layout', () => {
     const flow = remove(base, ['wait'])
     expect(flow.nodes.map((n) => n.id)).toEqual(['in'])

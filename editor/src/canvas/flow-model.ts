@@ -5,6 +5,7 @@
  * file's `layout`, apart from the logic, so diffs of the logic stay readable.
  */
 import type { Flow, FlowEdge, FlowNode, FlowNote } from '../../../engine/flow/schema.ts'
+import { NODE_HEIGHT, NODE_WIDTH } from './layout.ts'
 
 export type { Flow, FlowEdge, FlowNode, FlowNote }
 export interface Point {
@@ -55,7 +56,37 @@ export function insertOnEdge(flow: Flow, edge: FlowEdge, type: string, firstOutp
   let next = { ...added.flow, edges: added.flow.edges.filter((e) => !(e.from === edge.from && e.output === edge.output && e.to === edge.to)) }
   next = connect(next, { from: edge.from, output: edge.output, to: added.id })
   if (firstOutput) next = connect(next, { from: added.id, output: firstOutput, to: edge.to })
-  return { id: added.id, flow: next }
+  return { id: added.id, flow: makeRoomBelow(next, added.id, edge.to, edge.from) }
+}
+
+/** The space kept between a step and the one below it when steps are moved to make room. */
+export const ROOM_Y = 40
+
+/**
+ * Moves the chain from `start` (it and every step after it, but not `stop` nor pinned steps)
+ * down when `start` overlaps the step `above` (with ROOM_Y between them), so an inserted step
+ * never covers the one it leads to. Part of the same edit: one undo step.
+ */
+export function makeRoomBelow(flow: Flow, above: string, start: string, stop: string, size: { width: number; height: number } = { width: NODE_WIDTH, height: NODE_HEIGHT }): Flow {
+  const a = flow.layout[above]
+  const b = flow.layout[start]
+  if (!a || !b || b.pinned) return flow
+  const dy = a.y + size.height + ROOM_Y - b.y
+  if (dy <= 0 || Math.abs(b.x - a.x) >= size.width || b.y + size.height <= a.y) return flow
+  const chain = new Set<string>()
+  const queue = [start]
+  while (queue.length > 0) {
+    const id = queue.shift() as string
+    if (chain.has(id) || id === above || id === stop || flow.layout[id]?.pinned) continue
+    chain.add(id)
+    for (const e of flow.edges) if (e.from === id) queue.push(e.to)
+  }
+  const layout = { ...flow.layout }
+  for (const id of chain) {
+    const p = layout[id]
+    if (p) layout[id] = { ...p, y: p.y + dy }
+  }
+  return { ...flow, layout }
 }
 
 /** Removes nodes (with their edges and layout) and edges. */
