@@ -31,12 +31,6 @@ export interface StoreDialect {
    */
   rowsTable(alias: string, columns: readonly SqlColumn[]): string
   /**
-   * A query of `?` (a count) rows, each a fresh value of `table`'s generated key in column
-   * `key`, ascending: SQLite the next rowids (largest + 1 …, what it would assign itself; valid
-   * inside the write transaction, SQLite having one writer), Postgres the identity's sequence.
-   */
-  nextKeys(table: string, key: string): string
-  /**
    * `target` (a stored JSON object) with `patch` (JSON) merged in, keys set to null in the patch
    * removed: SQLite's RFC 7396 `jsonb_patch`, Postgres `||` then stripping nulls (stored
    * attributes never hold a JSON null, so the two agree on flat objects).

@@ -34,10 +34,24 @@ export interface RowInsert {
   /** The conflict key of a whole-row replace (then no tail). */
   replace?: readonly string[]
   /**
-   * The rows carry the table's generated key, reserved with `dialect.nextKeys` (Postgres'
+   * The rows carry the table's generated key, reserved with `driver.reserveKeys` (Postgres'
    * identity column then needs `OVERRIDING SYSTEM VALUE`; SQLite takes a given rowid as it is).
    */
   givenKeys?: boolean
+}
+
+/** An update of stored rows by key from input rows (`driver.updateRows`). */
+export interface RowUpdate {
+  table: string
+  /** The table's key column; the first of `columns` holds its value. */
+  key: string
+  columns: readonly SqlColumn[]
+  /**
+   * The SET assignments (column → expression) written with `input(column)` for a value of the
+   * input row and `stored(column)` for the stored one (SQLite binds inputs by name, so one may
+   * appear several times; Postgres reads them from the rows table).
+   */
+  set(input: (column: string) => string, stored: (column: string) => string, dialect: StoreDialect): Record<string, string>
 }
 
 /** Rows of a statement, as the database returns them (Postgres: bigint and count columns as strings). */
@@ -63,6 +77,19 @@ export interface SqlDriver {
    * table (UPDATE … FROM, DELETE … IN, a join) is run once per parameter.
    */
   rowsParams(columns: readonly SqlColumn[], values: readonly unknown[]): unknown[]
+  /**
+   * Updates the stored rows that the rows held in `values` name by key (the first of `columns`),
+   * with `update.set`: Postgres one `UPDATE … FROM` a rows table per 5,000 rows, SQLite one
+   * prepared `UPDATE … WHERE key = …` per row (in process that beats unpacking JSON text per
+   * column, and UPDATE … FROM costs SQLite twice a plain update per row). The rows changed.
+   */
+  updateRows(update: RowUpdate, values: readonly unknown[]): Promise<number>
+  /**
+   * `n` fresh values of `table`'s generated key `key`, ascending, for rows inserted with
+   * `RowInsert.givenKeys`: SQLite the next rowids (largest + 1 …, what it would assign itself;
+   * valid inside the write transaction, SQLite having one writer), Postgres the identity's sequence.
+   */
+  reserveKeys(table: string, key: string, n: number): Promise<number[]>
   /**
    * Rows of a statement compiled for this dialect with its own placeholders and bindings
    * (store/segment/sql-dialect.ts `SqlParams`: named `@p1` on SQLite, `$1` on Postgres).

@@ -1,15 +1,15 @@
 /**
  * The customer upsert, written once over the store driver (store/core) for both dialects. One
- * key look-up splits the batch: new customers get keys reserved up front (`dialect.nextKeys`)
+ * key look-up splits the batch: new customers get keys reserved up front (`driver.reserveKeys`)
  * and take the insert-only path (one multi-row insert, plain inserts of their addresses and
- * tags: ~40 % cheaper than upserts); known ones one UPDATE … FROM a rows table (attributes
- * merge-patched: null clears a key), their addresses and tags upserted, addresses set to null
- * deleted. Repeated ids of a batch are folded first (later values win).
+ * tags: ~40 % cheaper than upserts); known ones updated by key (`driver.updateRows`: an
+ * UPDATE … FROM per 5,000 rows on Postgres, a prepared UPDATE per row on SQLite; attributes
+ * merge-patched, null clears a key),
+ * their addresses and tags upserted, addresses set to null deleted. Repeated ids of a batch are folded first (later values win).
  */
 import type { CustomerInput, Tag, UpsertResult } from '../../engine/ports/store.ts'
 import { initialAttributes, mergeDuplicateCustomers, validateCustomers } from '../common/validate-input.ts'
-import { num } from '../core/values.ts'
-import type { RowInsert, SqlColumn, SqlDriver } from '../core/driver.ts'
+import type { RowInsert, RowUpdate, SqlColumn, SqlDriver } from '../core/driver.ts'
 import type { KeysOf } from '../contact/contact.ts'
 import { TAG_COLUMNS, UPSERT_TAGS, writeTag } from '../tags/tags.ts'
 
@@ -64,6 +64,7 @@ const UPDATE_COLUMNS: SqlColumn[] = [
   { name: 'tz', type: 'text' },
   { name: 'set_pc', type: 'bool' },
   { name: 'pc', type: 'text' },
+  { name: 'now', type: 'bigint' },
 ]
 
 const DELETE_COLUMNS: SqlColumn[] = [
@@ -71,26 +72,29 @@ const DELETE_COLUMNS: SqlColumn[] = [
   { name: 'kind', type: 'text' },
 ]
 
-const texts = new WeakMap<SqlDriver['dialect'], { update: string; deleteAddresses: string; nextKeys: string }>()
+/** Known customers' changes: attributes merge-patched (null clears a key), time zone and preferred channel when given. */
+const UPDATE_CUSTOMERS: RowUpdate = {
+  table: 'customers',
+  key: 'key',
+  columns: UPDATE_COLUMNS,
+  set: (input, stored, d) => ({
+    attributes: `CASE WHEN ${input('attrs')} IS NULL THEN ${stored('attributes')} ELSE ${d.jsonMergePatch(stored('attributes'), input('attrs'))} END`,
+    time_zone: `coalesce(${input('tz')}, ${stored('time_zone')})`,
+    preferred_channel: `CASE WHEN ${input('set_pc')} THEN ${input('pc')} ELSE ${stored('preferred_channel')} END`,
+    updated_at: input('now'),
+  }),
+}
 
-function statements(sql: SqlDriver): { update: string; deleteAddresses: string; nextKeys: string } {
-  const d = sql.dialect
-  let found = texts.get(d)
-  if (!found) {
-    found = {
-      update: `UPDATE customers AS c SET
-          attributes = CASE WHEN r.attrs IS NULL THEN c.attributes ELSE ${d.jsonMergePatch('c.attributes', 'r.attrs')} END,
-          time_zone = coalesce(r.tz, c.time_zone),
-          preferred_channel = CASE WHEN r.set_pc THEN r.pc ELSE c.preferred_channel END,
-          updated_at = ?
-        FROM ${d.rowsTable('r', UPDATE_COLUMNS)}
-        WHERE c.key = r.k`,
-      deleteAddresses: `DELETE FROM customer_addresses WHERE (customer_key, kind) IN (SELECT r.k, r.kind FROM ${d.rowsTable('r', DELETE_COLUMNS)})`,
-      nextKeys: d.nextKeys('customers', 'key'),
-    }
-    texts.set(d, found)
+const deleteTexts = new WeakMap<SqlDriver['dialect'], string>()
+
+/** Addresses set to null, from a rows table of DELETE_COLUMNS. */
+function deleteText(sql: SqlDriver): string {
+  let text = deleteTexts.get(sql.dialect)
+  if (text === undefined) {
+    text = `DELETE FROM customer_addresses WHERE (customer_key, kind) IN (SELECT r.k, r.kind FROM ${sql.dialect.rowsTable('r', DELETE_COLUMNS)})`
+    deleteTexts.set(sql.dialect, text)
   }
-  return found
+  return text
 }
 
 /** Validates the whole batch (nothing is written when a row is bad), then writes it. */
@@ -103,10 +107,9 @@ export async function upsertCustomers(
 ): Promise<UpsertResult> {
   const { rows, repeats } = mergeDuplicateCustomers(validateCustomers(input))
   if (rows.length === 0) return { inserted: 0, updated: repeats }
-  const text = statements(sql)
   const existing = await keysOf(rows.map((row) => row.id))
   const fresh = rows.length - existing.size
-  const reserved = fresh === 0 ? [] : await sql.rows<{ key: unknown }>(text.nextKeys, [fresh])
+  const reserved = fresh === 0 ? [] : await sql.reserveKeys('customers', 'key', fresh)
   if (existing.size === 0) {
     hooks.beforeBulkWrite?.('customer_addresses', rows.length)
     hooks.beforeBulkWrite?.('customer_tags', rows.length)
@@ -125,11 +128,11 @@ export async function upsertCustomers(
     let key = existing.get(row.id)
     const isNew = key === undefined
     if (key === undefined) {
-      key = num(reserved[next++]?.key)
+      key = reserved[next++] as number
       const initial = patch === null ? '{}' : row.clearsAttributes ? JSON.stringify(initialAttributes(row.attributes)) : patch
       newCustomers.push(key, row.id, row.timeZone ?? 'UTC', row.preferredChannel, initial, now, now)
     } else {
-      updates.push(key, patch, row.timeZone, row.setPreferredChannel, row.preferredChannel)
+      updates.push(key, patch, row.timeZone, row.setPreferredChannel, row.preferredChannel, now)
     }
     written.set(row.id, key)
     for (const kind in row.addresses) {
@@ -144,8 +147,8 @@ export async function upsertCustomers(
     for (const tag of row.tags) pushTag(isNew ? newTags : changedTags, key, tag)
   }
   if (newCustomers.length) await sql.insert(INSERT_CUSTOMERS, newCustomers)
-  if (updates.length) for (const param of sql.rowsParams(UPDATE_COLUMNS, updates)) await sql.run(text.update, [now, param])
-  if (deletes.length) for (const param of sql.rowsParams(DELETE_COLUMNS, deletes)) await sql.run(text.deleteAddresses, [param])
+  if (updates.length) await sql.updateRows(UPDATE_CUSTOMERS, updates)
+  if (deletes.length) for (const param of sql.rowsParams(DELETE_COLUMNS, deletes)) await sql.run(deleteText(sql), [param])
   if (newAddresses.length) await sql.insert(INSERT_ADDRESSES, hooks.sortsNewAddresses?.() ? sortedAddressRows(newAddresses) : newAddresses)
   if (changedAddresses.length) await sql.insert(UPSERT_ADDRESSES, changedAddresses)
   if (newTags.length) await sql.insert(INSERT_TAGS, newTags)

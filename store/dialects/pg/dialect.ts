@@ -23,7 +23,6 @@ export const pgDialect: StoreDialect = {
     const json = columns.some((column) => column.type === 'json') ? 'jsonb' : 'json'
     return `${json}_to_recordset(?::${json}) AS ${alias}(${columns.map((column) => `${column.name} ${PG_TYPES[column.type]}`).join(', ')})`
   },
-  nextKeys: (table, key) => `SELECT nextval(pg_get_serial_sequence('${table}', '${key}')) AS ${key} FROM generate_series(1, ?::int) ORDER BY 1`,
   jsonMergePatch: (target, patch) => `jsonb_strip_nulls(${target} || ${patch})`,
   jsonDiffers: (stored, given) => `${stored} IS DISTINCT FROM ${given}`,
 }

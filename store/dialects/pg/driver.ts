@@ -4,7 +4,7 @@
  * 5,000 rows, its rows one JSON parameter (no 65,535-parameter cap, one round trip per chunk).
  */
 import type pg from 'pg'
-import { rowCount, type RowInsert, type SqlColumn, type SqlDriver, type SqlRow } from '../../core/driver.ts'
+import { rowCount, type RowInsert, type RowUpdate, type SqlColumn, type SqlDriver, type SqlRow } from '../../core/driver.ts'
 import { PG_TYPES, pgDialect } from './dialect.ts'
 
 /** Rows per bulk statement: bounds the JSON parameter. */
@@ -45,8 +45,33 @@ export function pgDriver(query: PgQuery): SqlDriver {
       return changed
     },
     rowsParams: (columns, values) => payloads(columns, values),
+    async updateRows(update, values) {
+      const text = updateText(update)
+      let changed = 0
+      for (const payload of payloads(update.columns, values)) changed += (await query(text, [payload])).rowCount ?? 0
+      return changed
+    },
+    async reserveKeys(table, key, n) {
+      if (n === 0) return []
+      const { rows } = await query(`SELECT nextval(pg_get_serial_sequence('${table}', '${key}')) AS key FROM generate_series(1, $1::int) ORDER BY 1`, [n])
+      return rows.map((row) => Number(row.key))
+    },
     compiledRows: async (text, bindings) => (await query(text, bindings as unknown[])).rows,
   }
+}
+
+const updateTexts = new WeakMap<RowUpdate, string>()
+
+/** `UPDATE table AS t SET … FROM <rows> AS r WHERE t.key = r.<first column>`, the rows one JSON parameter. */
+function updateText(update: RowUpdate): string {
+  let text = updateTexts.get(update)
+  if (text === undefined) {
+    const set = update.set((column) => `r.${column}`, (column) => `t.${column}`, pgDialect)
+    const rows = pgDialect.rowsTable('r', update.columns).replace('?', '$1')
+    text = `UPDATE ${update.table} AS t SET ${Object.entries(set).map(([column, expr]) => `${column} = ${expr}`).join(', ')} FROM ${rows} WHERE t.${update.key} = r.${update.columns[0]?.name}`
+    updateTexts.set(update, text)
+  }
+  return text
 }
 
 const insertTexts = new WeakMap<RowInsert, string>()

@@ -16,8 +16,6 @@ export const sqliteDialect: StoreDialect = {
     `(SELECT ${columns
       .map((column, i) => (column.type === 'json' ? `nullif(value -> '$[${i}]', 'null')` : `value ->> ${i}`) + ` AS ${column.name}`)
       .join(', ')} FROM json_each(?)) AS ${alias}`,
-  nextKeys: (table, key) =>
-    `WITH RECURSIVE next(k) AS (SELECT coalesce(max(${key}), 0) + 1 FROM ${table} UNION ALL SELECT k + 1 FROM next LIMIT ?) SELECT k AS ${key} FROM next`,
   jsonMergePatch: (target, patch) => `jsonb_patch(${target}, ${patch})`,
   // Equal JSONB bytes first (the common, cheap case: the same text gives the same bytes), else the
   // same set of (path, type, value) nodes either way, integers and reals alike.

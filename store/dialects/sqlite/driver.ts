@@ -5,7 +5,7 @@
  * bulk inserts are multi-row `VALUES` statements (multi-row-insert.ts), 64 rows per `run`.
  */
 import type Database from 'better-sqlite3'
-import { rowCount, type RowInsert, type SqlColumn, type SqlDriver, type SqlRow } from '../../core/driver.ts'
+import { rowCount, type RowInsert, type RowUpdate, type SqlColumn, type SqlDriver, type SqlRow } from '../../core/driver.ts'
 import { MultiRowInsert } from '../../sqlite/multi-row-insert.ts'
 import { sqliteDialect } from './dialect.ts'
 
@@ -41,8 +41,40 @@ export function sqliteDriver(db: Database.Database): SqlDriver {
     list: (list) => JSON.stringify(list),
     insert: async (spec, rows) => multiRowInsert(db, inserts, spec).run(bindBooleans(spec, rows)),
     rowsParams: (columns, rows) => [rowsJson(columns, rows)],
+    async updateRows(update, rows) {
+      const one = statement(updateText(update))
+      const names = update.columns.map((column) => column.name)
+      const count = rowCount(update, rows)
+      let changed = 0
+      for (let row = 0; row < count; row++) {
+        const params: Record<string, unknown> = {}
+        names.forEach((name, i) => {
+          const value = rows[row * names.length + i]
+          params[name] = typeof value === 'boolean' ? (value ? 1 : 0) : value
+        })
+        changed += one.run(params).changes
+      }
+      return changed
+    },
+    async reserveKeys(table, key, n) {
+      const last = Number(plucked(`SELECT coalesce(max(${key}), 0) FROM ${table}`).get())
+      return Array.from({ length: n }, (_, i) => last + 1 + i)
+    },
     compiledRows: async (text, bindings) => db.prepare(text).all(bindings) as SqlRow[],
   }
+}
+
+const updateTexts = new WeakMap<RowUpdate, string>()
+
+/** `UPDATE table SET … WHERE key = @key`, input values as named parameters. */
+function updateText(update: RowUpdate): string {
+  let text = updateTexts.get(update)
+  if (text === undefined) {
+    const set = update.set((column) => `@${column}`, (column) => column, sqliteDialect)
+    text = `UPDATE ${update.table} SET ${Object.entries(set).map(([column, expr]) => `${column} = ${expr}`).join(', ')} WHERE ${update.key} = @${update.columns[0]?.name}`
+    updateTexts.set(update, text)
+  }
+  return text
 }
 
 /** The prepared multi-row statement of an insert shape, once per connection. */
