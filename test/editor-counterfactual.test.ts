@@ -58,9 +58,14 @@ describe('the counterfactual replay in Chromium', () => {
     await page.getByTestId('counterfactual').click()
     const panel = page.getByTestId('counterfactual-panel')
     await expect.poll(() => panel.getByTestId('counterfactual-run').inputValue()).toBe(runId)
+    // The progress line may come and go faster than a poll: an observer notes its words when it appears.
+    await page.evaluate(() => {
+      const seen = window as unknown as { progress?: string }
+      new MutationObserver(() => { seen.progress ??= document.querySelector('[data-testid="counterfactual-progress"]')?.textContent ?? undefined }).observe(document.body, { childList: true, subtree: true })
+    })
     await panel.getByTestId('counterfactual-start').click()
-    await panel.getByTestId('counterfactual-progress').waitFor()
     await panel.getByTestId('counterfactual-answer').waitFor({ timeout: 240_000 })
+    expect(await page.evaluate(() => (window as unknown as { progress?: string }).progress)).toMatch(/^ ?Replaying… \d+ s \(this can take tens of seconds\)$/)
     expect(await panel.getByTestId('counterfactual-progress').count()).toBe(0)
 
     // The route's own answer for the same draft, asked by the page.
@@ -127,6 +132,31 @@ describe('the counterfactual replay in Chromium', () => {
     await session.shot('editor-counterfactual-zh')
     expect(await accessibilityProblems(page, '[data-testid="counterfactual-panel"]')).toEqual([])
     await page.getByTestId('language').selectOption('en')
+  })
+
+  it('says so when the draft changed since the replay', async () => {
+    expect(await page.getByTestId('counterfactual-stale').count()).toBe(0)
+    await page.getByTestId('add-note').click()
+    await page.getByTestId('counterfactual-stale').waitFor()
+    expect(await page.getByTestId('counterfactual-badge').count()).toBeGreaterThan(0)
+  })
+
+  it('lists the draft\'s problems when the server refuses it', async () => {
+    const detail = (await (await session.server.request('GET', '/api/flows/win-back')).json()) as { revision: number }
+    const broken = winBackWithCutOff(11, 2)
+    broken.edges.push({ from: 'rfm', output: 'fail', to: 'nowhere' })
+    expect((await session.server.request('PUT', '/api/flows/win-back/draft', { flow: broken, revision: detail.revision }, JSON_BODY)).status).toBe(200)
+    await page.reload()
+    await page.getByTestId('counterfactual').click()
+    const panel = page.getByTestId('counterfactual-panel')
+    await expect.poll(() => panel.getByTestId('counterfactual-run').inputValue()).toBe(runId)
+    await panel.getByTestId('counterfactual-start').click()
+    const error = panel.getByTestId('counterfactual-error')
+    await error.waitFor({ timeout: 60_000 })
+    expect(await error.locator('p').textContent()).toBe('The draft has problems to fix first:')
+    expect(await error.locator('li').allTextContents()).toEqual([expect.stringContaining('nowhere')])
+    expect(await page.getByTestId('counterfactual-badge').count()).toBe(0)
+    await session.shot('editor-counterfactual-problems')
   })
 
   it('is disabled with the reason for a marketer', async () => {
