@@ -235,7 +235,7 @@ function Answer({ report, stale, titleOf, onDownload }: { report: Counterfactual
     <div className="counterfactual-answer" data-testid="counterfactual-answer" data-run={report.run.id}>
       {stale && <p className="counterfactual-stale" data-testid="counterfactual-stale">{t('counterfactual.stale')}</p>}
       <p>{t('counterfactual.against', { run: report.run.id, version: report.run.version, from: report.from.slice(0, 10), until: report.until.slice(0, 10) })}</p>
-      <p data-testid="counterfactual-summary"><strong>{t('counterfactual.summary', report.customers)}</strong></p>
+      <p data-testid="counterfactual-summary"><strong>{t('counterfactual.summary', Object.fromEntries(Object.entries(report.customers).map(([k, v]) => [k, v.toLocaleString()])))}</strong></p>
       <h3>{t('counterfactual.sends')}</h3>
       {sends.length === 0 ? <p className="hint">{t('counterfactual.noSends')}</p> : (
         <>
@@ -254,7 +254,7 @@ function Answer({ report, stale, titleOf, onDownload }: { report: Counterfactual
       {report.customers.changed === 0 ? <p data-testid="counterfactual-none">{t('counterfactual.none')}</p> : (
         <>
           <p className="counterfactual-listed">
-            <span data-testid="counterfactual-listed">{t('counterfactual.listed', { shown: report.changed.length, count: report.customers.changed })}</span>{' '}
+            <span data-testid="counterfactual-listed">{t('counterfactual.listed', { shown: report.changed.length.toLocaleString(), count: report.customers.changed.toLocaleString() })}</span>{' '}
             <button type="button" data-testid="counterfactual-download" onClick={onDownload}>{t('counterfactual.download')}</button>
           </p>
           <table className="counterfactual-table" data-testid="counterfactual-changed">
