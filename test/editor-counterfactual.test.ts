@@ -167,4 +167,30 @@ describe('the counterfactual replay in Chromium', () => {
     expect(await button.isDisabled()).toBe(true)
     role = 'admin'
   })
+  it('replays the draft as the form left it, saved or not', async () => {
+    const detail = (await (await session.server.request('GET', '/api/flows/win-back')).json()) as { revision: number }
+    expect((await session.server.request('PUT', '/api/flows/win-back/draft', { flow: winBackWithCutOff(9, 2), revision: detail.revision }, JSON_BODY)).status).toBe(200)
+    await page.reload()
+    const rfm = page.locator('.react-flow__node[data-id="rfm"]')
+    await expect.poll(() => rfm.evaluate((el) => getComputedStyle(el).visibility)).toBe('visible')
+    const toggle = page.getByTestId('counterfactual')
+    const panel = page.getByTestId('counterfactual-panel')
+    // The run's own cut-off: nobody changes.
+    await toggle.click()
+    await expect.poll(() => panel.getByTestId('counterfactual-run').inputValue()).toBe(runId)
+    await panel.getByTestId('counterfactual-start').click()
+    await panel.getByTestId('counterfactual-none').waitFor({ timeout: 240_000 })
+    expect(await badge('policy').getAttribute('data-delta')).toBe('0')
+    expect(await page.getByTestId('counterfactual-styles').count()).toBe(0)
+    // Raised through the settings form, then replayed at once.
+    await toggle.click()
+    await rfm.click()
+    const min = page.locator('.config-panel #root_routing_min')
+    await min.fill('11')
+    await toggle.click()
+    await panel.getByTestId('counterfactual-start').click()
+    await panel.getByTestId('counterfactual-changed').waitFor({ timeout: 240_000 })
+    expect(await panel.getByTestId('counterfactual-listed').textContent()).toBe(`${answer.customers.changed} listed of ${answer.customers.changed}`)
+    expect(await badge('policy').getAttribute('data-delta')).toBe(String(-answer.customers.changed))
+  }, 600_000)
 })
