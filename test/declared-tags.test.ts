@@ -3,7 +3,7 @@
  * built-in node declares writing (`writesTags`), with the RFM cells as its values. A rename in
  * the score node fails here instead of silently matching nobody. The win-back campaign scores
  * customers by RFM, so its flow is the example asked. The tag's name is a constant of the
- * segment format (engine/segment/schema.ts, decisions §30): no other product code spells it.
+ * segment format (engine/segment/schema.ts, decisions §38): no other product code spells it.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
