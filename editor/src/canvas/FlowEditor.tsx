@@ -183,10 +183,11 @@ function EditorScreen({ flowId, readOnly, onBack }: { flowId: string; readOnly: 
   function dropFromPalette(type: string, clientX: number, clientY: number) {
     const pane = document.querySelector('.react-flow__pane')?.getBoundingClientRect()
     if (!flow || !pane || clientX < pane.left || clientX > pane.right || clientY < pane.top || clientY > pane.bottom) return
-    // The step lands centred on the pointer (its position is its top-left corner).
+    // On the pane the step's top-left corner is at the pointer (as the drag ghost shows); on an
+    // arrow it lands centred on the pointer, over the arrow it joins.
     const pointer = toFlow(clientX, clientY)
-    const at = { x: pointer.x - NODE_WIDTH / 2, y: pointer.y - NODE_HEIGHT / 2 }
     const onEdge = edgeAt(flow, clientX, clientY)
+    const at = onEdge ? { x: pointer.x - NODE_WIDTH / 2, y: pointer.y - NODE_HEIGHT / 2 } : pointer
     edit(onEdge ? 'insert' : 'add', (f) => {
       const added = onEdge ? insertOnEdge(f, onEdge, type, outputsOf(type)[0], at) : addNode(f, type, at)
       queueMicrotask(() => select([added.id]))

@@ -26,7 +26,7 @@ describe('step summaries', () => {
     expect(summarize('x', { list: [{ a: 1 }, { a: 2 }] })).toBe('list: 2 items')
     expect(summarize('x', { ids: ['a', 'b', 'c', 'd', 'e'] })).toBe('ids: a, b, c +2')
     expect(summarize('choose-channel', {}, chooseChannel)).toBe('Choose channel and send')
-    expect(categoryLabel('scoring')).toBe('Scoring')
+    expect(categoryLabel('scoring')).toBe('scoring')
   })
 
   it('read in 简体中文 with the declaration\'s field titles and output labels', async () => {

@@ -24,7 +24,6 @@ export const summaryMessages = {
     items_one: '{{field}}: {{count}} item', items_other: '{{field}}: {{count}} items',
     value: '{{field}}: {{value}}',
     set: '{{field}}',
-    category: { trigger: 'Trigger', audience: 'Audience', scoring: 'Scoring', policy: 'Policy', channel: 'Channel', timing: 'Timing', measure: 'Measure', flow: 'Flow' },
   },
   'zh-CN': {
     duration: '{{field}} {{amount}} {{unit}}',
@@ -54,7 +53,7 @@ function t(key: string, options: Record<string, unknown>): string {
   return i18next.t(key, { ns: NS, ...options })
 }
 
-/** A palette category's name in the editor's language; a custom category reads as declared. */
+/** A palette category's name in the editor's language; in English, and for a custom category, as declared (the palette's CSS capitalizes it). */
 export function categoryLabel(category: string): string {
   return t(`category.${category}`, { defaultValue: category })
 }
