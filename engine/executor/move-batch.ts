@@ -15,13 +15,12 @@ import type { EngineStore } from '../ports/engine-store.ts'
 import type { NodeDataPort } from '../ports/node-data.ts'
 import type { ContactPolicy } from '../policy/contact-policy.ts'
 import type { Customer } from '../ports/store.ts'
-import { createIdSource } from '../random.ts'
 import type { NodeCohortSettings, NodeSecrets } from '../sdk/types.ts'
 import { addWrites, emptyWritePlan, planDeferral, planErased, planNodeFailure, planNodeResult, planUnknownNode, type StepAt, type WritePlan } from '../planner/plan-step.ts'
 import type { Traveller } from '../planner/traveller.ts'
 import { encodeBatchInputs, travellersText } from '../replay/batch-inputs.ts'
 import { recordingNodeData, type RecordedRead } from '../replay/recorded-inputs.ts'
-import { runNode, type NodeRunSettings } from './run-node.ts'
+import { batchIdSource, runNode, type NodeRunSettings } from './run-node.ts'
 import type { RunRuntime } from './run-runtime.ts'
 import { writePlan } from './write-plan.ts'
 
@@ -135,7 +134,7 @@ export async function planBatch(input: BatchInput): Promise<{ plan: WritePlan; n
   const { run, compiled } = runtime
   const at = (nodeId: string): StepAt => ({ runId: run.id, flowId: compiled.flow.id, batch, nodeId, now })
   const plan = emptyWritePlan()
-  const ids = createIdSource(`${run.seed}:${batch}`)
+  const ids = batchIdSource(run.seed, batch)
   const pending = new Map<string, Traveller[]>()
   const ran = new Set<string>()
   const order: string[] = []
